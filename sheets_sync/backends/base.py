@@ -1,0 +1,77 @@
+"""The one small protocol every backend implements.
+
+Read the input tabs as typed cells, in one go; write the summary tabs, in one go, only where the
+tool owns them; create missing input tabs for `init`. Nothing above this layer knows whether
+it talks to an .xlsx file or to Google Sheets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..cells import TabData
+from ..present.layout import SummaryTab
+
+OWNER_KEY = "sheets-sync"  # developer metadata key (Sheets) / custom property prefix (xlsx)
+
+
+@dataclass(frozen=True)
+class InputColumnSpec:
+    header: str  # the Thai header
+    choices: tuple[str, ...] = ()  # dropdown values (enum columns)
+    is_date: bool = False  # date validation
+    note: str | None = None  # a hint shown on the header cell
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class InputTabSpec:
+    title: str
+    columns: tuple[InputColumnSpec, ...]
+
+
+class Backend(Protocol):
+    """Where the workbook lives."""
+
+    def describe(self) -> str:
+        """A short human name: the file path or the spreadsheet's title and id."""
+        ...
+
+    def tab_titles(self) -> list[str]:
+        """Every tab's title, in workbook order."""
+        ...
+
+    def read_tabs(self, titles: Sequence[str]) -> dict[str, TabData]:
+        """The named tabs as typed cells, read in one go."""
+        ...
+
+    def owned_tabs(self) -> set[str]:
+        """Titles of the tabs this tool created (and may rewrite)."""
+        ...
+
+    def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
+        """Replace (or add) the given summary tabs atomically; touch nothing else.
+
+        Raises OwnershipError, with nothing written, when a tab of that title exists that the
+        tool did not create and `force` is false.
+        """
+        ...
+
+    def create_input_tabs(self, specs: Sequence[InputTabSpec]) -> list[str]:
+        """Add the input tabs that do not exist yet; return the titles created."""
+        ...
+
+
+def check_ownership(existing: Sequence[str], owned: set[str], wanted: Sequence[str], force: bool) -> None:
+    """Refuse to overwrite a same-named tab the tool did not create."""
+    from ..errors import OwnershipError
+
+    foreign = [t for t in wanted if t in existing and t not in owned]
+    if foreign and not force:
+        names = ", ".join(foreign)
+        raise OwnershipError(
+            f"แท็บ {names} มีอยู่แล้วแต่ไม่ได้สร้างโดย sheets-sync — ไม่ได้เขียนทับ "
+            f"(เปลี่ยนชื่อแท็บนั้น หรือใช้ --force ถ้าต้องการให้ sheets-sync เขียนแทน)"
+        )

@@ -1,0 +1,195 @@
+"""The `sheets-sync` command line: parse options, load config, call one library function,
+render the result, pick the exit code (0 done, 1 errors found, 2 usage/config, 3 workbook).
+
+Failures are caught once, here, and shown as one line; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import SheetsSyncError
+
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no summer time
+DEFAULT_CONFIG = "config/office.toml"
+
+
+def today_in_bangkok() -> dt.date:
+    return dt.datetime.now(BANGKOK).date()
+
+
+class FriendlyGroup(click.Group):
+    """Turns every failure into one clear line and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SheetsSyncError as err:
+            if _debug_requested():
+                raise
+            click.echo(f"sheets-sync: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)", err=True)
+            ctx.exit(130)
+        except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+            if _debug_requested():
+                raise
+            click.echo(
+                f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {err}) — "
+                "ไม่ได้เขียนอะไรที่ยังไม่เสร็จ สั่งใหม่พร้อม --debug แล้วแจ้งผู้ดูแลระบบ",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+def _debug_requested() -> bool:
+    return "--debug" in sys.argv or os.environ.get("SHEETS_SYNC_DEBUG") == "1"
+
+
+def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ค.ศ.) เช่น 2026-03-31 — ได้ {value!r}") from None
+
+
+def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, --workbook, --sheet-id, --credentials, --debug."""
+    decorators = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG",
+                      help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG}; env SHEETS_SYNC_CONFIG)"),
+        click.option("--workbook", type=click.Path(dir_okay=False), help="ไฟล์ .xlsx (ใช้แบบออฟไลน์)"),
+        click.option("--sheet-id", help="รหัสหรือ URL ของ Google Sheet"),
+        click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+                      help="ไฟล์กุญแจ service account (.json; env GOOGLE_APPLICATION_CREDENTIALS)"),
+        click.option("--debug", is_flag=True, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)"),
+    ]
+    return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
+
+
+def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of, --fiscal-year, --round."""
+    decorators = [
+        click.option("--as-of", callback=_parse_as_of, help="คำนวณ ณ วันที่ YYYY-MM-DD (ค่าเริ่มต้น: วันนี้ เวลาไทย)"),
+        click.option("--fiscal-year", type=click.IntRange(2400, 2700), help="ปีงบประมาณ พ.ศ. เช่น 2569"),
+        click.option("--round", "round_months", type=click.IntRange(1, 12), help="รอบติดตาม (เดือน) เช่น 6, 9, 12"),
+    ]
+    return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--json, --out, --quiet."""
+    decorators = [
+        click.option("--json", "as_json", is_flag=True, help="พิมพ์ผลเป็น JSON ทาง stdout"),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False), help="โฟลเดอร์ผลลัพธ์ (ค่าเริ่มต้น reports/)"),
+        click.option("--quiet", is_flag=True, help="ไม่พิมพ์สรุป (พิมพ์เฉพาะข้อผิดพลาด)"),
+    ]
+    return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
+
+
+def load_context(config_path: str | None, **overrides: Any):  # -> (Settings, Path|None)
+    from .config import load_settings
+
+    explicit = config_path is not None
+    path = Path(config_path) if explicit else Path(DEFAULT_CONFIG)
+    settings = load_settings(path, required=explicit)
+    return settings.with_overrides(**overrides), path
+
+
+def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None, credentials: str | None, *, creating: bool = False):
+    from .backends import open_backend
+
+    return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating)
+
+
+@click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="sheets-sync")
+def cli() -> None:
+    """sheets-sync: ทะเบียนภารกิจ แผน ตัวชี้วัด เรื่องร้องเรียน และคู่มือ จากสเปรดชีตของสำนักงาน.
+
+    Validates the office's spreadsheet (Google Sheets or .xlsx), computes plan follow-up,
+    KPI scores and complaint figures, writes summary tabs and Word reports.
+
+    \b
+    Example:
+        sheets-sync demo
+        sheets-sync validate --workbook office.xlsx
+        sheets-sync sync --sheet-id 1AbC... --credentials key.json
+    """
+
+
+@cli.command()
+@workbook_options
+@period_options
+@output_options
+def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet):
+    """Read the input tabs and list every issue, pointing at the cell. Writes nothing.
+
+    Exit code 1 when an error was found (warnings alone exit 0).
+
+    \b
+    Example:
+        sheets-sync validate --workbook office.xlsx
+        sheets-sync validate --workbook office.xlsx --json > issues.json
+    """
+    from .app import run_validate
+    from .present.console import render_issues
+
+    settings, _ = load_context(config_path)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif not quiet or not report.valid:
+        click.echo(render_issues(report.issues, backend.describe()))
+    sys.exit(0 if report.valid else 1)
+
+
+@cli.command()
+@workbook_options
+def init(config_path, workbook, sheet_id, credentials, debug):
+    """Create a new workbook, or the missing input tabs of an existing one.
+
+    Headers, dropdowns for enum columns, date validation and a frozen header row.
+    A tab that already exists is never touched. Also writes config/office.toml if absent.
+
+    \b
+    Example:
+        sheets-sync init --workbook office.xlsx
+        sheets-sync init --sheet-id 1AbC... --credentials key.json
+    """
+    from .app import run_init
+
+    settings, path = load_context(config_path)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials, creating=True)
+    outcome = run_init(backend, settings, path)
+    if outcome.created_tabs:
+        click.echo(f"สร้างแท็บใน {backend.describe()}: {', '.join(outcome.created_tabs)}")
+    if outcome.existing_tabs:
+        click.echo(f"แท็บที่มีอยู่แล้ว (ไม่ได้แตะ): {', '.join(outcome.existing_tabs)}")
+    if outcome.config_written:
+        click.echo(f"สร้างไฟล์ค่าตั้ง {outcome.config_written} — แก้ชื่อสำนักงานและผู้ลงนามก่อนใช้งาน")
+
+
+def main() -> None:  # pragma: no cover - the console script entry point
+    cli(prog_name="sheets-sync")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

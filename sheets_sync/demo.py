@@ -1,0 +1,411 @@
+"""A realistic demo workbook of a fictional province office, for trying the tool in five minutes.
+
+Seeded and relative to as-of: the same as-of and seed give the same workbook byte for byte
+(apart from the file's own timestamps). It holds a year's plan, section and individual KPIs, a
+few hundred Damrongdhama complaints, SOP steps and staff, typed the way staff really type them
+(date cells, BE dates as text, Thai digits, percent-formatted cells), and a handful of
+deliberate mistakes so that validation has something to say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .compute.fiscal import fiscal_year_of, fiscal_year_span, round_end
+from .present.thai import thai_digits
+from .schema.tabs import DEFAULT_COMPLAINT_CATEGORIES, input_tabs
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percent-formatted cell (stored 0.45, shown 45%)."""
+
+    fraction: float
+
+
+@dataclass(frozen=True)
+class DateCell:
+    """A real date cell (possibly with a BE year typed on a Gregorian machine)."""
+
+    year: int
+    month: int
+    day: int
+
+
+STAFF = [
+    ("นางสาวพิมพ์ชนก ศรีสุข", "นักจัดการงานทั่วไปชำนาญการ"),
+    ("นายธนากร บุญมา", "นักจัดการงานทั่วไปปฏิบัติการ"),
+    ("นางวราภรณ์ แก้วมณี", "เจ้าพนักงานธุรการชำนาญงาน"),
+    ("นายสมชาย ใจกล้า", "นักประชาสัมพันธ์ชำนาญการ"),
+    ("นางสาวกนกวรรณ ทองดี", "นิติกรชำนาญการ"),
+    ("นายปกรณ์ สุวรรณรัตน์", "นักทรัพยากรบุคคลปฏิบัติการ"),
+    ("นางสุนีย์ พรหมมา", "เจ้าพนักงานธุรการปฏิบัติงาน"),
+    ("นายอนุชา วงศ์ไทย", "นักวิชาการคอมพิวเตอร์ปฏิบัติการ"),
+]
+P = [name for name, _ in STAFF]
+
+STRATEGIES = [
+    ("S1", "เสริมสร้างเศรษฐกิจฐานรากและการท่องเที่ยว", "รายได้ของประชาชนเพิ่มขึ้น"),
+    ("S2", "พัฒนาคุณภาพชีวิตและสังคมที่ปลอดภัย", "ประชาชนมีความสุขและปลอดภัย"),
+    ("S3", "บริหารจัดการทรัพยากรธรรมชาติอย่างยั่งยืน", "ทรัพยากรธรรมชาติได้รับการฟื้นฟู"),
+    ("S4", "พัฒนาการบริหารภาครัฐสู่ระบบราชการ 4.0", "การบริการภาครัฐมีประสิทธิภาพ โปร่งใส"),
+]
+
+# (id, name, category, legal basis, owner, backup, sop status, strategy)
+MISSIONS = [
+    ("M01", "งานสารบรรณและหนังสือราชการ", "สนับสนุนงานประจำ", "", P[2], P[6], "มี", "S4"),
+    ("M02", "งานประชุมคณะกรมการจังหวัดและหัวหน้าส่วนราชการ", "สนับสนุนงานประจำ", "", P[0], P[1], "มี", "S4"),
+    ("M03", "งานรัฐพิธีและพิธีการ", "ตามกฎหมาย/ข้อสั่งการ", "ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานรัฐพิธี", P[1], P[3], "มี", "S4"),
+    ("M04", "งานศูนย์ดำรงธรรมจังหวัด", "ตามกฎหมาย/ข้อสั่งการ", "คำสั่ง คสช. ที่ 96/2557 เรื่อง การจัดตั้งศูนย์ดำรงธรรม", P[4], P[0], "มี", "S2"),
+    ("M05", "งานเครื่องราชอิสริยาภรณ์", "ตามกฎหมาย/ข้อสั่งการ", "ระเบียบสำนักนายกรัฐมนตรีว่าด้วยการขอพระราชทานเครื่องราชอิสริยาภรณ์ พ.ศ. 2536", P[5], P[2], "กำลังจัดทำ", "S4"),
+    ("M06", "งานบริหารงานบุคคลลูกจ้างและพนักงานราชการ", "สนับสนุนงานประจำ", "", P[5], "", "มี", "S4"),
+    ("M07", "งานยานพาหนะและอาคารสถานที่", "สนับสนุนงานประจำ", "", P[6], P[6], "ไม่มี", ""),
+    ("M08", "งานประชาสัมพันธ์จังหวัด", "นโยบาย/โครงการพิเศษ", "", P[3], P[7], "ไม่มี", "S1"),
+    ("M09", "โครงการจังหวัดเคลื่อนที่บำบัดทุกข์บำรุงสุข", "นโยบาย/โครงการพิเศษ", "", P[0], P[4], "กำลังจัดทำ", "S2"),
+    ("M10", "งานอำนวยการผู้ว่าราชการจังหวัด", "สนับสนุนงานประจำ", "", P[1], P[0], "มี", "S4"),
+    # deliberate: a legal mission without its legal basis (warning)
+    ("M11", "งานป้องกันและปราบปรามการทุจริตในภาครัฐ", "ตามกฎหมาย/ข้อสั่งการ", "", P[4], P[5], "ไม่มี", "S4"),
+    ("M12", "โครงการพัฒนาระบบสารบรรณอิเล็กทรอนิกส์", "นโยบาย/โครงการพิเศษ", "", P[7], P[2], "กำลังจัดทำ", "S4"),
+]
+
+ACTIVITIES = [
+    ("M01", "จัดทำทะเบียนหนังสือรับ-ส่งประจำปี", 0, 12, 0),
+    ("M01", "ทบทวนคู่มือการปฏิบัติงานสารบรรณ", 1, 3, 15000),
+    ("M02", "จัดประชุมกรมการจังหวัดประจำเดือน", 0, 12, 240000),
+    ("M02", "จัดทำรายงานการประชุมและติดตามข้อสั่งการ", 0, 12, 0),
+    ("M03", "จัดงานวันปิยมหาราช", 0, 1, 80000),
+    ("M03", "จัดงานวันพ่อแห่งชาติ", 2, 3, 150000),
+    ("M03", "จัดงานวันจักรี", 6, 7, 60000),
+    ("M03", "จัดงานเฉลิมพระชนมพรรษา", 9, 10, 200000),
+    ("M04", "รับและส่งต่อเรื่องร้องเรียนภายใน 3 วันทำการ", 0, 12, 0),
+    ("M04", "ลงพื้นที่แก้ไขปัญหาเรื่องร้องเรียนเรื้อรัง", 2, 9, 120000),
+    ("M04", "อบรมเจ้าหน้าที่ศูนย์ดำรงธรรมอำเภอ", 4, 5, 95000),
+    ("M05", "รวบรวมข้อมูลผู้มีสิทธิขอพระราชทานเครื่องราชฯ", 3, 6, 0),
+    ("M05", "ตรวจสอบคุณสมบัติและเสนอขอพระราชทาน", 6, 8, 0),
+    ("M06", "ประเมินผลการปฏิบัติงานพนักงานราชการ รอบที่ 1", 4, 6, 0),
+    ("M06", "ประเมินผลการปฏิบัติงานพนักงานราชการ รอบที่ 2", 10, 12, 0),
+    ("M07", "ซ่อมบำรุงยานพาหนะประจำปี", 1, 5, 180000),
+    ("M07", "ปรับปรุงห้องประชุมศาลากลางจังหวัด", 3, 8, 450000),
+    ("M08", "ผลิตสื่อประชาสัมพันธ์ของดีจังหวัด", 1, 7, 300000),
+    ("M08", "จัดแถลงข่าวผลงานรอบ 6 เดือน", 6, 7, 40000),
+    ("M09", "จังหวัดเคลื่อนที่ ครั้งที่ 1", 1, 2, 250000),
+    ("M09", "จังหวัดเคลื่อนที่ ครั้งที่ 2", 4, 5, 250000),
+    ("M09", "จังหวัดเคลื่อนที่ ครั้งที่ 3", 8, 9, 250000),
+    ("M10", "จัดทำตารางงานและประสานภารกิจผู้ว่าราชการจังหวัด", 0, 12, 0),
+    ("M11", "ประเมินคุณธรรมและความโปร่งใส (ITA)", 2, 8, 30000),
+    ("M11", "อบรมป้องกันผลประโยชน์ทับซ้อน", 5, 6, 45000),
+    ("M12", "ติดตั้งระบบสารบรรณอิเล็กทรอนิกส์", 0, 6, 600000),
+    ("M12", "อบรมการใช้งานระบบแก่เจ้าหน้าที่", 5, 7, 50000),
+    ("M12", "ประเมินผลการใช้งานระบบ", 10, 12, 0),
+]
+
+# (id, name, perspective, level, owner, mission, unit, kind, weight, thresholds)
+SECTION_KPIS = [
+    ("K01", "ร้อยละการเบิกจ่ายงบประมาณ", "ประสิทธิผล", "ร้อยละ", "มากดี", 20, (80, 85, 90, 95, 100), "M02"),
+    ("K02", "ร้อยละเรื่องร้องเรียนที่ยุติภายใน 15 วัน", "คุณภาพการให้บริการ", "ร้อยละ", "มากดี", 15, (60, 65, 70, 75, 80), "M04"),
+    ("K03", "ระยะเวลาเฉลี่ยในการยุติเรื่องร้องเรียน", "ประสิทธิภาพ", "วัน", "น้อยดี", 15, (30, 25, 20, 15, 10), "M04"),
+    ("K04", "ระดับความสำเร็จของการจัดทำคู่มือการปฏิบัติงาน", "การพัฒนาองค์การ", "ระดับ", "ขั้นตอน", 15, None, ""),
+    ("K05", "ร้อยละความพึงพอใจของผู้รับบริการ", "คุณภาพการให้บริการ", "ร้อยละ", "มากดี", 10, (70, 75, 80, 85, 90), "M04"),
+    ("K06", "ร้อยละของกิจกรรมที่ดำเนินการตามแผน", "ประสิทธิผล", "ร้อยละ", "มากดี", 10, (60, 70, 80, 90, 100), ""),
+    ("K07", "จำนวนวันเฉลี่ยในการออกหนังสือราชการ", "ประสิทธิภาพ", "วัน", "น้อยดี", 5, (5, 4, 3, 2, 1), "M01"),
+    ("K08", "ร้อยละบุคลากรที่ได้รับการพัฒนาตามแผน", "การพัฒนาองค์การ", "ร้อยละ", "มากดี", 10, (60, 70, 80, 90, 100), "M06"),
+]
+INDIVIDUAL_KPIS = [
+    (P[0], "ร้อยละข้อสั่งการที่ติดตามครบถ้วน", "ประสิทธิผล", "มากดี", 40, (70, 75, 80, 85, 90), "M02"),
+    (P[0], "ระดับความสำเร็จของโครงการจังหวัดเคลื่อนที่", "ประสิทธิผล", "ขั้นตอน", 30, None, "M09"),
+    (P[0], "จำนวนชั่วโมงการพัฒนาตนเอง", "การพัฒนาองค์การ", "มากดี", 30, (10, 15, 20, 25, 30), ""),
+    (P[4], "ร้อยละเรื่องร้องเรียนที่ส่งต่อภายใน 3 วัน", "คุณภาพการให้บริการ", "มากดี", 50, (70, 75, 80, 85, 90), "M04"),
+    (P[4], "จำนวนเรื่องค้างเกินกำหนด", "ประสิทธิภาพ", "น้อยดี", 50, (20, 15, 10, 5, 2), "M04"),
+    (P[2], "ร้อยละหนังสือที่ลงรับภายในวันเดียวกัน", "ประสิทธิภาพ", "มากดี", 60, (80, 85, 90, 95, 98), "M01"),
+    (P[2], "ระดับความสำเร็จของการจัดเก็บเอกสารดิจิทัล", "การพัฒนาองค์การ", "ขั้นตอน", 40, None, "M12"),
+]
+
+DISTRICTS = ["เมืองตัวอย่าง", "บ้านนา", "ท่าทราย", "เขาสูง", "หนองบัว", "ลำน้ำใส"]
+CHANNELS = ["ด้วยตนเอง", "สายด่วน 1567", "หนังสือ", "เว็บไซต์", "ไลน์", "อื่นๆ"]
+CHANNEL_WEIGHTS = [30, 25, 15, 10, 15, 5]
+AGENCIES = ["อำเภอเมืองตัวอย่าง", "เทศบาลเมือง", "ตำรวจภูธรจังหวัด", "สำนักงานที่ดินจังหวัด", "การไฟฟ้าส่วนภูมิภาค", "สำนักงานสาธารณสุขจังหวัด"]
+SUBJECTS = {
+    "ขอความช่วยเหลือ": ["ขอความช่วยเหลือค่ารักษาพยาบาล", "ขอรับเบี้ยยังชีพผู้สูงอายุ", "ขอความช่วยเหลือผู้ประสบอัคคีภัย"],
+    "สาธารณูปโภค": ["ไฟฟ้าส่องสว่างดับทั้งซอย", "ถนนชำรุดเป็นหลุมบ่อ", "น้ำประปาไม่ไหล"],
+    "เหตุเดือดร้อนรำคาญ": ["เสียงดังจากสถานบันเทิง", "กลิ่นเหม็นจากฟาร์มสุกร", "ฝุ่นละอองจากโรงงาน"],
+    "ที่ดิน": ["ข้อพิพาทแนวเขตที่ดิน", "บุกรุกที่สาธารณประโยชน์"],
+    "หนี้สิน": ["หนี้นอกระบบดอกเบี้ยสูง", "ขอไกล่เกลี่ยหนี้สิน"],
+    "ร้องเรียนเจ้าหน้าที่รัฐ": ["เจ้าหน้าที่ให้บริการล่าช้า", "เจ้าหน้าที่พูดจาไม่สุภาพ"],
+    "แจ้งเบาะแสการทุจริต": ["แจ้งเบาะแสการจัดซื้อจัดจ้างไม่โปร่งใส"],
+    "ยาเสพติด": ["แจ้งเบาะแสแหล่งค้ายาเสพติด"],
+    "อื่นๆ": ["สอบถามขั้นตอนการขออนุญาต", "ขอข้อมูลข่าวสารของราชการ"],
+}
+CATEGORY_WEIGHTS = [20, 25, 18, 8, 6, 8, 3, 5, 7]
+FIRST_NAMES = ["สมศักดิ์", "มาลี", "บุญชู", "สุดารัตน์", "ประเสริฐ", "อรุณี", "วิชัย", "จันทร์เพ็ญ", "ทองใบ", "สายสุนีย์"]
+LAST_NAMES = ["ใจดี", "มีสุข", "ทองคำ", "ศรีเมือง", "แสงทอง", "บุญเรือง", "พรมมา", "สุขใจ"]
+
+# (mission, steps: (type, text, responsible, duration, unit, control, forms))
+SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
+    "M01": [
+        ("เริ่มต้น/สิ้นสุด", "รับหนังสือจากหน่วยงานภายนอก", P[2], 5, "นาที", "ตรวจความครบถ้วนของเอกสาร", ""),
+        ("ปฏิบัติงาน", "ลงทะเบียนรับในระบบสารบรรณ", P[2], 10, "นาที", "ลงรับภายในวันเดียวกัน", "ทะเบียนหนังสือรับ"),
+        ("ปฏิบัติงาน", "เสนอหัวหน้าฝ่ายพิจารณาสั่งการ", P[6], 2, "ชั่วโมง", "", ""),
+        ("เอกสาร", "ส่งหนังสือให้ผู้รับผิดชอบดำเนินการ", P[6], 30, "นาที", "มีหลักฐานการรับ", "สมุดส่งหนังสือ"),
+        ("เริ่มต้น/สิ้นสุด", "จัดเก็บหนังสือเข้าแฟ้ม", P[2], 15, "นาที", "", ""),
+    ],
+    "M03": [
+        ("เริ่มต้น/สิ้นสุด", "รับแจ้งกำหนดการรัฐพิธี", P[1], 1, "ชั่วโมง", "", "หนังสือแจ้งกำหนดการ"),
+        ("ปฏิบัติงาน", "จัดทำคำสั่งแต่งตั้งคณะทำงาน", P[1], 1, "วัน", "", "แบบคำสั่งจังหวัด"),
+        ("ปฏิบัติงาน", "ประชุมเตรียมการกับส่วนราชการ", P[1], 3, "ชั่วโมง", "มีบันทึกการประชุม", ""),
+        ("ปฏิบัติงาน", "จัดเตรียมสถานที่และอุปกรณ์", P[3], 2, "วัน", "ตรวจตามรายการพิธีการ", "แบบตรวจสถานที่"),
+        ("เริ่มต้น/สิ้นสุด", "ดำเนินพิธีและรายงานผล", P[1], 1, "วัน", "", "แบบรายงานผล"),
+    ],
+    "M04": [
+        ("เริ่มต้น/สิ้นสุด", "รับเรื่องร้องเรียน/ร้องทุกข์", P[4], 15, "นาที", "บันทึกครบทุกช่อง", "แบบรับเรื่องร้องเรียน"),
+        ("ปฏิบัติงาน", "ลงทะเบียนในระบบศูนย์ดำรงธรรม", P[4], 10, "นาที", "", ""),
+        ("ตัดสินใจ", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "ชั่วโมง", "", ""),
+        ("เอกสาร", "ส่งต่อหน่วยงานที่รับผิดชอบ", P[4], 3, "วัน", "ส่งต่อภายใน 3 วันทำการ", "หนังสือส่งต่อ"),
+        ("ปฏิบัติงาน", "ติดตามผลการดำเนินการ", P[4], 7, "วัน", "ติดตามทุก 7 วัน", ""),
+        ("ปฏิบัติงาน", "แจ้งผลให้ผู้ร้องทราบ", P[4], 1, "วัน", "", "หนังสือแจ้งผล"),
+        ("เริ่มต้น/สิ้นสุด", "ยุติเรื่องและประเมินความพึงพอใจ", P[4], 30, "นาที", "", "แบบประเมินความพึงพอใจ"),
+    ],
+    "M05": [
+        ("เริ่มต้น/สิ้นสุด", "รับหนังสือแจ้งการเสนอขอพระราชทาน", P[5], 1, "ชั่วโมง", "", ""),
+        ("ปฏิบัติงาน", "ตรวจสอบคุณสมบัติผู้มีสิทธิ", P[5], 5, "วัน", "ตรวจตามระเบียบ", "บัญชีแสดงคุณสมบัติ"),
+        ("เริ่มต้น/สิ้นสุด", "เสนอรายชื่อต่อกระทรวง", P[5], 1, "วัน", "", ""),
+    ],
+    "M06": [
+        ("เริ่มต้น/สิ้นสุด", "แจ้งกรอบการประเมิน", P[5], 1, "วัน", "", ""),
+        ("ปฏิบัติงาน", "รวบรวมแบบประเมินผล", P[5], 5, "วัน", "", "แบบประเมินผล"),
+        ("ตัดสินใจ", "ผลการประเมินผ่านเกณฑ์หรือไม่", P[0], 2, "ชั่วโมง", "", ""),
+        ("เริ่มต้น/สิ้นสุด", "แจ้งผลการประเมิน", P[5], 1, "วัน", "", ""),
+    ],
+    "M09": [
+        ("เริ่มต้น/สิ้นสุด", "กำหนดพื้นที่และวันจัดงาน", P[0], 1, "วัน", "", ""),
+        ("ปฏิบัติงาน", "ประสานส่วนราชการร่วมออกหน่วย", P[0], 5, "วัน", "", "หนังสือเชิญ"),
+        ("เริ่มต้น/สิ้นสุด", "จัดงานและสรุปผล", P[0], 2, "วัน", "", "แบบสรุปผล"),
+    ],
+    "M12": [
+        ("ปฏิบัติงาน", "สำรวจความต้องการผู้ใช้งาน", P[7], 3, "วัน", "", ""),
+    ],
+}
+
+SOP_INFO = [
+    ("M01", "เพื่อให้การรับ-ส่งหนังสือราชการเป็นไปอย่างถูกต้อง รวดเร็ว และตรวจสอบได้",
+     "ครอบคลุมการรับหนังสือจนถึงการจัดเก็บ", "หนังสือราชการ หมายถึง เอกสารที่เป็นหลักฐานในราชการ",
+     "ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานสารบรรณ พ.ศ. 2526 และที่แก้ไขเพิ่มเติม", "2"),
+    ("M03", "เพื่อให้การจัดงานรัฐพิธีเป็นไปตามแบบแผนและสมพระเกียรติ",
+     "งานรัฐพิธีที่จังหวัดเป็นเจ้าภาพ", "", "ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานรัฐพิธี", "1"),
+    ("M04", "เพื่อให้การแก้ไขปัญหาเรื่องร้องเรียนของประชาชนเป็นไปอย่างรวดเร็วและเป็นธรรม",
+     "เรื่องร้องเรียน/ร้องทุกข์ทุกช่องทางของศูนย์ดำรงธรรมจังหวัด",
+     "เรื่องร้องเรียน หมายถึง เรื่องที่ประชาชนได้รับความเดือดร้อน <ไม่รวมเรื่องที่อยู่ในศาล> & \"คดีความ\"",
+     "คู่มือการปฏิบัติงานศูนย์ดำรงธรรม กระทรวงมหาดไทย", "3"),
+    ("M06", "เพื่อให้การประเมินผลการปฏิบัติงานเป็นธรรมและโปร่งใส", "พนักงานราชการและลูกจ้างของสำนักงาน", "", "", "1"),
+    ("M09", "เพื่อนำบริการของรัฐไปสู่ประชาชนในพื้นที่ห่างไกล", "", "", "", "1"),
+]
+
+
+def _national_id(rng: random.Random) -> str:
+    digits = [rng.randint(1, 8)] + [rng.randint(0, 9) for _ in range(11)]
+    check = (11 - sum(d * (13 - i) for i, d in enumerate(digits)) % 11) % 10
+    d = "".join(map(str, digits + [check]))
+    return f"{d[0]}-{d[1:5]}-{d[5:10]}-{d[10:12]}-{d[12]}"
+
+
+def _be_text(day: dt.date, thai_digit: bool = False) -> str:
+    text = f"{day.day:02d}/{day.month:02d}/{day.year + 543}"
+    return thai_digits(text) if thai_digit else text
+
+
+def _month_start(fy_start: dt.date, months: int) -> dt.date:
+    index = fy_start.month - 1 + months
+    return dt.date(fy_start.year + index // 12, index % 12 + 1, 1)
+
+
+def _month_end(fy_start: dt.date, months: int) -> dt.date:
+    return _month_start(fy_start, months) - dt.timedelta(days=1)
+
+
+def build_demo_rows(as_of: dt.date, seed: int = 2569) -> dict[str, list[list[Any]]]:
+    """The demo workbook's tabs as rows of values (header first)."""
+    rng = random.Random(seed)
+    fiscal_year = fiscal_year_of(as_of)
+    fy_start, fy_end = fiscal_year_span(fiscal_year)
+    headers = {tab.key: [c.th for c in tab.columns] for tab in input_tabs((6, 9, 12))}
+    tabs: dict[str, list[list[Any]]] = {key: [header] for key, header in headers.items()}
+
+    tabs["strategies"] += [list(row) for row in STRATEGIES]
+    for mid, name, cat, basis, owner, backup, sop, strategy in MISSIONS:
+        reviewed: Any = ""
+        if sop == "มี":
+            reviewed = DateCell(fy_start.year - (1 if mid in ("M02", "M10") else 0), 11, 15)
+        if mid == "M06":
+            reviewed = ""  # deliberate: a manual without a review date (warning)
+        tabs["missions"].append([mid, name, cat, basis, owner, backup, sop, reviewed, strategy])
+
+    for n, (mid, activity, start_m, end_m, budget) in enumerate(ACTIVITIES, start=1):
+        start = _month_start(fy_start, start_m) + dt.timedelta(days=rng.randint(0, 9))
+        end = _month_end(fy_start, end_m) if end_m else start + dt.timedelta(days=20)
+        span = (end - start).days + 1
+        elapsed = (as_of - start).days + 1
+        expected = 0 if as_of < start else 100 if as_of >= end else elapsed / span * 100
+        progress = max(0, min(100, round(expected + rng.choice([-35, -20, -5, 0, 5, 10, 100]))))
+        if as_of < start:
+            progress = 0
+        actual_end: Any = ""
+        if progress == 100:
+            actual_end = DateCell(*(min(end + dt.timedelta(days=rng.randint(-10, 8)), as_of)).timetuple()[:3])
+        problems = risks = ""
+        if 0 < progress < expected - 10:
+            problems = rng.choice(["งบประมาณได้รับจัดสรรล่าช้า", "ผู้รับผิดชอบติดภารกิจเร่งด่วน", "รอการอนุมัติจากส่วนกลาง"])
+            risks = rng.choice(["อาจดำเนินการไม่ทันรอบ 12 เดือน", "", "ค่าใช้จ่ายอาจสูงกว่าที่ตั้งไว้"])
+        owner = next(m[4] for m in MISSIONS if m[0] == mid)
+        progress_cell: Any = [Percent(progress / 100), progress, f"{progress}%"][n % 3]
+        start_cell: Any = [DateCell(start.year, start.month, start.day), _be_text(start), _be_text(start, True)][n % 3]
+        tabs["plan"].append([
+            f"A{n:02d}", mid, activity, "" if n % 4 else next(m[7] for m in MISSIONS if m[0] == mid),
+            start_cell, DateCell(end.year, end.month, end.day), budget or "", owner, progress_cell, actual_end, problems, risks,
+        ])
+    # deliberate mistakes in the plan
+    tabs["plan"].append(["A07", "M03", "จัดงานวันจักรี (บันทึกซ้ำ)", "", _be_text(fy_start), _be_text(fy_end), "", P[1], 0, "", "", ""])
+    tabs["plan"].append(["A29", "M99", "กิจกรรมที่อ้างภารกิจที่ไม่มี", "", _be_text(fy_start), _be_text(fy_end), "", P[1], 10, "", "", ""])
+    tabs["plan"].append(["A30", "M08", "จัดทำวารสารจังหวัดรายไตรมาส", "S1", _be_text(fy_start), _be_text(fy_end), "๑๒๐,๐๐๐", P[3], 120, "", "", ""])
+
+    rounds_ended = [m for m in (6, 9, 12) if round_end(fiscal_year, m) <= as_of]
+    interim = [] if rounds_ended else [6]  # before the first round ends, a few early results
+    for kid, name, persp, unit, kind, weight, thresholds, mission in SECTION_KPIS:
+        results = _kpi_results(rng, kind, thresholds, rounds_ended, interim, kid)
+        t = list(thresholds) if thresholds else [""] * 5
+        if kid == "K07":
+            t = [5, 4, 4, 2, 1]  # deliberate: thresholds not strictly decreasing
+        tabs["kpis"].append([kid, name, persp, "ฝ่าย", P[0], mission, unit, kind, weight, *t, *results])
+    for n, (owner, name, persp, kind, weight, thresholds, mission) in enumerate(INDIVIDUAL_KPIS, start=11):
+        kid = f"K{n:02d}"
+        results = _kpi_results(rng, kind, thresholds, rounds_ended, interim, kid)
+        t = list(thresholds) if thresholds else [""] * 5
+        tabs["kpis"].append([kid, name, persp, "บุคคล", owner, mission, "", kind, weight, *t, *results])
+
+    tabs["complaints"] += _complaints(rng, as_of, fy_start)
+
+    for mid, steps in SOP_STEPS.items():
+        for n, (kind, text, who, duration, unit, control, forms) in enumerate(steps, start=1):
+            tabs["sop_steps"].append([mid, n, text, kind, who, duration, unit, control, forms])
+    tabs["sop_steps"].append(["M04", 3, "ขั้นตอนที่พิมพ์ลำดับซ้ำ", "ปฏิบัติงาน", P[4], 1, "วัน", "", ""])  # deliberate
+    tabs["sop_info"] += [list(row) for row in SOP_INFO]
+
+    can_do = {
+        P[0]: "M02, M04, M09, M10", P[1]: "M03, M10", P[2]: "M01, M05, M12", P[3]: "M03\nM08",
+        P[4]: "M04, M11", P[5]: "M05, M06", P[6]: "M01/M07", P[7]: "M08, M12, M13",  # M13: deliberate unknown
+    }
+    trainings = ["หลักสูตรการเขียนหนังสือราชการ", "หลักสูตรการจัดการเรื่องร้องเรียน", "", "หลักสูตรผู้นำการเปลี่ยนแปลง"]
+    for n, (name, position) in enumerate(STAFF):
+        tabs["staff"].append([name, position, can_do[name], trainings[n % len(trainings)]])
+    return tabs
+
+
+def _kpi_results(rng: random.Random, kind: str, thresholds: Any, ended: list[int], interim: list[int], kid: str) -> list[Any]:
+    out: list[Any] = []
+    for months in (6, 9, 12):
+        if months not in ended and months not in interim:
+            out.append("")
+            continue
+        if months in interim and rng.random() < 0.5:
+            out.append("")
+            continue
+        if kid == "K08" and ended and months == ended[-1]:
+            out.append("")  # deliberate: not reported in an ended round (warning, scores 0)
+            continue
+        if kid == "K05" and months == 9:
+            out.append("-")  # not assessed this round
+            continue
+        if kind == "ขั้นตอน":
+            out.append(min(5, 2 + (months // 3) - 1 + rng.randint(-1, 0)))
+            continue
+        t1, t5 = thresholds[0], thresholds[4]
+        progress = 0.55 + months / 40
+        value = t1 + (t5 - t1) * (progress + rng.uniform(-0.35, 0.25))
+        out.append(round(value, 1))
+    return out
+
+
+def _complaints(rng: random.Random, as_of: dt.date, fy_start: dt.date) -> list[list[Any]]:
+    rows = []
+    first = fy_start - dt.timedelta(days=120)
+    days = (as_of - first).days
+    count = 320
+    categories = list(DEFAULT_COMPLAINT_CATEGORIES)
+    for n in range(1, count + 1):
+        received = first + dt.timedelta(days=int(days * (n - 0.5) / count))
+        category = rng.choices(categories, CATEGORY_WEIGHTS)[0]
+        subject = rng.choice(SUBJECTS[category])
+        age = (as_of - received).days
+        closed_after = int(rng.expovariate(1 / 12)) + 1
+        if closed_after <= age and rng.random() < 0.88:
+            status, closed = "ยุติ", received + dt.timedelta(days=closed_after)
+        else:
+            status, closed = rng.choice(["รับเรื่อง", "ส่งต่อหน่วยงาน", "อยู่ระหว่างดำเนินการ", "อยู่ระหว่างดำเนินการ"]), None
+        satisfaction: Any = rng.choices([5, 4, 3, 2, 1], [40, 35, 15, 6, 4])[0] if closed and rng.random() < 0.6 else ""
+        name = f"{rng.choice(['นาย', 'นาง', 'นางสาว'])}{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        phone = f"08{rng.randint(1, 9)}-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
+        received_cell: Any = DateCell(received.year, received.month, received.day) if n % 5 else _be_text(received)
+        closed_cell: Any = DateCell(closed.year, closed.month, closed.day) if closed else ""
+        year_be = received.year + 543
+        rows.append([
+            f"ดธ.{year_be % 100:02d}/{n:04d}", received_cell, rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0], category,
+            rng.choice(DISTRICTS), subject, name, _national_id(rng), phone, rng.choice(AGENCIES),
+            status, closed_cell, satisfaction, "",
+        ])
+    # deliberate mistakes and edge cases
+    rows[10][7] = "1-2345-67890-12-3"  # bad check digit (warning)
+    rows[20][3] = "เรื่องทั่วไป"  # not in the category list (warning)
+    rows[30][5] = '=HYPERLINK("http://example.invalid","คลิก")'  # formula-like text stays text
+    rows[40][1] = "31/02/2569"  # impossible date (error)
+    last = rows[-3]
+    last[10], last[11] = "ยุติ", DateCell(fy_start.year - 1, 1, 5)  # closed before received (error)
+    typed = rows[51][1]
+    if isinstance(typed, DateCell):  # a BE year typed into a date cell (warning)
+        rows[51][1] = DateCell(typed.year + 543, typed.month, typed.day)
+    return rows
+
+
+def write_demo_workbook(path: str | Path, as_of: dt.date, seed: int = 2569) -> Path:
+    """Write the demo workbook to `path` (an .xlsx), replacing any file there."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="D9E1F2")
+    titles = {tab.key: tab.th for tab in input_tabs((6, 9, 12))}
+    for key, rows in build_demo_rows(as_of, seed).items():
+        sheet = book.create_sheet(titles[key])
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                _put(sheet.cell(row=r, column=c), value)
+        for c in range(1, len(rows[0]) + 1):
+            sheet.cell(row=1, column=c).font = bold
+            sheet.cell(row=1, column=c).fill = fill
+            sheet.column_dimensions[get_column_letter(c)].width = 18
+        sheet.freeze_panes = "A2"
+    book.save(path)
+    return path
+
+
+def _put(cell: Any, value: Any) -> None:
+    if isinstance(value, Percent):
+        cell.value = value.fraction
+        cell.number_format = "0%"
+    elif isinstance(value, DateCell):
+        cell.value = dt.datetime(value.year, value.month, value.day)
+        cell.number_format = "d/m/yyyy"
+    elif isinstance(value, str) and value.startswith("="):
+        cell.value = value
+        cell.data_type = "s"  # staff text that looks like a formula
+    elif value == "":
+        cell.value = None
+    else:
+        cell.value = value
+

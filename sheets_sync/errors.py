@@ -1,0 +1,32 @@
+"""The small tree of failures. Data problems are never raised: they are `Issue` values.
+
+Every failure is caught once at the CLI edge and shown as one line with its exit code.
+"""
+
+
+class SheetsSyncError(Exception):
+    """Base of every failure the tool reports to the user as one line."""
+
+    exit_code = 2
+
+
+class ConfigError(SheetsSyncError):
+    """The config file or a command-line option is wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class WorkbookError(SheetsSyncError):
+    """The workbook could not be read or written; nothing was changed (exit 3)."""
+
+    exit_code = 3
+
+
+class OwnershipError(WorkbookError):
+    """A tab with a summary name exists that the tool did not create (exit 3, use --force)."""
+
+
+class TemplateError(SheetsSyncError):
+    """A Word template is missing or broken (exit 2)."""
+
+    exit_code = 2

@@ -1,0 +1,102 @@
+"""Data issues are values: a record per problem, with a stable code and a Thai message.
+
+Every code the tool can report is in `MESSAGES`, with a message template that tells staff what
+is wrong and how to fix it. Templates may use `{column}` (the Thai header) and the details a
+check passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def th(self) -> str:
+        return "ข้อผิดพลาด" if self is Severity.ERROR else "คำเตือน"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    tab: str  # Thai tab name
+    cell: str  # A1 address without the tab, e.g. "C12"
+    column: str  # English key of the column ("" for a whole tab)
+    severity: Severity
+    code: str
+    message: str
+    value: str  # the raw value as found (personal data masked)
+
+    @property
+    def row(self) -> int:
+        digits = "".join(ch for ch in self.cell if ch.isdigit())
+        return int(digits) if digits else 0
+
+    @property
+    def location(self) -> str:
+        """`ภารกิจ!C12`: where to look."""
+        return f"{self.tab}!{self.cell}" if self.cell else self.tab
+
+    def to_json(self) -> dict[str, str]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+DATE_FORMS = "วว/ดด/ปปปป เช่น 31/03/2569, 31 มี.ค. 2569 หรือ 2026-03-31"
+
+MESSAGES: dict[str, str] = {
+    # tabs and headers
+    "tab-missing": "ไม่พบแท็บ {tab} — สร้างแท็บนี้ (หรือใช้คำสั่ง sheets-sync init) ส่วนที่ใช้แท็บนี้จะไม่ถูกคำนวณ",
+    "tab-optional-missing": "ไม่พบแท็บ {tab} — ส่วนที่ใช้แท็บนี้จะว่างไว้ สร้างแท็บนี้เมื่อพร้อม (sheets-sync init)",
+    "column-missing": "ไม่พบคอลัมน์ \"{column}\" ในแถวหัวตาราง — เพิ่มหัวคอลัมน์นี้ในแถวที่ 1 แท็บนี้จะไม่ถูกคำนวณจนกว่าจะแก้",
+    "column-duplicate": "หัวคอลัมน์ \"{column}\" ซ้ำกับคอลัมน์ {first} — ใช้คอลัมน์แรกเท่านั้น ลบหรือเปลี่ยนชื่อคอลัมน์นี้",
+    # cells
+    "required-missing": "ยังไม่ได้กรอก \"{column}\" — กรอกข้อมูลให้ครบ แถวนี้จะไม่ถูกนำไปคำนวณจนกว่าจะกรอก",
+    "date-invalid": "\"{column}\" อ่านเป็นวันที่ไม่ได้ — ใช้รูปแบบ " + DATE_FORMS,
+    "date-year-digits": "\"{column}\" ต้องมีปี 4 หลัก (ไม่เดาปี 2 หลัก) — เช่น 31/03/2569",
+    "date-impossible": "\"{column}\" เป็นวันที่ที่ไม่มีอยู่จริง — ตรวจวันและเดือน (รูปแบบ วว/ดด/ปปปป)",
+    "date-month-first": "\"{column}\" ดูเหมือนเขียนเดือนก่อนวัน (ดด/วว) — ใช้ วว/ดด/ปปปป เช่น 31/03/2569",
+    "date-not-date": "\"{column}\" เป็นตัวเลข ไม่ใช่วันที่ — พิมพ์เป็นวันที่ เช่น 31/03/2569 หรือจัดรูปแบบเซลล์เป็นวันที่",
+    "date-be-cell": "\"{column}\" เป็นเซลล์วันที่ที่มีปี พ.ศ. (เครื่องตั้งค่าเป็น ค.ศ.) — อ่านเป็น พ.ศ. ให้แล้ว ควรพิมพ์ใหม่เป็น 31/03/2569 หรือใช้ปี ค.ศ.",
+    "number-invalid": "\"{column}\" ต้องเป็นตัวเลข เช่น 1234.50 หรือ 1,234.50 (ไม่ใช้จุลภาคเป็นทศนิยม)",
+    "number-not-whole": "\"{column}\" ต้องเป็นจำนวนเต็ม",
+    "number-range": "\"{column}\" ต้องอยู่ในช่วง {bounds}",
+    "percent-range": "\"{column}\" ต้องอยู่ระหว่าง 0 ถึง 100",
+    "result-invalid": "\"{column}\" ต้องเป็นตัวเลข หรือ \"-\" / \"ไม่ประเมิน\" เมื่อไม่ประเมินในรอบนี้ (เว้นว่างถ้ายังไม่รายงาน)",
+    "milestone-level": "\"{column}\" ของตัวชี้วัดแบบขั้นตอนต้องเป็นระดับที่ทำได้ 0–5 (จำนวนเต็ม)",
+    "enum-unknown": "\"{column}\" ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {choices}",
+    "id-duplicate": "\"{column}\" ซ้ำกับแถว {first_row} — รหัสต้องไม่ซ้ำกัน แถวแรกใช้รหัสนี้ แถวนี้จะไม่ถูกคำนวณ",
+    "ref-unknown": "\"{column}\" ไม่พบรหัสนี้ในแท็บ {ref_tab} — ตรวจการสะกด หรือเพิ่มรายการในแท็บ {ref_tab} ก่อน",
+    "ref-tab-missing": "\"{column}\" อ้างถึงแท็บ {ref_tab} ซึ่งไม่มีในสมุดงาน",
+    "list-item-unknown": "\"{column}\" มีรหัสที่ไม่พบในแท็บ {ref_tab}: {items} — ไม่นำรายการนี้มาใช้ ตรวจการสะกด",
+    "duplicate-in-group": "\"{column}\" ซ้ำกับแถว {first_row} ในภารกิจเดียวกัน — แถวนี้จะไม่ถูกคำนวณ",
+    # rules across columns
+    "date-order": "\"{column}\" อยู่ก่อน \"{other}\" — ตรวจวันที่ให้ถูกต้อง",
+    "actual-end-early": "มี \"{column}\" แต่ความก้าวหน้ายังไม่ถึง 100% — ปรับความก้าวหน้าเป็น 100 หรือลบวันที่แล้วเสร็จ",
+    "legal-basis-missing": "ภารกิจตามกฎหมาย/ข้อสั่งการ ควรระบุ \"{column}\"",
+    "backup-is-owner": "\"{column}\" เป็นคนเดียวกับผู้รับผิดชอบหลัก — ควรมีผู้ปฏิบัติแทนเป็นบุคคลอื่น",
+    "sop-reviewed-missing": "ภารกิจมีคู่มือแล้ว ควรระบุ \"{column}\" เพื่อติดตามรอบการทบทวน",
+    "thresholds-order": "เกณฑ์ 1–5 ต้อง{direction}อย่างเคร่งครัด — ตรวจ \"{column}\"",
+    "thresholds-missing": "ตัวชี้วัดแบบ{kind} ต้องกรอกเกณฑ์ 1–5 ให้ครบ — ยังไม่ได้กรอก \"{column}\"",
+    "weights-sum": "น้ำหนักของกลุ่ม {group} รวมได้ {total} ไม่ใช่ 100 — ระบบปรับสัดส่วนให้แล้ว ควรแก้ให้รวมเป็น 100",
+    "kpi-not-reported": "รอบ {round} เดือนสิ้นสุดแล้วแต่ยังไม่รายงานผล — คะแนนเป็น 0 จนกว่าจะกรอก \"{column}\" (ใส่ \"-\" ถ้าไม่ประเมิน)",
+    "category-unknown": "\"{column}\" ไม่อยู่ในรายการประเภทเรื่องที่กำหนด — ใช้ค่าตามที่เขียนไว้ ตรวจการสะกดหรือเพิ่มในค่าตั้ง",
+    "national-id-invalid": "\"{column}\" ไม่ใช่เลข 13 หลักที่ถูกต้อง (เลขตรวจสอบไม่ตรง) — ตรวจเลขอีกครั้ง",
+    "closed-missing": "เรื่องสถานะ \"ยุติ\" ต้องกรอก \"{column}\"",
+    "closed-while-open": "มี \"{column}\" แต่สถานะยังไม่ใช่ \"ยุติ\" — ปรับสถานะหรือลบวันที่ยุติ",
+    "received-after-year": "\"{column}\" อยู่หลังสิ้นปีงบประมาณ {fiscal_year} — อาจพิมพ์ปีผิด",
+    "activity-outside-year": "กิจกรรมนี้อยู่นอกปีงบประมาณ {fiscal_year} ทั้งหมด — ตรวจวันที่ตามแผน",
+}
+
+
+def render_message(code: str, **details: object) -> str:
+    """The Thai message for a code, filled with the details the check gave."""
+    template = MESSAGES[code]
+    try:
+        return template.format(**details)
+    except KeyError:  # a template detail was not given: show the template as it is
+        return template

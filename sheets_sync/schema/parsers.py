@@ -1,0 +1,227 @@
+"""Turn one typed cell into one value of a column type, the way workbook.md says.
+
+Each parser returns the value, or raises `CellProblem` with a stable code when the cell cannot
+be used. Warnings that still give a value (a BE year typed into a date cell) are returned beside
+the value. Nothing here guesses: an ambiguous cell is an error with a message that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..cells import Cell, CellKind
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Python's \s covers NBSP but not the zero-width characters that come in with copied text.
+_SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
+_SPACE_RUN = re.compile(f"{_SPACE}+")
+BE_OFFSET = 543
+BE_YEAR_FLOOR = 2400  # a year above this is a Buddhist Era year
+
+
+class CellProblem(Exception):
+    """The cell cannot be read as its column's type; `code` is the stable issue code."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A KPI result of `-` / `ไม่ประเมิน`: not assessed this round."""
+
+    def __repr__(self) -> str:
+        return "NOT_ASSESSED"
+
+
+NOT_ASSESSED = NotAssessed()
+
+
+def normalize_space(text: str) -> str:
+    """Trim the ends and collapse inner whitespace runs (incl. NBSP, zero-width) to one space."""
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+def header_key(text: str) -> str:
+    """What a header is compared by: no whitespace at all, case folded."""
+    return _SPACE_RUN.sub("", text).casefold()
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(THAI_DIGITS)
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as trimmed text (a number cell in a text column reads as the number)."""
+    return normalize_space(cell.raw_text())
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+THAI_MONTHS: dict[str, int] = {}
+for _number, (_full, _abbr) in enumerate(
+    [
+        ("มกราคม", "ม.ค."),
+        ("กุมภาพันธ์", "ก.พ."),
+        ("มีนาคม", "มี.ค."),
+        ("เมษายน", "เม.ย."),
+        ("พฤษภาคม", "พ.ค."),
+        ("มิถุนายน", "มิ.ย."),
+        ("กรกฎาคม", "ก.ค."),
+        ("สิงหาคม", "ส.ค."),
+        ("กันยายน", "ก.ย."),
+        ("ตุลาคม", "ต.ค."),
+        ("พฤศจิกายน", "พ.ย."),
+        ("ธันวาคม", "ธ.ค."),
+    ],
+    start=1,
+):
+    THAI_MONTHS[_full] = _number
+    THAI_MONTHS[_abbr.replace(".", "")] = _number
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d+)$")
+_ISO = re.compile(r"^(\d+)-(\d{1,2})-(\d{1,2})$")
+_ERA_MARK = re.compile(r" ?พ\.? ?ศ\.? ?")  # `12 ก.ค. พ.ศ. 2553`
+_THAI_MONTH_DATE = re.compile(r"^(\d{1,2}) ?([\u0E00-\u0E7F.][\u0E00-\u0E7F. ]*?) ?(\d+)$")
+
+
+def _ce_year(year: int) -> int:
+    return year - BE_OFFSET if year > BE_YEAR_FLOOR else year
+
+
+def _make_date(year_text: str, month: int, day: int) -> dt.date:
+    if len(year_text) != 4:
+        raise CellProblem("date-year-digits")
+    year = _ce_year(int(year_text))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellProblem("date-impossible") from None
+
+
+def parse_date(cell: Cell) -> tuple[dt.date, str | None]:
+    """A date, and the code of a warning when a date cell carried a BE year."""
+    if cell.kind is CellKind.DATE:
+        value = cell.value
+        assert isinstance(value, dt.datetime)
+        if value.year > BE_YEAR_FLOOR:
+            try:
+                return dt.date(value.year - BE_OFFSET, value.month, value.day), "date-be-cell"
+            except ValueError:
+                raise CellProblem("date-impossible") from None
+        return value.date(), None
+    if cell.kind in (CellKind.NUMBER, CellKind.PERCENT, CellKind.BOOL):
+        raise CellProblem("date-not-date")
+    text = to_ascii_digits(normalize_space(str(cell.value)))
+    if match := _DMY.match(text):
+        day, month, year = int(match[1]), int(match[2]), match[3]
+        if month > 12 and day <= 12:
+            raise CellProblem("date-month-first")
+        return _make_date(year, month, day), None
+    if match := _ISO.match(text):
+        return _make_date(match[1], int(match[2]), int(match[3])), None
+    if match := _THAI_MONTH_DATE.match(_ERA_MARK.sub(" ", text).strip()):
+        month_name = match[2].replace(".", "").replace(" ", "")
+        if month_name not in THAI_MONTHS:
+            raise CellProblem("date-invalid")
+        return _make_date(match[3], THAI_MONTHS[month_name], int(match[1])), None
+    raise CellProblem("date-invalid")
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+
+
+def _clean_float(value: float) -> float:
+    """Undo binary noise from a percent cell (0.45 * 100 = 45.00000000000001)."""
+    return round(value, 9)
+
+
+def _number_from_text(text: str) -> tuple[float, bool]:
+    """A number typed as text, and whether it carried a `%` sign."""
+    text = to_ascii_digits(normalize_space(text)).replace(" ", "")
+    has_percent = text.endswith("%")
+    if has_percent:
+        text = text[:-1]
+    if not _NUMBER.match(text):
+        raise CellProblem("number-invalid")
+    return float(text.replace(",", "")), has_percent
+
+
+def parse_number(cell: Cell) -> float:
+    """A number: a numeric cell, or text like `1,234.50` / `๑,๒๓๔`.
+
+    A percent-formatted cell means what it shows (a cell shown as 30% is 30), as does `30%`.
+    """
+    if cell.kind is CellKind.NUMBER:
+        return float(cell.value)  # type: ignore[arg-type]
+    if cell.kind is CellKind.PERCENT:
+        return _clean_float(float(cell.value) * 100)  # type: ignore[arg-type]
+    if cell.kind is CellKind.TEXT:
+        return _number_from_text(str(cell.value))[0]
+    raise CellProblem("number-invalid")
+
+
+def parse_percent(cell: Cell) -> float:
+    """A percentage 0–100: `45`, `45%`, or a percent-formatted cell (stored 0.45).
+
+    A plain numeric cell holding 0.45 is 0.45 %: the cell's format decides, never its size.
+    """
+    return parse_number(cell)
+
+
+def parse_result(cell: Cell) -> float | NotAssessed:
+    """A KPI result: a number, or `-` / `ไม่ประเมิน` for not assessed this round."""
+    if cell.kind is CellKind.TEXT:
+        text = normalize_space(str(cell.value))
+        if text in {"-", "–", "—", "ไม่ประเมิน"}:
+            return NOT_ASSESSED
+    try:
+        return parse_number(cell)
+    except CellProblem:
+        raise CellProblem("result-invalid") from None
+
+
+# --- lists and national ids -----------------------------------------------------------------
+
+_LIST_SEPARATORS = re.compile(r"\s*(?:,|、|/|\r?\n)\s*")
+
+
+def split_list(text: str) -> list[str]:
+    """Items of a list cell separated by `,` `、` `/` or line breaks."""
+    return [normalize_space(item) for item in _LIST_SEPARATORS.split(text) if normalize_space(item)]
+
+
+def is_valid_national_id(text: str) -> bool:
+    """13 digits (dashes and spaces allowed) with a valid mod-11 check digit."""
+    digits = re.sub(r"[\s-]", "", to_ascii_digits(text))
+    if not re.fullmatch(r"\d{13}", digits):
+        return False
+    total = sum(int(digits[i]) * (13 - i) for i in range(12))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def mask_national_id(text: str) -> str:
+    """`X-XXXX-XXXX1-81-1`: only the last 4 digits of an ID are kept."""
+    digits = re.sub(r"\D", "", to_ascii_digits(text))
+    if len(digits) != 13:
+        return "X" * max(len(digits) - 4, 0) + digits[-4:]
+    masked = "X" * 9 + digits[9:]
+    return f"{masked[0]}-{masked[1:5]}-{masked[5:10]}-{masked[10:12]}-{masked[12]}"
+
+
+def mask_phone(text: str) -> str:
+    """`XXX-XXX-1234`: only the last 4 digits of a phone number are kept."""
+    digits = re.sub(r"\D", "", to_ascii_digits(text))
+    return f"XXX-XXX-{digits[-4:]}" if digits else ""
+
+
+def mask_name(text: str) -> str:
+    """A name as its first character followed by `***`."""
+    text = normalize_space(text)
+    return f"{text[0]}***" if text else ""
