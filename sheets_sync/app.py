@@ -14,23 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
+from .cells import TabData
 from .compute.fiscal import Period, resolve_period
+from .compute.results import Results, compute_results
 from .config import Settings
+from .history import History
+from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
 from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 
 
-def read_workbook(backend: Backend, settings: Settings, fiscal_year: int | None) -> ValidatedWorkbook:
-    """Read every input tab in one go and validate it."""
+def read_workbook(backend: Backend, settings: Settings, fiscal_year: int | None) -> tuple[dict[str, TabData], ValidatedWorkbook]:
+    """Read every input tab in one go and validate it: the tabs as read, and the validation."""
     schema = input_tabs(settings.rounds)
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
-    return validate_workbook(
+    validated = validate_workbook(
         tabs,
         rounds=settings.rounds,
         fiscal_year=fiscal_year,
         complaint_categories=settings.complaint_categories,
     )
+    return tabs, validated
 
 
 @dataclass
@@ -63,7 +68,7 @@ def run_validate(
 ) -> ValidationReport:
     """Read and validate; write nothing."""
     period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
-    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year))
+    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year)[1])
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -115,3 +120,87 @@ def write_json(path: Path, data: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+@dataclass
+class SyncOutcome:
+    results: Results
+    results_path: Path
+    snapshot_id: int
+    tabs_written: list[str]
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return self.results.to_json()
+
+
+def results_file(out_dir: Path, period: Period) -> Path:
+    return out_dir / f"results-FY{period.fiscal_year}-R{period.round}.json"
+
+
+def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
+    """Read, validate and compute, writing nothing (report and sop use this)."""
+    tabs, workbook = read_workbook(backend, settings, period.fiscal_year)
+    return tabs, compute_results(workbook, period, settings)
+
+
+def run_sync(
+    backend: Backend,
+    settings: Settings,
+    period: Period,
+    *,
+    now: dt.datetime,
+    out_dir: Path,
+    force: bool = False,
+) -> SyncOutcome:
+    """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
+
+    The summary tabs are written first: if the workbook refuses, no results file or snapshot
+    claims a sync that did not happen.
+    """
+    tabs, results = compute_from(backend, settings, period)
+    summary = build_summary_tabs(results, thai_digits=settings.thai_digits)
+    backend.write_summary_tabs(summary, force=force)
+    document = results.to_json()
+    path = write_json(results_file(out_dir, period), document)
+    snapshot_id = History(settings.history_file).record(taken_at=now, source=backend.describe(), tabs=tabs, results=document)
+    return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+
+
+def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+    """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
+    from .backends.xlsx import write_tabs_to_new_workbook
+    from .errors import ConfigError
+
+    tabs = History(settings.history_file).tabs(snapshot_id)
+    if only_tabs:
+        missing = [t for t in only_tabs if t not in tabs]
+        if missing:
+            raise ConfigError(f"ประวัติหมายเลข {snapshot_id} ไม่มีแท็บ {', '.join(missing)} (มี: {', '.join(tabs)})")
+        tabs = {t: tabs[t] for t in only_tabs}
+    if out_file.exists():
+        raise ConfigError(f"{out_file} มีอยู่แล้ว — ระบุชื่อไฟล์ใหม่ (ไม่เขียนทับไฟล์เดิม)")
+    write_tabs_to_new_workbook(out_file, tabs)
+    return out_file, list(tabs)
+
+
+@dataclass
+class DemoOutcome:
+    workbook: Path
+    validation: ValidationReport
+    sync: SyncOutcome
+    documents: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
+    """Build the demo workbook in `out_dir` and run every command on it."""
+    from .backends.xlsx import XlsxBackend
+    from .demo import write_demo_workbook
+
+    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed)
+    backend = XlsxBackend(path)
+    period = resolve_period(as_of, settings.rounds)
+    validation = run_validate(backend, settings, as_of)
+    outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
+    return DemoOutcome(path, validation, outcome)

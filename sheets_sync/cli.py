@@ -186,6 +186,114 @@ def init(config_path, workbook, sheet_id, credentials, debug):
         click.echo(f"สร้างไฟล์ค่าตั้ง {outcome.config_written} — แก้ชื่อสำนักงานและผู้ลงนามก่อนใช้งาน")
 
 
+def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None):
+    from .compute.fiscal import resolve_period
+
+    return resolve_period(as_of or today_in_bangkok(), settings.rounds, fiscal_year, round_months)
+
+
+@cli.command()
+@workbook_options
+@period_options
+@output_options
+@click.option("--force", is_flag=True, help="เขียนทับแท็บสรุปชื่อเดียวกันที่ sheets-sync ไม่ได้สร้าง")
+@click.option("--strict", is_flag=True, help="จบด้วยรหัส 1 เมื่อพบข้อผิดพลาดในข้อมูล (สำหรับงานตั้งเวลา)")
+def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, force, strict):
+    """Validate, compute and rewrite the six summary tabs; save the JSON results and a snapshot.
+
+    Only the tool's own summary tabs are written, in one atomic write. Staff tabs are never
+    changed. Exit code 0 even when data issues exist (they are listed in ตรวจสอบข้อมูล),
+    unless --strict.
+
+    \b
+    Example:
+        sheets-sync sync --workbook office.xlsx --as-of 2026-03-31
+        sheets-sync sync --sheet-id 1AbC... --credentials key.json --strict
+    """
+    from .app import run_sync
+    from .present.console import render_sync
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = _period(settings, as_of, fiscal_year, round_months)
+    outcome = run_sync(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir), force=force)
+    if as_json:
+        click.echo(json.dumps(outcome.document, ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(render_sync(outcome, backend.describe()))
+    sys.exit(1 if strict and outcome.results.error_count else 0)
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="โฟลเดอร์ที่จะเขียนสมุดงานตัวอย่างและผลลัพธ์")
+@click.option("--as-of", callback=_parse_as_of, help="วันที่ของข้อมูลตัวอย่าง YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
+@click.option("--seed", type=int, default=2569, show_default=True, help="seed ของข้อมูลสุ่ม")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG")
+@click.option("--debug", is_flag=True, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)")
+def demo(out_dir, as_of, seed, config_path, debug):
+    """Build a demo workbook of a fictional province office and run every command on it.
+
+    Needs no network and no Google account. The workbook has a year's plan, KPIs, a few
+    hundred complaints, SOP steps and staff, and a handful of deliberate mistakes.
+
+    \b
+    Example:
+        sheets-sync demo
+        sheets-sync demo --as-of 2026-09-30 --out /tmp/demo
+    """
+    from .app import run_demo
+    from .present.console import render_demo
+
+    settings, _ = load_context(config_path, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
+    outcome = run_demo(settings, Path(out_dir), as_of or today_in_bangkok(), seed=seed, now=dt.datetime.now(BANGKOK))
+    click.echo(render_demo(outcome))
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG")
+@click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
+@click.option("--debug", is_flag=True)
+@click.pass_context
+def history(ctx, config_path, as_json, debug):
+    """List the stored snapshots (one per sync), newest last.
+
+    \b
+    Example:
+        sheets-sync history
+        sheets-sync history restore 12 --out complaints-before.xlsx
+    """
+    from .history import History
+    from .present.console import render_history
+
+    settings, _ = load_context(config_path)
+    ctx.obj = settings
+    if ctx.invoked_subcommand is None:
+        snapshots = History(settings.history_file).list()
+        if as_json:
+            click.echo(json.dumps([s.__dict__ for s in snapshots], ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_history(snapshots, settings.history_file))
+
+
+@history.command("restore")
+@click.argument("snapshot_id", type=int)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, help="ไฟล์ .xlsx ที่จะเขียน")
+@click.option("--tab", "only_tabs", multiple=True, help="เฉพาะแท็บนี้ (ใช้ซ้ำได้)")
+@click.pass_obj
+def history_restore(settings, snapshot_id, out_file, only_tabs):
+    """Write what the input tabs held at snapshot ID to a new .xlsx (the workbook is not touched).
+
+    \b
+    Example:
+        sheets-sync history restore 12 --out before.xlsx --tab เรื่องร้องเรียน
+    """
+    from .app import restore_snapshot
+
+    path, titles = restore_snapshot(settings, snapshot_id, Path(out_file), only_tabs)
+    click.echo(f"เขียนข้อมูลของประวัติหมายเลข {snapshot_id} ลง {path}: {', '.join(titles)}")
+
+
 def main() -> None:  # pragma: no cover - the console script entry point
     cli(prog_name="sheets-sync")
 

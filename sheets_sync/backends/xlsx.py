@@ -240,16 +240,17 @@ def _add_charts(sheet: Worksheet, grid: Grid, tab: SummaryTab) -> None:
     anchor_col = get_column_letter(grid.width + 2)
     for n, spec in enumerate(tab.charts):
         area = grid.areas[spec.table]
-        if area.end_row <= area.first_row:
+        end_row = area.end_row if spec.rows is None else min(area.end_row, area.first_row + spec.rows)
+        if end_row <= area.first_row:
             continue
         chart = {ChartKind.PIE: PieChart, ChartKind.LINE: LineChart}.get(spec.kind, BarChart)()
         if isinstance(chart, BarChart):
             chart.type = "bar" if spec.kind is ChartKind.BAR else "col"
         chart.title = spec.title
         for col in spec.value_cols:
-            data = Reference(sheet, min_col=col + 1, min_row=area.header_row + 1, max_row=area.end_row)
+            data = Reference(sheet, min_col=col + 1, min_row=area.header_row + 1, max_row=end_row)
             chart.add_data(data, titles_from_data=True)
-        labels = Reference(sheet, min_col=spec.label_col + 1, min_row=area.first_row + 1, max_row=area.end_row)
+        labels = Reference(sheet, min_col=spec.label_col + 1, min_row=area.first_row + 1, max_row=end_row)
         chart.set_categories(labels)
         chart.width, chart.height = 18, 9
         sheet.add_chart(chart, f"{anchor_col}{3 + n * 20}")
@@ -279,3 +280,25 @@ def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
             rule.add(cell_range)
             sheet.add_data_validation(rule)
     sheet.freeze_panes = "A2"
+
+
+def write_tabs_to_new_workbook(path: Path, tabs: dict[str, TabData]) -> None:
+    """Write typed cells to a new .xlsx (history restore): dates stay dates, percent stays percent."""
+    book = openpyxl.Workbook()
+    book.remove(book.worksheets[0])
+    for title, tab in tabs.items():
+        sheet = book.create_sheet(title)
+        for r, row in enumerate(tab.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                if cell.kind is CellKind.EMPTY:
+                    continue
+                target = sheet.cell(row=r, column=c)
+                target.value = cell.value
+                if cell.kind is CellKind.TEXT:
+                    target.data_type = "s"  # text that looks like a formula stays text
+                elif cell.kind is CellKind.PERCENT:
+                    target.number_format = "0%"
+                elif cell.kind is CellKind.DATE:
+                    target.number_format = "d/m/yyyy"
+        sheet.freeze_panes = "A2"
+    XlsxBackend(path)._save(book, backup=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..compute.plan import STATUS_TH
 from ..schema.issues import Issue, Severity
 
 
@@ -22,3 +23,58 @@ def render_issues(issues: Sequence[Issue], where: str) -> str:
         lines.append(f"{mark} {issue.location:<{width}}  {issue.severity.th:<10} {issue.code:<22} {issue.message}{value}")
     lines.append(f"สรุป: ข้อผิดพลาด {errors} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {warnings} รายการ")
     return "\n".join(lines)
+
+
+def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
+    """A short summary of a sync: what was written and the headline figures."""
+    r = outcome.results
+    lines = [f"ซิงก์ {where} เรียบร้อย — {r.period.as_of.isoformat()} · ปีงบประมาณ {r.period.fiscal_year} · รอบ {r.period.round} เดือน"]
+    if r.missions:
+        lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
+    if r.plan:
+        counts = ", ".join(f"{STATUS_TH[s]} {n}" for s, n in r.plan.status_counts.items())
+        lines.append(f"  กิจกรรม {len(r.plan.activities)}: {counts}")
+    if r.kpis:
+        section = r.kpis.groups.get("ฝ่าย", {}).get(r.period.round, {})
+        lines.append(f"  คะแนนตัวชี้วัดระดับฝ่าย {_num(section.get('total'), 4)}")
+    if r.complaints:
+        f = r.complaints.figures
+        lines.append(f"  เรื่องร้องเรียน รับ {f['received']} ยุติ {f['closed']} ({_num(f['closed_pct'])}%) เกินกำหนด {f['overdue']}")
+    lines.append(f"  ข้อผิดพลาด {r.error_count} · คำเตือน {r.warning_count} (ดูแท็บ ตรวจสอบข้อมูล)")
+    lines.append(f"  เขียนแท็บ: {', '.join(outcome.tabs_written)}")
+    lines.append(f"  ผลลัพธ์ JSON: {outcome.results_path} · ประวัติหมายเลข {outcome.snapshot_id}")
+    return "\n".join(lines)
+
+
+def render_demo(outcome) -> str:  # outcome: app.DemoOutcome
+    errors = outcome.validation.workbook.error_count
+    warnings = outcome.validation.workbook.warning_count
+    lines = [
+        f"สร้างสมุดงานตัวอย่าง: {outcome.workbook}",
+        f"ตรวจสอบข้อมูล: ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ (จงใจใส่ไว้เป็นตัวอย่าง)",
+        render_issues(outcome.validation.issues, str(outcome.workbook)),
+        "",
+        render_sync(outcome.sync, str(outcome.workbook)),
+    ]
+    for path in outcome.documents:
+        lines.append(f"  เอกสาร: {path}")
+    lines.extend(outcome.notes)
+    lines.append("")
+    lines.append("ลองต่อ: sheets-sync validate --workbook " + str(outcome.workbook))
+    return "\n".join(lines)
+
+
+def render_history(snapshots, path) -> str:
+    if not snapshots:
+        return f"ยังไม่มีประวัติใน {path} (ประวัติจะถูกบันทึกทุกครั้งที่สั่ง sync)"
+    lines = [f"ประวัติใน {path}", "หมายเลข  เวลา                 ข้อมูล ณ     ปีงบ  รอบ  ผิดพลาด  เตือน  ที่มา"]
+    for s in snapshots:
+        lines.append(
+            f"{s.id:>7}  {s.taken_at:<19}  {s.as_of}  {s.fiscal_year}  {s.round:>3}  {s.errors:>7}  {s.warnings:>5}  {s.source}"
+        )
+        lines.append("         " + ", ".join(f"{t} {n} แถว" for t, n in s.tabs.items()))
+    return "\n".join(lines)
+
+
+def _num(value, places: int = 2) -> str:
+    return "-" if value is None else f"{value:.{places}f}"

@@ -63,8 +63,11 @@ class Table:
     formats: list[Fmt] | None = None  # per column; TEXT when None
     styles: dict[tuple[int, int], Style] = field(default_factory=dict)  # (row, col) of data cells
     caption: str | None = None  # a line above the header
+    cell_formats: dict[tuple[int, int], Fmt] = field(default_factory=dict)  # overrides `formats`
 
-    def fmt(self, col: int) -> Fmt:
+    def fmt(self, row: int, col: int) -> Fmt:
+        if (row, col) in self.cell_formats:
+            return self.cell_formats[(row, col)]
         return self.formats[col] if self.formats else Fmt.TEXT
 
 
@@ -82,6 +85,7 @@ class Chart:
     table: int  # index of the tab's table that holds the data
     label_col: int
     value_cols: list[int]
+    rows: int | None = None  # use only the first n data rows (e.g. leave out a total row)
 
 
 @dataclass
@@ -141,7 +145,7 @@ def lay_out(tab: SummaryTab) -> Grid:
         first = len(rows)
         for r, values in enumerate(table.rows):
             rows.append(
-                [GridCell(_plain(v), table.styles.get((r, c)), table.fmt(c)) for c, v in enumerate(values)]
+                [GridCell(_plain(v), table.styles.get((r, c)), table.fmt(r, c)) for c, v in enumerate(values)]
             )
         areas.append(TableArea(header_rows[-1], first, len(rows), 0, len(table.header)))
         rows.append([])

@@ -43,6 +43,11 @@ class ValidatedWorkbook:
     titles: dict[str, str]  # tab key -> the tab's title as found in the workbook
     ids: dict[str, set[str]] = field(default_factory=dict)  # every id present, per tab key
     schema: dict[str, Tab] = field(default_factory=dict)
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)  # tab key -> column key -> index
+
+    def cell_of(self, key: str, column: str, row: int) -> str:
+        """The A1 address of a column's cell in a sheet row."""
+        return a1(self.positions.get(key, {}).get(column, 0), row)
 
     def table(self, key: str) -> pd.DataFrame:
         """The usable rows of a tab; an empty table with the right columns when absent."""
@@ -308,12 +313,15 @@ def validate_workbook(
     }
     for key, v in validators.items():
         _check_refs(v, ids, schema)
+        for group_rule in GROUP_RULES.get(key, ()):
+            group_rule(v)
         issues.extend(v.issues)
 
     tables = {key: _to_frame(v) for key, v in validators.items()}
     order = {titles.get(tab.key, tab.th): n for n, tab in enumerate(schema.values())}
     issues = _sorted_issues(issues, order, validators)
-    return ValidatedWorkbook(tables=tables, issues=issues, titles=titles, ids=ids, schema=schema)
+    positions = {key: dict(v.positions) for key, v in validators.items()}
+    return ValidatedWorkbook(tables=tables, issues=issues, titles=titles, ids=ids, schema=schema, positions=positions)
 
 
 def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Tab]) -> None:
@@ -340,12 +348,34 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
                 row["_error"] = True
 
 
+def weights_sum_to_100(v: _TabValidator) -> None:
+    """KPI weights of a group (the section, or one person) not summing to 100: a warning on the
+    weight cell of the group's first usable row."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in v.rows:
+        if row["_error"]:
+            continue
+        group = "ฝ่าย" if row["level"] == "section" else row["owner"]
+        groups.setdefault(group, []).append(row)
+    col = v.tab.column("weight")
+    for group, rows in groups.items():
+        total = sum(r["weight"] for r in rows)
+        if abs(total - 100) > 1e-9:
+            first = rows[0]
+            v.issue(col, a1(v.positions[col.key], first[ROW]), Severity.WARNING, "weights-sum",
+                    _display(first["weight"]), group=group, total=f"{total:g}")
+
+
+GROUP_RULES = {"kpis": (weights_sum_to_100,)}
+
+
 def _to_frame(v: _TabValidator) -> pd.DataFrame:
     keys = [c.key for c in v.tab.columns] + [ROW]
     records = [{k: row[k] for k in keys} for row in v.rows if not row["_error"]]
     if not records:
         return empty_table(v.tab)
-    return pd.DataFrame.from_records(records, columns=keys).astype(object).astype({ROW: int})
+    # object dtype keeps None as None (pandas would turn it into NaN in a numeric column)
+    return pd.DataFrame({k: pd.Series([r[k] for r in records], dtype=object) for k in keys}).astype({ROW: int})
 
 
 def _sorted_issues(issues: list[Issue], order: dict[str, int], validators: dict[str, _TabValidator]) -> list[Issue]:

@@ -1,0 +1,156 @@
+"""Damrongdhama complaint figures (rules.md "Complaints").
+
+Scope: cases received from the fiscal-year start to as-of ("this year"), plus cases received
+earlier and not closed before the fiscal-year start ("carried over"). A case counts as closed
+only when its status is ยุติ and its closed date is on or before as-of.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..schema.parsers import normalize_space
+from ..schema.tabs import CHANNELS
+from .fiscal import Period, fiscal_months
+from .rounding import half_up, pct
+
+STATUS_KEYS = ("received", "forwarded", "in_progress", "closed")
+STATUS_TH = {"received": "รับเรื่อง", "forwarded": "ส่งต่อหน่วยงาน", "in_progress": "อยู่ระหว่างดำเนินการ", "closed": "ยุติ"}
+NO_DISTRICT = "ไม่ระบุ"
+
+
+@dataclass
+class ComplaintResult:
+    figures: dict[str, Any]  # the year's figures (JSON keys of outputs.md)
+    by_category: dict[str, dict[str, int]]
+    by_category_status: dict[str, dict[str, int]]
+    by_status: dict[str, int]
+    by_channel: dict[str, int]
+    by_district: dict[str, int]
+    by_month: dict[str, dict[str, int]]
+    overdue_cases: pd.DataFrame  # case_id, received, days_open, category, district, assigned_to, status
+    sla_days: int
+
+    def to_json(self) -> dict[str, Any]:
+        overdue = [
+            {**row, "received": row["received"].isoformat()} for row in self.overdue_cases.to_dict("records")
+        ]
+        return {
+            **self.figures,
+            "by_category": self.by_category,
+            "by_status": self.by_status,
+            "by_channel": self.by_channel,
+            "by_district": self.by_district,
+            "by_month": self.by_month,
+            "overdue_cases": overdue,
+        }
+
+
+def _effective_closed(row: dict[str, Any]) -> dt.date | None:
+    """The closed date, when the case is really closed (status ยุติ)."""
+    return row["closed"] if row["status"] == "closed" else None
+
+
+def status_at(row: dict[str, Any], as_of: dt.date) -> str:
+    """The status at as-of: a ยุติ case closed after as-of was still in progress."""
+    closed = _effective_closed(row)
+    if row["status"] == "closed" and (closed is None or closed > as_of):
+        return "in_progress"
+    return row["status"]
+
+
+def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int = 15) -> ComplaintResult:
+    as_of, start = period.as_of, period.start
+    this_year: list[dict[str, Any]] = []
+    carried: list[dict[str, Any]] = []
+    for row in complaints.to_dict("records"):
+        received, closed = row["received"], _effective_closed(row)
+        row["category"] = normalize_space(row["category"])
+        row["closed_by_as_of"] = closed is not None and closed <= as_of
+        row["days_open"] = (as_of - received).days
+        row["days_to_close"] = (closed - received).days if row["closed_by_as_of"] else None
+        row["status_at"] = status_at(row, as_of)
+        if start <= received <= as_of:
+            this_year.append(row)
+        elif received < start and (closed is None or closed >= start):
+            carried.append(row)
+
+    closed_rows = [r for r in this_year if r["closed_by_as_of"]]
+    days = [r["days_to_close"] for r in closed_rows]
+    answers = [r["satisfaction"] for r in this_year if r["satisfaction"] is not None]
+    open_rows = [r for r in this_year + carried if not r["closed_by_as_of"]]
+    overdue_rows = sorted((r for r in open_rows if r["days_open"] > sla_days), key=lambda r: (-r["days_open"], r["case_id"]))
+    figures = {
+        "received": len(this_year),
+        "closed": len(closed_rows),
+        "open": len(this_year) - len(closed_rows),
+        "carried_over": len(carried),
+        "carried_over_closed": sum(1 for r in carried if r["closed_by_as_of"]),
+        "closed_pct": pct(len(closed_rows), len(this_year)),
+        "overdue": len(overdue_rows),
+        "mean_days_to_close": half_up(statistics.fmean(days), 1) if days else None,
+        "median_days_to_close": half_up(float(statistics.median(days)), 1) if days else None,
+        "sla_met_pct": pct(sum(1 for d in days if d <= sla_days), len(days)),
+        "satisfaction_mean": half_up(statistics.fmean(answers), 2) if answers else None,
+        "satisfied_pct": pct(sum(1 for a in answers if a >= 4), len(answers)),
+        "responses": len(answers),
+    }
+
+    by_category: dict[str, dict[str, int]] = {}
+    by_category_status: dict[str, dict[str, int]] = {}
+    for row in this_year:
+        entry = by_category.setdefault(row["category"], {"received": 0, "closed": 0, "open": 0})
+        entry["received"] += 1
+        entry["closed" if row["closed_by_as_of"] else "open"] += 1
+        statuses = by_category_status.setdefault(row["category"], dict.fromkeys(STATUS_KEYS, 0))
+        statuses[row["status_at"]] += 1
+    by_status = dict.fromkeys(STATUS_KEYS, 0)
+    for row in this_year:
+        by_status[row["status_at"]] += 1
+    by_channel = {c.key: sum(1 for r in this_year if r["channel"] == c.key) for c in CHANNELS}
+    by_district: dict[str, int] = {}
+    for row in this_year:
+        name = row["district"] or NO_DISTRICT
+        by_district[name] = by_district.get(name, 0) + 1
+
+    by_month = {f"{y:04d}-{m:02d}": {"received": 0, "closed": 0} for y, m in fiscal_months(period.fiscal_year)}
+    for row in this_year:
+        key = row["received"].strftime("%Y-%m")
+        by_month[key]["received"] += 1
+    for row in this_year + carried:
+        if row["closed_by_as_of"]:
+            key = _effective_closed(row).strftime("%Y-%m")  # type: ignore[union-attr]
+            if key in by_month:
+                by_month[key]["closed"] += 1
+
+    overdue = pd.DataFrame(
+        [
+            {
+                "case_id": r["case_id"],
+                "received": r["received"],
+                "days_open": r["days_open"],
+                "category": r["category"],
+                "district": r["district"],
+                "assigned_to": r["assigned_to"],
+                "status": r["status_at"],
+            }
+            for r in overdue_rows
+        ],
+        columns=["case_id", "received", "days_open", "category", "district", "assigned_to", "status"],
+    )
+    return ComplaintResult(
+        figures=figures,
+        by_category=dict(sorted(by_category.items(), key=lambda kv: -kv[1]["received"])),
+        by_category_status=by_category_status,
+        by_status=by_status,
+        by_channel=by_channel,
+        by_district=dict(sorted(by_district.items(), key=lambda kv: (-kv[1], kv[0]))),
+        by_month=by_month,
+        overdue_cases=overdue,
+        sla_days=sla_days,
+    )

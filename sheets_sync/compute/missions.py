@@ -1,0 +1,137 @@
+"""Missions, manuals, people (rules.md "Missions, manuals, people").
+
+The office's own success indicator lives here: the share of processes that have an SOP manual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..present.thai import format_duration
+from ..schema.parsers import normalize_space
+from .rounding import pct
+
+CATEGORIES = ("legal", "routine", "policy")
+MIN_STEPS_FOR_READY = 2
+
+
+@dataclass
+class MissionResult:
+    missions: pd.DataFrame  # one row per valid mission + computed columns
+    count: int
+    sop_coverage_pct: float | None
+    sop_coverage_by_category: dict[str, float | None]
+    backup_coverage_pct: float | None
+    plan_linked_pct: float | None
+    single_point_of_failure: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        items = {}
+        for row in self.missions.to_dict("records"):
+            items[row["mission_id"]] = {
+                "name": row["name"],
+                "category": row["category"],
+                "owner": row["owner"],
+                "backup": row["backup"],
+                "sop_status": row["sop_status"],
+                "sop_ready": row["sop_ready"],
+                "sop_review_due": row["sop_review_due"],
+                "steps": row["steps"],
+                "standard_time": row["standard_time"],
+                "standard_time_parts": row["standard_time_parts"],
+                "capable_staff": row["capable_staff"],
+                "single_point_of_failure": row["single_point_of_failure"],
+                "missing": row["missing"],
+            }
+        return {
+            "count": self.count,
+            "sop_coverage_pct": self.sop_coverage_pct,
+            "backup_coverage_pct": self.backup_coverage_pct,
+            "plan_linked_pct": self.plan_linked_pct,
+            "sop_coverage_by_category": self.sop_coverage_by_category,
+            "single_point_of_failure": self.single_point_of_failure,
+            "sop_ready_count": int(self.missions["sop_ready"].sum()) if self.count else 0,
+            "items": items,
+        }
+
+
+def _person(name: Any) -> str | None:
+    return normalize_space(name) if isinstance(name, str) and name.strip() else None
+
+
+def summarize_missions(
+    missions: pd.DataFrame,
+    sop_steps: pd.DataFrame,
+    sop_info: pd.DataFrame,
+    staff: pd.DataFrame,
+    plan: pd.DataFrame,
+    as_of: dt.date,
+    review_every_days: int = 365,
+) -> MissionResult:
+    steps_by_mission = {mid: group for mid, group in sop_steps.groupby("mission_id")} if len(sop_steps) else {}
+    has_info = set(sop_info["mission_id"]) if len(sop_info) else set()
+    planned = set(plan["mission_id"]) if len(plan) else set()
+    able: dict[str, set[str]] = {}
+    for person in staff.to_dict("records"):
+        for mission_id in person["can_do"] or ():
+            able.setdefault(mission_id, set()).add(normalize_space(person["name"]))
+
+    rows = []
+    for mission in missions.to_dict("records"):
+        mid = mission["mission_id"]
+        steps = steps_by_mission.get(mid)
+        step_count = 0 if steps is None else len(steps)
+        parts: dict[str, float] = {}
+        if steps is not None:
+            for unit, duration in zip(steps["time_unit"], steps["duration"]):
+                parts[unit] = parts.get(unit, 0) + float(duration)
+        parts = {unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()}
+        missing = []
+        if mid not in has_info:
+            missing.append("ยังไม่มีข้อความคู่มือในแท็บ คู่มือ")
+        if step_count < MIN_STEPS_FOR_READY:
+            missing.append(f"มีขั้นตอนน้อยกว่า {MIN_STEPS_FOR_READY} ขั้นตอนในแท็บ ขั้นตอนงาน")
+        owner, backup = _person(mission["owner"]), _person(mission["backup"])
+        capable = sorted({p for p in (owner, backup) if p} | able.get(mid, set()))
+        reviewed = mission["sop_reviewed"]
+        review_due = (reviewed is None and mission["sop_status"] == "has") or (
+            reviewed is not None and (as_of - reviewed).days > review_every_days
+        )
+        rows.append(
+            {
+                **mission,
+                "steps": step_count,
+                "sop_ready": not missing,
+                "missing": missing,
+                "sop_review_due": bool(review_due),
+                "standard_time_parts": parts,
+                "standard_time": format_duration(parts),
+                "has_backup": bool(backup) and backup != owner,
+                "capable_staff": capable,
+                "single_point_of_failure": len(capable) < 2,
+                "in_plan": mid in planned,
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(missions.columns) + [
+        "steps", "sop_ready", "missing", "sop_review_due", "standard_time_parts", "standard_time",
+        "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
+    ])
+    count = len(table)
+    has_sop = table["sop_status"] == "has" if count else pd.Series(dtype=bool)
+    by_category = {}
+    for category in CATEGORIES:
+        members = table[table["category"] == category] if count else table
+        by_category[category] = pct(int((members["sop_status"] == "has").sum()), len(members)) if len(members) else None
+    return MissionResult(
+        missions=table,
+        count=count,
+        sop_coverage_pct=pct(int(has_sop.sum()), count),
+        sop_coverage_by_category=by_category,
+        backup_coverage_pct=pct(int(table["has_backup"].sum()) if count else 0, count),
+        plan_linked_pct=pct(int(table["in_plan"].sum()) if count else 0, count),
+        single_point_of_failure=[r["mission_id"] for r in rows if r["single_point_of_failure"]],
+    )

@@ -1,0 +1,302 @@
+"""The six summary tabs of outputs.md, built as data from the results of one sync."""
+
+from __future__ import annotations
+
+from ..compute.complaints import NO_DISTRICT, STATUS_KEYS
+from ..compute.complaints import STATUS_TH as COMPLAINT_STATUS_TH
+from ..compute.fiscal import fiscal_months
+from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED, SECTION_GROUP, STATE_TH, score_colour
+from ..compute.missions import CATEGORIES
+from ..compute.plan import STATUS_TH as PLAN_STATUS_TH
+from ..compute.plan import STATUSES
+from ..compute.results import Results
+from ..schema.issues import Severity
+from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SOP_STATUSES, Choice
+from .layout import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value
+from .thai import as_of_line, thai_month_year
+
+PLAN_STATUS_STYLE = {
+    "done": Style.GOOD,
+    "on_track": Style.GOOD,
+    "not_yet_due": Style.MUTED,
+    "behind": Style.WARN,
+    "not_started": Style.WARN,
+    "overdue": Style.BAD,
+}
+SCORE_STYLE = {"good": Style.GOOD, "warn": Style.WARN, "bad": Style.BAD}
+YES, NO = "ใช่", "-"
+
+T, I, N, M, P, S, D = Fmt.TEXT, Fmt.INT, Fmt.NUMBER, Fmt.MONEY, Fmt.PCT, Fmt.SCORE, Fmt.DATE
+
+
+def _th(choices: tuple[Choice, ...], key: str | None) -> str:
+    return next((c.th for c in choices if c.key == key), key or "")
+
+
+def _unavailable(what: str) -> Table:
+    return Table(["หมายเหตุ"], [[f"ไม่มีข้อมูล{what}: แท็บที่ใช้ไม่พบหรือใช้ไม่ได้ (ดูแท็บ ตรวจสอบข้อมูล)"]])
+
+
+def build_summary_tabs(results: Results, thai_digits: bool = False) -> list[SummaryTab]:
+    """The six summary tabs, in the order of outputs.md."""
+    period = results.period
+    line = as_of_line(period.as_of, period.fiscal_year, period.round, in_progress=not period.round_closed, thai=thai_digits)
+    return [
+        overview_tab(results, line),
+        plan_tab(results, line),
+        kpi_tab(results, line),
+        complaints_tab(results, line),
+        missions_tab(results, line),
+        issues_tab(results, line),
+    ]
+
+
+def overview_tab(results: Results, line: str) -> SummaryTab:
+    rows: list[list[Value]] = []
+    formats: list[Fmt] = []
+
+    def add(label: str, value: Value, fmt: Fmt) -> None:
+        rows.append([label, value])
+        formats.append(fmt)
+
+    m, p, k, c = results.missions, results.plan, results.kpis, results.complaints
+    add("จำนวนภารกิจ", m.count if m else None, I)
+    add("ร้อยละกระบวนการที่มีคู่มือ", m.sop_coverage_pct if m else None, P)
+    add("ร้อยละภารกิจที่มีผู้ปฏิบัติแทน", m.backup_coverage_pct if m else None, P)
+    add("กิจกรรมทั้งหมด", len(p.activities) if p else None, I)
+    for status in STATUSES:
+        add(f"กิจกรรม{PLAN_STATUS_TH[status]}", p.status_counts[status] if p else None, I)
+    section = k.groups.get(SECTION_GROUP, {}).get(results.period.round, {}) if k else {}
+    add("คะแนนตัวชี้วัดระดับฝ่าย", section.get("total"), S)
+    add("คะแนนตัวชี้วัดระดับฝ่าย (ร้อยละ)", section.get("total_pct"), P)
+    fig = c.figures if c else {}
+    add("เรื่องร้องเรียนรับ", fig.get("received"), I)
+    add("เรื่องร้องเรียนยุติ", fig.get("closed"), I)
+    add("ร้อยละยุติ", fig.get("closed_pct"), P)
+    add("เรื่องร้องเรียนเกินกำหนด", fig.get("overdue"), I)
+    add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.NUMBER)
+    add("ข้อผิดพลาดในข้อมูล", results.error_count, I)
+    add("คำเตือน", results.warning_count, I)
+    add("ปรับปรุงล่าสุด", results.period.as_of, D)
+    table = Table(
+        ["ตัวชี้วัดภาพรวม", "ค่า"],
+        rows,
+        styles={(r, 1): Style.MUTED for r, row in enumerate(rows) if row[1] is None},
+        cell_formats={(r, 1): f for r, f in enumerate(formats)},
+    )
+    return SummaryTab("สรุปภาพรวม", "สรุปภาพรวมการดำเนินงาน ฝ่ายอำนวยการ", line, [table])
+
+
+def plan_tab(results: Results, line: str) -> SummaryTab:
+    p = results.plan
+    if p is None:
+        return SummaryTab("สรุปติดตามแผน", "สรุปผลการติดตามแผนปฏิบัติการ", line, [_unavailable("แผนปฏิบัติการ")])
+    rows, styles = [], {}
+    for r, act in enumerate(p.activities.to_dict("records")):
+        rows.append([
+            act["activity_id"], act["activity"], act["mission_id"], act["owner"], act["planned_start"],
+            act["planned_end"], act["expected_pct"], act["progress_pct"], act["gap"], PLAN_STATUS_TH[act["status"]],
+            act["days_overdue"], act["problems"],
+        ])
+        styles[(r, 9)] = PLAN_STATUS_STYLE[act["status"]]
+    activities = Table(
+        ["รหัสกิจกรรม", "กิจกรรม", "รหัสภารกิจ", "ผู้รับผิดชอบ", "วันเริ่มตามแผน", "วันสิ้นสุดตามแผน",
+         "ความก้าวหน้าที่ควรเป็น (%)", "ความก้าวหน้า (%)", "ส่วนต่าง", "สถานะ", "เกินกำหนด (วัน)", "ปัญหา/อุปสรรค"],
+        rows, [T, T, T, T, D, D, N, N, N, T, I, T], styles,
+    )
+    counts = Table(
+        ["สถานะ", "จำนวนกิจกรรม", "งบประมาณ (บาท)"],
+        [[PLAN_STATUS_TH[s], p.status_counts[s], p.budget_by_status[s]] for s in STATUSES]
+        + [["รวม", len(p.activities), p.budget_total]],
+        [T, I, M],
+        {(r, 0): PLAN_STATUS_STYLE[s] for r, s in enumerate(STATUSES)},
+        caption="จำนวนกิจกรรมตามสถานะ",
+    )
+    alignment = Table(["รายการ", "ค่า"], [["ร้อยละกิจกรรมที่สอดคล้องกับยุทธศาสตร์จังหวัด", p.strategy_alignment_pct]], [T, P])
+    chart = Chart(ChartKind.COLUMN, "จำนวนกิจกรรมตามสถานะ", table=1, label_col=0, value_cols=[1], rows=len(STATUSES))
+    return SummaryTab("สรุปติดตามแผน", "สรุปผลการติดตามแผนปฏิบัติการ", line, [activities, counts, alignment], [chart])
+
+
+def kpi_tab(results: Results, line: str) -> SummaryTab:
+    k = results.kpis
+    if k is None:
+        return SummaryTab("สรุปตัวชี้วัด", "สรุปผลคะแนนตัวชี้วัด", line, [_unavailable("ตัวชี้วัด")])
+    header = ["รหัสตัวชี้วัด", "ตัวชี้วัด", "มิติ", "ระดับ", "ผู้รับผิดชอบ", "น้ำหนัก (%)", "ประเภทการวัด"]
+    formats = [T, T, T, T, T, N, T]
+    for months in k.rounds:
+        header += [f"ผลรอบ {months} เดือน", f"คะแนนรอบ {months} เดือน", f"คะแนนถ่วงน้ำหนักรอบ {months} เดือน"]
+        formats += [N, S, S]
+    rows, styles = [], {}
+    for r, kpi in enumerate(k.kpis.to_dict("records")):
+        row: list[Value] = [
+            kpi["kpi_id"], kpi["name"], _th(PERSPECTIVES, kpi["perspective"]), _th(KPI_LEVELS, kpi["level"]),
+            kpi["owner"], kpi["weight"], _th(KPI_KINDS, kpi["kind"]),
+        ]
+        for months in k.rounds:
+            score = k.scores[kpi["kpi_id"]][months]
+            result: Value = score.result
+            if score.state in (NOT_REPORTED, NOT_ASSESSED):
+                result = STATE_TH[score.state]
+            row += [result, score.score, score.weighted]
+            colour = score_colour(score.score)
+            if colour:
+                styles[(r, len(row) - 2)] = SCORE_STYLE[colour]
+            if score.state == NOT_REPORTED:
+                styles[(r, len(row) - 3)] = Style.WARN
+        rows.append(row)
+    kpis = Table(header, rows, formats, styles)
+
+    g_header, g_formats = ["กลุ่ม"], [T]
+    for months in k.rounds:
+        g_header += [f"คะแนนรวมรอบ {months} เดือน", f"ร้อยละรอบ {months} เดือน", f"ระดับผลรอบ {months} เดือน"]
+        g_formats += [S, P, T]
+    g_rows, g_styles = [], {}
+    for r, (group, by_round) in enumerate(k.groups.items()):
+        row = [group]
+        for months in k.rounds:
+            entry = by_round[months]
+            row += [entry["total"], entry["total_pct"], entry.get("band") or ""]
+            colour = score_colour(entry["total"])
+            if colour:
+                g_styles[(r, len(row) - 3)] = SCORE_STYLE[colour]
+        g_rows.append(row)
+    groups = Table(g_header, g_rows, g_formats, g_styles, caption="คะแนนรวมรายกลุ่ม (ฝ่าย และรายบุคคล)")
+
+    p_header, p_formats = ["มิติ", "สัดส่วนน้ำหนัก (%)"], [T, P]
+    for months in k.rounds:
+        p_header.append(f"คะแนนเฉลี่ยรอบ {months} เดือน")
+        p_formats.append(S)
+    p_rows, p_styles = [], {}
+    for r, choice in enumerate(PERSPECTIVES):
+        row = [choice.th, k.perspective_weights.get(choice.key)]
+        for months in k.rounds:
+            mean = k.perspectives[choice.key][months]
+            row.append(mean)
+            colour = score_colour(mean)
+            if colour:
+                p_styles[(r, len(row) - 1)] = SCORE_STYLE[colour]
+        p_rows.append(row)
+    perspectives = Table(p_header, p_rows, p_formats, p_styles, caption="คะแนนตัวชี้วัดระดับฝ่ายตามมิติ Balanced Scorecard")
+    round_col = 2 + list(k.rounds).index(results.period.round)
+    chart = Chart(ChartKind.BAR, f"คะแนนเฉลี่ยตามมิติ รอบ {results.period.round} เดือน", table=2, label_col=0, value_cols=[round_col])
+    return SummaryTab("สรุปตัวชี้วัด", "สรุปผลคะแนนตัวชี้วัด", line, [kpis, groups, perspectives], [chart])
+
+
+COMPLAINT_FIGURES = (
+    ("received", "เรื่องที่รับในปีงบประมาณ", I),
+    ("closed", "ยุติแล้ว", I),
+    ("open", "อยู่ระหว่างดำเนินการ", I),
+    ("closed_pct", "ร้อยละที่ยุติ", P),
+    ("carried_over", "เรื่องยกมาจากปีก่อน", I),
+    ("carried_over_closed", "เรื่องยกมาที่ยุติในปีนี้", I),
+    ("overdue", "เรื่องค้างเกินกำหนด", I),
+    ("mean_days_to_close", "ระยะเวลาเฉลี่ยจนยุติ (วัน)", N),
+    ("median_days_to_close", "มัธยฐานระยะเวลาจนยุติ (วัน)", N),
+    ("sla_met_pct", "ร้อยละที่ยุติภายในกำหนด", P),
+    ("satisfaction_mean", "ความพึงพอใจเฉลี่ย (1-5)", Fmt.NUMBER),
+    ("satisfied_pct", "ร้อยละผู้พึงพอใจ (4-5)", P),
+    ("responses", "จำนวนผู้ตอบความพึงพอใจ", I),
+)
+
+
+def complaints_tab(results: Results, line: str) -> SummaryTab:
+    c = results.complaints
+    title, heading = "สรุปเรื่องร้องเรียน", "สรุปเรื่องร้องเรียน ศูนย์ดำรงธรรมจังหวัด"
+    if c is None:
+        return SummaryTab(title, heading, line, [_unavailable("เรื่องร้องเรียน")])
+    figures = Table(
+        ["รายการ", "ค่า"],
+        [[label, c.figures[key]] for key, label, _ in COMPLAINT_FIGURES],
+        cell_formats={(r, 1): fmt for r, (_, _, fmt) in enumerate(COMPLAINT_FIGURES)},
+    )
+    status_header = [COMPLAINT_STATUS_TH[s] for s in STATUS_KEYS]
+    by_category = Table(
+        ["ประเภทเรื่อง", *status_header, "รวม"],
+        [[cat, *(counts[s] for s in STATUS_KEYS), sum(counts.values())] for cat, counts in c.by_category_status.items()],
+        [T] + [I] * (len(STATUS_KEYS) + 1),
+        caption="จำแนกตามประเภทเรื่องและสถานะ (เรื่องที่รับในปีงบประมาณ)",
+    )
+    by_district = Table(["อำเภอ", "จำนวนเรื่อง"], [[d, n] for d, n in c.by_district.items()], [T, I], caption="จำแนกตามอำเภอ")
+    by_channel = Table(
+        ["ช่องทาง", "จำนวนเรื่อง"], [[ch.th, c.by_channel[ch.key]] for ch in CHANNELS], [T, I], caption="จำแนกตามช่องทาง"
+    )
+    months = fiscal_months(results.period.fiscal_year)
+    by_month = Table(
+        ["เดือน", "รับเรื่อง", "ยุติ"],
+        [[thai_month_year(y, m), c.by_month[f"{y:04d}-{m:02d}"]["received"], c.by_month[f"{y:04d}-{m:02d}"]["closed"]] for y, m in months],
+        [T, I, I],
+        caption="จำนวนเรื่องรายเดือน (ปีงบประมาณ)",
+    )
+    overdue = Table(
+        ["เลขที่เรื่อง", "วันที่รับเรื่อง", "จำนวนวัน", "ประเภทเรื่อง", "อำเภอ", "หน่วยงานที่รับผิดชอบ", "สถานะ"],
+        [
+            [r["case_id"], r["received"], r["days_open"], r["category"], r["district"] or NO_DISTRICT, r["assigned_to"], COMPLAINT_STATUS_TH[r["status"]]]
+            for r in c.overdue_cases.to_dict("records")
+        ],
+        [T, D, I, T, T, T, T],
+        {(r, 2): Style.BAD for r in range(len(c.overdue_cases))},
+        caption=f"เรื่องค้างเกินกำหนด (เกิน {c.sla_days} วัน) — ไม่แสดงข้อมูลส่วนบุคคลของผู้ร้อง",
+    )
+    chart = Chart(ChartKind.COLUMN, "จำนวนเรื่องร้องเรียนรายเดือน", table=4, label_col=0, value_cols=[1, 2])
+    return SummaryTab(title, heading, line, [figures, by_category, by_district, by_channel, by_month, overdue], [chart])
+
+
+def missions_tab(results: Results, line: str) -> SummaryTab:
+    m = results.missions
+    title, heading = "สรุปภารกิจและคู่มือ", "สรุปภารกิจ คู่มือการปฏิบัติงาน และผู้ปฏิบัติแทน"
+    if m is None:
+        return SummaryTab(title, heading, line, [_unavailable("ภารกิจ")])
+    rows, styles = [], {}
+    for r, row in enumerate(m.missions.to_dict("records")):
+        rows.append([
+            row["mission_id"], row["name"], _th(MISSION_CATEGORIES, row["category"]), row["owner"], row["backup"],
+            _th(SOP_STATUSES, row["sop_status"]), YES if row["sop_ready"] else NO, YES if row["sop_review_due"] else NO,
+            row["standard_time"], ", ".join(row["capable_staff"]), len(row["capable_staff"]),
+            "จุดเสี่ยง" if row["single_point_of_failure"] else "",
+        ])
+        styles[(r, 5)] = {"has": Style.GOOD, "drafting": Style.WARN, "none": Style.BAD}[row["sop_status"]]
+        if row["single_point_of_failure"]:
+            styles[(r, 11)] = Style.BAD
+        if row["sop_review_due"]:
+            styles[(r, 7)] = Style.WARN
+    missions = Table(
+        ["รหัสภารกิจ", "ชื่อภารกิจ", "ประเภทภารกิจ", "ผู้รับผิดชอบหลัก", "ผู้ปฏิบัติแทน", "สถานะคู่มือ", "คู่มือพร้อม",
+         "ถึงรอบทบทวน", "เวลามาตรฐาน", "ผู้ปฏิบัติได้", "จำนวนผู้ปฏิบัติได้", "ความเสี่ยง"],
+        rows, [T] * 10 + [I, T], styles,
+    )
+    table = m.missions
+    coverage_rows: list[list[Value]] = []
+    for category in CATEGORIES:
+        members = table[table["category"] == category] if m.count else table
+        coverage_rows.append([
+            _th(MISSION_CATEGORIES, category), len(members), int((members["sop_status"] == "has").sum()) if len(members) else 0,
+            m.sop_coverage_by_category[category],
+        ])
+    coverage_rows.append(["รวม", m.count, int((table["sop_status"] == "has").sum()) if m.count else 0, m.sop_coverage_pct])
+    coverage = Table(["ประเภทภารกิจ", "จำนวนภารกิจ", "มีคู่มือ", "ร้อยละที่มีคู่มือ"], coverage_rows, [T, I, I, P],
+                     caption="ความครอบคลุมของคู่มือการปฏิบัติงาน")
+    indicators = Table(
+        ["รายการ", "ค่า"],
+        [["ร้อยละกระบวนการที่มีคู่มือ", m.sop_coverage_pct], ["ร้อยละภารกิจที่มีผู้ปฏิบัติแทน", m.backup_coverage_pct],
+         ["ร้อยละภารกิจที่มีกิจกรรมในแผน", m.plan_linked_pct]],
+        [T, P],
+    )
+    return SummaryTab(title, heading, line, [missions, coverage, indicators])
+
+
+def issues_tab(results: Results, line: str) -> SummaryTab:
+    schema = results.workbook.schema
+    headers = {}
+    for tab in schema.values():
+        title = results.workbook.titles.get(tab.key, tab.th)
+        for col in tab.columns:
+            headers[(title, col.key)] = col.th
+    rows, styles = [], {}
+    for r, issue in enumerate(results.issues):
+        rows.append([
+            issue.tab, issue.location, headers.get((issue.tab, issue.column), issue.column), issue.severity.th,
+            issue.code, issue.message, issue.value,
+        ])
+        styles[(r, 3)] = Style.BAD if issue.severity is Severity.ERROR else Style.WARN
+    table = Table(["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"], rows, None, styles)
+    return SummaryTab("ตรวจสอบข้อมูล", "ผลการตรวจสอบข้อมูล", line, [table], column_widths=[16, 22, 22, 12, 22, 90, 30])
