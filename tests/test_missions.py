@@ -1,0 +1,52 @@
+import datetime as dt
+
+import pandas as pd
+
+from sheets_sync.compute.missions import summarize_missions
+
+D = dt.date
+
+
+def _frame(cols, rows):
+    return pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols, dtype=object)
+
+
+MISSIONS = _frame(
+    ["mission_id", "name", "category", "legal_basis", "owner", "backup", "sop_status", "sop_reviewed", "strategy_id", "row"],
+    [
+        ("M1", "a", "legal", "law", "นาย ก", "นาย ข", "has", D(2025, 1, 1), None, 2),
+        ("M2", "b", "routine", None, "นาย ก", "นาย ก", "drafting", None, None, 3),
+        ("M3", "c", "routine", None, "นาย ค", None, "has", None, None, 4),
+    ],
+)
+STEPS = _frame(
+    ["mission_id", "step_no", "step", "step_type", "responsible", "duration", "time_unit", "control", "forms", "row"],
+    [
+        ("M1", 1.0, "s1", "terminal", "x", 2.0, "days", None, None, 2),
+        ("M1", 2.0, "s2", "process", "x", 3.0, "hours", None, None, 3),
+        ("M1", 3.0, "s3", "process", "x", 1.0, "days", None, None, 4),
+        ("M1", 4.0, "s4", "terminal", "x", 30.0, "minutes", None, None, 5),
+        ("M2", 1.0, "s1", "process", "x", 1.5, "hours", None, None, 6),
+    ],
+)
+INFO = _frame(["mission_id", "objective", "scope", "definitions", "references", "version", "row"], [("M1", "o", None, None, None, "1", 2)])
+STAFF = _frame(["name", "position", "can_do", "training", "row"], [("นาย ง", None, ("M2",), None, 2), ("นาย ก", None, ("M1",), None, 3)])
+PLAN = _frame(["mission_id"], [("M1",)])
+
+
+def test_mission_coverage():
+    result = summarize_missions(MISSIONS, STEPS, INFO, STAFF, PLAN, D(2026, 3, 31), 365)
+    assert result.count == 3
+    assert result.sop_coverage_pct == 66.67
+    assert result.sop_coverage_by_category == {"legal": 100.0, "routine": 50.0, "policy": None}
+    assert result.backup_coverage_pct == 33.33  # only M1 has a backup who is someone else
+    assert result.plan_linked_pct == 33.33
+    rows = result.missions.set_index("mission_id")
+    assert rows.loc["M1", "standard_time"] == "3 วัน 3 ชั่วโมง 30 นาที"  # never converted across units
+    assert bool(rows.loc["M1", "sop_ready"]) and not rows.loc["M2", "sop_ready"]
+    assert rows.loc["M2", "missing"] == ["ยังไม่มีข้อความคู่มือในแท็บ คู่มือ", "มีขั้นตอนน้อยกว่า 2 ขั้นตอนในแท็บ ขั้นตอนงาน"]
+    assert rows.loc["M1", "sop_review_due"]  # reviewed 454 days before as-of
+    assert rows.loc["M3", "sop_review_due"]  # has a manual, never reviewed
+    assert not rows.loc["M2", "sop_review_due"]
+    assert rows.loc["M2", "capable_staff"] == ["นาย ก", "นาย ง"]
+    assert result.single_point_of_failure == ["M3"]

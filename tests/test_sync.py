@@ -1,0 +1,164 @@
+"""End to end through the CLI on real .xlsx files: sync writes only its own tabs, the same way twice."""
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.cli import cli
+from sheets_sync.demo import write_demo_workbook
+from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
+
+AS_OF = "2026-03-31"
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    return write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result
+
+
+def sync(workbook, tmp_path, *extra):
+    return run("sync", "--workbook", workbook, "--as-of", AS_OF, "--out", tmp_path / "out", "--config", _config(tmp_path), *extra)
+
+
+def _config(tmp_path):
+    path = tmp_path / "office.toml"
+    if not path.exists():
+        path.write_text(f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n', encoding="utf-8")
+    return path
+
+
+def sheet_values(path, titles=None):
+    book = openpyxl.load_workbook(path)
+    return {
+        ws.title: [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
+        for ws in book.worksheets
+        if titles is None or ws.title in titles
+    }
+
+
+def find_table(path, title, first_header):
+    """Rows of the table whose header row starts with `first_header` (until the next blank row)."""
+    ws = openpyxl.load_workbook(path)[title]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
+    table = []
+    for row in rows[start:]:
+        if not any(v is not None for v in row):
+            break
+        table.append(row)
+    return table
+
+
+def test_sync_writes_six_summary_tabs_and_leaves_staff_tabs_alone(workbook, tmp_path):
+    before = sheet_values(workbook)
+    result = sync(workbook, tmp_path)
+    assert result.exit_code == 0, result.output
+    after = sheet_values(workbook)
+    for title, cells in before.items():
+        assert after[title] == cells, f"staff tab {title} changed"
+    assert [t for t in openpyxl.load_workbook(workbook).sheetnames if t in SUMMARY_TAB_TITLES] == list(SUMMARY_TAB_TITLES)
+    assert (workbook.parent / "office.xlsx.bak").exists()
+
+
+def test_sync_twice_gives_identical_summary_tabs(workbook, tmp_path):
+    assert sync(workbook, tmp_path).exit_code == 0
+    first = sheet_values(workbook, SUMMARY_TAB_TITLES)
+    assert sync(workbook, tmp_path).exit_code == 0
+    assert sheet_values(workbook, SUMMARY_TAB_TITLES) == first
+
+
+def test_summary_tables_hold_numbers_dates_and_the_as_of_line(workbook, tmp_path):
+    assert sync(workbook, tmp_path).exit_code == 0
+    ws = openpyxl.load_workbook(workbook)["สรุปภาพรวม"]
+    assert ws["A2"].value == "ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน"
+    overview = dict(r[:2] for r in find_table(workbook, "สรุปภาพรวม", "ตัวชี้วัดภาพรวม")[1:])
+    results = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+    assert overview["จำนวนภารกิจ"] == results["missions"]["count"] == 12
+    assert overview["ร้อยละกระบวนการที่มีคู่มือ"] == results["missions"]["sop_coverage_pct"]
+    assert overview["คะแนนตัวชี้วัดระดับฝ่าย"] == pytest.approx(results["kpis"]["groups"]["ฝ่าย"]["6"]["total"])
+    assert overview["เรื่องร้องเรียนรับ"] == results["complaints"]["received"]
+    assert isinstance(overview["ปรับปรุงล่าสุด"], dt.datetime)
+    plan = find_table(workbook, "สรุปติดตามแผน", "รหัสกิจกรรม")
+    assert plan[0][:3] == ["รหัสกิจกรรม", "กิจกรรม", "รหัสภารกิจ"]
+    a01 = next(r for r in plan if r[0] == "A01")
+    assert isinstance(a01[4], dt.datetime) and isinstance(a01[6], float)
+    assert a01[9] in {"แล้วเสร็จ", "ตามแผน", "ล่าช้า", "เกินกำหนด", "ยังไม่เริ่ม", "ยังไม่ถึงกำหนด"}
+    issues = find_table(workbook, "ตรวจสอบข้อมูล", "แท็บ")
+    assert issues[0] == ["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"]
+    assert ["แผนปฏิบัติการ", "แผนปฏิบัติการ!B31", "รหัสภารกิจ", "ข้อผิดพลาด", "ref-unknown"] in [r[:5] for r in issues]
+    assert len(issues) - 1 == len(results["issues"])
+
+
+def test_json_results_match_stdout_and_file(workbook, tmp_path):
+    result = sync(workbook, tmp_path, "--json")
+    assert result.exit_code == 0
+    printed = json.loads(result.output)
+    saved = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+    assert printed == saved
+    assert set(printed) >= {"as_of", "fiscal_year", "round", "missions", "plan", "kpis", "complaints", "issues"}
+    assert printed["plan"]["status_counts"].keys() == {"done", "on_track", "behind", "overdue", "not_started", "not_yet_due"}
+    assert list(printed["complaints"]["by_month"]) == [f"{y}-{m:02d}" for y, m in [(2025, 10), (2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 10)]]
+    assert printed["missions"]["sop_coverage_by_category"].keys() == {"legal", "routine", "policy"}
+
+
+def test_formula_like_text_stays_text_everywhere(tmp_path):
+    path = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+    book = openpyxl.load_workbook(path)
+    ws = book["เรื่องร้องเรียน"]
+    ws["D300"].value, ws["D300"].data_type = "=1+2", "s"  # an unknown category that looks like a formula
+    ws["E300"].value, ws["E300"].data_type = "+66812345678", "s"  # a district
+    book.save(path)
+    assert sync(path, tmp_path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    found = [
+        (ws.title, c.coordinate, c.data_type)
+        for ws in book.worksheets if ws.title in SUMMARY_TAB_TITLES
+        for row in ws.iter_rows() for c in row if c.value in ("=1+2", "+66812345678")
+    ]
+    assert found and all(kind == "s" for _, _, kind in found), found
+    assert {t for t, _, _ in found} >= {"สรุปเรื่องร้องเรียน", "ตรวจสอบข้อมูล"}
+    assert book["เรื่องร้องเรียน"]["D300"].data_type == "s"
+
+
+def test_refuses_a_tab_it_did_not_create_unless_forced(tmp_path):
+    path = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("สรุปภาพรวม")["A1"] = "สรุปของหัวหน้าฝ่าย (พิมพ์เอง)"
+    book.save(path)
+    before = path.read_bytes()
+    result = sync(path, tmp_path)
+    assert result.exit_code == 3
+    assert "สรุปภาพรวม" in result.output and "--force" in result.output and "Traceback" not in result.output
+    assert path.read_bytes() == before  # nothing changed
+    assert sync(path, tmp_path, "--force").exit_code == 0
+    assert openpyxl.load_workbook(path)["สรุปภาพรวม"]["A1"].value != "สรุปของหัวหน้าฝ่าย (พิมพ์เอง)"
+
+
+def test_strict_exits_1_on_data_errors(workbook, tmp_path):
+    assert sync(workbook, tmp_path, "--strict", "--quiet").exit_code == 1
+
+
+def test_history_lists_and_restores_a_deleted_log(workbook, tmp_path):
+    assert sync(workbook, tmp_path).exit_code == 0
+    original = sheet_values(workbook, ["เรื่องร้องเรียน"])["เรื่องร้องเรียน"]
+    book = openpyxl.load_workbook(workbook)
+    ws = book["เรื่องร้องเรียน"]
+    ws.delete_rows(100, 200)  # someone deleted most of the complaint log
+    book.save(workbook)
+    assert sync(workbook, tmp_path).exit_code == 0
+    listing = run("history", "--config", _config(tmp_path))
+    assert listing.exit_code == 0 and "เรื่องร้องเรียน 320 แถว" in listing.output and "เรื่องร้องเรียน 120 แถว" in listing.output  # 98 above the cut + 22 below
+    restored = tmp_path / "restored.xlsx"
+    result = run("history", "--config", _config(tmp_path), "restore", "1", "--out", restored, "--tab", "เรื่องร้องเรียน")
+    assert result.exit_code == 0, result.output
+    values = sheet_values(restored)["เรื่องร้องเรียน"]
+    assert [[v for v, _ in row] for row in values] == [[v for v, _ in row] for row in original]
+    assert run("history", "--config", _config(tmp_path), "restore", "1", "--out", restored).exit_code == 2  # no overwrite
