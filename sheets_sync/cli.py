@@ -114,7 +114,9 @@ def load_context(config_path: str | None, **overrides: Any):  # -> (Settings, Pa
 def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None, credentials: str | None, *, creating: bool = False):
     from .backends import open_backend
 
-    return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating)
+    # Like Google's other emulators: SHEETS_EMULATOR_HOST=host:port sends every request there.
+    emulator = os.environ.get("SHEETS_EMULATOR_HOST")
+    return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -30,6 +30,7 @@ def open_backend(
     sheet_id: str | None = None,
     credentials: str | None = None,
     creating: bool = False,
+    emulator_host: str | None = None,
 ) -> Backend:
     """The backend the options (or the config) name: --workbook wins, then --sheet-id."""
     if workbook and sheet_id:
@@ -45,5 +46,7 @@ def open_backend(
     if sheet_id:
         from .gsheets import GoogleSheetsBackend
 
-        return GoogleSheetsBackend.connect(sheet_id_from(sheet_id), credentials or settings.credentials or None)
+        return GoogleSheetsBackend.connect(
+            sheet_id_from(sheet_id), credentials or settings.credentials or None, emulator_host=emulator_host or None
+        )
     raise ConfigError("ไม่ได้ระบุสมุดงาน — ใช้ --workbook ไฟล์.xlsx หรือ --sheet-id รหัส (หรือกำหนดใน [workbook] ของค่าตั้ง)")

@@ -1,0 +1,302 @@
+"""The Google Sheets backend: the real gspread + google-auth clients, a constant few requests.
+
+A sync costs one metadata read, two `values:batchGet` (unformatted values with serial dates,
+and the formatted text that tells a percent or a date cell apart from a plain number), and one
+atomic `:batchUpdate` — four requests whatever the number of tabs and rows. 429 and 5xx answers
+and timeouts are retried with truncated exponential backoff with jitter, bounded in attempts
+and in total waiting time. Every failure becomes one `WorkbookError` line; nothing is half written.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gspread
+import requests
+from gspread.exceptions import APIError
+
+from ..cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
+from ..errors import ConfigError, WorkbookError
+from ..present.layout import SummaryTab
+from .base import InputTabSpec, check_ownership
+from .sheets_requests import input_tab_requests, new_sheet_id, owned_titles, quote_title, write_body
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+GOOGLE_BASE = "https://sheets.googleapis.com"
+METADATA_FIELDS = (
+    "spreadsheetId,properties.title,"
+    "sheets(properties(sheetId,title,index,gridProperties),developerMetadata,protectedRanges(protectedRangeId),charts(chartId))"
+)
+RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Truncated exponential backoff with full jitter, bounded in attempts and total wait."""
+
+    attempts: int = 6  # tries in all, the first included
+    base: float = 1.0  # seconds
+    cap: float = 32.0  # no single wait longer than this
+    budget: float = 120.0  # no more waiting than this in all
+    timeout: float = 60.0  # per request (connect and read)
+
+    def wait(self, failures: int, rng: random.Random) -> float:
+        """Google's recipe: min(2^n + random milliseconds, maximum backoff)."""
+        return min(self.base * 2 ** (failures - 1) + rng.uniform(0, 1), self.cap)
+
+
+class _SheetsHTTPClient(gspread.HTTPClient):
+    """gspread's one HTTP client, pointed at the emulator when asked, with retries and a timeout."""
+
+    def __init__(self, auth: Any, session: requests.Session | None, *, base_url: str, policy: RetryPolicy,
+                 sleep: Callable[[float], None], rng: random.Random) -> None:
+        super().__init__(auth, session)
+        self.base_url = base_url.rstrip("/")
+        self.policy, self.sleep, self.rng = policy, sleep, rng
+        self.requests_sent = 0
+        self.set_timeout(policy.timeout)
+
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
+        if self.base_url != GOOGLE_BASE and endpoint.startswith(GOOGLE_BASE):
+            endpoint = self.base_url + endpoint[len(GOOGLE_BASE):]
+        failures, waited = 0, 0.0
+        while True:
+            self.requests_sent += 1
+            try:
+                return super().request(method, endpoint, *args, **kwargs)
+            except APIError as err:
+                status = _status(err)
+                if status not in RETRYABLE_STATUS:
+                    raise
+                last: Exception = err
+            except (requests.Timeout, requests.ConnectionError) as err:
+                last = err
+            failures += 1
+            delay = self.policy.wait(failures, self.rng)
+            if failures >= self.policy.attempts or waited + delay > self.policy.budget:
+                raise _GaveUp(last, failures, waited) from None
+            self.sleep(delay)
+            waited += delay
+
+
+class _GaveUp(Exception):
+    def __init__(self, last: Exception, attempts: int, waited: float) -> None:
+        super().__init__(str(last))
+        self.last, self.attempts, self.waited = last, attempts, waited
+
+
+def _status(err: APIError) -> int:
+    code = err.code if isinstance(err.code, int) and err.code > 0 else err.response.status_code
+    return int(code)
+
+
+class GoogleSheetsBackend:
+    """One Google Sheet, by id."""
+
+    def __init__(self, sheet_id: str, http: _SheetsHTTPClient, account: str | None) -> None:
+        self.sheet_id = sheet_id
+        self.http = http
+        self.account = account  # the service account's e-mail, to tell the user whom to share with
+        self._metadata: dict[str, Any] | None = None
+        self.rng = random.Random()
+
+    @classmethod
+    def connect(
+        cls,
+        sheet_id: str,
+        credentials: str | None,
+        *,
+        emulator_host: str | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> GoogleSheetsBackend:
+        """Authenticate with a service-account key (spreadsheets scope only).
+
+        With `emulator_host` (SHEETS_EMULATOR_HOST) every request goes to http://host:port;
+        with no key file the requests then go unauthenticated.
+        """
+        base = f"http://{emulator_host}" if emulator_host else GOOGLE_BASE
+        rng = rng or random.Random()
+        if credentials:
+            creds, account = _load_key(credentials)
+            http = _SheetsHTTPClient(creds, None, base_url=base, policy=policy, sleep=sleep, rng=rng)
+        elif emulator_host:
+            account = None
+            http = _SheetsHTTPClient(None, requests.Session(), base_url=base, policy=policy, sleep=sleep, rng=rng)
+        else:
+            raise ConfigError(
+                "ต้องระบุไฟล์กุญแจ service account: --credentials key.json หรือ GOOGLE_APPLICATION_CREDENTIALS "
+                "(ดูวิธีสร้างใน README)"
+            )
+        return cls(sheet_id, http, account)
+
+    def describe(self) -> str:
+        title = (self._metadata or {}).get("properties", {}).get("title")
+        return f"Google Sheet {title!r} ({self.sheet_id})" if title else f"Google Sheet {self.sheet_id}"
+
+    @property
+    def requests_sent(self) -> int:
+        return self.http.requests_sent
+
+    # --- the calls, each translated once -------------------------------------------------
+    def _call(self, what: str, func: Callable[[], Any]) -> Any:
+        try:
+            return func()
+        except _GaveUp as gave_up:
+            raise WorkbookError(self._gave_up_message(what, gave_up)) from None
+        except APIError as err:
+            raise WorkbookError(self._api_message(what, err)) from None
+        except (requests.Timeout, requests.ConnectionError):
+            raise WorkbookError(f"เชื่อมต่อ Google Sheets ไม่ได้ขณะ{what} — ตรวจอินเทอร์เน็ตแล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        except Exception as err:  # google.auth errors (RefreshError, TransportError) and bad answers
+            name = type(err).__name__
+            if name in {"RefreshError", "TransportError", "DefaultCredentialsError"}:
+                raise WorkbookError(
+                    f"ขอสิทธิ์จาก Google ไม่ได้ ({name}) — กุญแจ service account อาจถูกลบหรือปิดใช้งาน สร้างกุญแจใหม่ตาม README (ไม่ได้เปลี่ยนแปลงอะไร)"
+                ) from None
+            raise
+
+    def _api_message(self, what: str, err: APIError) -> str:
+        status = _status(err)
+        if status == 403:
+            who = f" {self.account}" if self.account else ""
+            return (f"ไม่มีสิทธิ์เข้าถึง Google Sheet {self.sheet_id} (403) — เปิด Sheet แล้วกด Share "
+                    f"ให้บัญชีบริการ{who} เป็น Editor (ไม่ได้เปลี่ยนแปลงอะไร)")
+        if status == 404:
+            return f"ไม่พบ Google Sheet รหัส {self.sheet_id} (404) — ตรวจ --sheet-id (คัดลอกจาก URL ระหว่าง /d/ กับ /edit)"
+        if status == 401:
+            return "Google ปฏิเสธกุญแจ service account (401) — สร้างกุญแจใหม่ตาม README (ไม่ได้เปลี่ยนแปลงอะไร)"
+        message = str(err.error.get("message", ""))[:200]
+        return f"Google Sheets ตอบข้อผิดพลาด {status} ขณะ{what}: {message} (ไม่ได้เปลี่ยนแปลงอะไร)"
+
+    def _gave_up_message(self, what: str, gave_up: _GaveUp) -> str:
+        last = gave_up.last
+        tries = f"ลองใหม่ {gave_up.attempts} ครั้ง รอรวม {gave_up.waited:.0f} วินาที"
+        if isinstance(last, APIError) and _status(last) == 429:
+            return (f"โควตา Google Sheets API เต็ม (429) ขณะ{what} — {tries} แล้วยังไม่ได้ "
+                    "รอประมาณ 1 นาทีแล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)")
+        if isinstance(last, APIError):
+            return f"Google Sheets ขัดข้อง ({_status(last)}) ขณะ{what} — {tries} สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)"
+        if isinstance(last, requests.Timeout):
+            return f"Google Sheets ไม่ตอบภายใน {self.http.policy.timeout:.0f} วินาที ขณะ{what} — {tries} (ไม่ได้เปลี่ยนแปลงอะไร)"
+        return f"เชื่อมต่อ Google Sheets ไม่ได้ขณะ{what} — {tries} ตรวจอินเทอร์เน็ต (ไม่ได้เปลี่ยนแปลงอะไร)"
+
+    def _fetch_metadata(self) -> dict[str, Any]:
+        if self._metadata is None:
+            self._metadata = self._call(
+                "อ่านโครงสร้าง Sheet",
+                lambda: self.http.fetch_sheet_metadata(self.sheet_id, params={"includeGridData": "false", "fields": METADATA_FIELDS}),
+            )
+        return self._metadata
+
+    # --- the protocol -----------------------------------------------------------------------
+    def tab_titles(self) -> list[str]:
+        sheets = sorted(self._fetch_metadata().get("sheets", []), key=lambda s: s["properties"].get("index", 0))
+        return [s["properties"]["title"] for s in sheets]
+
+    def owned_tabs(self) -> set[str]:
+        return owned_titles(self._fetch_metadata())
+
+    def read_tabs(self, titles: Sequence[str]) -> dict[str, TabData]:
+        """Two values:batchGet for all tabs: unformatted values, and the formatted text."""
+        present = [t for t in titles if t in self.tab_titles()]
+        if not present:
+            return {}
+        ranges = [quote_title(t) for t in present]
+        raw = self._call(
+            "อ่านข้อมูล",
+            lambda: self.http.values_batch_get(
+                self.sheet_id, ranges, {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
+            ),
+        )
+        shown = self._call(
+            "อ่านข้อมูล",
+            lambda: self.http.values_batch_get(self.sheet_id, ranges, {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}),
+        )
+        out = {}
+        for title, values, texts in zip(present, raw.get("valueRanges", []), shown.get("valueRanges", [])):
+            out[title] = TabData(title, tuple(_typed_rows(values.get("values", []), texts.get("values", []))))
+        return out
+
+    def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
+        metadata = self._fetch_metadata()
+        check_ownership(self.tab_titles(), owned_titles(metadata), [t.title for t in tabs], force)
+        body = write_body(tabs, metadata, self.rng)
+        self._call("เขียนแท็บสรุป", lambda: self.http.batch_update(self.sheet_id, body))
+        self._metadata = None  # sheet ids, charts and protections changed
+
+    def create_input_tabs(self, specs: Sequence[InputTabSpec]) -> list[str]:
+        metadata = self._fetch_metadata()
+        existing = set(self.tab_titles())
+        taken = {s["properties"]["sheetId"] for s in metadata.get("sheets", [])}
+        requests_: list[dict[str, Any]] = []
+        created = []
+        index = len(existing)
+        for spec in specs:
+            if spec.title in existing:
+                continue  # init never touches a tab that exists
+            sheet_id = new_sheet_id(taken, self.rng)
+            taken.add(sheet_id)
+            requests_.extend(input_tab_requests(spec, sheet_id, index))
+            index += 1
+            created.append(spec.title)
+        if requests_:
+            self._call("สร้างแท็บ", lambda: self.http.batch_update(self.sheet_id, {"requests": requests_}))
+            self._metadata = None
+        return created
+
+
+def _load_key(path: str) -> tuple[Any, str | None]:
+    """Service-account credentials from a key file; never echo its content."""
+    from google.oauth2 import service_account
+
+    key = Path(path)
+    if not key.is_file():
+        raise WorkbookError(f"ไม่พบไฟล์กุญแจ service account: {key} — ตรวจ --credentials หรือ GOOGLE_APPLICATION_CREDENTIALS")
+    try:
+        info = json.loads(key.read_text(encoding="utf-8"))
+        if info.get("type") != "service_account":
+            raise ValueError("not a service account key")
+        creds = service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        raise WorkbookError(
+            f"ไฟล์ {key} ไม่ใช่กุญแจ service account ที่ถูกต้อง (ต้องเป็นไฟล์ .json ที่ดาวน์โหลดจาก Google Cloud Console ชนิด service account)"
+        ) from None
+    return creds, info.get("client_email")
+
+
+_DATE_TEXT = re.compile(
+    r"^\s*(\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}\s+\S+\s+\d{2,4}|\S+\s+\d{1,2},\s*\d{4})"
+)
+
+
+def _typed_cell(raw: Any, text: Any) -> Cell:
+    """One cell from its unformatted value and its formatted text."""
+    if raw is None or raw == "":
+        return EMPTY
+    if isinstance(raw, bool):
+        return Cell(CellKind.BOOL, raw)
+    if isinstance(raw, (int, float)):
+        shown = str(text) if text is not None else ""
+        if shown.rstrip().endswith("%"):
+            return Cell(CellKind.PERCENT, raw)
+        if _DATE_TEXT.match(shown):
+            return Cell(CellKind.DATE, serial_to_datetime(raw))
+        return Cell(CellKind.NUMBER, raw)
+    return Cell(CellKind.TEXT, str(raw))
+
+
+def _typed_rows(values: list[list[Any]], texts: list[list[Any]]) -> list[tuple[Cell, ...]]:
+    rows = []
+    for r, row in enumerate(values):
+        shown = texts[r] if r < len(texts) else []
+        rows.append(tuple(_typed_cell(v, shown[c] if c < len(shown) else None) for c, v in enumerate(row)))
+    return rows

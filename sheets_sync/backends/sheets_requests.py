@@ -1,0 +1,271 @@
+"""Pure functions that turn summary tabs and input-tab specs into Sheets API v4 requests.
+
+Everything a sync writes goes into ONE `spreadsheets.batchUpdate` body, which Google applies
+atomically: either every summary tab is rewritten, formatted, protected and charted, or nothing
+changes. Values are sent as `stringValue`/`numberValue`, never as formulas, so staff text such as
+`=IMPORTRANGE(...)` stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..cells import datetime_to_serial
+from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out
+from .base import OWNER_KEY, InputTabSpec
+
+OWNER_VALUE = "summary-tab"
+PROTECTION_NOTE = "สร้างโดย sheets-sync — แท็บนี้ถูกเขียนใหม่ทุกครั้งที่ sync การแก้ไขจะหายไป"
+PIXELS_PER_CHAR = 8
+MIN_GRID_ROWS, MIN_GRID_COLS = 50, 12
+
+
+def _rgb(hex_colour: str) -> dict[str, float]:
+    return {
+        "red": int(hex_colour[0:2], 16) / 255,
+        "green": int(hex_colour[2:4], 16) / 255,
+        "blue": int(hex_colour[4:6], 16) / 255,
+    }
+
+
+_NUMBER_TYPES = {Fmt.DATE: "DATE", Fmt.PCT: "NUMBER", Fmt.SCORE: "NUMBER", Fmt.INT: "NUMBER", Fmt.NUMBER: "NUMBER", Fmt.MONEY: "NUMBER"}
+
+
+def cell_data(cell: GridCell) -> dict[str, Any]:
+    """One CellData: the value as a value (never a formula) and its format."""
+    value = cell.value
+    data: dict[str, Any] = {}
+    if isinstance(value, str):
+        data["userEnteredValue"] = {"stringValue": value}
+    elif isinstance(value, dt.date):
+        data["userEnteredValue"] = {"numberValue": datetime_to_serial(value)}
+    elif isinstance(value, (int, float)):
+        data["userEnteredValue"] = {"numberValue": value}
+    fmt: dict[str, Any] = {}
+    if cell.style in (Style.TITLE, Style.HEADER, Style.CAPTION):
+        fmt["textFormat"] = {"bold": True, **({"fontSize": 14} if cell.style is Style.TITLE else {})}
+    if cell.style in COLOURS:
+        fmt["backgroundColor"] = _rgb(COLOURS[cell.style])  # type: ignore[index]
+    if cell.style is Style.HEADER:
+        fmt["wrapStrategy"] = "WRAP"
+        fmt["verticalAlignment"] = "MIDDLE"
+    if cell.fmt in _NUMBER_TYPES and value is not None and not isinstance(value, str):
+        fmt["numberFormat"] = {"type": _NUMBER_TYPES[cell.fmt], "pattern": NUMBER_PATTERNS[cell.fmt]}
+    if fmt:
+        data["userEnteredFormat"] = fmt
+    return data
+
+
+def new_sheet_id(taken: Iterable[int], rng: random.Random) -> int:
+    """A sheet id of our own choosing (so later requests in the same batch can name it)."""
+    used = set(taken)
+    while True:
+        candidate = rng.randint(1, 2**31 - 1)
+        if candidate not in used:
+            return candidate
+
+
+def summary_tab_requests(
+    tab: SummaryTab,
+    existing: dict[str, Any] | None,
+    sheet_id: int,
+    index: int | None,
+) -> list[dict[str, Any]]:
+    """Requests that (re)build one summary tab: structure, values, formats, protection, charts.
+
+    `existing` is the sheet's metadata when the tab exists (it keeps its sheetId, so links to
+    it stay valid); its old charts and protection are removed and written anew.
+    """
+    grid = lay_out(tab)
+    rows = max(len(grid.rows) + 5, MIN_GRID_ROWS)
+    cols = max(grid.width, MIN_GRID_COLS)
+    frozen = grid.header_rows[0] + 1 if grid.header_rows else 2
+    requests: list[dict[str, Any]] = []
+    grid_props = {"rowCount": rows, "columnCount": cols, "frozenRowCount": frozen}
+    owned = existing is not None and any(m.get("metadataKey") == OWNER_KEY for m in existing.get("developerMetadata", []))
+    if existing is None:
+        properties: dict[str, Any] = {"sheetId": sheet_id, "title": tab.title, "gridProperties": grid_props}
+        if index is not None:
+            properties["index"] = index
+        requests.append({"addSheet": {"properties": properties}})
+    if not owned:  # a new tab, or a same-named one taken over with --force
+        requests.append(
+            {
+                "createDeveloperMetadata": {
+                    "developerMetadata": {
+                        "metadataKey": OWNER_KEY,
+                        "metadataValue": OWNER_VALUE,
+                        "location": {"sheetId": sheet_id},
+                        "visibility": "DOCUMENT",
+                    }
+                }
+            }
+        )
+    if existing is not None:
+        for chart in existing.get("charts", []):
+            requests.append({"deleteEmbeddedObject": {"objectId": chart["chartId"]}})
+        for protected in existing.get("protectedRanges", []):
+            requests.append({"deleteProtectedRange": {"protectedRangeId": protected["protectedRangeId"]}})
+        # Clear everything (values, formats, validation) in the old grid before resizing.
+        requests.append({"updateCells": {"range": {"sheetId": sheet_id}, "fields": "*"}})
+        requests.append(
+            {
+                "updateSheetProperties": {
+                    "properties": {"sheetId": sheet_id, "gridProperties": grid_props},
+                    "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount",
+                }
+            }
+        )
+    requests.append(
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": [{"values": [cell_data(c) for c in row]} for row in grid.rows],
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        }
+    )
+    for col, width in enumerate(grid.column_widths):
+        requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
+                    "properties": {"pixelSize": width * PIXELS_PER_CHAR},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+    requests.append(
+        {
+            "addProtectedRange": {
+                "protectedRange": {"range": {"sheetId": sheet_id}, "description": PROTECTION_NOTE, "warningOnly": True}
+            }
+        }
+    )
+    requests.extend(chart_requests(tab, grid, sheet_id))
+    return requests
+
+
+def chart_requests(tab: SummaryTab, grid: Grid, sheet_id: int) -> list[dict[str, Any]]:
+    out = []
+    for n, spec in enumerate(tab.charts):
+        area = grid.areas[spec.table]
+        end = area.end_row if spec.rows is None else min(area.end_row, area.first_row + spec.rows)
+        if end <= area.first_row:
+            continue
+
+        def source(col: int, start: int = area.header_row) -> dict[str, Any]:
+            return {
+                "sourceRange": {
+                    "sources": [
+                        {"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end, "startColumnIndex": col, "endColumnIndex": col + 1}
+                    ]
+                }
+            }
+
+        position = {
+            "overlayPosition": {
+                "anchorCell": {"sheetId": sheet_id, "rowIndex": 2 + n * 22, "columnIndex": grid.width + 1},
+                "widthPixels": 640,
+                "heightPixels": 360,
+            }
+        }
+        if spec.kind is ChartKind.PIE:
+            chart_spec: dict[str, Any] = {
+                "title": spec.title,
+                "pieChart": {"legendPosition": "RIGHT_LEGEND", "domain": source(spec.label_col, area.first_row), "series": source(spec.value_cols[0], area.first_row)},
+            }
+        else:
+            chart_spec = {
+                "title": spec.title,
+                "basicChart": {
+                    "chartType": spec.kind.value.upper(),
+                    "legendPosition": "BOTTOM_LEGEND",
+                    "headerCount": 1,
+                    "domains": [{"domain": source(spec.label_col)}],
+                    "series": [{"series": source(col), "targetAxis": "LEFT_AXIS" if spec.kind is not ChartKind.BAR else "BOTTOM_AXIS"} for col in spec.value_cols],
+                },
+            }
+        out.append({"addChart": {"chart": {"spec": chart_spec, "position": position}}})
+    return out
+
+
+def input_tab_requests(spec: InputTabSpec, sheet_id: int, index: int) -> list[dict[str, Any]]:
+    """Requests for `init`: a new input tab with headers, dropdowns, date validation, frozen header."""
+    cols = max(len(spec.columns), MIN_GRID_COLS)
+    requests: list[dict[str, Any]] = [
+        {
+            "addSheet": {
+                "properties": {
+                    "sheetId": sheet_id,
+                    "title": spec.title,
+                    "index": index,
+                    "gridProperties": {"rowCount": 1000, "columnCount": cols, "frozenRowCount": 1},
+                }
+            }
+        },
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": [{"values": [cell_data(GridCell(c.header, Style.HEADER)) for c in spec.columns]}],
+                "fields": "userEnteredValue,userEnteredFormat",
+            }
+        },
+    ]
+    for col, column in enumerate(spec.columns):
+        target = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 1000, "startColumnIndex": col, "endColumnIndex": col + 1}
+        if column.choices:
+            condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]}
+            rule = {"condition": condition, "showCustomUi": True, "strict": True}
+        elif column.is_date:
+            # Not strict: a BE date typed as text ("31/03/2569") is valid for sheets-sync.
+            rule = {"condition": {"type": "DATE_IS_VALID"}, "strict": False, "inputMessage": "วันที่ เช่น 31/03/2569"}
+        else:
+            rule = None
+        if rule:
+            requests.append({"setDataValidation": {"range": target, "rule": rule}})
+        requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
+                    "properties": {"pixelSize": column.width * PIXELS_PER_CHAR},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+    return requests
+
+
+def owned_titles(metadata: dict[str, Any]) -> set[str]:
+    """Titles of the sheets that carry our developer metadata."""
+    owned = set()
+    for sheet in metadata.get("sheets", []):
+        for meta in sheet.get("developerMetadata", []):
+            if meta.get("metadataKey") == OWNER_KEY:
+                owned.add(sheet["properties"]["title"])
+    return owned
+
+
+def quote_title(title: str) -> str:
+    """A sheet title as an A1 range that means the whole sheet: `'Jon''s Data'`."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def write_body(tabs: Sequence[SummaryTab], metadata: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The one batchUpdate body of a sync."""
+    sheets = {s["properties"]["title"]: s for s in metadata.get("sheets", [])}
+    taken = {s["properties"]["sheetId"] for s in sheets.values()}
+    requests: list[dict[str, Any]] = []
+    for tab in tabs:
+        existing = sheets.get(tab.title)
+        if existing is not None:
+            sheet_id = existing["properties"]["sheetId"]
+            requests.extend(summary_tab_requests(tab, existing, sheet_id, None))
+        else:
+            sheet_id = new_sheet_id(taken, rng)
+            taken.add(sheet_id)
+            requests.extend(summary_tab_requests(tab, None, sheet_id, None))
+    return {"requests": requests, "includeSpreadsheetInResponse": False}
