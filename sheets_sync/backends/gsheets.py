@@ -56,7 +56,7 @@ class _SheetsHTTPClient(gspread.HTTPClient):
     """gspread's one HTTP client, pointed at the emulator when asked, with retries and a timeout."""
 
     def __init__(self, auth: Any, session: requests.Session | None, *, base_url: str, policy: RetryPolicy,
-                 sleep: Callable[[float], None], rng: random.Random) -> None:
+                 sleep: Callable[[float], None], rng: random.Random) -> None:  # noqa: PLR0913
         super().__init__(auth, session)
         self.base_url = base_url.rstrip("/")
         self.policy, self.sleep, self.rng = policy, sleep, rng
@@ -115,7 +115,7 @@ class GoogleSheetsBackend:
         *,
         emulator_host: str | None = None,
         policy: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
     ) -> GoogleSheetsBackend:
         """Authenticate with a service-account key (spreadsheets scope only).
@@ -125,6 +125,7 @@ class GoogleSheetsBackend:
         """
         base = f"http://{emulator_host}" if emulator_host else GOOGLE_BASE
         rng = rng or random.Random()
+        sleep = sleep or time.sleep
         if credentials:
             creds, account = _load_key(credentials)
             http = _SheetsHTTPClient(creds, None, base_url=base, policy=policy, sleep=sleep, rng=rng)

@@ -1,0 +1,296 @@
+"""The Google Sheets backend end to end: the real gspread and google-auth code, over HTTP, against
+the emulator on 127.0.0.1, driven through the CLI as an office would run it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from sheets_sync.app import run_sync
+from sheets_sync.backends import gsheets
+from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
+from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.cells import CellKind
+from sheets_sync.cli import cli
+from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.config import Settings
+from sheets_sync.demo import write_demo_workbook
+from sheets_sync.errors import WorkbookError
+from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
+from tests.sheets_emulator import Percent, SheetsEmulator
+
+AS_OF = dt.date(2026, 3, 31)
+EMAIL = "sheets-sync-bot@office-project.iam.gserviceaccount.com"
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with SheetsEmulator(require_auth=True) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def key_file(emu, tmp_path_factory):
+    """A real RSA key made here, in a service-account key file whose token_uri is the emulator."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    public = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    emu.register_service_account(EMAIL, public)
+    info = {
+        "type": "service_account", "project_id": "office-project", "private_key_id": "k1", "private_key": pem,
+        "client_email": EMAIL, "client_id": "1", "token_uri": emu.token_uri,
+    }
+    path = tmp_path_factory.mktemp("key") / "key.json"
+    path.write_text(json.dumps(info), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def env(emu, monkeypatch, tmp_path):
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emu.host)
+    monkeypatch.setenv("SHEETS_SYNC_CONFIG", str(_config(tmp_path)))
+    return emu
+
+
+def _config(tmp_path):
+    path = tmp_path / "office.toml"
+    path.write_text(f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n', encoding="utf-8")
+    return path
+
+
+def _emulator_value(cell):
+    if cell.kind is CellKind.PERCENT:
+        return Percent(cell.value)
+    if cell.kind is CellKind.DATE:
+        return cell.value.date() if cell.value.time() == dt.time() else cell.value
+    return None if cell.kind is CellKind.EMPTY else cell.value
+
+
+def demo_sheets(tmp_path, scale: int = 1):
+    """The demo workbook's tabs as typed values (dates stay date cells, percents stay percent)."""
+    path = write_demo_workbook(tmp_path / "demo.xlsx", AS_OF)
+    backend = XlsxBackend(path)
+    tabs = backend.read_tabs(backend.tab_titles())
+    sheets = {t: [[_emulator_value(c) for c in row] for row in d.rows] for t, d in tabs.items()}
+    for title in ("เรื่องร้องเรียน", "แผนปฏิบัติการ"):
+        body = sheets[title][1:]
+        for copy in range(1, scale):
+            sheets[title] += [[f"{row[0]}-{copy}", *row[1:]] for row in body]
+    return path, sheets
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_init_creates_input_tabs_in_one_request(env, key_file):
+    sid = env.create_spreadsheet("สำนักงานจังหวัด")
+    env.reset_counts()
+    result = run("init", "--sheet-id", sid, "--credentials", key_file)
+    assert result.exit_code == 0, result.output
+    assert env.request_count == 2  # one metadata read, one batchUpdate
+    titles = env.sheet_titles(sid)
+    assert titles == ["Sheet1"] + [t.th for t in input_tabs()]
+    state = {s["properties"]["title"]: s for s in env.spreadsheet(sid)["sheets"]}
+    plan = state["แผนปฏิบัติการ"]
+    assert plan["properties"]["gridProperties"]["frozenRowCount"] == 1
+    assert env.get_values(sid, "แผนปฏิบัติการ")[0][:3] == ["รหัสกิจกรรม", "รหัสภารกิจ", "กิจกรรม"]
+    assert env.get_cell(sid, "แผนปฏิบัติการ", "A1").bold
+    category = state["ภารกิจ"]["dataValidation"]["C2"]
+    assert category["condition"]["type"] == "ONE_OF_LIST"
+    assert [v["userEnteredValue"] for v in category["condition"]["values"]] == ["ตามกฎหมาย/ข้อสั่งการ", "สนับสนุนงานประจำ", "นโยบาย/โครงการพิเศษ"]
+    assert state["แผนปฏิบัติการ"]["dataValidation"]["E2"]["condition"]["type"] == "DATE_IS_VALID"
+    # a second init touches nothing
+    env.set_values(sid, "ภารกิจ", "A2", [["M01", "งานสารบรรณ"]])
+    env.reset_counts()
+    again = run("init", "--sheet-id", sid, "--credentials", key_file)
+    assert again.exit_code == 0 and env.request_count == 1  # metadata only: nothing to create
+    assert env.get_values(sid, "ภารกิจ")[1][:2] == ["M01", "งานสารบรรณ"]
+
+
+def test_validate_and_sync_through_the_cli(env, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path)
+    sid = env.create_spreadsheet("สำนักงานจังหวัดตัวอย่าง", sheets)
+    before = {t: env.get_values(sid, t) for t in sheets}
+
+    env.reset_counts()
+    validated = run("validate", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF)
+    assert validated.exit_code == 1 and "แผนปฏิบัติการ!B31" in validated.output
+    assert env.request_count == 3  # metadata + two batchGets, no write
+
+    env.reset_counts()
+    synced = run("sync", "--sheet-id", f"https://docs.google.com/spreadsheets/d/{sid}/edit#gid=0",
+                 "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out")
+    assert synced.exit_code == 0, synced.output
+    assert env.request_count == 4
+    methods = [(r.method, r.path.rsplit("/", 1)[-1]) for r in env.requests]
+    assert methods == [("GET", sid), ("GET", "values:batchGet"), ("GET", "values:batchGet"), ("POST", f"{sid}:batchUpdate")]
+    assert set(env.token_scopes) == {"https://www.googleapis.com/auth/spreadsheets"}
+
+    assert {t: env.get_values(sid, t) for t in sheets} == before  # staff tabs untouched
+    assert env.sheet_titles(sid)[-6:] == list(SUMMARY_TAB_TITLES)
+    overview = env.get_values(sid, "สรุปภาพรวม")
+    assert overview[1] == ["ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน"]
+    results = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+    rows = {r[0]: r[1] for r in overview[4:] if len(r) == 2}
+    assert rows["จำนวนภารกิจ"] == 12 and rows["ร้อยละกระบวนการที่มีคู่มือ"] == results["missions"]["sop_coverage_pct"]
+    assert rows["คะแนนตัวชี้วัดระดับฝ่าย"] == pytest.approx(results["kpis"]["groups"]["ฝ่าย"]["6"]["total"])
+
+    state = {s["properties"]["title"]: s for s in env.spreadsheet(sid)["sheets"]}
+    plan_tab = state["สรุปติดตามแผน"]
+    assert plan_tab["properties"]["gridProperties"]["frozenRowCount"] == 4  # title, as-of, blank, header
+    assert env.get_cell(sid, "สรุปติดตามแผน", "A4").bold
+    status_cell = next(
+        env.get_cell(sid, "สรุปติดตามแผน", f"J{r}") for r in range(5, 40) if env.get_cell(sid, "สรุปติดตามแผน", f"J{r}").value == "เกินกำหนด"
+    )
+    assert status_cell.background == pytest.approx({"red": 1.0, "green": 0xC7 / 255, "blue": 0xCE / 255})
+    assert env.get_cell(sid, "สรุปติดตามแผน", "E5").number_format["type"] == "DATE"
+    for title in SUMMARY_TAB_TITLES:
+        protections = state[title]["protectedRanges"]
+        assert len(protections) == 1 and protections[0]["warningOnly"] is True
+        assert [m["metadataKey"] for m in state[title]["developerMetadata"]] == ["sheets-sync"]
+    assert len(state["สรุปติดตามแผน"]["charts"]) == 1
+    assert len(state["สรุปตัวชี้วัด"]["charts"]) == 1
+    assert len(state["สรุปเรื่องร้องเรียน"]["charts"]) == 1
+
+    # a second sync rewrites the owned tabs in place: same ids, no duplicate charts or protections
+    ids = {t: state[t]["properties"]["sheetId"] for t in SUMMARY_TAB_TITLES}
+    env.reset_counts()
+    assert run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out").exit_code == 0
+    assert env.request_count == 4
+    again = {s["properties"]["title"]: s for s in env.spreadsheet(sid)["sheets"]}
+    assert {t: again[t]["properties"]["sheetId"] for t in SUMMARY_TAB_TITLES} == ids
+    assert len(again["สรุปติดตามแผน"]["charts"]) == 1 and len(again["สรุปภาพรวม"]["protectedRanges"]) == 1
+    assert env.get_values(sid, "สรุปภาพรวม") == overview
+
+
+def test_request_count_does_not_grow_with_data(env, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path, scale=10)
+    assert len(sheets["เรื่องร้องเรียน"]) > 3000
+    sid = env.create_spreadsheet("ใหญ่", sheets)
+    env.reset_counts()
+    result = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert env.request_count == 4
+
+
+def test_xlsx_and_sheets_give_identical_results(env, key_file, tmp_path):
+    path, sheets = demo_sheets(tmp_path)
+    sid = env.create_spreadsheet("parity", sheets)
+    through_sheets = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "a", "--json")
+    through_xlsx = run("sync", "--workbook", path, "--as-of", AS_OF, "--out", tmp_path / "b", "--json")
+    assert through_sheets.exit_code == through_xlsx.exit_code == 0
+    assert json.loads(through_sheets.output) == json.loads(through_xlsx.output)
+
+
+def _backend(emu, sid, key_file, sleeps, policy=RetryPolicy()):
+    return GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, policy=policy, sleep=sleeps.append, rng=random.Random(7))
+
+
+def test_a_429_storm_is_survived_with_bounded_waits(emu, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path)
+    sid = emu.create_spreadsheet("storm", sheets)
+    sleeps: list[float] = []
+    backend = _backend(emu, sid, key_file, sleeps)
+    emu.fail_next(429, count=4)
+    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
+    assert outcome.results.missions.count == 12
+    assert len(sleeps) == 4
+    assert all(2 ** n <= wait <= 2 ** n + 1 for n, wait in enumerate(sleeps))  # exponential, with jitter
+    assert len(set(w - int(w) for w in sleeps)) == 4  # the jitter differs per wait
+    assert emu.sheet_titles(sid)[-1] == "ตรวจสอบข้อมูล"
+
+
+def test_a_permanent_429_ends_with_exit_3_and_nothing_written(env, key_file, tmp_path, monkeypatch):
+    _, sheets = demo_sheets(tmp_path)
+    sid = env.create_spreadsheet("quota", sheets)
+    waits: list[float] = []
+    monkeypatch.setattr(gsheets.time, "sleep", waits.append)
+    env.fail_always(429)
+    try:
+        result = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out")
+    finally:
+        env.clear_faults()
+    assert result.exit_code == 3
+    assert "429" in result.output and "โควตา" in result.output and "Traceback" not in result.output
+    assert len(waits) == RetryPolicy().attempts - 1 and sum(waits) <= RetryPolicy().budget
+    assert env.sheet_titles(sid) == list(sheets)  # nothing written
+    assert not (tmp_path / "out").exists()
+
+
+def test_server_errors_are_retried(emu, key_file, tmp_path):
+    sid = emu.create_spreadsheet("flaky", {"ภารกิจ": [["รหัสภารกิจ"]]})
+    sleeps: list[float] = []
+    backend = _backend(emu, sid, key_file, sleeps)
+    emu.fail_next(503, count=1)
+    emu.fail_next(500, count=1)
+    assert backend.tab_titles() == ["ภารกิจ"]
+    assert len(sleeps) == 2
+
+
+def test_every_request_has_a_timeout(emu, key_file, tmp_path):
+    sid = emu.create_spreadsheet("slow", {"ภารกิจ": [["รหัสภารกิจ"]]})
+    sleeps: list[float] = []
+    backend = _backend(emu, sid, key_file, sleeps, RetryPolicy(attempts=2, timeout=0.3))
+    emu.delay_next(1.5, count=2)
+    with pytest.raises(WorkbookError, match="ไม่ตอบภายใน"):
+        backend.tab_titles()
+    assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize("case", ["not-shared", "wrong-id", "bad-key", "missing-key"])
+def test_failures_are_one_line_with_exit_3(env, key_file, tmp_path, case):
+    sid = env.create_spreadsheet("private", {"ภารกิจ": [["รหัสภารกิจ"]]})
+    key = key_file
+    if case == "not-shared":
+        env.deny(sid)
+    elif case == "wrong-id":
+        sid = "1" + "x" * 43
+    elif case == "bad-key":
+        key = tmp_path / "bad.json"
+        key.write_text('{"type": "service_account", "private_key": "-----BEGIN nonsense"}', encoding="utf-8")
+    else:
+        key = tmp_path / "nowhere.json"
+    result = run("sync", "--sheet-id", sid, "--credentials", key, "--as-of", AS_OF, "--out", tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    message = result.output.strip()
+    assert message.count("\n") == 0 and "Traceback" not in message
+    expected = {"not-shared": EMAIL, "wrong-id": "404", "bad-key": "ไม่ใช่กุญแจ", "missing-key": "ไม่พบไฟล์กุญแจ"}[case]
+    assert expected in message
+    assert "PRIVATE KEY" not in message and "nonsense" not in message
+
+
+def test_a_foreign_tab_with_a_summary_name_is_refused(env, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path)
+    sheets["สรุปภาพรวม"] = [["ตารางที่หัวหน้าทำเอง"]]
+    sid = env.create_spreadsheet("foreign", sheets)
+    env.reset_counts()
+    result = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out")
+    assert result.exit_code == 3 and "--force" in result.output
+    assert all(r.method == "GET" for r in env.requests)  # nothing was written
+    assert env.get_values(sid, "สรุปภาพรวม") == [["ตารางที่หัวหน้าทำเอง"]]
+    forced = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out", "--force")
+    assert forced.exit_code == 0
+    assert env.get_values(sid, "สรุปภาพรวม")[0] == ["สรุปภาพรวมการดำเนินงาน ฝ่ายอำนวยการ"]
+
+
+def test_formula_like_text_is_written_as_text(env, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path)
+    sheets["เรื่องร้องเรียน"][299][3] = '=IMPORTRANGE("x","y")'  # a category that looks like a formula
+    sid = env.create_spreadsheet("formula", sheets)
+    assert run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out").exit_code == 0
+    state = env.spreadsheet(sid)
+    hits = []
+    for title in ("สรุปเรื่องร้องเรียน", "ตรวจสอบข้อมูล"):
+        for r, row in enumerate(env.get_values(sid, title), start=1):
+            for c, value in enumerate(row):
+                if value == '=IMPORTRANGE("x","y")':
+                    hits.append(env.get_cell(sid, title, f"{chr(65 + c)}{r}"))
+    assert len(hits) >= 2 and all(h.formula is None for h in hits), state["spreadsheetId"]
