@@ -184,6 +184,22 @@ def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_
     return out_file, list(tabs)
 
 
+def run_report(backend: Backend, settings: Settings, period: Period, out_dir: Path) -> tuple[Results, Path]:
+    """The follow-up memo to the governor for the period's round (.docx)."""
+    from .documents.memo import render_followup_report
+
+    _, results = compute_from(backend, settings, period)
+    return results, render_followup_report(results.to_json(), results.workbook, settings, out_dir)
+
+
+def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path, mission_id: str | None = None) -> tuple[Results, list[Path]]:
+    """SOP manuals (.docx), one per process with steps (or just `mission_id`), plus the index."""
+    from .documents.sop import render_sop_manuals
+
+    _, results = compute_from(backend, settings, period)
+    return results, render_sop_manuals(results.to_json(), results.workbook, settings, out_dir, mission_id=mission_id)
+
+
 @dataclass
 class DemoOutcome:
     workbook: Path
@@ -203,4 +219,6 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
-    return DemoOutcome(path, validation, outcome)
+    _, memo = run_report(backend, settings, period, out_dir)
+    _, manuals = run_sop(backend, settings, period, out_dir)
+    return DemoOutcome(path, validation, outcome, [memo, *manuals])

@@ -227,6 +227,62 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
 
 
 @cli.command()
+@workbook_options
+@period_options
+@output_options
+def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet):
+    """Write the follow-up memo to the governor (บันทึกข้อความ, .docx) for a round.
+
+    The file is <out>/followup-FY<fy>-R<round>.docx, from templates/followup_memo.docx.
+
+    \b
+    Example:
+        sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
+    """
+    from .app import run_report
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = _period(settings, as_of, fiscal_year, round_months)
+    results, path = run_report(backend, settings, period, Path(settings.out_dir))
+    if as_json:
+        click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
+    elif not quiet:
+        click.echo(f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {path}")
+
+
+@cli.command()
+@workbook_options
+@period_options
+@output_options
+@click.option("--mission", "mission_id", help="เฉพาะภารกิจนี้ (รหัสภารกิจ)")
+def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, mission_id):
+    """Write the SOP manuals (.docx), one per process, and sop/index.docx.
+
+    Without --mission, a manual is written for every mission that has at least one valid
+    step; one that is not ready is marked ร่าง (draft) and lists what is missing.
+
+    \b
+    Example:
+        sheets-sync sop --workbook office.xlsx
+        sheets-sync sop --workbook office.xlsx --mission M04
+    """
+    from .app import run_sop
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = _period(settings, as_of, fiscal_year, round_months)
+    results, paths = run_sop(backend, settings, period, Path(settings.out_dir), mission_id)
+    if as_json:
+        click.echo(json.dumps({"files": [str(p) for p in paths]}, ensure_ascii=False))
+    elif not quiet:
+        coverage = results.missions.sop_coverage_pct if results.missions else None
+        click.echo(f"เขียนคู่มือ {len(paths)} ไฟล์ใน {Path(settings.out_dir) / 'sop'} (ร้อยละกระบวนการที่มีคู่มือ {coverage})")
+        for path in paths:
+            click.echo(f"  {path}")
+
+
+@cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True,
               help="โฟลเดอร์ที่จะเขียนสมุดงานตัวอย่างและผลลัพธ์")
 @click.option("--as-of", callback=_parse_as_of, help="วันที่ของข้อมูลตัวอย่าง YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
