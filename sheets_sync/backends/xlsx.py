@@ -3,7 +3,7 @@
 Reading uses openpyxl's read-only mode (cached values of formulas, each cell's number format,
 so a percent-formatted 0.45 is told apart from a plain 0.45). Writing loads the whole workbook,
 replaces only the tool's own tabs, saves to a temporary file beside it and swaps it in with one
-`os.replace`, keeping the previous file as `<name>.bak`. A workbook changed by someone else
+`os.replace`, keeping the previous file as `<name>.xlsx.bak`. A workbook changed by someone else
 between the read and the write is not overwritten.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,7 @@ from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,6 +35,8 @@ from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, Sty
 from .base import OWNER_KEY, InputTabSpec, check_ownership
 
 OWNED_PROPERTY = f"{OWNER_KEY}:owned"
+# What openpyxl raises for a file that is not a readable .xlsx (XML parse errors are SyntaxErrors).
+_NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, InvalidFileException)
 THAI_FONT = "TH Sarabun New"
 
 
@@ -56,7 +60,7 @@ class XlsxBackend:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except PermissionError:
             raise WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path}") from None
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        except _NOT_XLSX as err:
             raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
         self._read_stamp = (stat.st_mtime, stat.st_size)
         try:
@@ -125,20 +129,24 @@ class XlsxBackend:
         office_lock = self.path.with_name(f"~${self.path.name}")
         if lock.exists() or office_lock.exists():
             raise WorkbookError(f"{self.path} เปิดอยู่ในโปรแกรมอื่น — ปิดไฟล์ใน Excel/LibreOffice แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)")
-        if not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+        read_only = not self.path.stat().st_mode & 0o222  # os.access alone is always true for root
+        if read_only or not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
             raise WorkbookError(f"{self.path} เป็นไฟล์อ่านอย่างเดียว — เปลี่ยนสิทธิ์ไฟล์หรือคัดลอกไปที่อื่น (ไม่ได้เปลี่ยนแปลงอะไร)")
         stat = self.path.stat()
         if self._read_stamp is not None and self._read_stamp != (stat.st_mtime, stat.st_size):
             raise WorkbookError(f"{self.path} ถูกแก้ไขระหว่างที่กำลังคำนวณ — สั่งใหม่อีกครั้ง (ไม่ได้เปลี่ยนแปลงอะไร)")
         try:
             return openpyxl.load_workbook(self.path)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        except _NOT_XLSX as err:
             raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
 
     def _save(self, book: Workbook, *, backup: bool = True) -> None:
         """Save atomically: a temp file beside the workbook, then one rename."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        except OSError as err:
+            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         os.close(handle)
         temp = Path(temp_name)
         try:
@@ -171,10 +179,15 @@ def _cell_from(value: object, number_format: str | None) -> Cell:
     if isinstance(value, dt.time):
         return Cell(CellKind.TEXT, value.isoformat())
     if isinstance(value, (int, float)):
-        if number_format and "%" in number_format:
+        if number_format and _is_percent_format(number_format):
             return Cell(CellKind.PERCENT, value)
         return Cell(CellKind.NUMBER, value)
     return Cell(CellKind.TEXT, str(value))
+
+
+def _is_percent_format(number_format: str) -> bool:
+    """A `%` scales the value by 100 unless it is literal text (`0"%"`, `0\\%`)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
 
 
 def _read_rows(sheet: Worksheet) -> Iterator[tuple[Cell, ...]]:
@@ -231,6 +244,13 @@ def _render(sheet: Worksheet, grid: Grid, tab: SummaryTab) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     for c, width in enumerate(grid.column_widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
+    # Excel and LibreOffice do not grow a row for wrapped text written by a program: give the
+    # title and the (wrapping) header rows room.
+    sheet.row_dimensions[1].height = 30
+    for header_row in grid.header_rows:
+        longest = max((len(str(c.value or "")) for c in grid.rows[header_row]), default=0)
+        lines = max(1, min(3, -(-longest // 18)))
+        sheet.row_dimensions[header_row + 1].height = 20 * lines
     if grid.header_rows:
         sheet.freeze_panes = sheet.cell(row=grid.header_rows[0] + 2, column=1)
     _add_charts(sheet, grid, tab)

@@ -174,6 +174,9 @@ def _auto_widths(rows: list[list[GridCell]], width: int) -> list[int]:
         for c, cell in enumerate(row):
             if cell.value is None or cell.style is Style.CAPTION:
                 continue
+            if cell.style is Style.HEADER:  # headers wrap: they need about half their length
+                widths[c] = min(max(widths[c], len(str(cell.value)) // 2 + 2), 30)
+                continue
             text = cell.value.isoformat() if isinstance(cell.value, dt.date) else str(cell.value)
             # Thai combining marks take no width; count only base characters.
             visible = sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e4e" and ch not in "\u0e32\u0e33\u0e40\u0e41\u0e42\u0e43\u0e44\u0e45\u0e46"))
