@@ -33,6 +33,7 @@ from ..cells import Cell, CellKind, TabData
 from ..errors import WorkbookError
 from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, Style, SummaryTab, lay_out
 from .base import OWNER_KEY, InputTabSpec, check_ownership
+from .xlsx_formulas import Cached, cached_results, formula_cells, restore_cached_results
 
 OWNED_PROPERTY = f"{OWNER_KEY}:owned"
 # What openpyxl raises for a file that is not a readable .xlsx (XML parse errors are SyntaxErrors).
@@ -91,6 +92,7 @@ class XlsxBackend:
     # --- writing ----------------------------------------------------------------------------
     def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
         book = self._load_for_writing()
+        cached = self._formula_results(book)
         owned = _owned(book)
         check_ownership(book.sheetnames, owned, [t.title for t in tabs], force)
         for tab in tabs:
@@ -101,11 +103,13 @@ class XlsxBackend:
             _render(sheet, lay_out(tab), tab)
             owned.add(tab.title)
         _set_owned(book, owned)
-        self._save(book)
+        self._save(book, cached=cached)
 
     def create_input_tabs(self, specs: Sequence[InputTabSpec]) -> list[str]:
+        cached: Cached = {}
         if self.path.exists():
             book = self._load_for_writing()
+            cached = self._formula_results(book)
             fresh = False
         else:
             book = openpyxl.Workbook()
@@ -119,7 +123,7 @@ class XlsxBackend:
         if fresh:
             book.remove(book.worksheets[0])  # openpyxl's default empty "Sheet"
         if created:
-            self._save(book, backup=not fresh)
+            self._save(book, backup=not fresh, cached=cached)
         return created
 
     def _load_for_writing(self) -> Workbook:
@@ -140,7 +144,14 @@ class XlsxBackend:
         except _NOT_XLSX as err:
             raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
 
-    def _save(self, book: Workbook, *, backup: bool = True) -> None:
+    def _formula_results(self, book: Workbook) -> Cached:
+        """The staff formulas' last results, to put back after openpyxl has rewritten the file."""
+        try:
+            return cached_results(self.path, formula_cells(book, book.sheetnames))
+        except _NOT_XLSX as err:
+            raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
+
+    def _save(self, book: Workbook, *, backup: bool = True, cached: Cached | None = None) -> None:
         """Save atomically: a temp file beside the workbook, then one rename."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +162,7 @@ class XlsxBackend:
         temp = Path(temp_name)
         try:
             book.save(temp)
+            restore_cached_results(temp, cached or {})
             with open(temp, "rb") as written:
                 os.fsync(written.fileno())
             if backup and self.path.exists():
