@@ -116,9 +116,14 @@ def example_config_text() -> str:
     return (Path(__file__).parent / "data" / "office.example.toml").read_text(encoding="utf-8")
 
 
+def results_json(data: dict[str, Any]) -> str:
+    """Strict JSON (NaN is refused: it would be invalid JSON for every other program)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def write_json(path: Path, data: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.write_text(results_json(data) + "\n", encoding="utf-8")
     return path
 
 

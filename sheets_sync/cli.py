@@ -220,7 +220,9 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
     period = _period(settings, as_of, fiscal_year, round_months)
     outcome = run_sync(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir), force=force)
     if as_json:
-        click.echo(json.dumps(outcome.document, ensure_ascii=False, indent=2))
+        from .app import results_json
+
+        click.echo(results_json(outcome.document))
     elif not quiet:
         click.echo(render_sync(outcome, backend.describe()))
     sys.exit(1 if strict and outcome.results.error_count else 0)

@@ -69,3 +69,20 @@ def test_no_cases_gives_nulls_not_zero_division():
     result = summarize_complaints(_cases([]), resolve_period(AS_OF))
     assert result.figures["received"] == 0 and result.figures["closed_pct"] is None
     assert result.figures["mean_days_to_close"] is None
+
+
+def test_as_of_after_the_fiscal_year_counts_only_that_year():
+    """The 12-month report is run in October: cases of the new year are out of scope."""
+    cases = _cases([
+        ("C1", D(2026, 9, 20), "closed", D(2026, 10, 2), 5.0),  # closed in the next FY's first days
+        ("C2", D(2026, 10, 5), "received", None, None),  # next fiscal year: out of scope
+    ])
+    result = summarize_complaints(cases, resolve_period(D(2026, 10, 10), fiscal_year=2569, round_months=12))
+    assert (result.figures["received"], result.figures["closed"]) == (1, 1)
+    assert list(result.by_month)[-1] == "2026-09" and result.by_month["2026-09"] == {"received": 1, "closed": 0}
+
+
+def test_percentages_round_half_up_on_the_exact_value():
+    rows = [(f"C{n}", D(2025, 10, 2), "closed" if n < 23 else "received", D(2025, 10, 3) if n < 23 else None, None) for n in range(160)]
+    result = summarize_complaints(_cases(rows), resolve_period(D(2025, 10, 5)))
+    assert result.figures["closed_pct"] == 14.38  # 23/160 = 14.375 exactly (floats give 14.37)

@@ -53,7 +53,7 @@ def test_follow_up_totals_and_alignment():
     missions = pd.DataFrame({"mission_id": ["M1", "M2"], "strategy_id": ["S1", None]}, dtype=object)
     result = follow_up_plan(plan, missions, {"S1"}, D(2026, 1, 5), 10)
     by_id = result.activities.set_index("activity_id")
-    assert by_id.loc["A1", "status"] == "done" and by_id.loc["A1", "late_finish_days"] == 2
+    assert by_id.loc["A1", "status"] == "done" and by_id.loc["A1", "late_finish"] == 2
     assert by_id.loc["A2", "status"] == "behind" and by_id.loc["A2", "gap"] == -30.0
     assert by_id.loc["A3", "status"] == "not_yet_due"
     assert result.status_counts == {"done": 1, "on_track": 0, "behind": 1, "overdue": 0, "not_started": 0, "not_yet_due": 1}
@@ -68,3 +68,11 @@ def test_expected_and_gap_round_half_up_but_status_uses_unrounded():
     result = follow_up_plan(plan, pd.DataFrame({"mission_id": [], "strategy_id": []}, dtype=object), set(), D(2026, 1, 1), 10)
     row = result.activities.iloc[0]
     assert (row["expected_pct"], row["gap"], row["status"]) == (33.3, -9.9, "on_track")
+
+
+def test_expected_progress_rounds_the_exact_value_half_up():
+    # an 80-day activity on its 23rd day: exactly 28.75 % → 28.8 (float arithmetic gives 28.7)
+    start = D(2026, 1, 1)
+    plan = _plan([("A1", "M1", "a", None, start, start + dt.timedelta(days=79), None, "x", 0.0, None, None, None, 2)])
+    result = follow_up_plan(plan, pd.DataFrame({"mission_id": [], "strategy_id": []}, dtype=object), set(), start + dt.timedelta(days=22), 10)
+    assert result.activities.iloc[0]["expected_pct"] == 28.8

@@ -17,7 +17,9 @@ import pandas as pd
 from ..schema.parsers import normalize_space
 from ..schema.tabs import CHANNELS
 from .fiscal import Period, fiscal_months
-from .rounding import half_up, pct
+from fractions import Fraction
+
+from .rounding import half_up, mean, object_frame, pct
 
 STATUS_KEYS = ("received", "forwarded", "in_progress", "closed")
 STATUS_TH = {"received": "รับเรื่อง", "forwarded": "ส่งต่อหน่วยงาน", "in_progress": "อยู่ระหว่างดำเนินการ", "closed": "ยุติ"}
@@ -66,6 +68,7 @@ def status_at(row: dict[str, Any], as_of: dt.date) -> str:
 
 def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int = 15) -> ComplaintResult:
     as_of, start = period.as_of, period.start
+    last = min(as_of, period.end)  # an as-of after the fiscal year (the 12-month report in October) stops at 30 Sep
     this_year: list[dict[str, Any]] = []
     carried: list[dict[str, Any]] = []
     for row in complaints.to_dict("records"):
@@ -75,7 +78,7 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
         row["days_open"] = (as_of - received).days
         row["days_to_close"] = (closed - received).days if row["closed_by_as_of"] else None
         row["status_at"] = status_at(row, as_of)
-        if start <= received <= as_of:
+        if start <= received <= last:
             this_year.append(row)
         elif received < start and (closed is None or closed >= start):
             carried.append(row)
@@ -93,10 +96,10 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
         "carried_over_closed": sum(1 for r in carried if r["closed_by_as_of"]),
         "closed_pct": pct(len(closed_rows), len(this_year)),
         "overdue": len(overdue_rows),
-        "mean_days_to_close": half_up(statistics.fmean(days), 1) if days else None,
-        "median_days_to_close": half_up(float(statistics.median(days)), 1) if days else None,
+        "mean_days_to_close": mean(days, 1),
+        "median_days_to_close": half_up(Fraction(statistics.median_low(days) + statistics.median_high(days), 2), 1) if days else None,
         "sla_met_pct": pct(sum(1 for d in days if d <= sla_days), len(days)),
-        "satisfaction_mean": half_up(statistics.fmean(answers), 2) if answers else None,
+        "satisfaction_mean": mean(answers, 2),
         "satisfied_pct": pct(sum(1 for a in answers if a >= 4), len(answers)),
         "responses": len(answers),
     }
@@ -128,7 +131,7 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
             if key in by_month:
                 by_month[key]["closed"] += 1
 
-    overdue = pd.DataFrame(
+    overdue = object_frame(
         [
             {
                 "case_id": r["case_id"],
@@ -141,7 +144,7 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
             }
             for r in overdue_rows
         ],
-        columns=["case_id", "received", "days_open", "category", "district", "assigned_to", "status"],
+        ["case_id", "received", "days_open", "category", "district", "assigned_to", "status"],
     )
     return ComplaintResult(
         figures=figures,

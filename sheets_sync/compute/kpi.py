@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..schema.parsers import NotAssessed
 from .fiscal import Period
+from .rounding import half_up, pct
 
 SECTION_GROUP = "ฝ่าย"
 
@@ -134,7 +135,7 @@ def score_kpis(kpis: pd.DataFrame, period: Period, floor: float = 1.0) -> KpiRes
     total_weight = float(section["weight"].sum()) if len(section) else 0.0
     for perspective in ("effectiveness", "quality", "efficiency", "development"):
         members = section[section["perspective"] == perspective] if len(section) else section
-        weights[perspective] = (float(members["weight"].sum()) / total_weight * 100) if total_weight else None
+        weights[perspective] = pct(float(members["weight"].sum()), total_weight)
         perspectives[perspective] = {
             months: _weighted_mean([(k["weight"], scores[k["kpi_id"]][months]) for k in members.to_dict("records")])
             for months in period.rounds
@@ -160,7 +161,7 @@ def _group_totals(kpis: pd.DataFrame, scores: dict[str, dict[int, RoundScore]], 
         groups[group] = {}
         for months in rounds:
             total = _weighted_mean([(k["weight"], scores[k["kpi_id"]][months]) for k in rows])
-            total_pct = None if total is None else total / 5 * 100
+            total_pct = None if total is None else half_up(total / 5 * 100, 2)
             entry: dict[str, Any] = {
                 "total": total,
                 "total_pct": total_pct,

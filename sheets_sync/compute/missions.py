@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..present.thai import format_duration
 from ..schema.parsers import normalize_space
-from .rounding import pct
+from .rounding import object_frame, pct
 
 CATEGORIES = ("legal", "routine", "policy")
 MIN_STEPS_FOR_READY = 2
@@ -116,7 +116,7 @@ def summarize_missions(
                 "in_plan": mid in planned,
             }
         )
-    table = pd.DataFrame(rows, columns=list(missions.columns) + [
+    table = object_frame(rows, list(missions.columns) + [
         "steps", "sop_ready", "missing", "sop_review_due", "standard_time_parts", "standard_time",
         "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
     ])

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .rounding import half_up, pct
+from fractions import Fraction
+
+from .rounding import exact, half_up, object_frame, pct
 
 STATUSES = ("done", "on_track", "behind", "overdue", "not_started", "not_yet_due")
 STATUS_TH = {
@@ -20,13 +22,13 @@ STATUS_TH = {
 }
 
 
-def expected_progress(start: dt.date, end: dt.date, as_of: dt.date) -> float:
-    """Share of the planned days elapsed, inclusive, 0–100 (unrounded)."""
+def expected_progress(start: dt.date, end: dt.date, as_of: dt.date) -> Fraction:
+    """Share of the planned days elapsed, inclusive, 0–100, exact (unrounded)."""
     if as_of < start:
-        return 0.0
+        return Fraction(0)
     if as_of >= end:
-        return 100.0
-    return ((as_of - start).days + 1) / ((end - start).days + 1) * 100
+        return Fraction(100)
+    return Fraction(((as_of - start).days + 1) * 100, (end - start).days + 1)
 
 
 def plan_status(progress: float, start: dt.date, end: dt.date, as_of: dt.date, tolerance: float) -> str:
@@ -39,7 +41,7 @@ def plan_status(progress: float, start: dt.date, end: dt.date, as_of: dt.date, t
         return "not_yet_due"
     if progress == 0:
         return "not_started"
-    if progress >= expected_progress(start, end, as_of) - tolerance:
+    if exact(progress) >= expected_progress(start, end, as_of) - exact(tolerance):
         return "on_track"
     return "behind"
 
@@ -60,7 +62,7 @@ class PlanResult:
                 "progress_pct": row.progress_pct,
                 "gap": row.gap,
                 "days_overdue": row.days_overdue,
-                "late_finish_days": row.late_finish_days,
+                "late_finish": row.late_finish,
             }
             for row in self.activities.itertuples()
         }
@@ -95,15 +97,15 @@ def follow_up_plan(
                 **act._asdict(),
                 "progress_pct": progress,
                 "expected_pct": half_up(expected, 1),
-                "gap": half_up(progress - expected, 1),
+                "gap": half_up(exact(progress) - expected, 1),
                 "status": status,
                 "days_overdue": (as_of - act.planned_end).days if status == "overdue" else 0,
-                "late_finish_days": late,
+                "late_finish": late,
                 "aligned": bool(strategy) and strategy in strategy_ids,
             }
         )
-    columns = list(plan.columns) + ["progress_pct", "expected_pct", "gap", "status", "days_overdue", "late_finish_days", "aligned"]
-    activities = pd.DataFrame(rows, columns=columns)
+    columns = list(plan.columns) + ["progress_pct", "expected_pct", "gap", "status", "days_overdue", "late_finish", "aligned"]
+    activities = object_frame(rows, columns)
     counts = {s: int((activities["status"] == s).sum()) for s in STATUSES}
     budgets = activities["budget"].fillna(0.0).astype(float) if len(activities) else pd.Series(dtype=float)
     by_status = {s: float(budgets[activities["status"] == s].sum()) for s in STATUSES}
