@@ -18,6 +18,7 @@ from .cells import TabData
 from .compute.fiscal import Period, resolve_period
 from .compute.results import Results, compute_results
 from .config import Settings
+from .errors import ConfigError, SheetsSyncError
 from .history import History
 from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
@@ -165,11 +166,29 @@ def run_sync(
     """
     tabs, results = compute_from(backend, settings, period)
     summary = build_summary_tabs(results, thai_digits=settings.thai_digits)
-    backend.write_summary_tabs(summary, force=force)
     document = results.to_json()
-    path = write_json(results_file(out_dir, period), document)
-    snapshot_id = History(settings.history_file).record(taken_at=now, source=backend.describe(), tabs=tabs, results=document)
+    path = results_file(out_dir, period)
+    # Everything that could fail after the workbook write is checked before it.
+    _prepare_folder(path.parent)
+    history = History(settings.history_file)
+    history.ensure()
+    backend.write_summary_tabs(summary, force=force)
+    try:
+        write_json(path, document)
+        snapshot_id = history.record(taken_at=now, source=backend.describe(), tabs=tabs, results=document)
+    except (OSError, SheetsSyncError) as err:
+        raise SheetsSyncError(f"เขียนแท็บสรุปแล้ว แต่บันทึกผลลัพธ์/ประวัติไม่สำเร็จ: {err} — แก้แล้วสั่ง sync ใหม่") from None
     return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+
+
+def _prepare_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".sheets-sync-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise ConfigError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ --out (ไม่ได้เปลี่ยนแปลงอะไร)") from None
 
 
 def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:

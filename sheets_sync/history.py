@@ -102,6 +102,11 @@ class History:
         finally:
             connection.close()
 
+    def ensure(self) -> None:
+        """Open (creating if needed) the store, so a sync fails before writing anything if it cannot."""
+        with self._connect():
+            pass
+
     def record(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any]) -> int:
         """Store one sync: the input tabs it read and its results document. Returns the id."""
         counts = results.get("counts", {})

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
-from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,7 +35,7 @@ from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, Sty
 from .base import OWNER_KEY, InputTabSpec, check_ownership
 from .xlsx_formulas import Cached, cached_results, formula_cells, restore_cached_results
 
-OWNED_PROPERTY = f"{OWNER_KEY}:owned"
+OWNED_NAME = "sheets_sync_owned"  # a sheet-scoped defined name on every tab the tool created
 # What openpyxl raises for a file that is not a readable .xlsx (XML parse errors are SyntaxErrors).
 _NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, InvalidFileException)
 THAI_FONT = "TH Sarabun New"
@@ -86,8 +86,7 @@ class XlsxBackend:
     def owned_tabs(self) -> set[str]:
         if not self.path.exists():
             return set()
-        with self._open_for_reading() as book:
-            return _owned(book)
+        return _owned(self._load_for_writing())
 
     # --- writing ----------------------------------------------------------------------------
     def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
@@ -101,8 +100,7 @@ class XlsxBackend:
                 book.remove(book[tab.title])
             sheet = book.create_sheet(tab.title, index)
             _render(sheet, lay_out(tab), tab)
-            owned.add(tab.title)
-        _set_owned(book, owned)
+            _mark_owned(sheet)
         self._save(book, cached=cached)
 
     def create_input_tabs(self, specs: Sequence[InputTabSpec]) -> list[str]:
@@ -140,7 +138,7 @@ class XlsxBackend:
         if self._read_stamp is not None and self._read_stamp != (stat.st_mtime, stat.st_size):
             raise WorkbookError(f"{self.path} ถูกแก้ไขระหว่างที่กำลังคำนวณ — สั่งใหม่อีกครั้ง (ไม่ได้เปลี่ยนแปลงอะไร)")
         try:
-            return openpyxl.load_workbook(self.path)
+            return openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm")
         except _NOT_XLSX as err:
             raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
 
@@ -212,21 +210,13 @@ def _read_rows(sheet: Worksheet) -> Iterator[tuple[Cell, ...]]:
 
 
 def _owned(book: Workbook) -> set[str]:
-    for prop in book.custom_doc_props.props:
-        if prop.name == OWNED_PROPERTY:
-            try:
-                return set(json.loads(prop.value))
-            except (TypeError, ValueError):
-                return set()
-    return set()
+    """Tabs that carry our mark. The mark is a hidden name scoped to the sheet itself, so it goes
+    with the sheet: a staff tab later given the same title is not ours."""
+    return {ws.title for ws in book.worksheets if OWNED_NAME in ws.defined_names}
 
 
-def _set_owned(book: Workbook, owned: set[str]) -> None:
-    props = book.custom_doc_props
-    for prop in list(props.props):
-        if prop.name == OWNED_PROPERTY:
-            props.props.remove(prop)
-    props.append(StringProperty(name=OWNED_PROPERTY, value=json.dumps(sorted(owned), ensure_ascii=False)))
+def _mark_owned(sheet: Worksheet) -> None:
+    sheet.defined_names[OWNED_NAME] = DefinedName(OWNED_NAME, attr_text='"summary-tab"', hidden=True)
 
 
 _FILLS = {style: PatternFill("solid", fgColor=colour) for style, colour in COLOURS.items()}
