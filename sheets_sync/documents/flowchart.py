@@ -78,6 +78,9 @@ class FlowchartPage:
 _ATTACH_BEFORE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e30\u0e32\u0e33\u0e45\u0e46\u0e2f]")
 _LEADING_VOWEL = re.compile("[\u0e40-\u0e44]")
 _SYLLABLE_END = re.compile("[\u0e30\u0e33\u0e46\u0e2f]")  # ะ ำ ๆ ฯ end a syllable
+_VOWEL_SIGN = re.compile("[\u0e31\u0e32\u0e34-\u0e39\u0e47]")  # ั า ิ ี ึ ื ุ ู ็ sit on a syllable's first consonant
+# Two consonants that begin one syllable: a true cluster (กร, ปล, คว …) or a leading ห/อ (หน, อย …).
+_CLUSTER_PAIRS = {**{first: "รลว" for first in "กขคตปพผ"}, "ห": "งญนมยรลว", "อ": "ย"}
 
 
 def thai_clusters(text: str) -> list[str]:
@@ -98,11 +101,18 @@ def thai_clusters(text: str) -> list[str]:
     return clusters
 
 
-def _break_after(clusters: list[str], index: int) -> bool:
-    """A good place to break a Thai run: after a syllable-final vowel or before a leading vowel."""
-    if index + 1 >= len(clusters):
+def _syllable_starts(clusters: list[str], index: int) -> bool:
+    """A likely syllable boundary before `clusters[index]` (a guess: there is no dictionary):
+    before a leading vowel; after ะ/ำ; before a consonant carrying a vowel sign, unless it is
+    the second consonant of a cluster such as กร or หน."""
+    if index <= 0 or index >= len(clusters):
+        return index == len(clusters)
+    before, here = clusters[index - 1], clusters[index]
+    if _LEADING_VOWEL.match(here[0]) or _SYLLABLE_END.search(before[-1]):
         return True
-    return bool(_SYLLABLE_END.search(clusters[index][-1]) or _LEADING_VOWEL.match(clusters[index + 1][0]))
+    if _VOWEL_SIGN.search(here):
+        return not (len(before) == 1 and here[0] in _CLUSTER_PAIRS.get(before, ""))
+    return False
 
 
 def char_budget(limit: int) -> Callable[[str], bool]:
@@ -145,8 +155,8 @@ def _split_word(word: str, fits: Callable[[str], bool]) -> list[str]:
         while count < len(clusters) and fits("".join(clusters[: count + 1])):
             count += 1
         if count < len(clusters):
-            preferred = [i + 1 for i in range(count) if _break_after(clusters, i)]
-            if preferred and preferred[-1] >= max(1, count * 0.6):
+            preferred = [i for i in range(1, count + 1) if _syllable_starts(clusters, i)]
+            if preferred and preferred[-1] >= count / 3:
                 count = preferred[-1]
         pieces.append("".join(clusters[:count]))
         clusters = clusters[count:]
@@ -181,8 +191,8 @@ class _Box:
 
 
 def _text_width(kind: str) -> float:
-    # Text inside a diamond must stay inside its inner rectangle, about half its width.
-    return SHAPE_WIDTH * 0.55 if kind == "decision" else SHAPE_WIDTH - 0.3
+    # Two or three lines inside a diamond stay clear of its edges at 60 % of its width.
+    return SHAPE_WIDTH * 0.6 if kind == "decision" else SHAPE_WIDTH - 0.3
 
 
 def _box(step: FlowStep, thai_digits: bool) -> _Box:
@@ -213,7 +223,7 @@ def with_terminals(steps: Sequence[FlowStep]) -> list[FlowStep]:
     return steps
 
 
-def paginate(boxes: Sequence[_Box], max_height: float = MAX_PAGE_HEIGHT) -> list[list[_Box]]:
+def _paginate(boxes: Sequence[_Box], max_height: float = MAX_PAGE_HEIGHT) -> list[list[_Box]]:
     """Split into pages no taller than `max_height`; a decision stays with the step before it."""
     pages: list[list[_Box]] = [[]]
     used = HEADER_H + PAD
@@ -272,7 +282,7 @@ def _page_height(boxes: Sequence[_Box], connectors: int) -> float:
     return HEADER_H + PAD * 2 + sum(b.height for b in boxes) + GAP * (len(boxes) - 1) + connectors * (0.32 + GAP)
 
 
-def draw_flowchart_page(
+def _draw_page(
     boxes: Sequence[_Box], *, enter: str | None = None, leave: str | None = None, thai_digits: bool = False
 ) -> tuple[Figure, list[tuple[DrawnShape, Patch]]]:
     """Draw one page; `enter`/`leave` label the connectors joining it to the pages around it."""
@@ -346,12 +356,12 @@ def flowchart_figures(
 ) -> list[tuple[Figure, list[tuple[DrawnShape, Patch]]]]:
     """The figures of the chart, one per page, each with the shapes drawn and their artists."""
     boxes = [_box(step, thai_digits) for step in with_terminals(list(steps))]
-    pages = paginate(boxes, max_height)
+    pages = _paginate(boxes, max_height)
     figures = []
     for index, page in enumerate(pages):
         enter = CONNECTOR_LABELS[index - 1] if index > 0 else None
         leave = CONNECTOR_LABELS[index] if index < len(pages) - 1 else None
-        figures.append(draw_flowchart_page(page, enter=enter, leave=leave, thai_digits=thai_digits))
+        figures.append(_draw_page(page, enter=enter, leave=leave, thai_digits=thai_digits))
     return figures
 
 

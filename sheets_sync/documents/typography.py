@@ -19,7 +19,6 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Cm, Pt
 from docx.styles.style import BaseStyle
-from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 THAI_FONT = "TH Sarabun New"
@@ -35,6 +34,7 @@ PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = Cm(3), Cm(2), Cm(2.5), Cm(2)
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 16 cm
 PARAGRAPH_INDENT = Cm(2.5)  # first-line indent of body paragraphs
+CELL_MARGIN_TWIPS = 85  # 0.15 cm
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _RPR_ORDER = (
@@ -124,6 +124,8 @@ def make_thai_ready(document: Document) -> None:
     _single_spacing(default_ppr)
     for style in document.styles:
         _make_style_thai(style)
+    for fonts in list(styles_root.iter(qn("w:rFonts"))):  # conditional table formats too
+        set_thai_font(fonts.getparent())
     _add_table_text_style(document)
     for section in document.sections:
         set_a4_page(section)
@@ -160,6 +162,7 @@ def _make_style_thai(style: BaseStyle) -> None:
         return
     if style.type is WD_STYLE_TYPE.TABLE:
         rpr = element.get_or_add_rPr()
+        _narrow_cell_margins(element)
     set_thai_font(rpr)
     if rpr.find(qn("w:sz")) is not None or rpr.find(qn("w:szCs")) is not None:
         set_size(rpr, _style_size(name))
@@ -173,6 +176,17 @@ def _make_style_thai(style: BaseStyle) -> None:
     elif name.lower().startswith("heading") and style.type is WD_STYLE_TYPE.PARAGRAPH:
         style.paragraph_format.space_before = Pt(6)
         style.paragraph_format.space_after = Pt(0)
+
+
+def _narrow_cell_margins(table_style: BaseOxmlElement) -> None:
+    """0.15 cm left and right inside table cells (Word's 0.19 cm wastes a 16 cm page)."""
+    margins = table_style.find(qn("w:tblPr") + "/" + qn("w:tblCellMar"))
+    if margins is None:
+        return
+    for side in ("w:left", "w:right"):
+        found = margins.find(qn(side))
+        if found is not None:
+            found.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
 
 
 def _style_size(name: str) -> float:
@@ -235,7 +249,3 @@ def _set_theme_language(document: Document) -> None:
     found.set(qn("w:val"), "en-US")
     found.set(qn("w:bidi"), "th-TH")
 
-
-def use_table_text(paragraph: Paragraph) -> Paragraph:
-    paragraph.style = paragraph.part.document.styles[TABLE_TEXT_STYLE]
-    return paragraph

@@ -1,0 +1,659 @@
+"""Build the default Word templates in templates/ from code (`make templates`).
+
+The .docx files are inputs an office may open and edit in Word (letterhead, wording, fonts);
+this script is where their default content is reviewed. It writes real python-docx documents,
+made Thai-ready by `sheets_sync.documents.typography`, with docxtpl tags in them:
+`{{ name }}` values, `{%tr for … %}` table rows, `{%p if … %}` paragraphs, pictures for
+`{{ …_chart }}`. Every tag is written as one run, so Word shows it whole and docxtpl reads it.
+The output is byte-for-byte reproducible (fixed document dates and zip timestamps), so a
+rebuild changes git only when this script changes.
+
+Usage: python scripts/build_templates.py [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Cm, Length, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sheets_sync.documents.typography import (  # noqa: E402
+    FIELD_LABEL_PT,
+    PARAGRAPH_INDENT,
+    TABLE_STYLE,
+    TABLE_TEXT_STYLE,
+    TEXT_WIDTH,
+    TITLE_PT,
+    make_thai_ready,
+    style_run,
+)
+
+OUT_DIR = Path(__file__).resolve().parents[1] / "templates"
+FIXED_TIME = dt.datetime(2025, 10, 1, tzinfo=dt.timezone.utc)
+ZIP_TIME = (2025, 10, 1, 0, 0, 0)
+HEADER_FILL = "D9E1F2"
+LEFT, CENTER, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+JUSTIFY = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY  # w:jc="thaiDistribute", the Thai way to justify
+
+
+@dataclass(frozen=True)
+class R:
+    """One run: text (a whole Jinja tag at most), optional bold / size / colour."""
+
+    text: str
+    bold: bool = False
+    size: float | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Col:
+    """One table column: header, width (cm), the cell's content, alignment."""
+
+    header: str
+    width: float
+    cell: str
+    align: WD_ALIGN_PARAGRAPH = LEFT
+
+
+# --- documents and paragraphs ------------------------------------------------------------------
+def new_document(title: str) -> DocumentType:
+    document = Document()
+    make_thai_ready(document)
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = title, "sheets-sync", "sheets-sync"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    # Core properties are rendered by docxtpl too, so this note must not contain a tag.
+    props.comments = "แม่แบบตั้งต้นของ sheets-sync — แก้ข้อความและรูปแบบได้ใน Word โดยคงแท็กในวงเล็บปีกกาไว้ตามเดิม"
+    return document
+
+
+def para(
+    container,
+    *runs: R | str,
+    style: str | None = None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    first_line: Length | None = None,
+    left: Length | None = None,
+    before: float | None = None,
+    after: float | None = None,
+    keep_next: bool = False,
+) -> Paragraph:
+    """Add a paragraph of runs to a document or a table cell."""
+    paragraph = container.add_paragraph(style=style)
+    for spec in runs:
+        spec = R(spec) if isinstance(spec, str) else spec
+        style_run(paragraph.add_run(spec.text), bold=spec.bold or None, size_pt=spec.size, colour=spec.colour)
+    fmt = paragraph.paragraph_format
+    if align is not None:
+        fmt.alignment = align
+    if first_line is not None:
+        fmt.first_line_indent = first_line
+    if left is not None:
+        fmt.left_indent = left
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if after is not None:
+        fmt.space_after = Pt(after)
+    if keep_next:
+        fmt.keep_with_next = True
+    return paragraph
+
+
+def body(container, *runs: R | str, before: float = 0) -> Paragraph:
+    """A body paragraph: first line indented 2.5 cm, Thai-justified."""
+    return para(container, *runs, align=JUSTIFY, first_line=PARAGRAPH_INDENT, before=before)
+
+
+def heading(document: DocumentType, number: int, text: str) -> Paragraph:
+    """`๑. ภาพรวม`: a Heading 1 at the body indent; its number follows the digits setting."""
+    return para(document, R(f"{{{{ num({number}) }}}}. {text}"), style="Heading 1", first_line=PARAGRAPH_INDENT, before=8)
+
+
+def sub_heading(document: DocumentType, text: str) -> Paragraph:
+    return para(document, R(text, bold=True), first_line=PARAGRAPH_INDENT, before=6, keep_next=True)
+
+
+def control(document: DocumentType, tag: str) -> Paragraph:
+    """A paragraph holding only a `{%p … %}` tag; docxtpl removes it when rendering."""
+    return para(document, R(tag))
+
+
+def picture(document: DocumentType, tag: str) -> Paragraph:
+    return para(document, R(tag), align=CENTER, before=6, after=6)
+
+
+def page_break(document: DocumentType) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def bottom_rule(paragraph: Paragraph) -> None:
+    """A thin line under the paragraph (the rule under เรื่อง)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "auto")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    ppr.insert_element_before(border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                              "w:pPrChange")  # fmt: skip
+
+
+def page_number_field(paragraph: Paragraph) -> None:
+    """A PAGE field (shown in Thai digits when the renderer sets the section's number format)."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def memo_header(section: Section) -> None:
+    """`- ๒ -` centred at the top of every page but the first (งานสารบรรณ)."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    paragraph.add_run("- ")
+    page_number_field(paragraph)
+    paragraph.add_run(" -")
+
+
+# --- tables ---------------------------------------------------------------------------------------
+def loop_table(
+    document: DocumentType, columns: Sequence[Col], loop: str, *, total: Sequence[str | tuple[str, int]] | None = None
+) -> Table:
+    """Header row, a `{%tr for loop %}` row, the repeated row, `{%tr endfor %}`, optional total.
+
+    A `total` item is a cell's text, or (text, span) for a cell merged across `span` columns.
+    """
+    rows = 4 + (total is not None)
+    table = document.add_table(rows=rows, cols=len(columns))
+    table.style = document.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for index, column in enumerate(columns):
+        table.columns[index].width = Cm(column.width)
+        for row in table.rows:
+            row.cells[index].width = Cm(column.width)
+    header = table.rows[0]
+    repeat_header(header)
+    for row in table.rows[1:]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell, column in zip(header.cells, columns):
+        cell_text(cell, column.header, bold=True, align=CENTER)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+        shade(cell, HEADER_FILL)
+    cell_text(table.rows[1].cells[0], f"{{%tr for {loop} %}}")
+    for cell, column in zip(table.rows[2].cells, columns):
+        cell_text(cell, column.cell, align=column.align)
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    if total is not None:
+        total_row(table.rows[4], columns, total)
+    return table
+
+
+def total_row(row, columns: Sequence[Col], items: Sequence[str | tuple[str, int]]) -> None:
+    cells = list(row.cells)
+    index = 0
+    for item in items:
+        text, span = (item, 1) if isinstance(item, str) else item
+        cell = cells[index] if span == 1 else cells[index].merge(cells[index + span - 1])
+        cell_text(cell, text, bold=True, align=columns[index].align if span == 1 else CENTER)
+        index += span
+
+
+def key_value_table(document: DocumentType, rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> Table:
+    """A fixed two-column table (label, value)."""
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = document.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for index, width in enumerate(widths):
+        table.columns[index].width = Cm(width)
+    for row, (label, value) in zip(table.rows, rows):
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
+        cell_text(row.cells[0], label, bold=True)
+        shade(row.cells[0], HEADER_FILL)
+        cell_text(row.cells[1], value)
+    return table
+
+
+def cell_text(cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH = LEFT) -> None:
+    """The cell's text in the Table Text style; a `\n` is a line break (each line one run)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.style = paragraph.part.document.styles[TABLE_TEXT_STYLE]
+    paragraph.alignment = align
+    for index, line in enumerate(text.split("\n")):
+        run = style_run(paragraph.add_run(line), bold=bold or None)
+        if index:
+            run._r.addprevious(_line_break())
+
+
+def _line_break():
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    return run
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    tc_pr.append(shading)
+
+
+def repeat_header(row) -> None:
+    """Repeat the header row on every page the table runs onto; never split a row."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        tr_pr.append(OxmlElement(tag))
+
+
+def spacer(document: DocumentType, points: float) -> None:
+    paragraph = document.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(points)
+
+
+# --- the follow-up memo -------------------------------------------------------------------------
+def build_followup_memo() -> DocumentType:
+    """บันทึกข้อความ to the governor: header fields, six numbered sections, signature."""
+    document = new_document("{{ subject }}")
+    memo_header(document.sections[0])
+    _memo_heading(document)
+    _memo_overview(document)
+    _memo_plan(document)
+    _memo_kpis(document)
+    _memo_complaints(document)
+    _memo_sop(document)
+    _memo_problems(document)
+    body(document, "จึงเรียนมาเพื่อโปรดทราบ", before=12)
+    _signature(document)
+    return document
+
+
+def _memo_heading(document: DocumentType) -> None:
+    # Garuda at the top left (1.5 cm high), "บันทึกข้อความ" centred on the same line. The line
+    # is at least 1.6 cm tall, so without an emblem its space is still left.
+    title = para(document, R("{{ emblem }}"), R("\t"), R("บันทึกข้อความ", bold=True, size=TITLE_PT))
+    title.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    title.paragraph_format.line_spacing = Cm(1.6)
+    office = para(document, R("ส่วนราชการ", bold=True, size=FIELD_LABEL_PT), R("  {{ office_line }}"), R("\t"))
+    office.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    number = para(document, R("ที่", bold=True, size=FIELD_LABEL_PT), R("  {{ document_no }}"), R("\t"),
+                  R("วันที่", bold=True, size=FIELD_LABEL_PT), R("  {{ date }}"), R("\t"))  # fmt: skip
+    number.paragraph_format.tab_stops.add_tab_stop(Cm(8), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)
+    number.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    subject = para(document, R("เรื่อง", bold=True, size=FIELD_LABEL_PT), R("  {{ subject }}"), after=4)
+    subject.paragraph_format.left_indent = Cm(1.25)
+    subject.paragraph_format.first_line_indent = -Cm(1.25)
+    bottom_rule(subject)
+    para(document, R("เรียน", bold=False), R("  {{ addressee }}"), before=8)
+
+
+def _memo_overview(document: DocumentType) -> None:
+    body(
+        document,
+        "ตามที่{{ section }} {{ office_name }} ได้จัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {{ fiscal_year }} "
+        "และตัวชี้วัดการปฏิบัติราชการ เพื่อใช้กำกับติดตามการดำเนินงานตามภารกิจ นั้น",
+        before=8,
+    )
+    body(document, "ในการนี้ {{ section }}ได้ติดตามผลการดำเนินงาน รอบ {{ round }} เดือน เรียบร้อยแล้ว "
+                   "จึงขอรายงานผลการดำเนินงาน ดังนี้", before=6)  # fmt: skip
+    para(document, R("ข้อมูล ณ วันที่ {{ as_of_date }}"), first_line=PARAGRAPH_INDENT, before=2)
+    heading(document, 1, "ภาพรวม")
+    body(document, "{{ overview }}")
+    control(document, "{%p if data_note %}")
+    body(document, "{{ data_note }}")
+    control(document, "{%p endif %}")
+
+
+def _memo_plan(document: DocumentType) -> None:
+    heading(document, 2, "ผลการดำเนินงานตามแผนปฏิบัติการ")
+    body(document, "{{ plan.summary }}")
+    spacer(document, 4)
+    loop_table(
+        document,
+        [
+            Col("สถานะ", 4.6, "{% cellbg r.fill %}{{ r.status }}"),
+            Col("จำนวน\n(กิจกรรม)", 3.0, "{{ r.count }}", CENTER),
+            Col("ร้อยละ", 3.0, "{{ r.pct }}", CENTER),
+            Col("งบประมาณ (บาท)", 5.4, "{{ r.budget }}", RIGHT),
+        ],
+        "r in plan.rows",
+        total=["รวม", "{{ plan.count }}", "{{ plan.pct_total }}", "{{ plan.budget_total }}"],
+    )
+    picture(document, "{{ plan_chart }}")
+    control(document, "{%p if plan.lagging %}")
+    sub_heading(document, "กิจกรรมที่เกินกำหนดหรือล่าช้ากว่าแผน")
+    loop_table(
+        document,
+        [
+            Col("รหัส", 1.3, "{{ a.id }}", CENTER),
+            Col("กิจกรรม", 3.9, "{{ a.name }}"),
+            Col("ผู้รับผิดชอบ", 3.6, "{{ a.owner }}"),
+            Col("ความก้าวหน้า\n(ร้อยละ)", 2.3, "{{ a.progress }}", CENTER),
+            Col("ตามแผน\n(ร้อยละ)", 2.2, "{{ a.expected }}", CENTER),
+            Col("สถานะ", 2.7, "{% cellbg a.fill %}{{ a.status }}", CENTER),
+        ],
+        "a in plan.lagging",
+    )
+    control(document, "{%p endif %}")
+
+
+def _memo_kpis(document: DocumentType) -> None:
+    heading(document, 3, "ผลการประเมินตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    body(document, "{{ kpi.summary }}")
+    spacer(document, 4)
+    loop_table(
+        document,
+        [
+            Col("มิติ", 5.0, "{{ p.name }}"),
+            Col("สัดส่วนน้ำหนัก\n(ร้อยละ)", 3.4, "{{ p.weight }}", CENTER),
+            Col("คะแนนเฉลี่ย\n(เต็ม {{ num(5) }})", 3.4, "{% cellbg p.fill %}{{ p.score }}", CENTER),
+            Col("เทียบกับ\nค่าเป้าหมาย", 4.2, "{{ p.verdict }}", CENTER),
+        ],
+        "p in kpi.perspectives",
+        total=["คะแนนรวมระดับฝ่าย", "{{ kpi.weight_total }}", "{{ kpi.total }}", "ร้อยละ {{ kpi.total_pct }}"],
+    )
+    picture(document, "{{ kpi_chart }}")
+    control(document, "{%p if kpi.below %}")
+    sub_heading(document, "ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย (คะแนนต่ำกว่า {{ kpi.target }})")
+    loop_table(
+        document,
+        [
+            Col("รหัส", 1.6, "{{ b.id }}", CENTER),
+            Col("ตัวชี้วัด", 7.4, "{{ b.name }}"),
+            Col("มิติ", 3.6, "{{ b.perspective }}"),
+            Col("คะแนน", 3.4, "{% cellbg b.fill %}{{ b.score }}", CENTER),
+        ],
+        "b in kpi.below",
+    )
+    control(document, "{%p endif %}")
+    control(document, "{%p if kpi.note %}")
+    body(document, "{{ kpi.note }}")
+    control(document, "{%p endif %}")
+
+
+def _memo_complaints(document: DocumentType) -> None:
+    heading(document, 4, "เรื่องร้องเรียน/ร้องทุกข์ ศูนย์ดำรงธรรม")
+    body(document, "{{ complaints.summary }}")
+    spacer(document, 4)
+    loop_table(
+        document,
+        [Col("รายการ", 10.5, "{{ c.label }}"), Col("จำนวน", 5.5, "{{ c.value }}", CENTER)],
+        "c in complaints.rows",
+    )
+    control(document, "{%p if complaints.categories %}")
+    sub_heading(document, "จำแนกตามประเภทเรื่อง")
+    loop_table(
+        document,
+        [
+            Col("ประเภทเรื่อง", 7.0, "{{ g.name }}"),
+            Col("รับเรื่อง", 3.0, "{{ g.received }}", CENTER),
+            Col("ยุติ", 3.0, "{{ g.closed }}", CENTER),
+            Col("อยู่ระหว่าง\nดำเนินการ", 3.0, "{{ g.open }}", CENTER),
+        ],
+        "g in complaints.categories",
+        total=["รวม", "{{ complaints.received }}", "{{ complaints.closed }}", "{{ complaints.open }}"],
+    )
+    control(document, "{%p endif %}")
+    picture(document, "{{ complaints_chart }}")
+
+
+def _memo_sop(document: DocumentType) -> None:
+    heading(document, 5, "ความครอบคลุมของคู่มือการปฏิบัติงาน (SOP)")
+    body(document, "{{ sop.summary }}")
+    spacer(document, 4)
+    coverage_table(document, "sop.categories")
+    control(document, "{%p if sop.single_points %}")
+    sub_heading(document, "ภารกิจที่มีผู้ปฏิบัติได้เพียงคนเดียว (จุดเสี่ยง)")
+    control(document, "{%p for m in sop.single_points %}")
+    para(document, "{{ m }}", left=PARAGRAPH_INDENT)
+    control(document, "{%p endfor %}")
+    control(document, "{%p endif %}")
+
+
+def coverage_table(document: DocumentType, rows: str) -> Table:
+    return loop_table(
+        document,
+        [
+            Col("ประเภทภารกิจ", 7.0, "{{ k.name }}"),
+            Col("จำนวนภารกิจ", 3.0, "{{ k.count }}", CENTER),
+            Col("มีคู่มือ", 3.0, "{{ k.with_sop }}", CENTER),
+            Col("ร้อยละ", 3.0, "{{ k.pct }}", CENTER),
+        ],
+        f"k in {rows}",
+    )
+
+
+def _memo_problems(document: DocumentType) -> None:
+    heading(document, 6, "ปัญหา อุปสรรค และความเสี่ยง")
+    for title, key in (("ปัญหา/อุปสรรค", "problems"), ("ความเสี่ยง", "risks")):
+        control(document, f"{{%p if {key} %}}")
+        sub_heading(document, title)
+        control(document, f"{{%p for item in {key} %}}")
+        para(document, "{{ item.number }}) {{ item.text }} ({{ item.activities }})", left=PARAGRAPH_INDENT, align=JUSTIFY)
+        control(document, "{%p endfor %}")
+        control(document, "{%p endif %}")
+    control(document, "{%p if not problems and not risks %}")
+    body(document, "ไม่มีกิจกรรมใดรายงานปัญหา อุปสรรค หรือความเสี่ยงในรอบนี้")
+    control(document, "{%p endif %}")
+
+
+def _signature(document: DocumentType) -> None:
+    """Room to sign, then (name) and position, centred on the right half of the page."""
+    for _ in range(3):
+        document.add_paragraph()
+    for text in ("({{ signer_name }})", "{{ signer_position }}"):
+        para(document, text, align=CENTER, left=Cm(7))
+
+
+# --- the SOP manual and its index ---------------------------------------------------------------
+def build_sop_manual() -> DocumentType:
+    """คู่มือการปฏิบัติงาน of one process: cover, ten sections, the flowchart pictures."""
+    document = new_document("คู่มือการปฏิบัติงาน {{ mission_name }}")
+    _sop_page_furniture(document.sections[0])
+    _sop_cover(document)
+    _sop_sections(document)
+    return document
+
+
+def _sop_page_furniture(section: Section) -> None:
+    section.different_first_page_header_footer = True  # no header on the cover
+    header = section.header.paragraphs[0]
+    header.alignment = RIGHT
+    style_run(header.add_run("{{ header_text }}"), size_pt=14)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = CENTER
+    footer.add_run("หน้า ")
+    page_number_field(footer)
+
+
+def _sop_cover(document: DocumentType) -> None:
+    spacer(document, 60)
+    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER)
+    para(document, R("{{ section }}", size=18), align=CENTER)
+    spacer(document, 80)
+    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER)
+    para(document, R("(Standard Operating Procedure: SOP)", size=18), align=CENTER)
+    para(document, R("{{ mission_name }}", bold=True, size=26), align=CENTER, before=12)
+    para(document, R("รหัสกระบวนการ {{ mission_id }}  ·  {{ category }}", size=18), align=CENTER)
+    control(document, "{%p if draft %}")
+    para(document, R("ร่าง", bold=True, size=48, colour="C00000"), align=CENTER, before=18)
+    para(document, R("ยังไม่พร้อมใช้ เนื่องจาก", bold=True), align=CENTER)
+    control(document, "{%p for m in missing %}")
+    para(document, "{{ m }}", align=CENTER)
+    control(document, "{%p endfor %}")
+    control(document, "{%p endif %}")
+    spacer(document, 60)
+    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER)
+    para(document, R("ข้อมูล ณ วันที่ {{ as_of_date }}", size=18), align=CENTER)
+    page_break(document)
+
+
+def _sop_sections(document: DocumentType) -> None:
+    for number, title, value in ((1, "วัตถุประสงค์", "objective"), (2, "ขอบเขต", "scope"), (3, "คำจำกัดความ", "definitions")):
+        heading(document, number, title)
+        body(document, f"{{{{ {value} }}}}")
+    heading(document, 4, "หน้าที่ความรับผิดชอบ")
+    loop_table(
+        document,
+        [Col("ผู้รับผิดชอบ", 4.6, "{{ p.name }}"), Col("ตำแหน่ง", 4.0, "{{ p.position }}"), Col("หน้าที่", 7.4, "{{ p.duty }}")],
+        "p in people",
+    )
+    heading(document, 5, "ผังกระบวนการ (Flowchart)")
+    control(document, "{%p for chart in flowcharts %}")
+    picture(document, "{{ chart }}")
+    control(document, "{%p endfor %}")
+    control(document, "{%p if not flowcharts %}")
+    body(document, "ยังไม่มีขั้นตอนงานของกระบวนการนี้ในแท็บ ขั้นตอนงาน")
+    control(document, "{%p endif %}")
+    heading(document, 6, "ขั้นตอนการปฏิบัติงาน")
+    loop_table(
+        document,
+        [
+            Col("ลำดับ", 1.6, "{{ s.number }}", CENTER),
+            Col("ขั้นตอน", 4.0, "{{ s.step }}"),
+            Col("ผู้รับผิดชอบ", 3.2, "{{ s.responsible }}"),
+            Col("ระยะเวลา", 2.0, "{{ s.duration }}", CENTER),
+            Col("มาตรฐานคุณภาพ/\nจุดควบคุม", 3.0, "{{ s.control }}"),
+            Col("เอกสาร/\nแบบฟอร์ม", 2.2, "{{ s.forms }}"),
+        ],
+        "s in steps",
+        total=[("รวมระยะเวลามาตรฐาน", 3), ("{{ standard_time }}", 3)],
+    )
+    heading(document, 7, "ตัวชี้วัดที่เกี่ยวข้อง")
+    control(document, "{%p if kpis %}")
+    loop_table(
+        document,
+        [
+            Col("รหัส", 1.6, "{{ k.id }}", CENTER),
+            Col("ตัวชี้วัด", 6.4, "{{ k.name }}"),
+            Col("หน่วยวัด", 2.2, "{{ k.unit }}", CENTER),
+            Col("ค่าเป้าหมาย\n(ระดับ {{ num(3) }})", 2.6, "{{ k.target }}", CENTER),
+            Col("คะแนน\n{{ round_label }}", 3.2, "{{ k.score }}", CENTER),
+        ],
+        "k in kpis",
+    )
+    control(document, "{%p endif %}")
+    control(document, "{%p if not kpis %}")
+    body(document, "ยังไม่มีตัวชี้วัดที่เชื่อมโยงกับกระบวนการนี้ในแท็บ ตัวชี้วัด")
+    control(document, "{%p endif %}")
+    heading(document, 8, "กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง")
+    body(document, "{{ legal_basis }}")
+    heading(document, 9, "เอกสารอ้างอิง")
+    body(document, "{{ references }}")
+    heading(document, 10, "การจัดทำและทบทวนคู่มือ")
+    key_value_table(
+        document,
+        [
+            ("ฉบับที่", "{{ version }}"),
+            ("วันที่ทบทวนล่าสุด", "{{ reviewed }}"),
+            ("ผู้รับผิดชอบกระบวนการ", "{{ owner }}"),
+            ("ผู้ปฏิบัติแทน", "{{ backup }}"),
+            ("สถานะคู่มือ", "{{ status_text }}"),
+        ],
+        (5.5, 10.5),
+    )
+
+
+def build_sop_index() -> DocumentType:
+    """ทะเบียนคู่มือการปฏิบัติงาน: every mission, its manual status, the coverage figure."""
+    document = new_document("ทะเบียนคู่มือการปฏิบัติงาน {{ section }}")
+    para(document, R("ทะเบียนคู่มือการปฏิบัติงาน", bold=True, size=22), align=CENTER)
+    para(document, R("{{ section }} {{ office_name }}", bold=True), align=CENTER)
+    para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)
+    body(document, "{{ summary }}")
+    spacer(document, 4)
+    coverage_table(document, "categories")
+    spacer(document, 8)
+    loop_table(
+        document,
+        [
+            Col("รหัส", 1.3, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.9, "{{ m.name }}\n({{ m.category }})"),
+            Col("ผู้รับผิดชอบ", 3.4, "{{ m.owner }}"),
+            Col("สถานะ\nคู่มือ", 2.2, "{{ m.sop_status }}", CENTER),
+            Col("เอกสารคู่มือ", 4.2, "{% cellbg m.fill %}{{ m.manual }}"),
+        ],
+        "m in missions",
+    )
+    return document
+
+
+# --- writing ------------------------------------------------------------------------------------
+BUILDERS = {
+    "followup_memo.docx": build_followup_memo,
+    "sop_manual.docx": build_sop_manual,
+    "sop_index.docx": build_sop_index,
+}
+
+
+def reproducible_bytes(document: DocumentType) -> bytes:
+    """The .docx bytes with fixed zip timestamps (python-docx stamps the current time)."""
+    raw = io.BytesIO()
+    document.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def build_templates(out_dir: Path = OUT_DIR) -> list[Path]:
+    """Write every default template into `out_dir`; return the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in BUILDERS.items():
+        path = out_dir / name
+        path.write_bytes(reproducible_bytes(build()))
+        written.append(path)
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder to write to (default: templates/)")
+    args = parser.parse_args(argv)
+    for path in build_templates(args.out):
+        print(f"{path} ({path.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

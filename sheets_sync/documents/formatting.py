@@ -1,0 +1,59 @@
+"""How a document prints numbers and dates: the spec's decimals, rounded half up, Thai digits
+when the office wants them. Every number a document prints goes through one `Formatter`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..compute.rounding import half_up
+from ..present.thai import digits, thai_date
+
+MISSING = "-"
+
+
+@dataclass(frozen=True)
+class Formatter:
+    thai: bool  # Thai digits (๐–๙) instead of 0–9
+
+    def text(self, text: str) -> str:
+        """Any text the tool writes (not sheet text) with its digits converted."""
+        return digits(text, self.thai)
+
+    def count(self, value: float | int | None) -> str:
+        """`1,234`."""
+        return MISSING if value is None else self.text(f"{int(value):,}")
+
+    def fixed(self, value: float | None, places: int) -> str:
+        """`places` decimals, rounded half up, thousands separated: `1,250,000.00`."""
+        return MISSING if value is None else self.text(f"{half_up(float(value), places):,.{places}f}")
+
+    def pct(self, value: float | None) -> str:
+        """A percentage 0–100 to 2 decimals: `80.40`."""
+        return self.fixed(value, 2)
+
+    def score(self, value: float | None) -> str:
+        """A score to 4 decimals: `3.5000`."""
+        return self.fixed(value, 4)
+
+    def money(self, value: float | None) -> str:
+        """Baht: `1,250,000.00`."""
+        return self.fixed(value, 2)
+
+    def days(self, value: float | None) -> str:
+        """Days (and progress points) to 1 decimal: `13.2`."""
+        return self.fixed(value, 1)
+
+    def plain(self, value: float | int | None) -> str:
+        """A number as written, without trailing zeros: `7.5`, `30`."""
+        if value is None:
+            return MISSING
+        return self.text(f"{value:g}" if isinstance(value, float) else str(value))
+
+    def date(self, value: dt.date | None) -> str:
+        """`31 มีนาคม 2569`; anything that is not a date (None, a pandas NaN) prints as missing."""
+        return thai_date(value, thai=self.thai) if isinstance(value, dt.date) else MISSING
+
+    def number_word(self, number: int) -> str:
+        """A section number in the template (`{{ num(3) }}`)."""
+        return self.text(str(number))

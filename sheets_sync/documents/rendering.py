@@ -1,0 +1,166 @@
+"""Load a Word template, render it with docxtpl (escaping on), save the document safely.
+
+Every way a template can be broken — missing, not a .docx, a Jinja tag an office mistyped in
+Word, a variable the tool does not provide — becomes one `TemplateError` line that says which
+file and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
+
+from ..config import Settings
+from ..errors import SheetsSyncError, TemplateError
+
+REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Children of w:sectPr that the schema puts after w:pgNumType.
+_AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")  # fmt: skip
+_REBUILD_HINT = "แก้ไฟล์ใน Word หรือสร้างแม่แบบตั้งต้นใหม่ด้วย make templates"
+
+
+def templates_dir(settings: Settings) -> Path:
+    """`output.templates` from config, else the repository's `templates/`."""
+    return Path(settings.templates_dir) if settings.templates_dir else REPOSITORY_TEMPLATES
+
+
+def clean_text(value: object) -> str:
+    """Sheet text made safe for Word: no XML-illegal control characters, newlines kept.
+
+    docxtpl turns `\\n` into a line break, `\\t` into a tab and `\\a`/`\\f` into new paragraphs
+    and pages; a sheet cell must not do the last two, so they go with the other controls.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # pandas leaves NaN for empty cells
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", ""))
+
+
+@dataclass
+class Template:
+    """A loaded docxtpl template and the file it came from (for messages)."""
+
+    path: Path
+    docx: DocxTemplate
+
+
+def load_template(settings: Settings, name: str) -> Template:
+    """The template `name` from the templates folder, checked to be a readable .docx."""
+    path = templates_dir(settings) / name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TemplateError(f"ไม่พบแม่แบบ {path} — {_REBUILD_HINT} หรือตั้ง output.templates ในค่าตั้ง") from None
+    except OSError as err:
+        raise TemplateError(f"อ่านแม่แบบ {path} ไม่ได้: {err.strerror}") from None
+    template = DocxTemplate(io.BytesIO(data))
+    try:
+        template.init_docx()
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
+        raise TemplateError(f"แม่แบบ {path} ไม่ใช่ไฟล์ .docx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Word Document (.docx) หรือ make templates") from None
+    return Template(path, template)
+
+
+def image(template: Template, png: bytes, *, width_mm: float | None = None, height_mm: float | None = None) -> InlineImage:
+    """A picture for a `{{ name }}` placeholder."""
+    return InlineImage(
+        template.docx,
+        io.BytesIO(png),
+        width=Mm(width_mm) if width_mm else None,
+        height=Mm(height_mm) if height_mm else None,
+    )
+
+
+def emblem_image(template: Template, path: str, height_mm: float = 15) -> InlineImage | str:
+    """The Garuda from config (1.5 cm high), or "" to leave its space empty."""
+    if not path:
+        return ""
+    emblem = Path(path)
+    try:
+        data = emblem.read_bytes()
+    except OSError:
+        raise TemplateError(f"ไม่พบไฟล์ตราครุฑ {emblem} (office.emblem ในค่าตั้ง) — ระบุไฟล์ภาพ .png/.jpg ที่มีอยู่ หรือเว้นว่างไว้") from None
+    return InlineImage(template.docx, io.BytesIO(data), height=Mm(height_mm))
+
+
+def _environment() -> jinja2.Environment:
+    # Escaping on: sheet text such as <b>&"x" must reach Word as text, not as XML.
+    # StrictUndefined: a variable misspelt in Word is reported, not silently left blank.
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def render_document(template: Template, context: Mapping[str, Any], out_path: Path, *, thai_page_numbers: bool = False) -> Path:
+    """Render `context` into `template` and write it to `out_path` (atomically)."""
+    source = template.path.name
+    try:
+        template.docx.render(dict(context), jinja_env=_environment(), autoescape=True)
+    except jinja2.TemplateSyntaxError as err:
+        where = _template_context(err)
+        raise TemplateError(f"แม่แบบ {source} มีแท็ก {{{{ }}}} / {{% %}} ไม่ถูกต้อง: {err.message}{where} — {_REBUILD_HINT}") from None
+    except jinja2.UndefinedError as err:
+        raise TemplateError(f"แม่แบบ {source} ใช้ตัวแปรที่โปรแกรมไม่รู้จัก ({err.message}) — {_REBUILD_HINT}") from None
+    except jinja2.TemplateError as err:
+        raise TemplateError(f"แม่แบบ {source} ใช้ไม่ได้: {err} — {_REBUILD_HINT}") from None
+    except (etree.XMLSyntaxError, ValueError) as err:
+        raise TemplateError(f"แม่แบบ {source} ให้ผลเป็นเอกสารที่ไม่สมบูรณ์ ({err}) — {_REBUILD_HINT}") from None
+    if thai_page_numbers:
+        _thai_page_numbers(template.docx)
+    _save(template.docx, out_path)
+    return out_path
+
+
+def _template_context(err: jinja2.TemplateError) -> str:
+    lines = [line.strip() for line in getattr(err, "docx_context", []) or [] if line.strip()]
+    return f" (ใกล้ข้อความ: {' / '.join(lines)[:120]})" if lines else ""
+
+
+def _thai_page_numbers(template: DocxTemplate) -> None:
+    """Page numbers in Thai digits (`w:pgNumType w:fmt="thaiNumbers"`)."""
+    for section in template.docx.sections:
+        sect_pr = section._sectPr
+        number_type = sect_pr.find(qn("w:pgNumType"))
+        if number_type is None:
+            number_type = OxmlElement("w:pgNumType")
+            sect_pr.insert_element_before(number_type, *_AFTER_PGNUMTYPE)
+        number_type.set(qn("w:fmt"), "thaiNumbers")
+
+
+def _save(template: DocxTemplate, out_path: Path) -> None:
+    """Write beside the target, then rename: a reader never sees half a file."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        template.save(temp)
+        os.replace(temp, out_path)
+    except PermissionError:
+        raise SheetsSyncError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from None
+    except OSError as err:
+        raise SheetsSyncError(f"เขียน {out_path} ไม่ได้: {err.strerror}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def safe_file_part(text: str) -> str:
+    """A sheet id usable in a file name on Windows and Linux (`M/01` → `M_01`)."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" .")
+    return cleaned or "_"
