@@ -19,6 +19,7 @@ class CellKind(str, Enum):
     PERCENT = "percent"  # value is the stored fraction: 0.45 for a cell shown as 45%
     DATE = "date"  # value is a datetime.datetime (time of day kept, the parser drops it)
     BOOL = "bool"
+    ERROR = "error"  # a formula that failed: #DIV/0!, #N/A, #REF! … (value is that text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -339,12 +339,23 @@ def test_missing_required_column_skips_only_that_tab(make_xlsx: MakeXlsx) -> Non
     assert sheet_rows(result, "plan") == [2]
 
 
-def test_missing_optional_column_is_fine(make_xlsx: MakeXlsx) -> None:
+def test_missing_optional_column_is_one_warning_at_the_header(make_xlsx: MakeXlsx) -> None:
     tabs = workbook_tabs()
     tabs[P] = [r[:9] for r in tabs[P]]  # no actual_end, problems, risks
     result = validate(make_xlsx(tabs))
-    assert flat(result) == []
-    assert value_at(result, "plan", 2, "actual_end") is None
+    assert flat(result) == [
+        (P, "J1", "warning", "column-optional-missing"),
+        (P, "K1", "warning", "column-optional-missing"),
+        (P, "L1", "warning", "column-optional-missing"),
+    ]
+    assert value_at(result, "plan", 2, "actual_end") is None  # the rows are still used
+
+
+def test_a_rule_on_an_absent_column_never_points_at_column_a(make_xlsx: MakeXlsx) -> None:
+    tabs = workbook_tabs()
+    tabs[M] = [[v for c, v in enumerate(r) if c != 7] for r in tabs[M]]  # no วันที่ทบทวนคู่มือ
+    result = validate(make_xlsx(tabs))
+    assert [i for i in flat(result) if i[0] == M] == [(M, "I1", "warning", "column-optional-missing")]
 
 
 def test_headers_in_any_order_with_english_keys_and_extra_columns(make_xlsx: MakeXlsx) -> None:
@@ -358,7 +369,9 @@ def test_headers_in_any_order_with_english_keys_and_extra_columns(make_xlsx: Mak
     tabs = workbook_tabs()
     tabs[K] = kpis
     result = validate(make_xlsx(tabs))
-    assert flat(result) == [(K, "F3", ERR, "thresholds-order")]
+    # unit and the 9- and 12-month result columns are absent: one warning each, at the next free header cells
+    missing = [(K, cell, "warning", "column-optional-missing") for cell in ("P1", "Q1", "R1")]
+    assert flat(result) == missing + [(K, "F3", ERR, "thresholds-order")]
     table = result.tables["kpis"]
     assert table.drop(columns=["row"]).to_dict("records") == [{
         "kpi_id": "K01", "name": "ร้อยละการเบิกจ่าย", "perspective": "effectiveness", "level": "section",
@@ -408,3 +421,28 @@ def test_issues_are_in_tab_row_column_order(make_xlsx: MakeXlsx) -> None:
         (I, "A1", WARN, "tab-optional-missing"),
         (ST, "C3", WARN, "list-item-unknown"),
     ]
+
+
+def test_formula_errors_and_booleans_are_cell_errors(make_xlsx: MakeXlsx) -> None:
+    tabs = workbook_tabs(extra={"missions": [second("missions", owner="#DIV/0!"), second("missions", mission_id="M03", owner=True)]})
+    result = validate(make_xlsx(tabs))
+    assert [i for i in flat(result) if i[0] == M] == [(M, "E3", ERR, "cell-error"), (M, "E4", ERR, "cell-boolean")]
+    assert sheet_rows(result, "missions") == [2]  # both rows are left out
+    assert result.issues[0].value == "#DIV/0!"
+
+
+def test_free_text_keeps_its_line_breaks_but_ids_collapse(make_xlsx: MakeXlsx) -> None:
+    tabs = workbook_tabs()
+    tabs[P][1][TABS["plan"].columns.index(TABS["plan"].column("problems"))] = "  งบล่าช้า\nรออนุมัติ  "
+    result = validate(make_xlsx(tabs))
+    assert value_at(result, "plan", 2, "problems") == "งบล่าช้า\nรออนุมัติ"
+
+
+def test_issues_name_the_thai_tab_and_point_at_the_sheet_as_titled(make_xlsx: MakeXlsx) -> None:
+    tabs = workbook_tabs(extra={"missions": [second("missions", category="อื่น")]})
+    tabs["missions"] = tabs.pop(M)  # the office named the tab by its English key
+    path = make_xlsx(tabs)
+    result = validate_workbook(XlsxBackend(path).read_tabs(["missions", *TITLE.values()]), fiscal_year=FY)
+    issue = next(i for i in result.issues if i.code == "enum-unknown")
+    assert (issue.tab, issue.cell, issue.location) == (M, "C3", "missions!C3")
+    assert issue.to_json()["tab"] == M and "sheet" not in issue.to_json()

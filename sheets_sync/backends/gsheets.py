@@ -292,7 +292,12 @@ def _typed_cell(raw: Any, text: Any) -> Cell:
         if _DATE_TEXT.match(shown):
             return Cell(CellKind.DATE, serial_to_datetime(raw))
         return Cell(CellKind.NUMBER, raw)
+    if isinstance(raw, str) and _ERROR_VALUE.match(raw):
+        return Cell(CellKind.ERROR, raw)
     return Cell(CellKind.TEXT, str(raw))
+
+
+_ERROR_VALUE = re.compile(r"^#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|ERROR!|SPILL!|CALC!)$")
 
 
 def _typed_rows(values: list[list[Any]], texts: list[list[Any]]) -> list[tuple[Cell, ...]]:

@@ -177,9 +177,11 @@ class XlsxBackend:
         self._read_stamp = (stat.st_mtime, stat.st_size)
 
 
-def _cell_from(value: object, number_format: str | None) -> Cell:
+def _cell_from(value: object, number_format: str | None, data_type: str | None = None) -> Cell:
     if value is None:
         return Cell(CellKind.EMPTY)
+    if data_type == "e":
+        return Cell(CellKind.ERROR, str(value))
     if isinstance(value, bool):
         return Cell(CellKind.BOOL, value)
     if isinstance(value, dt.datetime):
@@ -202,7 +204,7 @@ def _is_percent_format(number_format: str) -> bool:
 
 def _read_rows(sheet: Worksheet) -> Iterator[tuple[Cell, ...]]:
     for row in sheet.iter_rows():
-        cells = tuple(_cell_from(c.value, getattr(c, "number_format", None)) for c in row)
+        cells = tuple(_cell_from(c.value, getattr(c, "number_format", None), getattr(c, "data_type", None)) for c in row)
         end = len(cells)
         while end and cells[end - 1].kind is CellKind.EMPTY:
             end -= 1

@@ -9,10 +9,10 @@ from typing import Any
 import pandas as pd
 
 from ..schema.parsers import NotAssessed
+from ..schema.tabs import SECTION_GROUP
 from .fiscal import Period
 from .rounding import half_up, pct
 
-SECTION_GROUP = "ฝ่าย"
 
 # Per-round state of one KPI.
 SCORED, NOT_REPORTED, NOT_ASSESSED, NOT_DUE = "scored", "not_reported", "not_assessed", "not_due"

@@ -87,10 +87,14 @@ def _not_reported_issues(workbook: ValidatedWorkbook, kpis: KpiResult) -> list[I
     out = []
     for row, months in kpis.not_reported:
         column = tab.column(f"result_{months}")
+        cell = workbook.cell_of("kpis", column.key, row)
+        if cell is None:
+            continue  # the round's column is absent: its own warning says so
         out.append(
             Issue(
-                tab=title,
-                cell=workbook.cell_of("kpis", column.key, row),
+                tab=tab.th,
+                sheet=title if title != tab.th else "",
+                cell=cell,
                 column=column.key,
                 severity=Severity.WARNING,
                 code="kpi-not-reported",
@@ -103,7 +107,7 @@ def _not_reported_issues(workbook: ValidatedWorkbook, kpis: KpiResult) -> list[I
 
 def _issue_order(workbook: ValidatedWorkbook, issue: Issue) -> tuple[int, int, int]:
     keys = list(workbook.schema)
-    titles = {workbook.titles.get(k, workbook.schema[k].th): n for n, k in enumerate(keys)}
+    titles = {workbook.schema[k].th: n for n, k in enumerate(keys)}
     tab_index = titles.get(issue.tab, len(keys))
     key = keys[tab_index] if tab_index < len(keys) else ""
     return tab_index, issue.row, workbook.positions.get(key, {}).get(issue.column, -1)

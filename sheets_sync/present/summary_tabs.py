@@ -5,13 +5,13 @@ from __future__ import annotations
 from ..compute.complaints import NO_DISTRICT, STATUS_KEYS
 from ..compute.complaints import STATUS_TH as COMPLAINT_STATUS_TH
 from ..compute.fiscal import fiscal_months
-from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED, SECTION_GROUP, STATE_TH, score_colour
+from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED, STATE_TH, score_colour
 from ..compute.missions import CATEGORIES
 from ..compute.plan import STATUS_TH as PLAN_STATUS_TH
 from ..compute.plan import STATUSES
 from ..compute.results import Results
 from ..schema.issues import Severity
-from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SOP_STATUSES, Choice
+from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SECTION_GROUP, SOP_STATUSES, Choice
 from .layout import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value
 from .thai import as_of_line, thai_month_year
 
@@ -288,9 +288,8 @@ def issues_tab(results: Results, line: str) -> SummaryTab:
     schema = results.workbook.schema
     headers = {}
     for tab in schema.values():
-        title = results.workbook.titles.get(tab.key, tab.th)
         for col in tab.columns:
-            headers[(title, col.key)] = col.th
+            headers[(tab.th, col.key)] = col.th
     rows, styles = [], {}
     for r, issue in enumerate(results.issues):
         rows.append([

@@ -29,6 +29,7 @@ class Issue:
     code: str
     message: str
     value: str  # the raw value as found (personal data masked)
+    sheet: str = ""  # the tab's title as found in the workbook, when it differs from the Thai name
 
     @property
     def row(self) -> int:
@@ -37,12 +38,15 @@ class Issue:
 
     @property
     def location(self) -> str:
-        """`ภารกิจ!C12`: where to look."""
-        return f"{self.tab}!{self.cell}" if self.cell else self.tab
+        """`ภารกิจ!C12`: where to look (in the tab as it is named in the workbook)."""
+        where = self.sheet or self.tab
+        return f"{where}!{self.cell}" if self.cell else where
 
     def to_json(self) -> dict[str, str]:
+        """The issue object of outputs.md (`tab` is the Thai tab name, `cell` without the tab)."""
         data = asdict(self)
         data["severity"] = self.severity.value
+        del data["sheet"]
         return data
 
 
@@ -53,8 +57,11 @@ MESSAGES: dict[str, str] = {
     "tab-missing": "ไม่พบแท็บ {tab} — สร้างแท็บนี้ (หรือใช้คำสั่ง sheets-sync init) ส่วนที่ใช้แท็บนี้จะไม่ถูกคำนวณ",
     "tab-optional-missing": "ไม่พบแท็บ {tab} — ส่วนที่ใช้แท็บนี้จะว่างไว้ สร้างแท็บนี้เมื่อพร้อม (sheets-sync init)",
     "column-missing": "ไม่พบคอลัมน์ \"{column}\" ในแถวหัวตาราง — เพิ่มหัวคอลัมน์นี้ในแถวที่ 1 แท็บนี้จะไม่ถูกคำนวณจนกว่าจะแก้",
+    "column-optional-missing": "ไม่พบคอลัมน์ \"{column}\" (ไม่บังคับ) — ส่วนที่ใช้คอลัมน์นี้จะว่างไว้ เพิ่มหัวคอลัมน์นี้ในแถวที่ 1 ถ้าต้องการ",
     "column-duplicate": "หัวคอลัมน์ \"{column}\" ซ้ำกับคอลัมน์ {first} — ใช้คอลัมน์แรกเท่านั้น ลบหรือเปลี่ยนชื่อคอลัมน์นี้",
     # cells
+    "cell-error": "สูตรในเซลล์ \"{column}\" คำนวณไม่ได้ ({found}) — แก้สูตรหรือพิมพ์ค่าแทน",
+    "cell-boolean": "\"{column}\" เป็นค่า TRUE/FALSE (ช่องทำเครื่องหมาย) — พิมพ์ค่าที่ถูกต้องแทน",
     "required-missing": "ยังไม่ได้กรอก \"{column}\" — กรอกข้อมูลให้ครบ แถวนี้จะไม่ถูกนำไปคำนวณจนกว่าจะกรอก",
     "date-invalid": "\"{column}\" อ่านเป็นวันที่ไม่ได้ — ใช้รูปแบบ " + DATE_FORMS,
     "date-year-digits": "\"{column}\" ต้องมีปี 4 หลัก (ไม่เดาปี 2 หลัก) — เช่น 31/03/2569",

@@ -17,6 +17,7 @@ THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Python's \s covers NBSP but not the zero-width characters that come in with copied text.
 _SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
 _SPACE_RUN = re.compile(f"{_SPACE}+")
+_EDGE_SPACE = re.compile(f"^{_SPACE}+|{_SPACE}+$")
 BE_OFFSET = 543
 BE_YEAR_FLOOR = 2400  # a year above this is a Buddhist Era year
 
@@ -44,6 +45,11 @@ NOT_ASSESSED = NotAssessed()
 def normalize_space(text: str) -> str:
     """Trim the ends and collapse inner whitespace runs (incl. NBSP, zero-width) to one space."""
     return _SPACE_RUN.sub(" ", text).strip()
+
+
+def trim(text: str) -> str:
+    """Free text keeps its inner spacing and line breaks; only the ends are trimmed."""
+    return _EDGE_SPACE.sub("", text)
 
 
 def header_key(text: str) -> str:

@@ -25,8 +25,9 @@ class RuleContext:
     def fiscal_span(self) -> tuple[dt.date, dt.date] | None:
         if self.fiscal_year is None:
             return None
-        ce_end = self.fiscal_year - 543
-        return dt.date(ce_end - 1, 10, 1), dt.date(ce_end, 9, 30)
+        from ..compute.fiscal import fiscal_year_span  # one definition of the fiscal year
+
+        return fiscal_year_span(self.fiscal_year)
 
 
 @dataclass(frozen=True)

@@ -294,6 +294,8 @@ def input_tabs(rounds: tuple[int, ...] = (6, 9, 12)) -> tuple[Tab, ...]:
     return (MISSIONS, STRATEGIES, PLAN, kpis_tab(rounds), COMPLAINTS, SOP_STEPS, SOP_INFO, STAFF)
 
 
+SECTION_GROUP = "ฝ่าย"  # the KPI group of the whole section (each individual is a group of one)
+
 SUMMARY_TAB_TITLES = (
     "สรุปภาพรวม",
     "สรุปติดตามแผน",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..cells import EMPTY, Cell, TabData
+from ..cells import EMPTY, Cell, CellKind, TabData
 from .issues import Issue, Severity, render_message
 from .parsers import (
     CellProblem,
@@ -27,9 +27,10 @@ from .parsers import (
     parse_percent,
     parse_result,
     split_list,
+    trim,
 )
 from .rules import ROW_RULES, RuleContext
-from .tabs import DEFAULT_COMPLAINT_CATEGORIES, ColType, Column, Tab, input_tabs
+from .tabs import DEFAULT_COMPLAINT_CATEGORIES, SECTION_GROUP, ColType, Column, Tab, input_tabs
 
 ROW = "row"  # the column of every table that holds the sheet's own row number
 
@@ -45,9 +46,10 @@ class ValidatedWorkbook:
     schema: dict[str, Tab] = field(default_factory=dict)
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # tab key -> column key -> index
 
-    def cell_of(self, key: str, column: str, row: int) -> str:
-        """The A1 address of a column's cell in a sheet row."""
-        return a1(self.positions.get(key, {}).get(column, 0), row)
+    def cell_of(self, key: str, column: str, row: int) -> str | None:
+        """The A1 address of a column's cell in a sheet row; None when the column is absent."""
+        index = self.positions.get(key, {}).get(column)
+        return None if index is None else a1(index, row)
 
     def table(self, key: str) -> pd.DataFrame:
         """The usable rows of a tab; an empty table with the right columns when absent."""
@@ -125,7 +127,8 @@ class _TabValidator:
             details.setdefault("column", col.th)
         self.issues.append(
             Issue(
-                tab=self.data.title,
+                tab=self.tab.th,
+                sheet=self.data.title if self.data.title != self.tab.th else "",
                 cell=cell,
                 column=col.key if col else "",
                 severity=severity,
@@ -153,10 +156,14 @@ class _TabValidator:
         next_free = len(header)
         complete = True
         for col in self.tab.columns:
-            if col.required and col.key not in self.positions:
+            if col.key in self.positions:
+                continue
+            if col.required:
                 self.issue(col, a1(next_free, 1), Severity.ERROR, "column-missing", "")
-                next_free += 1
                 complete = False
+            else:
+                self.issue(col, a1(next_free, 1), Severity.WARNING, "column-optional-missing", "")
+            next_free += 1
         return complete
 
     def cell(self, cells: tuple[Cell, ...], key: str) -> Cell:
@@ -186,6 +193,12 @@ class _TabValidator:
             if col.type is ColType.PERCENT:
                 return 0.0  # an empty progress is 0 %
             return col.default if col.type is ColType.ENUM else None
+        if cell.kind in (CellKind.ERROR, CellKind.BOOL):
+            code = "cell-error" if cell.kind is CellKind.ERROR else "cell-boolean"
+            self.issue(col, where, Severity.ERROR, code, cell.raw_text(), found=cell.raw_text())
+            parsed["_error"] = True
+            parsed["_failed"].add(col.key)
+            return None
         try:
             value, warning = parse_typed(col, cell)
         except CellProblem as problem:
@@ -221,6 +234,8 @@ class _TabValidator:
                 if any(k in row["_failed"] for k in rule.reads):
                     continue
                 for hit in rule.check(row, self.ctx):
+                    if hit.column not in self.positions:
+                        continue  # the column is absent: its own warning says so
                     col = self.tab.column(hit.column)
                     cell = a1(self.positions.get(col.key, 0), row[ROW])
                     self.issue(col, cell, hit.severity, hit.code, _display(row[col.key]), **hit.details)
@@ -264,7 +279,9 @@ def parse_typed(col: Column, cell: Cell) -> tuple[Any, str | None]:
         raise CellProblem("enum-unknown", choices=", ".join(c.th for c in col.choices))
     if kind is ColType.LIST:
         return tuple(split_list(cell.raw_text())), None
-    return text, None  # text, id, ref: compared after trimming and collapsing whitespace
+    if kind is ColType.TEXT:
+        return trim(cell.raw_text()), None  # free text keeps its line breaks
+    return text, None  # id, ref: compared after trimming and collapsing whitespace
 
 
 def _check_bounds(col: Column, value: float) -> None:
@@ -318,7 +335,7 @@ def validate_workbook(
         issues.extend(v.issues)
 
     tables = {key: _to_frame(v) for key, v in validators.items()}
-    order = {titles.get(tab.key, tab.th): n for n, tab in enumerate(schema.values())}
+    order = {tab.th: n for n, tab in enumerate(schema.values())}
     issues = _sorted_issues(issues, order, validators)
     positions = {key: dict(v.positions) for key, v in validators.items()}
     return ValidatedWorkbook(tables=tables, issues=issues, titles=titles, ids=ids, schema=schema, positions=positions)
@@ -355,7 +372,7 @@ def weights_sum_to_100(v: _TabValidator) -> None:
     for row in v.rows:
         if row["_error"]:
             continue
-        group = "ฝ่าย" if row["level"] == "section" else row["owner"]
+        group = SECTION_GROUP if row["level"] == "section" else row["owner"]
         groups.setdefault(group, []).append(row)
     col = v.tab.column("weight")
     for group, rows in groups.items():
@@ -379,7 +396,7 @@ def _to_frame(v: _TabValidator) -> pd.DataFrame:
 
 
 def _sorted_issues(issues: list[Issue], order: dict[str, int], validators: dict[str, _TabValidator]) -> list[Issue]:
-    positions = {v.data.title: v.positions for v in validators.values()}
+    positions = {v.tab.th: v.positions for v in validators.values()}
 
     def key(issue: Issue) -> tuple[int, int, int, str]:
         tab_order = order.get(issue.tab, len(order))
