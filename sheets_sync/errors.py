@@ -26,6 +26,12 @@ class OwnershipError(WorkbookError):
     """A tab with a summary name exists that the tool did not create (exit 3, use --force)."""
 
 
+class DocumentError(SheetsSyncError):
+    """A Word document could not be written (open in Word, no permission); exit 2."""
+
+    exit_code = 2
+
+
 class TemplateError(SheetsSyncError):
     """A Word template is missing or broken (exit 2)."""
 

@@ -86,6 +86,13 @@ def test_summary_tables_hold_numbers_dates_and_the_as_of_line(workbook, tmp_path
     assert overview["คะแนนตัวชี้วัดระดับฝ่าย"] == pytest.approx(results["kpis"]["groups"]["ฝ่าย"]["6"]["total"])
     assert overview["เรื่องร้องเรียนรับ"] == results["complaints"]["received"]
     assert isinstance(overview["ปรับปรุงล่าสุด"], dt.datetime)
+    spec_rows = ["จำนวนภารกิจ", "ร้อยละกระบวนการที่มีคู่มือ", "ร้อยละภารกิจที่มีผู้ปฏิบัติแทน", "กิจกรรมทั้งหมด",
+                 "คะแนนตัวชี้วัดระดับฝ่าย", "เรื่องร้องเรียนรับ", "ยุติ", "ร้อยละยุติ", "เกินกำหนด", "ความพึงพอใจเฉลี่ย",
+                 "ข้อผิดพลาดในข้อมูล", "คำเตือน", "ปรับปรุงล่าสุด"]
+    assert set(spec_rows) <= set(overview)  # the labels of outputs.md, literally
+    assert (overview["ยุติ"], overview["เกินกำหนด"]) == (results["complaints"]["closed"], results["complaints"]["overdue"])
+    plan_rows = {k: v for k, v in overview.items() if k.startswith("กิจกรรม") and k != "กิจกรรมทั้งหมด"}
+    assert sum(plan_rows.values()) == overview["กิจกรรมทั้งหมด"] and len(plan_rows) == 6  # one row per plan status
     plan = find_table(workbook, "สรุปติดตามแผน", "รหัสกิจกรรม")
     assert plan[0][:3] == ["รหัสกิจกรรม", "กิจกรรม", "รหัสภารกิจ"]
     a01 = next(r for r in plan if r[0] == "A01")

@@ -31,7 +31,7 @@ def _rgb(hex_colour: str) -> dict[str, float]:
     }
 
 
-_NUMBER_TYPES = {Fmt.DATE: "DATE", Fmt.PCT: "NUMBER", Fmt.SCORE: "NUMBER", Fmt.INT: "NUMBER", Fmt.NUMBER: "NUMBER", Fmt.MONEY: "NUMBER"}
+_NUMBER_TYPES = {Fmt.DATE: "DATE", Fmt.PCT: "NUMBER", Fmt.SCORE: "NUMBER", Fmt.INT: "NUMBER", Fmt.NUMBER: "NUMBER", Fmt.DECIMAL2: "NUMBER", Fmt.MONEY: "NUMBER"}
 
 
 def cell_data(cell: GridCell) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -56,6 +57,9 @@ class XlsxBackend:
     def _open_for_reading(self) -> Iterator[Workbook]:
         if not self.path.exists():
             raise WorkbookError(f"ไม่พบไฟล์ {self.path} — ตรวจชื่อไฟล์ หรือสร้างใหม่ด้วย sheets-sync init --workbook {self.path}")
+        # openpyxl warns on stderr about things a person cannot act on (unknown extensions,
+        # out-of-range date serials); the cells themselves are judged by validation.
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         try:
             stat = self.path.stat()
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)

@@ -27,7 +27,7 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from ..config import Settings
-from ..errors import SheetsSyncError, TemplateError
+from ..errors import DocumentError, TemplateError
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -153,9 +153,9 @@ def _save(template: DocxTemplate, out_path: Path) -> None:
         template.save(temp)
         os.replace(temp, out_path)
     except PermissionError:
-        raise SheetsSyncError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from None
+        raise DocumentError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from None
     except OSError as err:
-        raise SheetsSyncError(f"เขียน {out_path} ไม่ได้: {err.strerror}") from None
+        raise DocumentError(f"เขียน {out_path} ไม่ได้: {err.strerror}") from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..compute.plan import STATUS_TH
 from ..schema.issues import Issue, Severity
+from ..schema.tabs import SECTION_GROUP
 
 
 def render_issues(issues: Sequence[Issue], where: str) -> str:
@@ -35,7 +36,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
         counts = ", ".join(f"{STATUS_TH[s]} {n}" for s, n in r.plan.status_counts.items())
         lines.append(f"  กิจกรรม {len(r.plan.activities)}: {counts}")
     if r.kpis:
-        section = r.kpis.groups.get("ฝ่าย", {}).get(r.period.round, {})
+        section = r.kpis.groups.get(SECTION_GROUP, {}).get(r.period.round, {})
         lines.append(f"  คะแนนตัวชี้วัดระดับฝ่าย {_num(section.get('total'), 4)}")
     if r.complaints:
         f = r.complaints.figures

@@ -30,6 +30,7 @@ class Fmt(str, Enum):
     TEXT = "text"
     INT = "int"  # 0
     NUMBER = "number"  # 0.0
+    DECIMAL2 = "decimal2"  # 0.00 (a mean satisfaction 1–5)
     MONEY = "money"  # #,##0.00
     PCT = "pct"  # 0.00  (a percentage 0–100, written as a number)
     SCORE = "score"  # 0.0000
@@ -40,6 +41,7 @@ class Fmt(str, Enum):
 NUMBER_PATTERNS = {
     Fmt.INT: "0",
     Fmt.NUMBER: "0.0",
+    Fmt.DECIMAL2: "0.00",
     Fmt.MONEY: "#,##0.00",
     Fmt.PCT: "0.00",
     Fmt.SCORE: "0.0000",

@@ -71,10 +71,10 @@ def overview_tab(results: Results, line: str) -> SummaryTab:
     add("คะแนนตัวชี้วัดระดับฝ่าย (ร้อยละ)", section.get("total_pct"), P)
     fig = c.figures if c else {}
     add("เรื่องร้องเรียนรับ", fig.get("received"), I)
-    add("เรื่องร้องเรียนยุติ", fig.get("closed"), I)
+    add("ยุติ", fig.get("closed"), I)
     add("ร้อยละยุติ", fig.get("closed_pct"), P)
-    add("เรื่องร้องเรียนเกินกำหนด", fig.get("overdue"), I)
-    add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.NUMBER)
+    add("เกินกำหนด", fig.get("overdue"), I)
+    add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.DECIMAL2)
     add("ข้อผิดพลาดในข้อมูล", results.error_count, I)
     add("คำเตือน", results.warning_count, I)
     add("ปรับปรุงล่าสุด", results.period.as_of, D)
@@ -193,7 +193,7 @@ COMPLAINT_FIGURES = (
     ("mean_days_to_close", "ระยะเวลาเฉลี่ยจนยุติ (วัน)", N),
     ("median_days_to_close", "มัธยฐานระยะเวลาจนยุติ (วัน)", N),
     ("sla_met_pct", "ร้อยละที่ยุติภายในกำหนด", P),
-    ("satisfaction_mean", "ความพึงพอใจเฉลี่ย (1-5)", Fmt.NUMBER),
+    ("satisfaction_mean", "ความพึงพอใจเฉลี่ย (1-5)", Fmt.DECIMAL2),
     ("satisfied_pct", "ร้อยละผู้พึงพอใจ (4-5)", P),
     ("responses", "จำนวนผู้ตอบความพึงพอใจ", I),
 )
