@@ -51,7 +51,10 @@ from tests.sheets_emulator import (
     emulator_fixture,
 )
 
-REAL_RESPONSES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sheets-api" / "real-responses.json"
+# Google's real recorded answers: the copy kept with the tests (so a clean clone runs every replay),
+# which must stay identical to the shared reference when that is beside the checkout.
+REAL_RESPONSES = Path(__file__).resolve().parent / "data" / "sheets-api-real-responses.json"
+SHARED_RESPONSES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sheets-api" / "real-responses.json"
 SA_EMAIL = "sheets-sync-test@emulator-project.iam.gserviceaccount.com"
 RECORDED_CALLER = "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com"
 FRUIT = [["🍇", "🍉", "🍋"], ["🍐", "🍎", "🍓"]]
@@ -204,6 +207,12 @@ SERVER_IDS = {
     4: ("463885193", lambda body: body["replies"][0]["addSheet"]["properties"]["sheetId"]),
     26: ("1086220710", lambda body: body["replies"][0]["addProtectedRange"]["protectedRange"]["protectedRangeId"]),
 }
+
+
+def test_the_kept_copy_matches_the_shared_reference() -> None:
+    if not SHARED_RESPONSES.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    assert REAL_RESPONSES.read_bytes() == SHARED_RESPONSES.read_bytes()
 
 
 def test_replay_covers_every_recorded_entry() -> None:
