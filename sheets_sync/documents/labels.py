@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from ..schema.tabs import MISSION_CATEGORIES, PERSPECTIVES, SOP_STATUSES, Choice
+from ..compute.kpi import score_colour
+from ..compute.plan import STATUS_TH
+from ..schema.tabs import MISSION_CATEGORIES, PERSPECTIVES, SOP_STATUSES, Choice, choice_label
 
 # Plan statuses in the order a reader expects them (rules.md), with their chart colours:
 # done and on track green, behind and not started amber, overdue red, not yet due grey.
-PLAN_STATUSES = (
-    Choice("แล้วเสร็จ", "done"),
-    Choice("ตามแผน", "on_track"),
-    Choice("ล่าช้า", "behind"),
-    Choice("ยังไม่เริ่ม", "not_started"),
-    Choice("เกินกำหนด", "overdue"),
-    Choice("ยังไม่ถึงกำหนด", "not_yet_due"),
+PLAN_STATUSES = tuple(
+    Choice(STATUS_TH[key], key) for key in ("done", "on_track", "behind", "not_started", "overdue", "not_yet_due")
 )
 STATUS_COLOURS = {
     "done": "#2E7D32",
@@ -26,11 +23,7 @@ SCORE_TARGET = 3.0  # level 3 is the target (rules.md)
 SCORE_COLOURS = {"good": "#2E7D32", "warn": "#F9A825", "bad": "#C62828"}
 
 
-def label(choices: tuple[Choice, ...], key: str | None) -> str:
-    """The Thai label of an English key; the key itself when unknown, "-" when empty."""
-    if not key:
-        return "-"
-    return next((c.th for c in choices if c.key == key), key)
+label = choice_label
 
 
 def plan_status_th(key: str) -> str:
@@ -51,6 +44,4 @@ def sop_status_th(key: str) -> str:
 
 def score_band(score: float) -> str:
     """`good` (target met, ≥ 3), `warn` (2 to < 3) or `bad` (< 2): rules.md colours by score."""
-    if score >= SCORE_TARGET:
-        return "good"
-    return "warn" if score >= 2 else "bad"
+    return score_colour(score) or "bad"

@@ -29,7 +29,8 @@ def render_issues(issues: Sequence[Issue], where: str) -> str:
 def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     """A short summary of a sync: what was written and the headline figures."""
     r = outcome.results
-    lines = [f"ซิงก์ {where} เรียบร้อย — {r.period.as_of.isoformat()} · ปีงบประมาณ {r.period.fiscal_year} · รอบ {r.period.round} เดือน"]
+    in_progress = "" if r.period.round_closed else " (อยู่ระหว่างดำเนินการ)"
+    lines = [f"ซิงก์ {where} เรียบร้อย — {r.period.as_of.isoformat()} · ปีงบประมาณ {r.period.fiscal_year} · รอบ {r.period.round} เดือน{in_progress}"]
     if r.missions:
         lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
     if r.plan:

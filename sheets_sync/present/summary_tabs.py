@@ -11,7 +11,8 @@ from ..compute.plan import STATUS_TH as PLAN_STATUS_TH
 from ..compute.plan import STATUSES
 from ..compute.results import Results
 from ..schema.issues import Severity
-from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SECTION_GROUP, SOP_STATUSES, Choice
+from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SECTION_GROUP, SOP_STATUSES
+from ..schema.tabs import choice_label as _th
 from .layout import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value
 from .thai import as_of_line, thai_month_year
 
@@ -27,10 +28,6 @@ SCORE_STYLE = {"good": Style.GOOD, "warn": Style.WARN, "bad": Style.BAD}
 YES, NO = "ใช่", "-"
 
 T, I, N, M, P, S, D = Fmt.TEXT, Fmt.INT, Fmt.NUMBER, Fmt.MONEY, Fmt.PCT, Fmt.SCORE, Fmt.DATE
-
-
-def _th(choices: tuple[Choice, ...], key: str | None) -> str:
-    return next((c.th for c in choices if c.key == key), key or "")
 
 
 def _unavailable(what: str) -> Table:

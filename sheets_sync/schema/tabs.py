@@ -31,6 +31,13 @@ class Choice:
     key: str
 
 
+def choice_label(choices: tuple[Choice, ...], key: str | None) -> str:
+    """The Thai label of an enum's English key; the key itself when unknown, "-" when empty."""
+    if not key:
+        return "-"
+    return next((c.th for c in choices if c.key == key), key)
+
+
 @dataclass(frozen=True)
 class Column:
     th: str
