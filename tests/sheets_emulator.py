@@ -92,44 +92,24 @@ from socketserver import ThreadingMixIn
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Union
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-try:  # imported as ``tests.sheets_emulator``
-    from .sheets_emulator_ranges import (
-        Box,
-        FormulaError,
-        FormulaEvaluator,
-        RangeParseError,
-        apply_field_mask,
-        col_to_letters,
-        date_to_serial,
-        format_number,
-        format_range,
-        is_date_type,
-        parse_a1,
-        parse_field_mask,
-        parse_user_entered,
-        prune_fields,
-        serial_to_datetime,
-        split_range,
-    )
-except ImportError:  # imported as top-level ``sheets_emulator`` (tests/ on sys.path)
-    from sheets_emulator_ranges import (  # type: ignore[no-redef]
-        Box,
-        FormulaError,
-        FormulaEvaluator,
-        RangeParseError,
-        apply_field_mask,
-        col_to_letters,
-        date_to_serial,
-        format_number,
-        format_range,
-        is_date_type,
-        parse_a1,
-        parse_field_mask,
-        parse_user_entered,
-        prune_fields,
-        serial_to_datetime,
-        split_range,
-    )
+from .sheets_emulator_ranges import (
+    Box,
+    FormulaError,
+    FormulaEvaluator,
+    RangeParseError,
+    apply_field_mask,
+    col_to_letters,
+    date_to_serial,
+    format_number,
+    format_range,
+    is_date_type,
+    parse_a1,
+    parse_field_mask,
+    parse_user_entered,
+    prune_fields,
+    serial_to_datetime,
+    split_range,
+)
 
 __all__ = [
     "SheetsEmulator",
