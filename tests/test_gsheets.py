@@ -173,11 +173,15 @@ def test_validate_and_sync_through_the_cli(env, key_file, tmp_path):
 def test_request_count_does_not_grow_with_data(env, key_file, tmp_path):
     _, sheets = demo_sheets(tmp_path, scale=10)
     assert len(sheets["เรื่องร้องเรียน"]) > 3000
+    for n in range(12):  # staff keep their own tabs too: notes, drafts, pivot sources
+        sheets[f"บันทึก {n}"] = [["หมายเหตุ"], [f"แถว {n}"]]
     sid = env.create_spreadsheet("ใหญ่", sheets)
     env.reset_counts()
     result = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out", "--quiet")
     assert result.exit_code == 0, result.output
-    assert env.request_count == 4
+    assert env.request_count == 4  # 10× the rows and 12 more tabs: the same 4 requests
+    batch_gets = [r for r in env.requests if r.path.endswith("values:batchGet")]
+    assert all(len(r.query["ranges"]) == 8 for r in batch_gets)  # only the 8 input tabs are read
 
 
 def test_xlsx_and_sheets_give_identical_results(env, key_file, tmp_path):
