@@ -208,7 +208,8 @@ class GoogleSheetsBackend:
 
     def read_tabs(self, titles: Sequence[str]) -> dict[str, TabData]:
         """Two values:batchGet for all tabs: unformatted values, and the formatted text."""
-        present = [t for t in titles if t in self.tab_titles()]
+        existing = set(self.tab_titles())
+        present = [t for t in titles if t in existing]
         if not present:
             return {}
         ranges = [quote_title(t) for t in present]
