@@ -61,10 +61,12 @@ def scaled_workbook(folder: Path, scale: int) -> tuple[Path, int]:
         sheet = book[title]
         body = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
         formats = [[c.number_format for c in row] for row in sheet.iter_rows(min_row=2)]
+        row = sheet.max_row  # computed once: openpyxl's max_row scans every cell
         for copy in range(1, scale):
             for values, fmts in zip(body, formats):
-                sheet.append([f"{values[0]}-{copy}", *values[1:]])
-                for cell, fmt in zip(sheet[sheet.max_row], fmts):
+                row += 1
+                for column, (value, fmt) in enumerate(zip([f"{values[0]}-{copy}", *values[1:]], fmts), start=1):
+                    cell = sheet.cell(row=row, column=column, value=value)
                     cell.number_format = fmt
     book.save(path)
     rows = book["เรื่องร้องเรียน"].max_row - 1
