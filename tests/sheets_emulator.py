@@ -628,6 +628,7 @@ class SheetsEmulator:
         self._faults: list[_Fault] = []
         self._always: Optional[_Fault] = None
         self._delays: deque[float] = deque()
+        self._reply_delays: deque[float] = deque()
         self._quota: dict[str, Optional[int]] = {"read": None, "write": None}
         self._quota_hits: dict[str, deque] = {"read": deque(), "write": deque()}
         self.clock: Callable[[], float] = time.monotonic
@@ -692,6 +693,7 @@ class SheetsEmulator:
             self._faults.clear()
             self._always = None
             self._delays.clear()
+            self._reply_delays.clear()
             self._quota = {"read": None, "write": None}
             for hits in self._quota_hits.values():
                 hits.clear()
@@ -728,6 +730,13 @@ class SheetsEmulator:
             self._faults.clear()
             self._always = None
             self._delays.clear()
+            self._reply_delays.clear()
+
+    def delay_reply_next(self, seconds: float, count: int = 1) -> None:
+        """Apply each of the next ``count`` API requests, then wait ``seconds`` before answering:
+        a client that times out meanwhile cannot know its request was applied."""
+        with self._lock:
+            self._reply_delays.extend([seconds] * count)
 
     def delay_next(self, seconds: float, count: int = 1) -> None:
         """Sleep ``seconds`` before answering each of the next ``count`` API requests."""
@@ -1304,6 +1313,7 @@ class SheetsEmulator:
             self.request_count += 1
             self.requests.append(record)
             delay = self._delays.popleft() if self._delays else 0.0
+            reply_delay = self._reply_delays.popleft() if self._reply_delays else 0.0
         if delay:
             time.sleep(delay)
         try:
@@ -1320,6 +1330,8 @@ class SheetsEmulator:
                     result = prune_fields(result, parse_field_mask(fields))
                 except ValueError:
                     raise _bad_request(f"Invalid field selection {fields}", "fields") from None
+            if reply_delay:
+                time.sleep(reply_delay)
             return 200, _dump(result), "application/json; charset=UTF-8"
         except _RawFault as fault:
             return fault.status, fault.payload, fault.content_type

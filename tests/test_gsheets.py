@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sheets_sync.app import run_sync
+from sheets_sync.app import compute_from, run_sync
+from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.backends import gsheets
 from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
 from sheets_sync.backends.xlsx import XlsxBackend
@@ -298,3 +299,53 @@ def test_formula_like_text_is_written_as_text(env, key_file, tmp_path):
                 if value == '=IMPORTRANGE("x","y")':
                     hits.append(env.get_cell(sid, title, f"{chr(65 + c)}{r}"))
     assert len(hits) >= 2 and all(h.formula is None for h in hits), state["spreadsheetId"]
+
+
+def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(emu, key_file, tmp_path):
+    """Google applied the batch but the answer came too late: the retry must not add the tabs again."""
+    _, sheets = demo_sheets(tmp_path)
+    sid = emu.create_spreadsheet("slow-write", sheets)
+    sleeps: list[float] = []
+    backend = _backend(emu, sid, key_file, sleeps, RetryPolicy(timeout=1.0))
+    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    tabs, results = compute_from(backend, settings, resolve_period(AS_OF))
+    emu.reset_counts()
+    emu.delay_reply_next(2.0)  # the write is applied, then its answer is late
+    backend.write_summary_tabs(build_summary_tabs(results))
+    methods = [r.method for r in emu.requests]
+    assert methods == ["POST", "GET", "POST"]  # the write, a fresh look, the rebuilt write
+    state = {s["properties"]["title"]: s for s in emu.spreadsheet(sid)["sheets"]}
+    assert list(state)[-6:] == list(SUMMARY_TAB_TITLES)  # each summary tab once
+    assert all(len(state[t]["protectedRanges"]) == 1 for t in SUMMARY_TAB_TITLES)
+    assert len(sleeps) == 1
+
+
+def test_a_server_error_on_the_write_is_retried_from_a_fresh_look(emu, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path)
+    sid = emu.create_spreadsheet("flaky-write", sheets)
+    sleeps: list[float] = []
+    backend = _backend(emu, sid, key_file, sleeps)
+    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    emu.fail_next(503, count=1, when=lambda r: r.method == "POST")
+    outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
+    assert outcome.snapshot_id == 1
+    assert emu.sheet_titles(sid)[-6:] == list(SUMMARY_TAB_TITLES) and len(sleeps) == 1
+
+
+def test_retry_after_is_honoured_within_the_cap():
+    policy = RetryPolicy(cap=32.0)
+    rng = random.Random(1)
+    assert policy.wait(1, rng, retry_after=20) == 20  # the server asked for 20 s
+    assert policy.wait(1, rng, retry_after=100) == 32  # but never past the cap
+    assert 1 <= policy.wait(1, rng) <= 2
+
+
+def test_charts_are_anchored_inside_the_grid(env, key_file, tmp_path):
+    _, sheets = demo_sheets(tmp_path)
+    sid = env.create_spreadsheet("charts", sheets)
+    assert run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out").exit_code == 0
+    for sheet in env.spreadsheet(sid)["sheets"]:
+        columns = sheet["properties"]["gridProperties"]["columnCount"]
+        for chart in sheet.get("charts", []):
+            anchor = chart["position"]["overlayPosition"]["anchorCell"]
+            assert anchor["columnIndex"] + 8 <= columns, sheet["properties"]["title"]

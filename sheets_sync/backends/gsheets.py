@@ -35,52 +35,65 @@ METADATA_FIELDS = (
     "sheets(properties(sheetId,title,index,gridProperties),developerMetadata,protectedRanges(protectedRangeId),charts(chartId))"
 )
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
+# A write answered 408/429 was not applied and may simply be sent again. After any other failure
+# (a timeout, a dropped connection, a 5xx) Google may or may not have applied the batch, so the
+# backend re-reads the sheet and rebuilds the request from what is really there.
+SAFE_TO_RESEND_WRITE = {408, 429}
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Truncated exponential backoff with full jitter, bounded in attempts and total wait."""
+    """Truncated exponential backoff with jitter, bounded in attempts and in elapsed time."""
 
     attempts: int = 6  # tries in all, the first included
     base: float = 1.0  # seconds
     cap: float = 32.0  # no single wait longer than this
-    budget: float = 120.0  # no more waiting than this in all
-    timeout: float = 60.0  # per request (connect and read)
+    budget: float = 120.0  # no retry starts later than this after the first try
+    timeout: float = 30.0  # per request (connect and read)
 
-    def wait(self, failures: int, rng: random.Random) -> float:
-        """Google's recipe: min(2^n + random milliseconds, maximum backoff)."""
-        return min(self.base * 2 ** (failures - 1) + rng.uniform(0, 1), self.cap)
+    def wait(self, failures: int, rng: random.Random, retry_after: float | None = None) -> float:
+        """Google's recipe, min(2^n + random fraction of a second, maximum backoff), and never
+        sooner than the server's Retry-After."""
+        wait = min(self.base * 2 ** (failures - 1) + rng.uniform(0, 1), self.cap)
+        return min(max(wait, retry_after or 0.0), self.cap)
 
 
 class _SheetsHTTPClient(gspread.HTTPClient):
     """gspread's one HTTP client, pointed at the emulator when asked, with retries and a timeout."""
 
-    def __init__(self, auth: Any, session: requests.Session | None, *, base_url: str, policy: RetryPolicy,
-                 sleep: Callable[[float], None], rng: random.Random) -> None:  # noqa: PLR0913
+    def __init__(self, auth: Any, session: requests.Session | None, *, base_url: str, policy: RetryPolicy,  # noqa: PLR0913
+                 sleep: Callable[[float], None], rng: random.Random, clock: Callable[[], float]) -> None:
         super().__init__(auth, session)
         self.base_url = base_url.rstrip("/")
-        self.policy, self.sleep, self.rng = policy, sleep, rng
+        self.policy, self.sleep, self.rng, self.clock = policy, sleep, rng, clock
         self.requests_sent = 0
         self.set_timeout(policy.timeout)
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
         if self.base_url != GOOGLE_BASE and endpoint.startswith(GOOGLE_BASE):
             endpoint = self.base_url + endpoint[len(GOOGLE_BASE):]
-        failures, waited = 0, 0.0
+        is_write = method.lower() == "post" and endpoint.endswith(":batchUpdate")
+        failures, waited, started = 0, 0.0, self.clock()
         while True:
             self.requests_sent += 1
+            retry_after = None
             try:
                 return super().request(method, endpoint, *args, **kwargs)
             except APIError as err:
                 status = _status(err)
                 if status not in RETRYABLE_STATUS:
                     raise
+                if is_write and status not in SAFE_TO_RESEND_WRITE:
+                    raise _Unsure(err) from None
+                retry_after = _retry_after(err.response)
                 last: Exception = err
             except (requests.Timeout, requests.ConnectionError) as err:
+                if is_write:
+                    raise _Unsure(err) from None
                 last = err
             failures += 1
-            delay = self.policy.wait(failures, self.rng)
-            if failures >= self.policy.attempts or waited + delay > self.policy.budget:
+            delay = self.policy.wait(failures, self.rng, retry_after)
+            if failures >= self.policy.attempts or self.clock() - started + delay > self.policy.budget:
                 raise _GaveUp(last, failures, waited) from None
             self.sleep(delay)
             waited += delay
@@ -90,6 +103,22 @@ class _GaveUp(Exception):
     def __init__(self, last: Exception, attempts: int, waited: float) -> None:
         super().__init__(str(last))
         self.last, self.attempts, self.waited = last, attempts, waited
+
+
+class _Unsure(Exception):
+    """A write failed in a way that does not tell whether Google applied it."""
+
+    def __init__(self, last: Exception) -> None:
+        super().__init__(str(last))
+        self.last = last
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
 
 
 def _status(err: APIError) -> int:
@@ -117,6 +146,7 @@ class GoogleSheetsBackend:
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> GoogleSheetsBackend:
         """Authenticate with a service-account key (spreadsheets scope only).
 
@@ -126,12 +156,13 @@ class GoogleSheetsBackend:
         base = f"http://{emulator_host}" if emulator_host else GOOGLE_BASE
         rng = rng or random.Random()
         sleep = sleep or time.sleep
+        tools = {"policy": policy, "sleep": sleep, "rng": rng, "clock": clock or time.monotonic}
         if credentials:
             creds, account = _load_key(credentials)
-            http = _SheetsHTTPClient(creds, None, base_url=base, policy=policy, sleep=sleep, rng=rng)
+            http = _SheetsHTTPClient(creds, None, base_url=base, **tools)
         elif emulator_host:
             account = None
-            http = _SheetsHTTPClient(None, requests.Session(), base_url=base, policy=policy, sleep=sleep, rng=rng)
+            http = _SheetsHTTPClient(None, requests.Session(), base_url=base, **tools)
         else:
             raise ConfigError(
                 "ต้องระบุไฟล์กุญแจ service account: --credentials key.json หรือ GOOGLE_APPLICATION_CREDENTIALS "
@@ -151,6 +182,8 @@ class GoogleSheetsBackend:
     def _call(self, what: str, func: Callable[[], Any]) -> Any:
         try:
             return func()
+        except _Unsure:
+            raise  # the write loop decides
         except _GaveUp as gave_up:
             raise WorkbookError(self._gave_up_message(what, gave_up)) from None
         except APIError as err:
@@ -229,31 +262,56 @@ class GoogleSheetsBackend:
         return out
 
     def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
-        metadata = self._fetch_metadata()
-        check_ownership(self.tab_titles(), owned_titles(metadata), [t.title for t in tabs], force)
-        body = write_body(tabs, metadata, self.rng)
-        self._call("เขียนแท็บสรุป", lambda: self.http.batch_update(self.sheet_id, body))
-        self._metadata = None  # sheet ids, charts and protections changed
+        titles = [t.title for t in tabs]
+
+        def build(metadata: dict[str, Any]) -> dict[str, Any]:
+            # A tab created by an unsure earlier try already carries our developer metadata.
+            check_ownership(self.tab_titles(), owned_titles(metadata), titles, force)
+            return write_body(tabs, metadata, self.rng)
+
+        self._write("เขียนแท็บสรุป", build)
 
     def create_input_tabs(self, specs: Sequence[InputTabSpec]) -> list[str]:
-        metadata = self._fetch_metadata()
-        existing = set(self.tab_titles())
-        taken = {s["properties"]["sheetId"] for s in metadata.get("sheets", [])}
-        requests_: list[dict[str, Any]] = []
-        created = []
-        index = len(existing)
-        for spec in specs:
-            if spec.title in existing:
-                continue  # init never touches a tab that exists
-            sheet_id = new_sheet_id(taken, self.rng)
-            taken.add(sheet_id)
-            requests_.extend(input_tab_requests(spec, sheet_id, index))
-            index += 1
-            created.append(spec.title)
-        if requests_:
-            self._call("สร้างแท็บ", lambda: self.http.batch_update(self.sheet_id, {"requests": requests_}))
-            self._metadata = None
+        created: list[str] = []
+
+        def build(metadata: dict[str, Any]) -> dict[str, Any] | None:
+            existing = set(self.tab_titles())
+            taken = {s["properties"]["sheetId"] for s in metadata.get("sheets", [])}
+            requests_: list[dict[str, Any]] = []
+            created.clear()
+            for spec in specs:
+                if spec.title in existing:
+                    continue  # init never touches a tab that exists
+                sheet_id = new_sheet_id(taken, self.rng)
+                taken.add(sheet_id)
+                requests_.extend(input_tab_requests(spec, sheet_id, len(existing) + len(created)))
+                created.append(spec.title)
+            return {"requests": requests_} if requests_ else None
+
+        self._write("สร้างแท็บ", build)
         return created
+
+    def _write(self, what: str, build: Callable[[dict[str, Any]], dict[str, Any] | None]) -> None:
+        """Send one atomic batchUpdate built from the sheet as it is. When a try fails without
+        telling whether Google applied it, read the sheet again and rebuild from what is there."""
+        policy = self.http.policy
+        for attempt in range(1, policy.attempts + 1):
+            body = build(self._fetch_metadata())
+            if body is None:
+                return
+            try:
+                self._call(what, lambda: self.http.batch_update(self.sheet_id, body))
+            except _Unsure as unsure:
+                self._metadata = None  # the write may have landed: look again
+                if attempt == policy.attempts:
+                    raise WorkbookError(
+                        f"Google Sheets ไม่ตอบให้แน่ชัดขณะ{what} ({type(unsure.last).__name__}) — Google บันทึกแบบทั้งหมดหรือไม่มีเลย "
+                        "จึงอาจเขียนแล้วหรือยังไม่ได้เขียน สั่งใหม่อีกครั้ง"
+                    ) from None
+                self.http.sleep(policy.wait(attempt, self.http.rng))
+                continue
+            self._metadata = None  # sheet ids, charts and protections changed
+            return
 
 
 def _load_key(path: str) -> tuple[Any, str | None]:

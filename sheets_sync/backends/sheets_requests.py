@@ -21,6 +21,7 @@ OWNER_VALUE = "summary-tab"
 PROTECTION_NOTE = "สร้างโดย sheets-sync — แท็บนี้ถูกเขียนใหม่ทุกครั้งที่ sync การแก้ไขจะหายไป"
 PIXELS_PER_CHAR = 8
 MIN_GRID_ROWS, MIN_GRID_COLS = 50, 12
+CHART_WIDTH_PX, CHART_COLUMNS = 640, 9  # a chart sits right of the tables: 1 gap + ~8 default columns
 
 
 def _rgb(hex_colour: str) -> dict[str, float]:
@@ -81,7 +82,8 @@ def summary_tab_requests(
     """
     grid = lay_out(tab)
     rows = max(len(grid.rows) + 5, MIN_GRID_ROWS)
-    cols = max(grid.width, MIN_GRID_COLS)
+    # The chart's anchor cell must lie inside the grid, and the chart should not hang off it.
+    cols = max(grid.width + (CHART_COLUMNS if tab.charts else 0), MIN_GRID_COLS)
     frozen = grid.header_rows[0] + 1 if grid.header_rows else 2
     requests: list[dict[str, Any]] = []
     grid_props = {"rowCount": rows, "columnCount": cols, "frozenRowCount": frozen}
@@ -169,7 +171,7 @@ def chart_requests(tab: SummaryTab, grid: Grid, sheet_id: int) -> list[dict[str,
         position = {
             "overlayPosition": {
                 "anchorCell": {"sheetId": sheet_id, "rowIndex": 2 + n * 22, "columnIndex": grid.width + 1},
-                "widthPixels": 640,
+                "widthPixels": CHART_WIDTH_PX,
                 "heightPixels": 360,
             }
         }
