@@ -82,7 +82,8 @@ def new_document(title: str) -> DocumentType:
     props.title, props.author, props.last_modified_by = title, "sheets-sync", "sheets-sync"
     props.created = props.modified = FIXED_TIME
     props.revision = 1
-    # Core properties are rendered by docxtpl too, so this note must not contain a tag.
+    # Core properties are rendered by docxtpl too: they hold no tag (sheet text there would be
+    # escaped twice and may exceed Word's 255-character limit); the renderer sets the title.
     props.comments = "แม่แบบตั้งต้นของ sheets-sync — แก้ข้อความและรูปแบบได้ใน Word โดยคงแท็กในวงเล็บปีกกาไว้ตามเดิม"
     return document
 
@@ -288,7 +289,7 @@ def spacer(document: DocumentType, points: float) -> None:
 # --- the follow-up memo -------------------------------------------------------------------------
 def build_followup_memo() -> DocumentType:
     """บันทึกข้อความ to the governor: header fields, six numbered sections, signature."""
-    document = new_document("{{ subject }}")
+    document = new_document("บันทึกข้อความรายงานผลการติดตามการดำเนินงาน")
     memo_header(document.sections[0])
     _memo_heading(document)
     _memo_overview(document)
@@ -483,7 +484,7 @@ def _signature(document: DocumentType) -> None:
 # --- the SOP manual and its index ---------------------------------------------------------------
 def build_sop_manual() -> DocumentType:
     """คู่มือการปฏิบัติงาน of one process: cover, ten sections, the flowchart pictures."""
-    document = new_document("คู่มือการปฏิบัติงาน {{ mission_name }}")
+    document = new_document("คู่มือการปฏิบัติงาน")
     _sop_page_furniture(document.sections[0])
     _sop_cover(document)
     _sop_sections(document)
@@ -591,7 +592,7 @@ def _sop_sections(document: DocumentType) -> None:
 
 def build_sop_index() -> DocumentType:
     """ทะเบียนคู่มือการปฏิบัติงาน: every mission, its manual status, the coverage figure."""
-    document = new_document("ทะเบียนคู่มือการปฏิบัติงาน {{ section }}")
+    document = new_document("ทะเบียนคู่มือการปฏิบัติงาน")
     para(document, R("ทะเบียนคู่มือการปฏิบัติงาน", bold=True, size=22), align=CENTER)
     para(document, R("{{ section }} {{ office_name }}", bold=True), align=CENTER)
     para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)

@@ -11,6 +11,8 @@ import functools
 import json
 import os
 import sys
+import tomllib
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,8 +37,8 @@ class FriendlyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SheetsSyncError as err:
-            if _debug_requested():
-                raise
+            if _debug_requested(ctx):
+                traceback.print_exc()  # the detail, but the exit code stays the documented one
             click.echo(f"sheets-sync: {err}", err=True)
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
@@ -45,8 +47,8 @@ class FriendlyGroup(click.Group):
             click.echo("sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)", err=True)
             ctx.exit(130)
         except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
-            if _debug_requested():
-                raise
+            if _debug_requested(ctx):
+                traceback.print_exc()
             click.echo(
                 f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {err}) — "
                 "ไม่ได้เขียนอะไรที่ยังไม่เสร็จ สั่งใหม่พร้อม --debug แล้วแจ้งผู้ดูแลระบบ",
@@ -55,8 +57,13 @@ class FriendlyGroup(click.Group):
             ctx.exit(2)
 
 
-def _debug_requested() -> bool:
-    return "--debug" in sys.argv or os.environ.get("SHEETS_SYNC_DEBUG") == "1"
+def _debug_requested(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get("sheets_sync.debug")) or os.environ.get("SHEETS_SYNC_DEBUG") == "1"
+
+
+def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta["sheets_sync.debug"] = value or ctx.meta.get("sheets_sync.debug", False)  # meta is shared with the group
+    return value
 
 
 def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -77,7 +84,7 @@ def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--sheet-id", help="รหัสหรือ URL ของ Google Sheet"),
         click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                       help="ไฟล์กุญแจ service account (.json; env GOOGLE_APPLICATION_CREDENTIALS)"),
-        click.option("--debug", is_flag=True, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)"),
+        click.option("--debug", is_flag=True, callback=_remember_debug, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)"),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
@@ -102,12 +109,19 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
 
-def load_context(config_path: str | None, **overrides: Any):  # -> (Settings, Path|None)
+def load_context(config_path: str | None, *, example_fallback: bool = False, **overrides: Any):  # -> (Settings, Path|None)
     from .config import load_settings
 
     explicit = config_path is not None
     path = Path(config_path) if explicit else Path(DEFAULT_CONFIG)
-    settings = load_settings(path, required=explicit)
+    if example_fallback and not explicit and not path.exists():
+        # The demo run anywhere: the example office of the shipped config (signer, document no.).
+        from .app import example_config_text
+        from .config import settings_from_dict
+
+        settings = settings_from_dict(tomllib.loads(example_config_text()), source="example config")
+    else:
+        settings = load_settings(path, required=explicit)
     return settings.with_overrides(**overrides), path
 
 
@@ -290,7 +304,7 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
 @click.option("--as-of", callback=_parse_as_of, help="วันที่ของข้อมูลตัวอย่าง YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
 @click.option("--seed", type=int, default=2569, show_default=True, help="seed ของข้อมูลสุ่ม")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG")
-@click.option("--debug", is_flag=True, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)")
+@click.option("--debug", is_flag=True, callback=_remember_debug, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)")
 def demo(out_dir, as_of, seed, config_path, debug):
     """Build a demo workbook of a fictional province office and run every command on it.
 
@@ -305,7 +319,7 @@ def demo(out_dir, as_of, seed, config_path, debug):
     from .app import run_demo
     from .present.console import render_demo
 
-    settings, _ = load_context(config_path, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
+    settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
     outcome = run_demo(settings, Path(out_dir), as_of or today_in_bangkok(), seed=seed, now=dt.datetime.now(BANGKOK))
     click.echo(render_demo(outcome))
 
@@ -313,7 +327,7 @@ def demo(out_dir, as_of, seed, config_path, debug):
 @cli.group(invoke_without_command=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG")
 @click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
-@click.option("--debug", is_flag=True)
+@click.option("--debug", is_flag=True, callback=_remember_debug, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)")
 @click.pass_context
 def history(ctx, config_path, as_json, debug):
     """List the stored snapshots (one per sync), newest last.

@@ -74,8 +74,11 @@ def test_validate_json(demo_path: Path) -> None:
 
 
 def test_validate_json_fiscal_year_option(demo_path: Path) -> None:
-    result = run("validate", "--workbook", str(demo_path), "--as-of", AS_OF, "--fiscal-year", "2570", "--json")
-    assert json.loads(result.stdout)["fiscal_year"] == 2570
+    result = run("validate", "--workbook", str(demo_path), "--as-of", AS_OF, "--fiscal-year", "2568", "--json")
+    document = json.loads(result.stdout)
+    assert (document["fiscal_year"], document["as_of"]) == (2568, "2025-09-30")  # a past year, as it stood at its end
+    future = run("validate", "--workbook", str(demo_path), "--as-of", AS_OF, "--fiscal-year", "2570", "--json")
+    assert future.exit_code == 2 and "2570" in future.stderr
 
 
 def _clean_workbook(path: Path, extra_mission: list | None = None) -> Path:

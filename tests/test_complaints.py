@@ -77,8 +77,10 @@ def test_as_of_after_the_fiscal_year_counts_only_that_year():
         ("C1", D(2026, 9, 20), "closed", D(2026, 10, 2), 5.0),  # closed in the next FY's first days
         ("C2", D(2026, 10, 5), "received", None, None),  # next fiscal year: out of scope
     ])
-    result = summarize_complaints(cases, resolve_period(D(2026, 10, 10), fiscal_year=2569, round_months=12))
-    assert (result.figures["received"], result.figures["closed"]) == (1, 1)
+    period = resolve_period(D(2026, 10, 10), fiscal_year=2569, round_months=12)
+    assert period.as_of == D(2026, 9, 30)  # the year as it stood at its end
+    result = summarize_complaints(cases, period)
+    assert (result.figures["received"], result.figures["closed"], result.figures["open"]) == (1, 0, 1)
     assert list(result.by_month)[-1] == "2026-09" and result.by_month["2026-09"] == {"received": 1, "closed": 0}
 
 

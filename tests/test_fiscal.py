@@ -58,3 +58,13 @@ def test_unknown_round_is_a_config_error():
 def test_fiscal_months_start_in_october():
     months = fiscal_months(2569)
     assert months[0] == (2025, 10) and months[-1] == (2026, 9) and len(months) == 12
+
+
+def test_a_past_fiscal_year_is_reported_as_it_stood_at_its_end():
+    period = resolve_period(D(2026, 11, 24), (6, 9, 12), fiscal_year=2569)
+    assert (period.as_of, period.round, period.round_closed) == (D(2026, 9, 30), 12, True)
+
+
+def test_a_fiscal_year_that_has_not_started_is_refused():
+    with pytest.raises(ConfigError):
+        resolve_period(D(2026, 3, 31), (6, 9, 12), fiscal_year=2570)

@@ -349,3 +349,19 @@ def test_charts_are_anchored_inside_the_grid(env, key_file, tmp_path):
         for chart in sheet.get("charts", []):
             anchor = chart["position"]["overlayPosition"]["anchorCell"]
             assert anchor["columnIndex"] + 8 <= columns, sheet["properties"]["title"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "is_date"),
+    [
+        ("31/3/2026", True), ("2026-03-31", True), ("31.03.2026", True), ("๓๑/๓/๒๐๒๖", True),
+        ("31 มี.ค. 2026", True), ("วันอังคารที่ 31 มีนาคม 2026", True), ("มี.ค. 2026", True),
+        ("31-Mar-2026", True), ("Tuesday, March 31, 2026", True), ("31/3/2026 10:30:00", True),
+        ("1,234", False), ("1 234 567", False), ("1\u202f234", False), ("฿1,234.00", False), ("45", False),
+        ("5 ชั่วโมง 30", False), ("1.5", False), ("-3", False), ("", False),
+    ],
+)
+def test_date_cells_are_told_from_numbers_by_their_shown_text(shown, is_date):
+    assert gsheets.looks_like_date(shown) is is_date
+    cell = gsheets._typed_cell(46112, shown)
+    assert (cell.kind is CellKind.DATE) is is_date

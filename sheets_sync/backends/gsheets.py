@@ -25,6 +25,8 @@ from gspread.exceptions import APIError
 from ..cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
 from ..errors import ConfigError, WorkbookError
 from ..present.layout import SummaryTab
+from ..present.thai import MONTHS_LONG, MONTHS_SHORT
+from ..schema.parsers import to_ascii_digits
 from .base import InputTabSpec, check_ownership
 from .sheets_requests import input_tab_requests, new_sheet_id, owned_titles, quote_title, write_body
 
@@ -333,9 +335,19 @@ def _load_key(path: str) -> tuple[Any, str | None]:
     return creds, info.get("client_email")
 
 
-_DATE_TEXT = re.compile(
-    r"^\s*(\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}\s+\S+\s+\d{2,4}|\S+\s+\d{1,2},\s*\d{4})"
-)
+# How a date cell shows, in any locale the office may use: numbers joined by / . - (31/3/2026,
+# 2026-03-31, 31.03.2026), or a month's name (31 มี.ค. 2026, วันอังคารที่ 31 มีนาคม 2026, 31-Mar-2026).
+_NUMERIC_DATE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
+_ENGLISH_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
+_THAI_MONTH_WORDS = tuple(MONTHS_LONG) + tuple(MONTHS_SHORT)
+
+
+def looks_like_date(shown: str) -> bool:
+    """Whether a number's formatted text is a date (Sheets tells the format only as text)."""
+    text = to_ascii_digits(shown)
+    if not any(ch.isdigit() for ch in text):
+        return False
+    return bool(_NUMERIC_DATE.search(text) or _ENGLISH_MONTH.search(text) or any(m in text for m in _THAI_MONTH_WORDS))
 
 
 def _typed_cell(raw: Any, text: Any) -> Cell:
@@ -348,7 +360,7 @@ def _typed_cell(raw: Any, text: Any) -> Cell:
         shown = str(text) if text is not None else ""
         if shown.rstrip().endswith("%"):
             return Cell(CellKind.PERCENT, raw)
-        if _DATE_TEXT.match(shown):
+        if looks_like_date(shown):
             return Cell(CellKind.DATE, serial_to_datetime(raw))
         return Cell(CellKind.NUMBER, raw)
     if isinstance(raw, str) and _ERROR_VALUE.match(raw):

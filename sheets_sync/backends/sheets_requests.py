@@ -221,7 +221,8 @@ def input_tab_requests(spec: InputTabSpec, sheet_id: int, index: int) -> list[di
         target = {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 1000, "startColumnIndex": col, "endColumnIndex": col + 1}
         if column.choices:
             condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]}
-            rule = {"condition": condition, "showCustomUi": True, "strict": True}
+            # Not strict: the English key (`legal`) is as valid as the Thai value; Sheets warns.
+            rule = {"condition": condition, "showCustomUi": True, "strict": False}
         elif column.is_date:
             # Not strict: a BE date typed as text ("31/03/2569") is valid for sheets-sync.
             rule = {"condition": {"type": "DATE_IS_VALID"}, "strict": False, "inputMessage": "วันที่ เช่น 31/03/2569"}

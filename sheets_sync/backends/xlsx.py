@@ -295,7 +295,8 @@ def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
         cell_range = f"{letter}2:{letter}1000"
         if col.choices:
             listed = ",".join(col.choices)
-            rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False)
+            # A warning, not a stop: the English key (`legal`) is as valid as the Thai value.
+            rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False, errorStyle="warning")
             rule.error, rule.errorTitle = "เลือกจากรายการ", col.header
             rule.showErrorMessage = True
             rule.add(cell_range)

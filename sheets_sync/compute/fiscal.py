@@ -71,6 +71,13 @@ def resolve_period(
     """The fiscal year and round of a sync, from as-of and the optional overrides."""
     rounds = tuple(sorted(rounds))
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
+    start, end = fiscal_year_span(year)
+    if as_of < start:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {as_of.isoformat()} (เริ่ม {start.isoformat()}) — ตรวจ --fiscal-year / --as-of")
+    # A past fiscal year is reported as it stood at its end (30 September), whatever today is.
+    as_of = min(as_of, end)
     if round_months is not None:
         if round_months not in rounds:
             from ..errors import ConfigError

@@ -54,7 +54,9 @@ def render_followup_report(results: dict[str, Any], workbook: ValidatedWorkbook,
     thai = settings.memo_thai_digits
     context["emblem"] = emblem_image(template, settings.office.emblem)
     context.update(_charts(template, results, thai))
-    return render_document(template, context, Path(out_dir) / report_file_name(results), thai_page_numbers=thai)
+    return render_document(
+        template, context, Path(out_dir) / report_file_name(results), thai_page_numbers=thai, title=f"บันทึกข้อความ {context['subject']}"
+    )
 
 
 def _charts(template: Template, results: Mapping[str, Any], thai: bool) -> dict[str, Any]:
@@ -234,7 +236,9 @@ def kpi_section(results: Mapping[str, Any], table: pd.DataFrame, fmt: Formatter)
         "perspectives": perspectives,
         "total": fmt.score(total),
         "total_pct": fmt.pct(total_pct),
-        "weight_total": fmt.pct(sum(shown_weights)) if shown_weights else MISSING,
+        # Shares of the section's weight add up to 100 by definition; adding the rounded shares
+        # could show 100.01.
+        "weight_total": fmt.pct(100.0) if shown_weights else MISSING,
         "below": below_target(kpis, table, round_key, fmt),
         "note": _kpi_note(results, section, fmt),
         "target": target,

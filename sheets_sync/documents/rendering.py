@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.image.image import Image as DocxImage
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -98,6 +99,10 @@ def emblem_image(template: Template, path: str, height_mm: float = 15) -> Inline
         data = emblem.read_bytes()
     except OSError:
         raise TemplateError(f"ไม่พบไฟล์ตราครุฑ {emblem} (office.emblem ในค่าตั้ง) — ระบุไฟล์ภาพ .png/.jpg ที่มีอยู่ หรือเว้นว่างไว้") from None
+    try:
+        DocxImage.from_blob(data)  # Word takes PNG, JPEG, GIF, BMP, TIFF; say so before rendering
+    except Exception:  # noqa: BLE001 - python-docx raises several kinds for a file it cannot read
+        raise TemplateError(f"ไฟล์ตราครุฑ {emblem} (office.emblem) ไม่ใช่ภาพที่ Word ใช้ได้ — ใช้ไฟล์ .png หรือ .jpg") from None
     return InlineImage(template.docx, io.BytesIO(data), height=Mm(height_mm))
 
 
@@ -107,8 +112,14 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def render_document(template: Template, context: Mapping[str, Any], out_path: Path, *, thai_page_numbers: bool = False) -> Path:
-    """Render `context` into `template` and write it to `out_path` (atomically)."""
+TITLE_LIMIT = 255  # Word's limit for a document property
+
+
+def render_document(
+    template: Template, context: Mapping[str, Any], out_path: Path, *, thai_page_numbers: bool = False, title: str = ""
+) -> Path:
+    """Render `context` into `template` and write it to `out_path` (atomically); `title` becomes
+    the document's title property (plain text, as Word shows it in File › Info)."""
     source = template.path.name
     try:
         template.docx.render(dict(context), jinja_env=_environment(), autoescape=True)
@@ -121,6 +132,11 @@ def render_document(template: Template, context: Mapping[str, Any], out_path: Pa
         raise TemplateError(f"แม่แบบ {source} ใช้ไม่ได้: {err} — {_REBUILD_HINT}") from None
     except (etree.XMLSyntaxError, ValueError) as err:
         raise TemplateError(f"แม่แบบ {source} ให้ผลเป็นเอกสารที่ไม่สมบูรณ์ ({err}) — {_REBUILD_HINT}") from None
+    except (ArithmeticError, TypeError, AttributeError, KeyError, IndexError) as err:
+        # An expression an office wrote in Word that fails while rendering ({{ 1/0 }}).
+        raise TemplateError(f"แม่แบบ {source} มีนิพจน์ที่คำนวณไม่ได้ ({type(err).__name__}: {err}) — {_REBUILD_HINT}") from None
+    if title:
+        template.docx.core_properties.title = title[:TITLE_LIMIT]
     if thai_page_numbers:
         _thai_page_numbers(template.docx)
     _save(template.docx, out_path)
@@ -145,8 +161,11 @@ def _thai_page_numbers(template: DocxTemplate) -> None:
 
 def _save(template: DocxTemplate, out_path: Path) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    except OSError as err:
+        raise DocumentError(f"สร้างไฟล์ใน {out_path.parent} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
     os.close(handle)
     temp = Path(temp_name)
     try:

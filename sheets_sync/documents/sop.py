@@ -53,9 +53,13 @@ def render_sop_manuals(
         template = load_template(settings, MANUAL_TEMPLATE)
         context = manual_context(mid, results, workbook, settings)
         context["flowcharts"] = _flowchart_images(template, workbook.table("sop_steps"), mid, settings.thai_digits)
-        written.append(render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.thai_digits))
+        written.append(
+            render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.thai_digits,
+                            title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")
+        )
     index = load_template(settings, INDEX_TEMPLATE)
-    written.append(render_document(index, index_context(results, settings), sop_dir / "index.docx"))
+    written.append(render_document(index, index_context(results, settings), sop_dir / "index.docx",
+                                   title=f"ทะเบียนคู่มือการปฏิบัติงาน {settings.office.section}"))
     return written
 
 
