@@ -190,9 +190,17 @@ class _Box:
     height: float
 
 
+TERMINAL_RADIUS = 0.3  # the stadium's round ends; capped so a tall terminal keeps its straight body
+
+
 def _text_width(kind: str) -> float:
-    # Two or three lines inside a diamond stay clear of its edges at 60 % of its width.
-    return SHAPE_WIDTH * 0.6 if kind == "decision" else SHAPE_WIDTH - 0.3
+    # Two or three lines inside a diamond stay clear of its edges at 60 % of its width; a
+    # terminal's text stays on the straight part between its round ends.
+    if kind == "decision":
+        return SHAPE_WIDTH * 0.6
+    if kind == "terminal":
+        return SHAPE_WIDTH - 2 * TERMINAL_RADIUS - 0.2
+    return SHAPE_WIDTH - 0.3
 
 
 def _box(step: FlowStep, thai_digits: bool) -> _Box:
@@ -230,7 +238,7 @@ def _paginate(boxes: Sequence[_Box], max_height: float = MAX_PAGE_HEIGHT) -> lis
     for box in boxes:
         need = box.height + GAP
         if pages[-1] and used + need + 0.5 > max_height:
-            carried = [pages[-1].pop()] if box.step.kind == "decision" and len(pages[-1]) > 1 else []
+            carried = _carried_with(box, pages[-1], max_height - HEADER_H - PAD - need - 0.5)
             pages.append(carried)
             used = HEADER_H + PAD + sum(b.height + GAP for b in carried) + 0.5
         pages[-1].append(box)
@@ -238,12 +246,25 @@ def _paginate(boxes: Sequence[_Box], max_height: float = MAX_PAGE_HEIGHT) -> lis
     return pages
 
 
+def _carried_with(box: _Box, page: list[_Box], room: float) -> list[_Box]:
+    """What moves to the next page with a decision: the decisions just before it and the step
+    they loop back to, so every decision's "no" branch has its target on its own page."""
+    if box.step.kind != "decision":
+        return []
+    carried: list[_Box] = []
+    while len(page) > 1 and sum(b.height + GAP for b in carried) + page[-1].height <= room:
+        carried.insert(0, page.pop())
+        if carried[0].step.kind != "decision":
+            break
+    return carried
+
+
 # --- drawing ---------------------------------------------------------------------------------------
 def _shape_patch(kind: str, top: float, height: float) -> Patch:
     left, right, bottom = SHAPE_LEFT, SHAPE_LEFT + SHAPE_WIDTH, top + height
     style = {"facecolor": FILL[kind], "edgecolor": LINE_COLOUR, "linewidth": 1.2}
     if kind == "terminal":
-        radius = height / 2
+        radius = min(height / 2, TERMINAL_RADIUS)
         return FancyBboxPatch((left + radius, top), SHAPE_WIDTH - 2 * radius, height,
                               boxstyle=f"round,pad=0,rounding_size={radius}", mutation_aspect=1, **style)  # fmt: skip
     if kind == "decision":
@@ -309,7 +330,11 @@ def _draw_page(
             ax.add_patch(patch)
             _label_box(ax, box, y, thai_digits)
             if box.step.kind == "decision":
-                _decision_branches(ax, y, box.height, placed[-1] if placed else None)
+                # Neighbouring decisions' loops take turns on two lines, so they never overlap.
+                chain = 0
+                while chain < len(placed) and placed[-1 - chain][0].step.kind == "decision":
+                    chain += 1
+                _decision_branches(ax, y, box.height, placed[-1] if placed else None, LOOP_X - 0.2 * (chain % 2))
             drawn.append((DrawnShape(box.step.number, box.step.kind, box.step.text), patch))
             placed.append((box, y))
             previous_bottom = y + box.height
@@ -339,7 +364,7 @@ def _label_box(ax, box: _Box, top: float, thai_digits: bool) -> None:
                 color="#37474F")  # fmt: skip
 
 
-def _decision_branches(ax, top: float, height: float, previous: tuple[_Box, float] | None) -> None:
+def _decision_branches(ax, top: float, height: float, previous: tuple[_Box, float] | None, loop_x: float = LOOP_X) -> None:
     """"ใช่" continues down; "ไม่ใช่" goes back to the previous shape's left side."""
     middle = top + height / 2
     ax.text(SHAPE_X + 0.08, top + height + 0.04, "ใช่", ha="left", va="top", fontsize=SIDE_PT, color="#1B5E20")
@@ -347,8 +372,10 @@ def _decision_branches(ax, top: float, height: float, previous: tuple[_Box, floa
         return
     prev_box, prev_top = previous
     prev_middle = prev_top + prev_box.height / 2
-    _arrow(ax, [(SHAPE_LEFT, middle), (LOOP_X, middle), (LOOP_X, prev_middle), (SHAPE_LEFT, prev_middle)])
-    ax.text((SHAPE_LEFT + LOOP_X) / 2, middle - 0.03, "ไม่ใช่", ha="center", va="bottom", fontsize=SIDE_PT, color="#B71C1C")
+    # A terminal's round end starts one radius in from the column's left edge: point at it.
+    target_x = SHAPE_LEFT + (min(prev_box.height / 2, TERMINAL_RADIUS) if prev_box.step.kind == "terminal" else 0)
+    _arrow(ax, [(SHAPE_LEFT, middle), (loop_x, middle), (loop_x, prev_middle), (target_x, prev_middle)])
+    ax.text((SHAPE_LEFT + loop_x) / 2, middle - 0.03, "ไม่ใช่", ha="center", va="bottom", fontsize=SIDE_PT, color="#B71C1C")
 
 
 def flowchart_figures(
