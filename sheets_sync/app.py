@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
 from .cells import TabData
 from .compute.fiscal import Period, resolve_period
@@ -124,7 +125,8 @@ def results_json(data: dict[str, Any]) -> str:
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(results_json(data) + "\n", encoding="utf-8")
+    text = results_json(data) + "\n"
+    write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))  # a reader never sees half
     return path
 
 

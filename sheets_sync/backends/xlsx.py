@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..atomic import write_atomically
 from ..cells import Cell, CellKind, TabData
 from ..errors import WorkbookError
 from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, Style, SummaryTab, lay_out
@@ -154,29 +154,20 @@ class XlsxBackend:
             raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
 
     def _save(self, book: Workbook, *, backup: bool = True, cached: Cached | None = None) -> None:
-        """Save atomically: a temp file beside the workbook, then one rename."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        except OSError as err:
-            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
-        os.close(handle)
-        temp = Path(temp_name)
-        try:
+        """Save atomically (temp file beside the workbook, one rename), keeping `<name>.bak`."""
+
+        def write(temp: Path) -> None:
             book.save(temp)
             restore_cached_results(temp, cached or {})
-            with open(temp, "rb") as written:
-                os.fsync(written.fileno())
-            if backup and self.path.exists():
-                backup_path = self.path.with_name(self.path.name + ".bak")
-                backup_path.write_bytes(self.path.read_bytes())
-            os.replace(temp, self.path)
+            if backup and self.path.exists():  # the new file is complete: now keep the old one
+                self.path.with_name(self.path.name + ".bak").write_bytes(self.path.read_bytes())
+
+        try:
+            write_atomically(self.path, write)
         except PermissionError:
             raise WorkbookError(f"เขียน {self.path} ไม่ได้: ไฟล์ถูกล็อกหรือไม่มีสิทธิ์เขียน — ปิดโปรแกรมที่เปิดไฟล์อยู่แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         except OSError as err:
             raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
-        finally:
-            temp.unlink(missing_ok=True)
         stat = self.path.stat()
         self._read_stamp = (stat.st_mtime, stat.st_size)
 

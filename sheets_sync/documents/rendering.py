@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from ..config import Settings
+from ..atomic import write_atomically
 from ..errors import DocumentError, TemplateError
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -162,21 +161,11 @@ def _thai_page_numbers(template: DocxTemplate) -> None:
 def _save(template: DocxTemplate, out_path: Path) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
     try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    except OSError as err:
-        raise DocumentError(f"สร้างไฟล์ใน {out_path.parent} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        template.save(temp)
-        os.replace(temp, out_path)
+        write_atomically(out_path, template.save)
     except PermissionError:
         raise DocumentError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from None
     except OSError as err:
-        raise DocumentError(f"เขียน {out_path} ไม่ได้: {err.strerror}") from None
-    finally:
-        temp.unlink(missing_ok=True)
+        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
 
 
 def safe_file_part(text: str) -> str:
