@@ -22,6 +22,14 @@ class WorkbookError(SheetsSyncError):
     exit_code = 3
 
 
+class WorkbookChangedError(WorkbookError):
+    """The workbook changed on disk after it was read (a staff save): nothing was replaced (exit 3)."""
+
+
+class BusyError(WorkbookError):
+    """Another sync of the same workbook or sheet still runs after the wait (exit 3)."""
+
+
 class OwnershipError(WorkbookError):
     """A tab with a summary name exists that the tool did not create (exit 3, use --force)."""
 
