@@ -115,6 +115,23 @@ def guard(target: str | os.PathLike[str], identity: FileIdentity | None) -> Iter
             _guards[key] = previous
 
 
+@contextmanager
+def held_lock(where: str | os.PathLike[str], timeout: float) -> Iterator[None]:
+    """An exclusive lock file (filelock, flock), removed again while still held, so no lock files
+    pile up beside a workbook. A waiter that had opened the removed file sees it unlinked and
+    tries again on the new one (filelock checks st_nlink after flock). Raises filelock.Timeout."""
+    lock = FileLock(str(where), timeout=timeout)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(where)
+        except OSError:
+            pass
+        lock.release()
+
+
 def remove_live_temps() -> None:
     """Remove every temporary file a write of this process has open (signal handlers call it)."""
     for temp in list(_live_temps):
@@ -238,8 +255,8 @@ def write_atomically(
             write(temp)
             _protect_written_backup(path)
             try:
-                lock = FileLock(str(lock_path(real, "write")), timeout=lock_timeout)
-                lock.acquire()
+                held = held_lock(lock_path(real, "write"), lock_timeout)
+                held.__enter__()
             except Timeout:
                 raise WorkbookError(f"{path} กำลังถูกเขียนโดย sheets-sync อีกรายการ — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)") from None
             try:
@@ -254,7 +271,7 @@ def write_atomically(
                     make_backup(path, real)
                 os.replace(temp, real)
             finally:
-                lock.release()
+                held.__exit__(None, None, None)
             _sync_folder(real.parent)
         finally:
             _live_temps.discard(temp)

@@ -6,6 +6,7 @@ config. Unknown keys are an error (a typo must not silently change the office's 
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -48,6 +49,15 @@ class Settings:
     credentials: str = ""
     templates_dir: str = ""  # default: the repository's templates/
     source: str = ""  # the file the settings came from ("" = defaults)
+    sync_wait_seconds: float = 120.0  # a second sync of one workbook waits this long, then exit 3
+    log_file: str = ""  # the run log; default <out_dir>/sheets-sync.log
+    history_keep_personal_data: bool = False  # false: personal-data columns kept only as a keyed hash
+    history_keep_days: int = 400
+    history_keep_snapshots: int = 0  # 0 = no limit by count
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.log_file) if self.log_file else Path(self.out_dir) / "sheets-sync.log"
 
     @property
     def history_file(self) -> Path:
@@ -73,6 +83,11 @@ _KEYS = {
     ("workbook", "path"): "workbook",
     ("workbook", "sheet_id"): "sheet_id",
     ("workbook", "credentials"): "credentials",
+    ("sync", "wait_seconds"): "sync_wait_seconds",
+    ("log", "file"): "log_file",
+    ("history", "keep_personal_data"): "history_keep_personal_data",
+    ("history", "keep_days"): "history_keep_days",
+    ("history", "keep_snapshots"): "history_keep_snapshots",
 }
 
 
@@ -92,7 +107,27 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
     return settings_from_dict(data, source=str(path))
 
 
+def _non_finite(data: Any, where: str = "") -> str | None:
+    """The dotted key of the first NaN or infinity in the config (TOML allows `nan` and `inf`)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return where or "config"
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = _non_finite(value, f"{where}.{key}" if where else str(key))
+            if found:
+                return found
+    if isinstance(data, (list, tuple)):
+        for value in data:
+            found = _non_finite(value, where)
+            if found:
+                return found
+    return None
+
+
 def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
+    bad = _non_finite(data)
+    if bad:
+        raise ConfigError(f"ค่าตั้ง {bad} ใน {source or 'config'} ต้องเป็นตัวเลขจริง ไม่ใช่ nan หรือ inf")
     office_fields = {f.name for f in fields(Office)}
     office_data = data.get("office", {})
     unknown = [f"office.{k}" for k in office_data if k not in office_fields]
@@ -114,13 +149,17 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
     try:
         office = Office(**{k: str(v) for k, v in office_data.items()})
         settings = Settings(office=office, source=source, **_coerce(values))
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise ConfigError(f"ค่าตั้งไม่ถูกต้องใน {source or 'config'}: {err}") from None
     bad_rounds = [r for r in settings.rounds if r not in ALLOWED_ROUNDS]
     if bad_rounds or not settings.rounds:
         raise ConfigError(f"fiscal.rounds ต้องเลือกจาก 3, 6, 9, 12 (พบ {list(settings.rounds)})")
     if settings.sla_days <= 0 or settings.review_every_days <= 0:
         raise ConfigError("complaints.sla_days และ sop.review_every_days ต้องมากกว่า 0")
+    if not 0 <= settings.sync_wait_seconds <= 86400:
+        raise ConfigError("sync.wait_seconds ต้องอยู่ระหว่าง 0 ถึง 86400 วินาที")
+    if settings.history_keep_days <= 0 or settings.history_keep_snapshots < 0:
+        raise ConfigError("history.keep_days ต้องมากกว่า 0 และ history.keep_snapshots ต้องไม่ติดลบ (0 = ไม่จำกัดจำนวน)")
     return settings
 
 
@@ -130,15 +169,15 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         out["rounds"] = tuple(sorted({int(r) for r in out["rounds"]}))
     if "complaint_categories" in out:
         out["complaint_categories"] = tuple(str(c) for c in out["complaint_categories"])
-    for key in ("tolerance_points", "below_level1_score"):
+    for key in ("tolerance_points", "below_level1_score", "sync_wait_seconds"):
         if key in out:
             out[key] = float(out[key])
-    for key in ("sla_days", "review_every_days"):
+    for key in ("sla_days", "review_every_days", "history_keep_days", "history_keep_snapshots"):
         if key in out:
             if isinstance(out[key], bool) or not float(out[key]).is_integer():
                 raise ValueError(f"{key} ต้องเป็นจำนวนเต็ม")
             out[key] = int(out[key])
-    for key in ("thai_digits", "memo_thai_digits"):
+    for key in ("thai_digits", "memo_thai_digits", "history_keep_personal_data"):
         if key in out and not isinstance(out[key], bool):
             raise ValueError(f"{key} ต้องเป็น true หรือ false")
     return out
