@@ -259,7 +259,7 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     from .app import run_validate
     from .present.console import render_issues
 
-    settings, _ = load_context(config_path)
+    settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
     _note(counts={"errors": report.workbook.error_count, "warnings": len(report.issues) - report.workbook.error_count})
