@@ -115,7 +115,7 @@ def _owner_only_file(path: Path) -> None:
 
 
 @contextmanager
-def open_database(path: str | Path, schema: str = "", *, timeout: float = BUSY_TIMEOUT_SECONDS) -> Iterator[sqlite3.Connection]:
+def open_database(path: str | Path, schema: str = "", *, timeout: float | None = None) -> Iterator[sqlite3.Connection]:
     """A connection to the tool's SQLite file: created owner-only, `schema` applied, closed after.
 
     Every failure (cannot create, locked past `timeout`, not a database) is a WorkbookError."""
@@ -126,7 +126,7 @@ def open_database(path: str | Path, schema: str = "", *, timeout: float = BUSY_T
             extra = path.with_name(path.name + side)
             if extra.exists() and not extra.is_symlink():
                 os.chmod(extra, 0o600)
-        connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS if timeout is None else timeout, isolation_level=None)
     except (OSError, sqlite3.Error) as err:
         raise WorkbookError(f"เปิดฐานข้อมูลประวัติ {path} ไม่ได้: {getattr(err, 'strerror', None) or err} — ตรวจสิทธิ์และพื้นที่ดิสก์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
     try:
