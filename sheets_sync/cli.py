@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import SheetsSyncError
+from .errors import SheetsSyncError, printable
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no summer time
 DEFAULT_CONFIG = "config/office.toml"
@@ -71,7 +71,7 @@ class FriendlyGroup(click.Group):
             if _debug_requested(ctx):
                 traceback.print_exc()  # the detail, but the exit code stays the documented one
             ctx.meta["sheets_sync.failure"] = str(err)
-            click.echo(f"sheets-sync: {err}", err=True)
+            click.echo(f"sheets-sync: {printable(str(err))}", err=True)
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -84,7 +84,7 @@ class FriendlyGroup(click.Group):
                 traceback.print_exc()
             ctx.meta["sheets_sync.failure"] = f"ข้อผิดพลาดภายใน {type(err).__name__}"
             click.echo(
-                f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {err}) — "
+                f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {printable(str(err))}) — "
                 "ไม่ได้เขียนอะไรที่ยังไม่เสร็จ สั่งใหม่พร้อม --debug แล้วแจ้งผู้ดูแลระบบ",
                 err=True,
             )
@@ -168,7 +168,7 @@ def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG",
                       help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG}; env SHEETS_SYNC_CONFIG)"),
-        click.option("--workbook", type=click.Path(dir_okay=False), help="ไฟล์ .xlsx (ใช้แบบออฟไลน์)"),
+        click.option("--workbook", type=click.Path(), help="ไฟล์ .xlsx (ใช้แบบออฟไลน์)"),  # a folder: exit 3 (boundary.py)
         click.option("--sheet-id", help="รหัสหรือ URL ของ Google Sheet"),
         click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                       help="ไฟล์กุญแจ service account (.json; env GOOGLE_APPLICATION_CREDENTIALS)"),

@@ -101,7 +101,15 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
             raise ConfigError(f"ไม่พบไฟล์ค่าตั้ง {path} — สร้างด้วย sheets-sync init หรือระบุ --config")
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} เป็นโฟลเดอร์ — ระบุไฟล์ .toml") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8") from None
+    except OSError as err:
+        raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({err.strerror})") from None
+    try:
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"ไฟล์ค่าตั้ง {path} รูปแบบไม่ถูกต้อง: {err}") from None
     return settings_from_dict(data, source=str(path))
@@ -156,6 +164,10 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
         raise ConfigError(f"fiscal.rounds ต้องเลือกจาก 3, 6, 9, 12 (พบ {list(settings.rounds)})")
     if settings.sla_days <= 0 or settings.review_every_days <= 0:
         raise ConfigError("complaints.sla_days และ sop.review_every_days ต้องมากกว่า 0")
+    if settings.sla_days > 3650 or settings.review_every_days > 36500 or settings.history_keep_days > 36500:
+        raise ConfigError("complaints.sla_days (ไม่เกิน 3650), sop.review_every_days และ history.keep_days (ไม่เกิน 36500) มากเกินไป")
+    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in (settings.tolerance_points, settings.below_level1_score)):
+        raise ConfigError("plan.tolerance_points และ kpi.below_level1_score ต้องเป็นตัวเลขไม่เกิน 1,000,000")
     if not 0 <= settings.sync_wait_seconds <= 86400:
         raise ConfigError("sync.wait_seconds ต้องอยู่ระหว่าง 0 ถึง 86400 วินาที")
     if settings.history_keep_days <= 0 or settings.history_keep_snapshots < 0:

@@ -44,3 +44,17 @@ class TemplateError(SheetsSyncError):
     """A Word template is missing or broken (exit 2)."""
 
     exit_code = 2
+
+
+def printable(text: str) -> str:
+    """`text` safe to print: bytes of a file name that are not UTF-8 (kept by Python as lone
+    surrogates) are shown as Thai TIS-620, the legacy encoding such names come in."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    import re
+
+    return re.sub(
+        "[\udc80-\udcff]+",
+        lambda m: bytes(ord(ch) - 0xDC00 for ch in m.group()).decode("tis_620", "replace"),
+        text,
+    )

@@ -58,7 +58,9 @@ def outcome_of(exit_code: int) -> str:
 def workbook_key(workbook: str | None, sheet_id: str | None) -> str:
     """How the log names a workbook: the resolved .xlsx path, or `sheet:<id>`."""
     if workbook:
-        return str(Path(workbook).expanduser().resolve())
+        from .errors import printable
+
+        return printable(os.path.realpath(os.path.expanduser(workbook)))
     if sheet_id:
         return f"sheet:{sheet_id}"
     return ""

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from ..atomic import FileIdentity, guard, held_lock, lock_path, side_name
 from ..cells import TabData
-from ..errors import BusyError, SheetsSyncError, WorkbookError
+from ..errors import BusyError, SheetsSyncError, WorkbookError, printable
 
 T = TypeVar("T")
 NETWORK_MESSAGE = "ติดต่อ Google ไม่ได้ (ตรวจการเชื่อมต่อเครือข่ายหรือ proxy)"
@@ -39,10 +39,10 @@ def check_regular_file(path: Path) -> None:
     except FileNotFoundError:
         return  # the backend says "not found" (or `init` creates it)
     except OSError as err:
-        raise WorkbookError(f"เปิด {path} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "โฟลเดอร์" if stat.S_ISDIR(info.st_mode) else "ไฟล์พิเศษ (FIFO/อุปกรณ์/ซ็อกเก็ต)"
-        raise WorkbookError(f"{path} เป็น{kind} ไม่ใช่ไฟล์ .xlsx ปกติ — ระบุไฟล์สมุดงานที่ถูกต้อง (ไม่ได้เปลี่ยนแปลงอะไร)")
+        raise WorkbookError(f"{printable(str(path))} เป็น{kind} ไม่ใช่ไฟล์ .xlsx ปกติ — ระบุไฟล์สมุดงานที่ถูกต้อง (ไม่ได้เปลี่ยนแปลงอะไร)")
 
 
 def _network_failure(err: BaseException) -> bool:
@@ -73,7 +73,7 @@ class Guarded:
         return getattr(self.backend, name)
 
     def describe(self) -> str:
-        return self.backend.describe()
+        return printable(self.backend.describe())
 
     # --- reading ----------------------------------------------------------------------------
     def tab_titles(self) -> list[str]:
@@ -122,10 +122,11 @@ class Guarded:
                 return WorkbookError(f"{NETWORK_MESSAGE} — {self.describe()} (ไม่ได้เปลี่ยนแปลงอะไร)")
             return WorkbookError(f"อ่าน {self.describe()} ไม่ได้ ({type(err).__name__}) — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)")
         where = f" แท็บ {tab}" if tab else ""
+        name = printable(str(self.path))
         if isinstance(err, PermissionError):
-            return WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path} (ไม่ได้เปลี่ยนแปลงอะไร)")
+            return WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {name} (ไม่ได้เปลี่ยนแปลงอะไร)")
         return WorkbookError(
-            f"อ่าน {self.path}{where} ไม่ได้: ไฟล์เสียหายหรือไม่ใช่ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — "
+            f"อ่าน {name}{where} ไม่ได้: ไฟล์เสียหายหรือไม่ใช่ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — "
             "เปิดใน Excel แล้วบันทึกใหม่เป็น Excel Workbook (.xlsx) (ไม่ได้เปลี่ยนแปลงอะไร)"
         )
 

@@ -96,6 +96,12 @@ def find_tab(tabs: Mapping[str, TabData], tab: Tab) -> TabData | None:
     return None
 
 
+def matching_tabs(tabs: Mapping[str, TabData], tab: Tab) -> list[str]:
+    """Every title that matches `tab` (more than one is an error)."""
+    wanted = {header_key(tab.th), header_key(tab.key)}
+    return [title for title in tabs if header_key(title) in wanted]
+
+
 def input_titles(titles: Iterable[str], tabs: Iterable[Tab]) -> list[str]:
     """The titles among `titles` that are input tabs (so only those are read)."""
     wanted = {header_key(name) for tab in tabs for name in (tab.th, tab.key)}
@@ -307,6 +313,11 @@ def validate_workbook(
     issues: list[Issue] = []
     titles: dict[str, str] = {}
     for tab in schema.values():
+        matches = matching_tabs(tabs, tab)
+        if len(matches) > 1:  # workbook.md: two tabs match one input tab: an error, neither guessed
+            names = ", ".join(matches)
+            issues.append(Issue(matches[0], "A1", "", Severity.ERROR, "tab-ambiguous", render_message("tab-ambiguous", tab=tab.th, names=names), ""))
+            continue
         data = find_tab(tabs, tab)
         if data is None:
             code, severity = ("tab-missing", Severity.ERROR) if tab.required else ("tab-optional-missing", Severity.WARNING)
