@@ -227,14 +227,16 @@ def test_twenty_random_kills_mid_sync(workbook: Path, tmp_path: Path) -> None:
     for trial in range(20):
         before = workbook.read_bytes()
         child = spawn(sync_args(workbook, tmp_path, "--quiet"))
-        time.sleep(rng.uniform(0.3, 2.5))
+        time.sleep(rng.uniform(0.5, 3.0))
         sig = rng.choice([signal.SIGKILL, signal.SIGTERM])
         child.send_signal(sig)
         out, err = child.communicate(timeout=120)
         kills[sig.name] += 1
         assert b"Traceback" not in err, err
-        if sig == signal.SIGTERM and child.returncode not in (0,):
-            assert child.returncode == 143, (child.returncode, err)
+        if sig == signal.SIGTERM and child.returncode != 0:
+            # 143: our handler ran (temp files removed); -15: Python was still starting, before
+            # any handler or any file of ours existed.
+            assert child.returncode in (143, -signal.SIGTERM), (child.returncode, err)
             assert temps(tmp_path) == [], f"trial {trial}: SIGTERM left a temporary file"
         now = workbook.read_bytes()
         if now != before:  # the new workbook, whole: it opens and has every summary tab
