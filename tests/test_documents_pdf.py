@@ -29,10 +29,10 @@ def pdf_text(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory, libreoffice_writer: LibreOffice) -> dict[str, Path]:
+def converted(tmp_path_factory: pytest.TempPathFactory, demo_xlsx: Path, libreoffice_writer: LibreOffice) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("pdf")
     settings = office_settings()
-    demo = demo_sync(work, settings)
+    demo = demo_sync(demo_xlsx, settings)
     memo = render_followup_report(demo.results, demo.workbook, settings, work)
     manual = render_sop_manuals(demo.results, demo.workbook, settings, work, mission_id="M01")[0]
     return {"memo": libreoffice_writer.convert(memo, "pdf", work), "manual": libreoffice_writer.convert(manual, "pdf", work)}
