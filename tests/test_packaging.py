@@ -4,6 +4,7 @@ wheel that runs `report` and `sop` from a fresh venv, outside the checkout."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import os
 import re
@@ -63,9 +64,14 @@ def _imported_top_levels(folder: Path) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _owners() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
 def _third_party(folder: Path) -> dict[str, str]:
     """{distribution: a file importing it} for the imports of `folder` that are not stdlib nor ours."""
-    owners = importlib.metadata.packages_distributions()
+    owners = _owners()
     result = {}
     for module, where in _imported_top_levels(folder).items():
         if module in sys.stdlib_module_names or module in {"sheets_sync", "tests", "__future__"}:
@@ -155,11 +161,10 @@ def test_an_installed_wheel_writes_the_memo_and_the_manuals_outside_the_checkout
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(args, cwd=work, env=env, capture_output=True, text=True, timeout=300)
 
-    where = run(str(python), "-c", "import sheets_sync.documents.rendering as r; print(r.__file__); print(r.DEFAULT_TEMPLATES)")
+    where = run(str(python), "-c", "import importlib.util as u; print(u.find_spec('sheets_sync').origin); "
+                "print(u.find_spec('sheets_sync.templates').submodule_search_locations[0])")  # fmt: skip
     assert where.returncode == 0, where.stderr
-    module, templates = where.stdout.splitlines()
-    assert module.startswith(str(site)) and templates == str(site / "sheets_sync" / "templates")
-
+    assert where.stdout.splitlines() == [str(site / "sheets_sync" / "__init__.py"), str(site / "sheets_sync" / "templates")]
     report = run(str(venv / "bin" / "sheets-sync"), "report", "--workbook", "office.xlsx", "--as-of", "2026-03-31", "--out", "out")
     assert report.returncode == 0, report.stdout + report.stderr
     sop = run(str(venv / "bin" / "sheets-sync"), "sop", "--workbook", "office.xlsx", "--as-of", "2026-03-31", "--out", "out")

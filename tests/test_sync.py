@@ -1,6 +1,7 @@
 """End to end through the CLI on real .xlsx files: sync writes only its own tabs, the same way twice."""
 
 import datetime as dt
+import functools
 import json
 import shutil
 from dataclasses import dataclass
@@ -58,8 +59,19 @@ def _config(tmp_path):
     return path
 
 
+@functools.cache
+def _opened(path, stamp):
+    return openpyxl.load_workbook(path)
+
+
+def opened(path):
+    """The workbook at `path` for reading, loaded once per version of the file (do not change it)."""
+    stat = Path(path).stat()
+    return _opened(str(path), (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
 def sheet_values(path, titles=None):
-    book = openpyxl.load_workbook(path)
+    book = opened(path)
     return {
         ws.title: [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
         for ws in book.worksheets
@@ -69,7 +81,7 @@ def sheet_values(path, titles=None):
 
 def find_table(path, title, first_header):
     """Rows of the table whose header row starts with `first_header` (until the next blank row)."""
-    ws = openpyxl.load_workbook(path)[title]
+    ws = opened(path)[title]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
     table = []
@@ -85,7 +97,7 @@ def test_sync_writes_six_summary_tabs_and_leaves_staff_tabs_alone(synced):
     after = sheet_values(synced.workbook)
     for title, cells in before.items():
         assert after[title] == cells, f"staff tab {title} changed"
-    assert [t for t in openpyxl.load_workbook(synced.workbook).sheetnames if t in SUMMARY_TAB_TITLES] == list(SUMMARY_TAB_TITLES)
+    assert [t for t in opened(synced.workbook).sheetnames if t in SUMMARY_TAB_TITLES] == list(SUMMARY_TAB_TITLES)
     assert (synced.workbook.parent / "office.xlsx.bak").exists()
 
 
@@ -107,7 +119,7 @@ def test_the_demo_results_are_the_reviewed_golden_results(synced):
 
 def test_summary_tables_hold_numbers_dates_and_the_as_of_line(synced):
     workbook = synced.workbook
-    ws = openpyxl.load_workbook(workbook)["สรุปภาพรวม"]
+    ws = opened(workbook)["สรุปภาพรวม"]
     assert ws["A2"].value == "ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน"
     overview = dict(r[:2] for r in find_table(workbook, "สรุปภาพรวม", "ตัวชี้วัดภาพรวม")[1:])
     results = json.loads(synced.results.read_text(encoding="utf-8"))
