@@ -442,7 +442,6 @@ class _Spreadsheet:
         self.id = spreadsheet_id
         self.props = props
         self.sheets: list[_Sheet] = []
-        self.named_ranges: list[dict] = []
         self.developer_metadata: list[dict] = []
         self.denied = False
         self.shared_with: Optional[set[str]] = None
@@ -450,7 +449,6 @@ class _Spreadsheet:
     def clone(self) -> "_Spreadsheet":
         other = _Spreadsheet(self.id, copy.deepcopy(self.props))
         other.sheets = [s.clone() for s in self.sheets]
-        other.named_ranges = copy.deepcopy(self.named_ranges)
         other.developer_metadata = copy.deepcopy(self.developer_metadata)
         other.denied, other.shared_with = self.denied, self.shared_with
         return other
@@ -1549,12 +1547,6 @@ class SheetsEmulator:
             sheet = ss.by_title(a1)
             if sheet is not None:
                 return sheet, Box()
-            named = next((n for n in ss.named_ranges if n.get("name") == a1), None)
-            if named is not None:
-                gr = named.get("range", {})
-                target = ss.by_id(int(gr.get("sheetId", 0)))
-                if target is not None:
-                    return target, _box_of(gr)
             try:
                 box = parse_a1(a1)
             except (RangeParseError, ValueError):
@@ -2001,8 +1993,6 @@ class SheetsEmulator:
                     continue
             sheets_json.append(self._sheet_json(ss, sh, boxes, include_grid))
         out["sheets"] = sheets_json
-        if ss.named_ranges:
-            out["namedRanges"] = copy.deepcopy(ss.named_ranges)
         out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{ss.id}/edit"
         if ss.developer_metadata:
             out["developerMetadata"] = copy.deepcopy(ss.developer_metadata)
@@ -2611,14 +2601,8 @@ class SheetsEmulator:
 
     def _req_addProtectedRange(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> dict:
         pr = copy.deepcopy(payload.get("protectedRange") or {})
-        if "namedRangeId" in pr:
-            named = next((n for n in ss.named_ranges if n.get("namedRangeId") == pr["namedRangeId"]), None)
-            if named is None:
-                raise _Invalid(f"No named range with id: {pr['namedRangeId']}")
-            sh, _ = self._grid_box(ss, named.get("range"))
-        else:
-            sh, _ = self._grid_box(ss, pr.get("range"))
-            pr["range"] = _norm_grid_range(pr.get("range") or {})
+        sh, _ = self._grid_box(ss, pr.get("range"))
+        pr["range"] = _norm_grid_range(pr.get("range") or {})
         taken = [p.get("protectedRangeId") for _, p in self._all_protected(ss)]
         if "protectedRangeId" in pr and pr["protectedRangeId"] in taken:
             raise _Invalid(f"A protected range with ID {pr['protectedRangeId']} already exists.")
