@@ -236,6 +236,8 @@ class DemoOutcome:
     sync: SyncOutcome
     documents: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reminders: Any = None  # RemindOutcome of a dry run: the .eml files
+    calendar: Any = None  # CalendarOutcome
 
 
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
@@ -250,7 +252,19 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
     _, memo = run_report(backend, settings, period, out_dir)
     _, manuals = run_sop(backend, settings, period, out_dir)
-    return DemoOutcome(path, validation, outcome, [memo, *manuals])
+    # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
+    from dataclasses import replace
+
+    from .demo import P
+
+    demo_remind = replace(
+        settings,
+        remind_complaint_units=settings.remind_complaint_units or (("*", P[4]),),
+        remind_head_email=settings.remind_head_email or "head.admin@example.go.th",
+    )
+    reminders = run_remind(backend, demo_remind, period, now=now, out_dir=out_dir, dry_run=True)
+    calendar = run_calendar(backend, settings, period, out_dir)
+    return DemoOutcome(path, validation, outcome, [memo, *manuals], reminders=reminders, calendar=calendar)
 
 
 # --- reminders and calendar (outputs.md "Reminders", "Calendar") ------------------------------
@@ -286,30 +300,23 @@ class RemindOutcome:
         return not self.unsent
 
 
-def staff_addresses(results: Results) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-    """From `บุคลากร`: person -> e-mail address (None when empty or not an address), and
-    person -> the units whose complaints they follow (column หน่วยงาน/unit, when the tab has it)."""
+def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """From `บุคลากร`: person -> e-mail address (None when empty or not an address); and from
+    config `remind.complaint_units` (unit -> person): person -> the units whose overdue complaints
+    they follow (and their own name: a case assigned to a person by name is theirs)."""
     from .schema.parsers import normalize_space
+    from .schema.rules import is_email_address
 
-    staff = results.workbook.table("staff")
     addresses: dict[str, str | None] = {}
     units: dict[str, list[str]] = {}
-    for row in staff.to_dict("records"):
-        name = normalize_space(row["name"])
+    for row in results.workbook.table("staff").to_dict("records"):
         email = str(row.get("email") or "").strip()
-        addresses[name] = email if _looks_like_address(email) else None
-        unit = row.get("unit")
-        if isinstance(unit, str) and unit.strip():
-            units[name] = [normalize_space(u) for u in unit.replace("\n", ",").split(",") if u.strip()]
-        elif isinstance(unit, (list, tuple)):
-            units[name] = [normalize_space(str(u)) for u in unit if str(u).strip()]
+        name = normalize_space(row["name"])
+        addresses[name] = email if is_email_address(email) else None
+        units[name] = [name]  # a case assigned to a person by name is theirs
+    for unit, person in complaint_units:
+        units.setdefault(normalize_space(person), []).append(unit)
     return addresses, units
-
-
-def _looks_like_address(text: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+", text))
 
 
 def run_remind(
@@ -338,7 +345,7 @@ def run_remind(
     if not dry_run and not settings.mail_from:
         raise ConfigError("ยังไม่ได้ตั้งผู้ส่ง — กำหนด [mail] from (อีเมลผู้ส่ง) ในค่าตั้ง")
     _, results = compute_from(backend, settings, period)
-    addresses, units = staff_addresses(results)
+    addresses, units = staff_addresses(results, settings.remind_complaint_units)
     plan = who_owes_what(
         results, due_within_days=settings.remind_due_within_days, review_every_days=settings.review_every_days, units=units
     )
@@ -359,17 +366,18 @@ def run_remind(
         if not addresses.get(r.person)
     }
     sender_name = settings.mail_from_name or settings.office.section
+    sender = settings.mail_from or "noreply@sheets-sync.invalid"  # only a dry run gets here without one
     head_name = settings.remind_head_name or settings.office.signer_name
     messages = [
         build_message(
-            render_person_reminder(r, plan, ctx), sender=settings.mail_from, sender_name=sender_name,
+            render_person_reminder(r, plan, ctx), sender=sender, sender_name=sender_name,
             to_address=addresses.get(r.person), to_name=r.person, now=now,
         )
         for r in plan.people
     ]
     summary = render_head_summary(plan, addresses, not_reachable, ctx, head_name)
     messages.append(
-        build_message(summary, sender=settings.mail_from, sender_name=sender_name,
+        build_message(summary, sender=sender, sender_name=sender_name,
                       to_address=settings.remind_head_email or None, to_name=head_name, now=now)
     )
     outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind_head_email)

@@ -53,6 +53,7 @@ class Settings:
     remind_memo_due_days: int = 15  # the round's memo is due this many days after the round ends
     remind_head_email: str = ""  # the section head, who gets the summary
     remind_head_name: str = ""  # default: office.signer_name
+    remind_complaint_units: tuple[tuple[str, str], ...] = ()  # (unit as in หน่วยงานที่รับผิดชอบ, or "*") -> person
     mail_host: str = ""
     mail_port: int = 587
     mail_security: str = "starttls"  # starttls, ssl or none
@@ -90,6 +91,7 @@ _KEYS = {
     ("remind", "memo_due_days"): "remind_memo_due_days",
     ("remind", "head_email"): "remind_head_email",
     ("remind", "head_name"): "remind_head_name",
+    ("remind", "complaint_units"): "remind_complaint_units",
     ("mail", "host"): "mail_host",
     ("mail", "port"): "mail_port",
     ("mail", "security"): "mail_security",
@@ -172,6 +174,11 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("thai_digits", "memo_thai_digits"):
         if key in out and not isinstance(out[key], bool):
             raise ValueError(f"{key} ต้องเป็น true หรือ false")
+    if "remind_complaint_units" in out:
+        table = out["remind_complaint_units"]
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise ValueError('remind.complaint_units ต้องเป็นตาราง หน่วยงาน = "ชื่อ-สกุล" เช่น "อำเภอเมือง" = "นายสมชาย ใจดี"')
+        out["remind_complaint_units"] = tuple((str(k), v) for k, v in table.items())
     for key in [k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port"]:
         if not isinstance(out[key], str):
             raise ValueError(f"{key} ต้องเป็นข้อความ")

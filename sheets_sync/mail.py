@@ -9,6 +9,7 @@ is reported back as not sent, never raised past the caller.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import smtplib
@@ -124,8 +125,22 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
         if server.security == "starttls":
             client.starttls(context=_context(server))
     if server.username:
-        client.login(server.username, server.password)
+        _login(client, server.username, server.password)
     return client
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """smtplib encodes credentials as ASCII; a password with Thai letters goes as AUTH PLAIN in
+    UTF-8 (RFC 4616) instead of failing before it reaches the server."""
+    try:
+        client.login(username, password)
+    except UnicodeEncodeError:
+        if not client.has_extn("auth") or "PLAIN" not in client.esmtp_features["auth"].upper().split():
+            raise smtplib.SMTPNotSupportedError("AUTH PLAIN is needed for a non-ASCII password") from None
+        token = base64.b64encode(f"\0{username}\0{password}".encode("utf-8")).decode("ascii")
+        code, response = client.docmd("AUTH", f"PLAIN {token}")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, response) from None
 
 
 def _failure(err: BaseException, server: SmtpServer) -> str:

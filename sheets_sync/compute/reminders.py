@@ -19,6 +19,7 @@ from .results import Results
 # The order a person reads their activities in: what is already late first.
 ACTIVITY_ORDER = ("overdue", "behind", "not_started", "on_track", "not_yet_due")
 NEEDS_ACTION = ("overdue", "behind", "not_started")
+ANY_UNIT = "*"  # in `units`: every unit that nobody else follows
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,9 @@ def who_owes_what(
 ) -> ReminderPlan:
     """Per person, what needs them at as-of; people with nothing due are left out.
 
-    `units` maps a person to the units (หน่วยงาน) whose complaints they follow; a case whose
-    `assigned_to` is one of them, or the person's own name, is theirs.
+    `units` maps a person to the units (หน่วยงานที่รับผิดชอบ as written in the log) whose
+    overdue cases they follow; `"*"` stands for every unit nobody else follows. A case that
+    matches nobody is returned in `unassigned_cases` for the section head.
     """
     as_of = results.period.as_of
     window_end = as_of + dt.timedelta(days=due_within_days)
@@ -160,12 +162,13 @@ def who_owes_what(
     if results.complaints is not None:
         followers: dict[str, set[str]] = {}
         for person, person_units in (units or {}).items():
-            for unit in (person, *person_units):
+            for unit in person_units:
                 if _name(unit):
                     followers.setdefault(_name(unit), set()).add(normalize_space(person))  # type: ignore[arg-type]
+        everyone_else = followers.pop(ANY_UNIT, set())
         for case in results.complaints.overdue_cases.to_dict("records"):
             item = CaseItem(case["case_id"], int(case["days_open"]), case["category"])
-            people = followers.get(_name(case["assigned_to"]) or "", set())
+            people = followers.get(_name(case["assigned_to"]) or "", set()) or everyone_else
             for person in sorted(people):
                 bucket(person)["cases"].append(item)
             if not people:
