@@ -66,6 +66,13 @@ class Received:
 @dataclass
 class Inbox:
     received: list[Received] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)  # addresses answered "550 no such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
@@ -81,9 +88,12 @@ class Inbox:
 
 
 class SmtpServer:
-    """`with SmtpServer(folder, user, password) as server:` — server.port, server.inbox, server.cafile."""
+    """`with SmtpServer(folder, user, password) as server:` — server.port, server.inbox, server.cafile.
 
-    def __init__(self, folder: Path, user: str, password: str) -> None:
+    STARTTLS on a plain connection by default; `implicit_tls=True` is SSL from the first byte (465).
+    """
+
+    def __init__(self, folder: Path, user: str, password: str, *, implicit_tls: bool = False) -> None:
         self.user, self.password = user, password
         self.cafile, key = self_signed_certificate(folder)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -91,14 +101,15 @@ class SmtpServer:
         self.inbox = Inbox()
         self.port = free_port()
         self.logins: list[tuple[str, bool]] = []
+        tls = {"ssl_context": context} if implicit_tls else {"tls_context": context, "require_starttls": True}
         self.controller = Controller(
             self.inbox,
             hostname="127.0.0.1",
             port=self.port,
-            tls_context=context,
-            require_starttls=True,
             auth_required=True,
+            auth_require_tls=not implicit_tls,  # aiosmtpd counts only STARTTLS as TLS; SSL is TLS already
             authenticator=self._authenticate,
+            **tls,
         )
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:

@@ -54,7 +54,7 @@ def demo(tmp_path_factory):
     return path, results, personal
 
 
-def _config(tmp_path, port, cafile="", password_env="TEST_SMTP_PASSWORD"):
+def _config(tmp_path, port, cafile="", password_env="TEST_SMTP_PASSWORD", security="starttls"):
     path = tmp_path / "office.toml"
     path.write_text(
         f"""
@@ -69,7 +69,7 @@ complaint_units = {{ "*" = "{P[4]}" }}
 [mail]
 host = "127.0.0.1"
 port = {port}
-security = "starttls"
+security = "{security}"
 username = "{USER}"
 password_env = "{password_env}"
 from = "{USER}"
@@ -204,6 +204,37 @@ def test_a_refused_login_is_exit_3_with_nothing_marked_and_the_next_run_sends_th
     assert good.exit_code == 0, good.output
     assert len(server.inbox.received) == 6
     assert {r.recipient for r in ledger.sent_on(today, str(workbook))} == set(server.inbox.by_address())
+
+
+def test_a_refused_recipient_is_exit_3_the_others_go_and_the_next_run_sends_only_it(demo, server, tmp_path):
+    workbook, _, _ = demo
+    config = _config(tmp_path, server.port, server.cafile)
+    server.inbox.refuse = {"thanakorn.b@example.go.th"}
+    first = remind(workbook, config)
+    assert first.exit_code == 3, first.output
+    assert set(server.inbox.by_address()) == {"pimchanok.s@example.go.th", "kanokwan.t@example.go.th", "pakorn.s@example.go.th",
+                                              "anucha.w@example.go.th", HEAD}
+    assert "ส่งไม่สำเร็จ: นายธนากร บุญมา <thanakorn.b@example.go.th> — เซิร์ฟเวอร์ไม่รับผู้รับ thanakorn.b@example.go.th (550" in first.output
+    server.inbox.refuse = set()
+    second = remind(workbook, config)
+    assert second.exit_code == 0, second.output
+    assert len(server.inbox.received) == 6 and server.inbox.received[-1].recipients == ["thanakorn.b@example.go.th"]
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the connection is SSL from the start
+def test_ssl_from_the_first_byte(demo, tmp_path):
+    workbook, _, _ = demo
+    with SmtpServer(tmp_path, USER, PASSWORD, implicit_tls=True) as ssl_server:
+        result = remind(workbook, _config(tmp_path, ssl_server.port, ssl_server.cafile, security="ssl"))
+        assert result.exit_code == 0, result.output
+        assert len(ssl_server.inbox.received) == 6 and ssl_server.logins == [(USER, True)]
+
+
+def test_a_certificate_that_is_not_trusted_is_exit_3(demo, server, tmp_path):
+    workbook, _, _ = demo
+    result = remind(workbook, _config(tmp_path, server.port))  # no mail.cafile: the self-signed certificate is refused
+    assert result.exit_code == 3, result.output
+    assert "เชื่อมต่อแบบเข้ารหัสกับ 127.0.0.1:" in result.output and server.inbox.received == []
 
 
 def test_a_server_that_cannot_be_reached_is_exit_3_and_lists_the_unsent(demo, tmp_path):
