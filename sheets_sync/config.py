@@ -152,6 +152,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
         raise ConfigError("remind.due_within_days และ remind.memo_due_days ต้องเป็น 0 ขึ้นไป")
     if settings.mail_security not in ("starttls", "ssl", "none"):
         raise ConfigError(f"mail.security ต้องเป็น starttls, ssl หรือ none (พบ {settings.mail_security!r})")
+    from .schema.rules import is_email_address
+
+    for key, value in (("remind.head_email", settings.remind_head_email), ("mail.from", settings.mail_from)):
+        if value and not is_email_address(value):
+            raise ConfigError(f"{key} ไม่ใช่ที่อยู่อีเมล (พบ {value!r}) — เช่น somchai@example.go.th")
     if not 0 < settings.mail_port < 65536:
         raise ConfigError(f"mail.port ต้องเป็นเลขพอร์ต 1–65535 (พบ {settings.mail_port})")
     return settings

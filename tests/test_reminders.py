@@ -11,6 +11,7 @@ import datetime as dt
 import email
 import email.header
 import email.policy
+import json
 import re
 
 import openpyxl
@@ -270,6 +271,22 @@ def test_dry_run_writes_one_eml_per_person_and_the_summary(demo, tmp_path):
     assert "ติดต่อไม่ได้: นางสุนีย์ พรหมมา" in result.output
     assert "ไม่ได้ตั้ง remind.head_email" in result.output
     assert not (tmp_path / "h.sqlite").exists()  # a dry run records nothing as sent
+
+
+def test_dry_run_json_and_config_errors(demo, tmp_path):
+    workbook, _, _ = demo
+    config = tmp_path / "office.toml"
+    config.write_text(f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\n[remind]\nhead_email = "{HEAD}"\n', encoding="utf-8")
+    result = remind(workbook, config, "--dry-run", "--json", "--out", tmp_path / "out", password=None)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert len(document["eml_files"]) == 7 and document["sent"] == [] and document["unsent"] == []
+    assert document["not_reachable"] == {P[6]: "ไม่มีอีเมลที่ใช้ได้ในแท็บ บุคลากร"}
+    no_server = remind(workbook, config, "--out", tmp_path / "out", password=None)  # not a dry run, no [mail] host
+    assert no_server.exit_code == 2 and "[mail] host" in no_server.output
+    config.write_text('[remind]\nhead_email = "หัวหน้า"\n', encoding="utf-8")
+    bad = remind(workbook, config, "--dry-run", password=None)
+    assert bad.exit_code == 2 and "remind.head_email ไม่ใช่ที่อยู่อีเมล" in bad.output
 
 
 def test_help_is_thai(tmp_path):
