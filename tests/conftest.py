@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,12 +77,15 @@ DEMO_AS_OF = dt.date(2026, 3, 31)
 
 
 @pytest.fixture(scope="session")
-def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The seeded demo workbook at as-of 2026-03-31, built once per session. Read it, never write it:
-    a test that writes takes `demo_copy`."""
+    a test that writes takes `demo_copy` (the session ends with an error if it was changed)."""
     from sheets_sync.demo import write_demo_workbook
 
-    return write_demo_workbook(tmp_path_factory.mktemp("demo") / "office.xlsx", DEMO_AS_OF)
+    path = write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", DEMO_AS_OF)
+    built = path.read_bytes()
+    yield path
+    assert path.read_bytes() == built, "a test wrote to the shared demo workbook: use demo_copy"
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from sheets_sync.cli import cli
 from sheets_sync.compute.fiscal import resolve_period
 from sheets_sync.compute.reminders import who_owes_what
 from sheets_sync.config import Settings
-from sheets_sync.demo import P, write_demo_workbook
+from sheets_sync.demo import P
 from sheets_sync.send_ledger import SendLedger
 
 from .conftest import write_xlsx
@@ -37,10 +37,10 @@ ID = re.compile(r"ดธ\.\d\d/\d{4}|\b[AKM]\d\d\b")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo workbook at 31 March 2569 (built once), its results and its complainants' data."""
+def demo(tmp_path_factory, demo_xlsx):
+    """The demo workbook at 31 March 2569 (the session's, only read), its results and its complainants' data."""
     folder = tmp_path_factory.mktemp("demo")
-    path = write_demo_workbook(folder / "demo.xlsx", AS_OF)
+    path = demo_xlsx
     settings = Settings(out_dir=str(folder))
     _, results = compute_from(XlsxBackend(path), settings, resolve_period(AS_OF, settings.rounds))
     sheet = openpyxl.load_workbook(path)["เรื่องร้องเรียน"]
