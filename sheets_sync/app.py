@@ -16,7 +16,7 @@ from typing import Any
 from .atomic import write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
 from .cells import TabData
-from .compute.fiscal import Period, resolve_period
+from .fiscal import Period, resolve_period
 from .compute.results import Results, compute_results
 from .config import Settings
 from .errors import ConfigError, SheetsSyncError
@@ -167,7 +167,7 @@ def run_sync(
     claims a sync that did not happen.
     """
     tabs, results = compute_from(backend, settings, period)
-    summary = build_summary_tabs(results, thai_digits=settings.thai_digits)
+    summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
     document = results.to_json()
     path = results_file(out_dir, period)
     # Everything that could fail after the workbook write is checked before it.

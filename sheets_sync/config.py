@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .schema.tabs import DEFAULT_COMPLAINT_CATEGORIES
+from .vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
 

@@ -19,8 +19,8 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .compute.fiscal import fiscal_year_of, fiscal_year_span, round_end
-from .present.thai import thai_digits
+from .fiscal import fiscal_year_of, fiscal_year_span, round_end
+from .thai_dates import thai_digits
 from .schema.tabs import DEFAULT_COMPLAINT_CATEGORIES, input_tabs
 
 

@@ -9,7 +9,7 @@ from ..config import Settings
 from ..schema.issues import Issue, Severity, render_message
 from ..schema.validate import ValidatedWorkbook
 from .complaints import ComplaintResult, summarize_complaints
-from .fiscal import Period
+from ..fiscal import Period
 from .kpi import KpiResult, score_kpis
 from .missions import MissionResult, summarize_missions
 from .plan import PlanResult, follow_up_plan

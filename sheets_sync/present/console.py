@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..compute.plan import STATUS_TH
 from ..schema.issues import Issue, Severity
-from ..schema.tabs import SECTION_GROUP
+from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 
 
 def render_issues(issues: Sequence[Issue], where: str) -> str:
@@ -34,7 +33,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.missions:
         lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
     if r.plan:
-        counts = ", ".join(f"{STATUS_TH[s]} {n}" for s, n in r.plan.status_counts.items())
+        counts = ", ".join(f"{choice_label(PLAN_STATUSES, s)} {n}" for s, n in r.plan.status_counts.items())
         lines.append(f"  กิจกรรม {len(r.plan.activities)}: {counts}")
     if r.kpis:
         section = r.kpis.groups.get(SECTION_GROUP, {}).get(r.period.round, {})

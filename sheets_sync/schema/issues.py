@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import Enum
 
+from ..vocabulary import SEVERITIES, Tone, choice_of
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -17,7 +19,11 @@ class Severity(str, Enum):
 
     @property
     def th(self) -> str:
-        return "ข้อผิดพลาด" if self is Severity.ERROR else "คำเตือน"
+        return choice_of(SEVERITIES, self.value).th
+
+    @property
+    def tone(self) -> Tone:
+        return choice_of(SEVERITIES, self.value).tone  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)

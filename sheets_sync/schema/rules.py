@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..fiscal import fiscal_year_span
 from .issues import Severity
+from ..vocabulary import KPI_KINDS, choice_label
 from .parsers import NotAssessed, is_valid_national_id, normalize_space
 
 
@@ -25,8 +27,6 @@ class RuleContext:
     def fiscal_span(self) -> tuple[dt.date, dt.date] | None:
         if self.fiscal_year is None:
             return None
-        from ..compute.fiscal import fiscal_year_span  # one definition of the fiscal year
-
         return fiscal_year_span(self.fiscal_year)
 
 
@@ -95,7 +95,7 @@ def thresholds_complete_and_ordered(row: Row, ctx: RuleContext) -> Iterator[Hit]
         return
     for key in THRESHOLDS:
         if row[key] is None:
-            yield Hit(key, "thresholds-missing", ERROR, {"kind": "มากดี" if kind == "higher" else "น้อยดี"})
+            yield Hit(key, "thresholds-missing", ERROR, {"kind": choice_label(KPI_KINDS, kind)})
             return
     for previous, key in zip(THRESHOLDS, THRESHOLDS[1:]):
         ordered = row[key] > row[previous] if kind == "higher" else row[key] < row[previous]
