@@ -15,10 +15,12 @@ from typing import Any
 
 from .atomic import write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
+from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
 from .cells import TabData
 from .fiscal import Period, resolve_period
 from .compute.results import Results, compute_results
 from .config import Settings
+from .demo import write_demo_workbook
 from .errors import ConfigError, SheetsSyncError
 from .history import History
 from .present.summary_tabs import build_summary_tabs
@@ -195,9 +197,6 @@ def _prepare_folder(folder: Path) -> None:
 
 def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
     """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
-    from .backends.xlsx import write_tabs_to_new_workbook
-    from .errors import ConfigError
-
     tabs = History(settings.history_file).tabs(snapshot_id)
     if only_tabs:
         missing = [t for t in only_tabs if t not in tabs]
@@ -237,9 +236,6 @@ class DemoOutcome:
 
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
     """Build the demo workbook in `out_dir` and run every command on it."""
-    from .backends.xlsx import XlsxBackend
-    from .demo import write_demo_workbook
-
     path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed)
     backend = XlsxBackend(path)
     period = resolve_period(as_of, settings.rounds)
