@@ -25,42 +25,45 @@ from .errors import ConfigError, SheetsSyncError
 from .history import History
 from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
+from .schema.report import ValidationReport
 from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 
 
-def read_workbook(backend: Backend, settings: Settings, fiscal_year: int | None) -> tuple[dict[str, TabData], ValidatedWorkbook]:
-    """Read every input tab in one go and validate it: the tabs as read, and the validation."""
+def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
+    """Read every input tab in one go and validate it for the period: the tabs as read, and the
+    validation (`validate` and `sync` both come through here, so they list the same issues)."""
     schema = input_tabs(settings.rounds)
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
     validated = validate_workbook(
         tabs,
         rounds=settings.rounds,
-        fiscal_year=fiscal_year,
         complaint_categories=settings.complaint_categories,
+        period=period,
     )
     return tabs, validated
 
 
 @dataclass
-class ValidationReport:
+class ValidateOutcome:
     period: Period
     workbook: ValidatedWorkbook
 
     @property
+    def report(self) -> ValidationReport:
+        return self.workbook.report
+
+    @property
     def issues(self) -> list[Issue]:
-        return self.workbook.issues
+        return self.report.issues
 
     @property
     def valid(self) -> bool:
-        return self.workbook.error_count == 0
+        return self.report.valid
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "as_of": self.period.as_of.isoformat(),
-            "fiscal_year": self.period.fiscal_year,
-            "issues": [i.to_json() for i in self.issues],
-        }
+        """outputs.md's `{"as_of", "fiscal_year", "issues"}` (exactly those keys)."""
+        return {"as_of": self.period.as_of.isoformat(), "fiscal_year": self.period.fiscal_year, "issues": self.report.issues_json()}
 
 
 def run_validate(
@@ -69,10 +72,10 @@ def run_validate(
     as_of: dt.date,
     fiscal_year: int | None = None,
     round_months: int | None = None,
-) -> ValidationReport:
+) -> ValidateOutcome:
     """Read and validate; write nothing."""
     period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
-    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year)[1])
+    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -150,7 +153,7 @@ def results_file(out_dir: Path, period: Period) -> Path:
 
 def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
     """Read, validate and compute, writing nothing (report and sop use this)."""
-    tabs, workbook = read_workbook(backend, settings, period.fiscal_year)
+    tabs, workbook = read_workbook(backend, settings, period)
     return tabs, compute_results(workbook, period, settings)
 
 
@@ -228,7 +231,7 @@ def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path,
 @dataclass
 class DemoOutcome:
     workbook: Path
-    validation: ValidationReport
+    validation: ValidateOutcome
     sync: SyncOutcome
     documents: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

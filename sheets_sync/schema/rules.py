@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..fiscal import fiscal_year_span
+from ..fiscal import Period, fiscal_year_span
 from .issues import Severity
 from ..vocabulary import KPI_KINDS, choice_label
 from .parsers import NotAssessed, is_valid_national_id, normalize_space
@@ -22,6 +22,7 @@ class RuleContext:
     fiscal_year: int | None  # BE year of the fiscal year being synced, when known
     complaint_categories: tuple[str, ...]
     rounds: tuple[int, ...]
+    period: Period | None = None  # the sync's as-of, for the rules that depend on it
 
     @property
     def fiscal_span(self) -> tuple[dt.date, dt.date] | None:
