@@ -239,7 +239,7 @@ class DemoOutcome:
 
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
     """Build the demo workbook in `out_dir` and run every command on it."""
-    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed)
+    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.rounds)
     backend = XlsxBackend(path)
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
