@@ -49,10 +49,7 @@ def results_reported_in_ended_rounds(v: TabRows, ctx: RuleContext) -> None:
     """A usable KPI whose result is empty in an enabled round that has ended by as-of: a warning on
     that result cell (it scores 0, rules.md `ยังไม่รายงาน`). An absent round column: its own
     column warning says so."""
-    period = ctx.period
-    if period is None:
-        return
-    ended = [m for m in period.rounds if period.round_has_ended(m)]
+    ended = [m for m in ctx.rounds if f"result_{m}" in ctx.ended_result_columns]
     for row in v.rows:
         if row["_error"]:
             continue
@@ -62,5 +59,25 @@ def results_reported_in_ended_rounds(v: TabRows, ctx: RuleContext) -> None:
                 v.issue(col, a1(v.positions[col.key], row["row"]), Severity.WARNING, "kpi-not-reported", "", round=months)
 
 
+def branches_point_at_steps(v: TabRows, ctx: RuleContext) -> None:
+    """A decision's yes_next / no_next must be a step_no of the same mission (an error)."""
+    steps: dict[str, set[float]] = {}
+    for row in v.rows:
+        if row["mission_id"] and row["step_no"] is not None:
+            steps.setdefault(row["mission_id"], set()).add(row["step_no"])
+    for row in v.rows:
+        for key in ("yes_next", "no_next"):
+            target = row[key]
+            if target is None or key not in v.positions or target in steps.get(row["mission_id"], set()):
+                continue
+            col = v.tab.column(key)
+            v.issue(col, a1(v.positions[key], row["row"]), Severity.ERROR, "branch-unknown-step", display_value(target),
+                    step=display_value(target), mission=row["mission_id"])
+            row["_error"] = True
+
+
 TabRule = Callable[[TabRows, RuleContext], None]
-TAB_RULES: dict[str, tuple[TabRule, ...]] = {"kpis": (weights_sum_to_100, results_reported_in_ended_rounds)}
+TAB_RULES: dict[str, tuple[TabRule, ...]] = {
+    "kpis": (weights_sum_to_100, results_reported_in_ended_rounds),
+    "sop_steps": (branches_point_at_steps,),
+}

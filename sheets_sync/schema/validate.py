@@ -6,6 +6,7 @@ sheet's own cell; a row with an error is left out of the tables, a row with only
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,9 +102,12 @@ class _TabValidator:
             if col.required:
                 self.issue(col, a1(next_free, 1), Severity.ERROR, "column-missing", "")
                 complete = False
-            else:
+                next_free += 1
+            elif col.key in self.ctx.ended_result_columns:
+                # An absent optional column is not an issue (offices add columns as they adopt
+                # features), except the result column of an enabled round that has ended.
                 self.issue(col, a1(next_free, 1), Severity.WARNING, "column-optional-missing", "")
-            next_free += 1
+                next_free += 1
         return complete
 
     def cell(self, cells: tuple[Cell, ...], key: str) -> Cell:
@@ -189,17 +193,18 @@ def validate_workbook(
     rounds: tuple[int, ...] = (6, 9, 12),
     fiscal_year: int | None = None,
     complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
+    as_of: dt.date | None = None,
     period: Period | None = None,
 ) -> ValidatedWorkbook:
     """Validate every input tab found in `tabs` (title -> typed cells).
 
-    With a `period` (what `validate` and `sync` pass), the as-of rules run too: a complaint after
-    the fiscal year, a KPI result missing in a round that has ended. Then `validate` and `sync`
-    list exactly the same issues.
+    With an as-of (a `period` is what `validate` and `sync` pass: its rounds, fiscal year and
+    as-of), the as-of rules run too: a complaint after the fiscal year, a KPI result missing in a
+    round that has ended. So `validate` and `sync` list exactly the same issues.
     """
     if period is not None:
-        rounds, fiscal_year = period.rounds, period.fiscal_year
-    ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), period)
+        rounds, fiscal_year, as_of = period.rounds, period.fiscal_year, period.as_of
+    ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), as_of)
     schema = {tab.key: tab for tab in input_tabs(ctx.rounds)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []
