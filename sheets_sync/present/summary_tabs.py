@@ -10,6 +10,7 @@ from ..grid import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style
 from ..thai_dates import as_of_line, thai_month_year
 from ..vocabulary import (
     CHANNELS,
+    COMPLAINT_SERIES,
     COMPLAINT_STATUSES,
     KPI_KINDS,
     KPI_LEVELS,
@@ -19,6 +20,7 @@ from ..vocabulary import (
     PERSPECTIVES,
     PLAN_STATUSES,
     SECTION_GROUP,
+    SEVERITIES,
     SINGLE_POINT_OF_FAILURE,
     SOP_STATUSES,
     Tone,
@@ -79,12 +81,12 @@ def overview_tab(results: Results, line: str, office_section: str = Office.secti
     add("คะแนนตัวชี้วัดระดับฝ่าย (ร้อยละ)", section.get("total_pct"), P)
     fig = c.figures if c else {}
     add("เรื่องร้องเรียนรับ", fig.get("received"), I)
-    add("ยุติ", fig.get("closed"), I)
+    add(_th(COMPLAINT_STATUSES, "closed"), fig.get("closed"), I)
     add("ร้อยละยุติ", fig.get("closed_pct"), P)
     add("เกินกำหนด", fig.get("overdue"), I)
     add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.DECIMAL2)
     add("ข้อผิดพลาดในข้อมูล", results.error_count, I)
-    add("คำเตือน", results.warning_count, I)
+    add(_th(SEVERITIES, "warning"), results.warning_count, I)
     add("ปรับปรุงล่าสุด", results.period.as_of, D)
     table = Table(
         ["ตัวชี้วัดภาพรวม", "ค่า"],
@@ -230,8 +232,8 @@ def complaints_tab(results: Results, line: str) -> SummaryTab:
     )
     months = fiscal_months(results.period.fiscal_year)
     by_month = Table(
-        ["เดือน", "รับเรื่อง", "ยุติ"],
-        [[thai_month_year(y, m), c.by_month[f"{y:04d}-{m:02d}"]["received"], c.by_month[f"{y:04d}-{m:02d}"]["closed"]] for y, m in months],
+        ["เดือน", *(s.th for s in COMPLAINT_SERIES)],
+        [[thai_month_year(y, m), *(c.by_month[f"{y:04d}-{m:02d}"][s.key] for s in COMPLAINT_SERIES)] for y, m in months],
         [T, I, I],
         caption="จำนวนเรื่องรายเดือน (ปีงบประมาณ)",
     )

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 from ..cells import Cell, CellKind
 from ..thai_dates import to_ascii_digits
-from ..vocabulary import BE_OFFSET, BE_YEAR_FLOOR, MONTHS_LONG, MONTHS_SHORT
+from ..vocabulary import BE_OFFSET, BE_YEAR_FLOOR, MONTHS_LONG, MONTHS_SHORT, NOT_ASSESSED_WORDS
 
 # Python's \s covers NBSP but not the zero-width characters that come in with copied text.
 _SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
 _SPACE_RUN = re.compile(f"{_SPACE}+")
 _EDGE_SPACE = re.compile(f"^{_SPACE}+|{_SPACE}+$")
+
+
+NOT_ASSESSED_TEXTS = frozenset(NOT_ASSESSED_WORDS) | {"–", "—"}  # en and em dashes typed for `-`
 
 
 class CellProblem(Exception):
@@ -165,7 +168,7 @@ def parse_result(cell: Cell) -> float | NotAssessed:
     """A KPI result: a number, or `-` / `ไม่ประเมิน` for not assessed this round."""
     if cell.kind is CellKind.TEXT:
         text = normalize_space(str(cell.value))
-        if text in {"-", "–", "—", "ไม่ประเมิน"}:
+        if text in NOT_ASSESSED_TEXTS:
             return NOT_ASSESSED
     try:
         return parse_number(cell)
