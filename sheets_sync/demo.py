@@ -335,8 +335,13 @@ def build_demo_records(as_of: dt.date, seed: int = 2569, rounds: tuple[int, ...]
         P[4]: "M04, M11", P[5]: "M05, M06", P[6]: "M01/M07", P[7]: "M08, M12, M13",  # M13: deliberate unknown
     }
     trainings = ["หลักสูตรการเขียนหนังสือราชการ", "หลักสูตรการจัดการเรื่องร้องเรียน", "", "หลักสูตรผู้นำการเปลี่ยนแปลง"]
+    # fictional addresses; P[6] has none, so the reminders' summary shows someone not reachable
+    emails = {P[0]: "pimchanok.s", P[1]: "thanakorn.b", P[2]: "waraporn.k", P[3]: "somchai.j",
+              P[4]: "kanokwan.t", P[5]: "pakorn.s", P[7]: "anucha.w"}
     for n, (name, position) in enumerate(STAFF):
-        tabs["staff"].append({"name": name, "position": position, "can_do": can_do[name], "training": trainings[n % len(trainings)]})
+        email = f"{emails[name]}@example.go.th" if name in emails else ""
+        tabs["staff"].append({"name": name, "position": position, "can_do": can_do[name],
+                              "training": trainings[n % len(trainings)], "email": email})
     return tabs
 
 

@@ -15,12 +15,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "sheets_sync"
 # `schema`, `compute`, …); the bottom layer's modules may also import each other. Components that
 # share a layer are peers and never import each other.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("bottom", frozenset({"", "vocabulary", "errors", "cells", "atomic", "thai_dates", "fiscal", "grid"})),
+    ("bottom", frozenset({"", "vocabulary", "errors", "cells", "atomic", "thai_dates", "fiscal", "grid", "emails"})),
     ("config", frozenset({"config"})),
-    ("io", frozenset({"backends", "history"})),
+    ("io", frozenset({"backends", "history", "send_ledger"})),
     ("schema", frozenset({"schema"})),
     ("compute", frozenset({"compute"})),
     ("output", frozenset({"present", "documents", "demo"})),
+    ("delivery", frozenset({"mail"})),
     ("app", frozenset({"app"})),
     ("cli", frozenset({"cli", "__main__"})),
 )

@@ -7,11 +7,11 @@ was parsed without a problem, and it reports on the column where workbook.md wri
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..emails import is_email_address
 from ..fiscal import fiscal_year_span, round_end
 from ..vocabulary import KPI_KINDS, choice_label
 from .issues import Severity
@@ -174,11 +174,8 @@ def decision_has_no_branch(row: Row, ctx: RuleContext) -> Iterator[Hit]:
 
 
 # --- บุคลากร ------------------------------------------------------------------------------------
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
-
-
 def email_looks_like_an_address(row: Row, ctx: RuleContext) -> Iterator[Hit]:
-    if row["email"] and not _EMAIL.match(row["email"]):
+    if row["email"] and not is_email_address(row["email"]):
         yield Hit("email", "email-invalid", WARNING, {})
 
 
