@@ -97,6 +97,10 @@ def demo_copy(demo_xlsx: Path, tmp_path: Path) -> Path:
 
 
 # --- LibreOffice, probed once per component -------------------------------------------------------
+class ConversionFailed(Exception):
+    """LibreOffice wrote no converted file."""
+
+
 @dataclass(frozen=True)
 class LibreOffice:
     """Headless conversions with one private profile for the session (no clash with a running office)."""
@@ -113,9 +117,9 @@ class LibreOffice:
         )  # fmt: skip
         converted = out_dir / f"{document.stem}.{to.split(':')[0]}"
         # soffice exits 0 even when the component that loads the file is missing
-        assert completed.returncode == 0 and converted.exists(), (
-            f"LibreOffice did not convert {document.name}: {completed.stdout}{completed.stderr}"
-        )
+        if completed.returncode != 0 or not converted.exists():
+            output = " ".join(f"{completed.stdout} {completed.stderr}".split())
+            raise ConversionFailed(f"LibreOffice did not convert {document.name} (exit {completed.returncode}) {output}".strip())
         return converted
 
 
@@ -150,7 +154,7 @@ class _LibreOfficeProbe:
             else:
                 try:
                     self.office.convert(self._tiny(component), "pdf", self.work / f"out-{component}")
-                except (AssertionError, OSError, subprocess.SubprocessError) as err:
+                except (ConversionFailed, OSError, subprocess.SubprocessError) as err:
                     reason = f"LibreOffice {component.capitalize()} cannot convert here: {str(err).strip()[:200]}"
             self._missing[component] = reason
         return self._missing[component]
