@@ -35,6 +35,7 @@ from docx.text.paragraph import Paragraph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sheets_sync import vocabulary  # noqa: E402
 from sheets_sync.documents.typography import (  # noqa: E402
     FIELD_LABEL_PT,
     PARAGRAPH_INDENT,
@@ -49,7 +50,8 @@ from sheets_sync.documents.typography import (  # noqa: E402
 OUT_DIR = Path(__file__).resolve().parents[1] / "templates"
 FIXED_TIME = dt.datetime(2025, 10, 1, tzinfo=dt.timezone.utc)
 ZIP_TIME = (2025, 10, 1, 0, 0, 0)
-HEADER_FILL = "D9E1F2"
+HEADER_FILL = vocabulary.HEADER_FILL
+TOTAL_FILL = "F2F2F2"  # every total row: bold on this light grey, in every table
 LEFT, CENTER, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 JUSTIFY = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY  # w:jc="thaiDistribute", the Thai way to justify
 
@@ -226,6 +228,7 @@ def total_row(row, columns: Sequence[Col], items: Sequence[str | tuple[str, int]
         text, span = (item, 1) if isinstance(item, str) else item
         cell = cells[index] if span == 1 else cells[index].merge(cells[index + span - 1])
         cell_text(cell, text, bold=True, align=columns[index].align if span == 1 else CENTER)
+        shade(cell, TOTAL_FILL)
         index += span
 
 
@@ -288,18 +291,19 @@ def spacer(document: DocumentType, points: float) -> None:
 
 # --- the follow-up memo -------------------------------------------------------------------------
 def build_followup_memo() -> DocumentType:
-    """บันทึกข้อความ to the governor: header fields, six numbered sections, signature."""
+    """บันทึกข้อความ to the governor: header fields, the four parts an executive reads, the
+    signature; then the attachment it names, with the detail tables and charts."""
     document = new_document("บันทึกข้อความรายงานผลการติดตามการดำเนินงาน")
     memo_header(document.sections[0])
     _memo_heading(document)
-    _memo_overview(document)
+    _memo_body(document)
+    _signature(document)
+    _attachment_title(document)
     _memo_plan(document)
     _memo_kpis(document)
     _memo_complaints(document)
     _memo_sop(document)
     _memo_problems(document)
-    body(document, "จึงเรียนมาเพื่อโปรดทราบ", before=12)
-    _signature(document)
     return document
 
 
@@ -320,42 +324,87 @@ def _memo_heading(document: DocumentType) -> None:
     subject.paragraph_format.left_indent = Cm(1.25)
     subject.paragraph_format.first_line_indent = -Cm(1.25)
     bottom_rule(subject)
-    para(document, R("เรียน", bold=False), R("  {{ addressee }}"), before=8)
+    para(document, R("เรียน"), R("  {{ addressee }}"), before=8)
+    attached = para(document, R("สิ่งที่ส่งมาด้วย"), R("  {{ attachment }}"), align=JUSTIFY)
+    attached.paragraph_format.left_indent = Cm(2.5)
+    attached.paragraph_format.first_line_indent = -Cm(2.5)
 
 
-def _memo_overview(document: DocumentType) -> None:
-    body(
-        document,
-        "ตามที่{{ section }} {{ office_name }} ได้จัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {{ fiscal_year }} "
-        "และตัวชี้วัดการปฏิบัติราชการ เพื่อใช้กำกับติดตามการดำเนินงานตามภารกิจ นั้น",
-        before=8,
-    )
-    body(document, "ในการนี้ {{ section }}ได้ติดตามผลการดำเนินงาน รอบ {{ round }} เดือน เรียบร้อยแล้ว "
-                   "จึงขอรายงานผลการดำเนินงาน ดังนี้", before=6)  # fmt: skip
-    para(document, R("ข้อมูล ณ วันที่ {{ as_of_date }}"), first_line=PARAGRAPH_INDENT, before=2)
-    heading(document, 1, "ภาพรวม")
-    body(document, "{{ overview }}")
-    control(document, "{%p if data_note %}")
-    body(document, "{{ data_note }}")
+def memo_part(document: DocumentType, number: int, text: str) -> Paragraph:
+    """`๑. เรื่องเดิม`: a part of the memo, bold at the body indent, kept with its text."""
+    return para(document, R(f"{{{{ num({number}) }}}}. {text}", bold=True), first_line=PARAGRAPH_INDENT, before=3, keep_next=True)
+
+
+def _memo_body(document: DocumentType) -> None:
+    memo_part(document, 1, "เรื่องเดิม")
+    body(document, "{{ background }}")
+    memo_part(document, 2, "ข้อเท็จจริง")
+    body(document, "{{ facts_intro }}")
+    control(document, "{%p for f in facts %}")
+    body(document, "{{ f }}")
+    control(document, "{%p endfor %}")
+    memo_part(document, 3, "ข้อพิจารณา")
+    control(document, "{%p for c in considerations %}")
+    body(document, "{{ c }}")
+    control(document, "{%p endfor %}")
+    control(document, "{%p if not considerations %}")
+    body(document, "ผลการดำเนินงานเป็นไปตามแผน ไม่มีประเด็นที่ต้องเร่งรัดในรอบนี้")
     control(document, "{%p endif %}")
+    memo_part(document, 4, "ข้อเสนอ")
+    body(document, "{{ proposal }}")
+    closing = body(document, "{{ closing }}", before=6)
+    closing.paragraph_format.keep_with_next = True
+
+
+def _signature(document: DocumentType) -> None:
+    """Room to sign (space before the name, not empty lines), then (name) and position,
+    centred on the right half of the page, kept with the closing sentence."""
+    name = para(document, "({{ signer_name }})", align=CENTER, left=Cm(7), before=32, keep_next=True)
+    name.paragraph_format.keep_together = True
+    para(document, "{{ signer_position }}", align=CENTER, left=Cm(7))
+
+
+def _attachment_title(document: DocumentType) -> None:
+    """The attachment starts on a new page with its own title and the data date."""
+    title = para(document, R("สิ่งที่ส่งมาด้วย", bold=True, size=18), align=CENTER, keep_next=True)
+    title.paragraph_format.page_break_before = True
+    para(document, R("{{ attachment_title }}", bold=True), align=CENTER, keep_next=True)
+    para(document, "{{ section }} {{ office_name }}", align=CENTER, keep_next=True)
+    para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)
+
+
+def intro(document: DocumentType, text: str) -> Paragraph:
+    """A body paragraph that introduces the table after it (kept with it, a little space after)."""
+    paragraph = body(document, text)
+    paragraph.paragraph_format.space_after = Pt(4)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def chart(document: DocumentType, tag: str, caption: str) -> None:
+    """A chart and its caption under it, kept together."""
+    picture = para(document, R(tag), align=CENTER, before=6, keep_next=True)
+    picture.paragraph_format.keep_together = True
+    para(document, R(caption), align=CENTER, after=6)
 
 
 def _memo_plan(document: DocumentType) -> None:
-    heading(document, 2, "ผลการดำเนินงานตามแผนปฏิบัติการ")
-    body(document, "{{ plan.summary }}")
-    spacer(document, 4)
+    heading(document, 1, "ผลการดำเนินงานตามแผนปฏิบัติการ")
+    intro(document, "{{ plan.summary }}")
     loop_table(
         document,
         [
             Col("สถานะ", 4.6, "{% cellbg r.fill %}{{ r.status }}"),
-            Col("จำนวน\n(กิจกรรม)", 3.0, "{{ r.count }}", CENTER),
-            Col("ร้อยละ", 3.0, "{{ r.pct }}", CENTER),
+            Col("จำนวน\n(กิจกรรม)", 3.0, "{{ r.count }}", RIGHT),
+            Col("ร้อยละ", 3.0, "{{ r.pct }}", RIGHT),
             Col("งบประมาณ (บาท)", 5.4, "{{ r.budget }}", RIGHT),
         ],
         "r in plan.rows",
         total=["รวม", "{{ plan.count }}", "{{ plan.pct_total }}", "{{ plan.budget_total }}"],
     )
-    picture(document, "{{ plan_chart }}")
+    control(document, "{%p if plan_chart %}")
+    chart(document, "{{ plan_chart }}", "ภาพที่ {{ num(1) }} จำนวนกิจกรรมตามแผนปฏิบัติการ จำแนกตามสถานะ")
+    control(document, "{%p endif %}")
     control(document, "{%p if plan.lagging %}")
     sub_heading(document, "กิจกรรมที่เกินกำหนดหรือล่าช้ากว่าแผน")
     loop_table(
@@ -364,8 +413,8 @@ def _memo_plan(document: DocumentType) -> None:
             Col("รหัส", 1.3, "{{ a.id }}", CENTER),
             Col("กิจกรรม", 3.9, "{{ a.name }}"),
             Col("ผู้รับผิดชอบ", 3.6, "{{ a.owner }}"),
-            Col("ความก้าวหน้า\n(ร้อยละ)", 2.3, "{{ a.progress }}", CENTER),
-            Col("ตามแผน\n(ร้อยละ)", 2.2, "{{ a.expected }}", CENTER),
+            Col("ความก้าวหน้า\n(ร้อยละ)", 2.3, "{{ a.progress }}", RIGHT),
+            Col("ตามแผน\n(ร้อยละ)", 2.2, "{{ a.expected }}", RIGHT),
             Col("สถานะ", 2.7, "{% cellbg a.fill %}{{ a.status }}", CENTER),
         ],
         "a in plan.lagging",
@@ -374,21 +423,22 @@ def _memo_plan(document: DocumentType) -> None:
 
 
 def _memo_kpis(document: DocumentType) -> None:
-    heading(document, 3, "ผลการประเมินตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
-    body(document, "{{ kpi.summary }}")
-    spacer(document, 4)
+    heading(document, 2, "ผลการประเมินตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    intro(document, "{{ kpi.summary }}")
     loop_table(
         document,
         [
             Col("มิติ", 5.0, "{{ p.name }}"),
-            Col("สัดส่วนน้ำหนัก\n(ร้อยละ)", 3.4, "{{ p.weight }}", CENTER),
-            Col("คะแนนเฉลี่ย\n(เต็ม {{ num(5) }})", 3.4, "{% cellbg p.fill %}{{ p.score }}", CENTER),
+            Col("สัดส่วนน้ำหนัก\n(ร้อยละ)", 3.4, "{{ p.weight }}", RIGHT),
+            Col("คะแนนเฉลี่ย\n(เต็ม {{ num(5) }})", 3.4, "{% cellbg p.fill %}{{ p.score }}", RIGHT),
             Col("เทียบกับ\nค่าเป้าหมาย", 4.2, "{{ p.verdict }}", CENTER),
         ],
         "p in kpi.perspectives",
         total=["คะแนนรวมระดับฝ่าย", "{{ kpi.weight_total }}", "{{ kpi.total }}", "ร้อยละ {{ kpi.total_pct }}"],
     )
-    picture(document, "{{ kpi_chart }}")
+    control(document, "{%p if kpi_chart %}")
+    chart(document, "{{ kpi_chart }}", "ภาพที่ {{ num(2) }} คะแนนเฉลี่ยตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    control(document, "{%p endif %}")
     control(document, "{%p if kpi.below %}")
     sub_heading(document, "ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย (คะแนนต่ำกว่า {{ kpi.target }})")
     loop_table(
@@ -397,23 +447,22 @@ def _memo_kpis(document: DocumentType) -> None:
             Col("รหัส", 1.6, "{{ b.id }}", CENTER),
             Col("ตัวชี้วัด", 7.4, "{{ b.name }}"),
             Col("มิติ", 3.6, "{{ b.perspective }}"),
-            Col("คะแนน", 3.4, "{% cellbg b.fill %}{{ b.score }}", CENTER),
+            Col("คะแนน", 3.4, "{% cellbg b.fill %}{{ b.score }}", RIGHT),
         ],
         "b in kpi.below",
     )
     control(document, "{%p endif %}")
     control(document, "{%p if kpi.note %}")
-    body(document, "{{ kpi.note }}")
+    body(document, "{{ kpi.note }}", before=4)
     control(document, "{%p endif %}")
 
 
 def _memo_complaints(document: DocumentType) -> None:
-    heading(document, 4, "เรื่องร้องเรียน/ร้องทุกข์ ศูนย์ดำรงธรรม")
-    body(document, "{{ complaints.summary }}")
-    spacer(document, 4)
+    heading(document, 3, "เรื่องร้องเรียน/ร้องทุกข์ ศูนย์ดำรงธรรม")
+    intro(document, "{{ complaints.summary }}")
     loop_table(
         document,
-        [Col("รายการ", 10.5, "{{ c.label }}"), Col("จำนวน", 5.5, "{{ c.value }}", CENTER)],
+        [Col("รายการ", 10.5, "{{ c.label }}"), Col("จำนวน", 5.5, "{{ c.value }}", RIGHT)],
         "c in complaints.rows",
     )
     control(document, "{%p if complaints.categories %}")
@@ -422,45 +471,49 @@ def _memo_complaints(document: DocumentType) -> None:
         document,
         [
             Col("ประเภทเรื่อง", 7.0, "{{ g.name }}"),
-            Col("รับเรื่อง", 3.0, "{{ g.received }}", CENTER),
-            Col("ยุติ", 3.0, "{{ g.closed }}", CENTER),
-            Col("อยู่ระหว่าง\nดำเนินการ", 3.0, "{{ g.open }}", CENTER),
+            Col("รับเรื่อง", 3.0, "{{ g.received }}", RIGHT),
+            Col("ยุติ", 3.0, "{{ g.closed }}", RIGHT),
+            Col("อยู่ระหว่าง\nดำเนินการ", 3.0, "{{ g.open }}", RIGHT),
         ],
         "g in complaints.categories",
         total=["รวม", "{{ complaints.received }}", "{{ complaints.closed }}", "{{ complaints.open }}"],
     )
     control(document, "{%p endif %}")
-    picture(document, "{{ complaints_chart }}")
+    control(document, "{%p if complaints_chart %}")
+    chart(document, "{{ complaints_chart }}", "ภาพที่ {{ num(3) }} เรื่องร้องเรียนที่รับและที่ยุติ รายเดือน")
+    control(document, "{%p endif %}")
 
 
 def _memo_sop(document: DocumentType) -> None:
-    heading(document, 5, "ความครอบคลุมของคู่มือการปฏิบัติงาน (SOP)")
-    body(document, "{{ sop.summary }}")
-    spacer(document, 4)
-    coverage_table(document, "sop.categories")
+    heading(document, 4, "ความครอบคลุมของคู่มือการปฏิบัติงาน")
+    intro(document, "{{ sop.summary }}")
+    control(document, "{%p if sop.total %}")
+    coverage_table(document, "sop.categories", "sop.total")
+    control(document, "{%p endif %}")
     control(document, "{%p if sop.single_points %}")
-    sub_heading(document, "ภารกิจที่มีผู้ปฏิบัติได้เพียงคนเดียว (จุดเสี่ยง)")
+    sub_heading(document, "ภารกิจที่มีผู้ปฏิบัติงานได้เพียงคนเดียว (จุดเสี่ยง)")
     control(document, "{%p for m in sop.single_points %}")
     para(document, "{{ m }}", left=PARAGRAPH_INDENT)
     control(document, "{%p endfor %}")
     control(document, "{%p endif %}")
 
 
-def coverage_table(document: DocumentType, rows: str) -> Table:
+def coverage_table(document: DocumentType, rows: str, total: str) -> Table:
     return loop_table(
         document,
         [
             Col("ประเภทภารกิจ", 7.0, "{{ k.name }}"),
-            Col("จำนวนภารกิจ", 3.0, "{{ k.count }}", CENTER),
-            Col("มีคู่มือ", 3.0, "{{ k.with_sop }}", CENTER),
-            Col("ร้อยละ", 3.0, "{{ k.pct }}", CENTER),
+            Col("จำนวนภารกิจ", 3.0, "{{ k.count }}", RIGHT),
+            Col("มีคู่มือ", 3.0, "{{ k.with_sop }}", RIGHT),
+            Col("ร้อยละ", 3.0, "{{ k.pct }}", RIGHT),
         ],
         f"k in {rows}",
+        total=["รวม", f"{{{{ {total}.count }}}}", f"{{{{ {total}.with_sop }}}}", f"{{{{ {total}.pct }}}}"],
     )
 
 
 def _memo_problems(document: DocumentType) -> None:
-    heading(document, 6, "ปัญหา อุปสรรค และความเสี่ยง")
+    heading(document, 5, "ปัญหา อุปสรรค และความเสี่ยง")
     for title, key in (("ปัญหา/อุปสรรค", "problems"), ("ความเสี่ยง", "risks")):
         control(document, f"{{%p if {key} %}}")
         sub_heading(document, title)
@@ -471,14 +524,6 @@ def _memo_problems(document: DocumentType) -> None:
     control(document, "{%p if not problems and not risks %}")
     body(document, "ไม่มีกิจกรรมใดรายงานปัญหา อุปสรรค หรือความเสี่ยงในรอบนี้")
     control(document, "{%p endif %}")
-
-
-def _signature(document: DocumentType) -> None:
-    """Room to sign, then (name) and position, centred on the right half of the page."""
-    for _ in range(3):
-        document.add_paragraph()
-    for text in ("({{ signer_name }})", "{{ signer_position }}"):
-        para(document, text, align=CENTER, left=Cm(7))
 
 
 # --- the SOP manual and its index ---------------------------------------------------------------
@@ -598,7 +643,7 @@ def build_sop_index() -> DocumentType:
     para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)
     body(document, "{{ summary }}")
     spacer(document, 4)
-    coverage_table(document, "categories")
+    coverage_table(document, "categories", "total")
     spacer(document, 8)
     loop_table(
         document,

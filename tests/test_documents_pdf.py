@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.documents.memo import render_followup_report
-from sheets_sync.documents.sop import render_sop_manuals
-from tests.documents_fixtures import demo_sync, office_settings
+from tests.documents_fixtures import render_manuals, render_memo, demo_sync, office_settings
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -47,8 +45,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("pdf")
     settings = office_settings()
     demo = demo_sync(work, settings)
-    memo = render_followup_report(demo.results, demo.workbook, settings, work)
-    manual = render_sop_manuals(demo.results, demo.workbook, settings, work, mission_id="M01")[0]
+    memo = render_memo(demo, settings, work)
+    manual = render_manuals(demo, settings, work, mission_id="M01")[0]
     profile = work / "lo-profile"
     return {"memo": to_pdf(memo, work, profile), "manual": to_pdf(manual, work, profile)}
 

@@ -13,6 +13,8 @@ from sheets_sync.documents.typography import THAI_FONT
 from sheets_sync.errors import ConfigError
 from sheets_sync.present.thai import format_duration
 from tests.documents_fixtures import (
+    render_manuals,
+    render_memo,
     NASTY,
     Sync,
     all_text,
@@ -35,7 +37,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Sync:
 
 @pytest.fixture(scope="module")
 def demo_manuals(demo: Sync, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return render_sop_manuals(demo.results, demo.workbook, office_settings(), tmp_path_factory.mktemp("out"))
+    return render_manuals(demo, office_settings(), tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Sync:
 
 @pytest.fixture(scope="module")
 def small_manuals(small: Sync, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    paths = render_sop_manuals(small.results, small.workbook, office_settings(), tmp_path_factory.mktemp("out"))
+    paths = render_manuals(small, office_settings(), tmp_path_factory.mktemp("out"))
     return {p.name: p for p in paths}
 
 
@@ -139,13 +141,13 @@ def test_manual_fonts_and_margins(demo_manuals: list[Path]) -> None:
 
 
 def test_only_the_mission_asked_for(demo: Sync, tmp_path: Path) -> None:
-    paths = render_sop_manuals(demo.results, demo.workbook, office_settings(), tmp_path, mission_id=" M01 ")
+    paths = render_manuals(demo, office_settings(), tmp_path, mission_id=" M01 ")
     assert [p.name for p in paths] == ["SOP-M01.docx", "index.docx"]
 
 
 def test_an_unknown_mission_is_a_config_error_in_thai(demo: Sync, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ไม่พบภารกิจรหัส M99"):
-        render_sop_manuals(demo.results, demo.workbook, office_settings(), tmp_path, mission_id="M99")
+        render_manuals(demo, office_settings(), tmp_path, mission_id="M99")
     assert not (tmp_path / "sop").exists()
 
 

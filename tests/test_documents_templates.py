@@ -14,8 +14,7 @@ from docx.oxml.ns import qn
 
 from sheets_sync.documents.rendering import REPOSITORY_TEMPLATES, clean_text, load_template, render_document, safe_file_part
 from sheets_sync.errors import TemplateError
-from sheets_sync.documents.memo import render_followup_report
-from tests.documents_fixtures import office_settings, open_docx, small_workbook, sync_workbook
+from tests.documents_fixtures import render_manuals, render_memo, office_settings, open_docx, small_workbook, sync_workbook
 
 TEMPLATES = ("followup_memo.docx", "sop_manual.docx", "sop_index.docx")
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_templates.py"
@@ -114,7 +113,7 @@ def test_a_misspelt_variable_is_one_clear_error(tmp_path: Path) -> None:
     settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
     with pytest.raises(TemplateError, match="ตัวแปรที่โปรแกรมไม่รู้จัก .*'adressee' is undefined"):
-        render_followup_report(small.results, small.workbook, settings, tmp_path / "out")
+        render_memo(small, settings, tmp_path / "out")
     assert not (tmp_path / "out" / "followup-FY2569-R6.docx").exists()
 
 
@@ -123,7 +122,7 @@ def test_an_office_edit_of_the_wording_is_kept(tmp_path: Path) -> None:
     _edited_template(tmp_path, "จึงเรียนมาเพื่อโปรดทราบ", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา")
     settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
-    memo = open_docx(render_followup_report(small.results, small.workbook, settings, tmp_path / "out"))
+    memo = open_docx(render_memo(small, settings, tmp_path / "out"))
     assert "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in [p.text for p in memo.paragraphs]
 
 

@@ -249,3 +249,38 @@ def _set_theme_language(document: Document) -> None:
     found.set(qn("w:val"), "en-US")
     found.set(qn("w:bidi"), "th-TH")
 
+
+
+# --- tables on paper ------------------------------------------------------------------------------
+MIN_ROWS_TOGETHER = 3  # a table never leaves its header and fewer rows than this at a page foot
+
+
+def keep_tables_on_paper(document: Document) -> None:
+    """Every table as it should print, whatever the template or the number of rows rendered:
+
+    - no row splits across pages (`w:cantSplit`);
+    - the header row and the first MIN_ROWS_TOGETHER data rows keep together, so a page never
+      ends with a header and one or two rows;
+    - the last MIN_ROWS_TOGETHER rows keep together, so a page never begins with one row;
+    - a table of few rows keeps whole.
+
+    Word and LibreOffice keep rows together through keep-with-next on the rows' paragraphs.
+    """
+    for table in document.tables:
+        rows = table.rows
+        headers = sum(1 for row in rows if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None)
+        data = len(rows) - headers
+        for index, row in enumerate(rows):
+            tr_pr = row._tr.get_or_add_trPr()
+            if tr_pr.find(qn("w:cantSplit")) is None:
+                tr_pr.insert(0, OxmlElement("w:cantSplit"))
+            position = index - headers  # among data rows; negative for the header
+            last = index == len(rows) - 1
+            keep = not last and (
+                position < MIN_ROWS_TOGETHER - 1
+                or position >= data - MIN_ROWS_TOGETHER
+                or data <= 2 * MIN_ROWS_TOGETHER
+            )
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = keep or None
