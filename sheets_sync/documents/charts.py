@@ -136,7 +136,7 @@ def kpi_perspective_figure(scores: Mapping[str, float | None], *, thai_digits: b
         positions = list(range(len(perspectives)))
         ax.set_yticks(positions, [p.th for p in perspectives])
         ax.set_ylim(len(positions) - 0.5, -0.5)  # every perspective has its row, with or without a score
-        ax.set_xlim(0, 5.0)
+        ax.set_xlim(0, 5.75)  # room for a full score's label after its bar
         ax.set_xticks(range(6))
         _number_axis(ax.xaxis, thai_digits, integer=True)
         ax.axvline(target, color=v.TARGET_LINE_CHART, linestyle="--", linewidth=1.4, zorder=3)
