@@ -145,10 +145,6 @@ def picture(document: DocumentType, tag: str) -> Paragraph:
     return para(document, R(tag), align=CENTER, before=6, after=6)
 
 
-def page_break(document: DocumentType) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
 def bottom_rule(paragraph: Paragraph) -> None:
     """A thin line under the paragraph (the rule under เรื่อง)."""
     ppr = paragraph._p.get_or_add_pPr()
@@ -280,13 +276,6 @@ def repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     for tag in ("w:cantSplit", "w:tblHeader"):
         tr_pr.append(OxmlElement(tag))
-
-
-def spacer(document: DocumentType, points: float) -> None:
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(points)
 
 
 # --- the follow-up memo -------------------------------------------------------------------------
@@ -527,13 +516,43 @@ def _memo_problems(document: DocumentType) -> None:
 
 
 # --- the SOP manual and its index ---------------------------------------------------------------
+SOP_SECTIONS = (
+    "วัตถุประสงค์",
+    "ขอบเขต",
+    "คำจำกัดความ",
+    "หน้าที่ความรับผิดชอบ",
+    "ผังกระบวนการ",
+    "ขั้นตอนการปฏิบัติงาน",
+    "มาตรฐานงานและการติดตามประเมินผล",
+    "แบบฟอร์มที่ใช้",
+    "กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง",
+    "เอกสารอ้างอิง",
+    "การควบคุมเอกสาร",
+)  # the order of the OPDC guidance, after the cover, คำนำ and สารบัญ
+
+
 def build_sop_manual() -> DocumentType:
-    """คู่มือการปฏิบัติงาน of one process: cover, ten sections, the flowchart pictures."""
+    """คู่มือการปฏิบัติงาน of one process in the OPDC order: cover, คำนำ, สารบัญ, eleven parts."""
     document = new_document("คู่มือการปฏิบัติงาน")
+    _update_fields_on_open(document)
     _sop_page_furniture(document.sections[0])
     _sop_cover(document)
+    _sop_preface(document)
+    _sop_contents(document)
     _sop_sections(document)
     return document
+
+
+def _update_fields_on_open(document: DocumentType) -> None:
+    """Word refreshes the contents' page numbers when the manual is opened (LibreOffice always does)."""
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.insert_element_before(update, "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
+                                   "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                                   "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+                                   "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                                   "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")  # fmt: skip
 
 
 def _sop_page_furniture(section: Section) -> None:
@@ -548,111 +567,197 @@ def _sop_page_furniture(section: Section) -> None:
 
 
 def _sop_cover(document: DocumentType) -> None:
-    spacer(document, 60)
-    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER)
+    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER, before=60)
     para(document, R("{{ section }}", size=18), align=CENTER)
-    spacer(document, 80)
-    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER)
+    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER, before=80)
     para(document, R("(Standard Operating Procedure: SOP)", size=18), align=CENTER)
     para(document, R("{{ mission_name }}", bold=True, size=26), align=CENTER, before=12)
     para(document, R("รหัสกระบวนการ {{ mission_id }}  ·  {{ category }}", size=18), align=CENTER)
     control(document, "{%p if draft %}")
-    para(document, R("ร่าง", bold=True, size=48, colour="C00000"), align=CENTER, before=18)
-    para(document, R("ยังไม่พร้อมใช้ เนื่องจาก", bold=True), align=CENTER)
-    control(document, "{%p for m in missing %}")
+    para(document, R("ฉบับร่าง", bold=True, size=40, colour="C00000"), align=CENTER, before=18)
+    para(document, R("ก่อนประกาศใช้ต้อง", bold=True), align=CENTER)
+    control(document, "{%p for m in needs %}")
     para(document, "{{ m }}", align=CENTER)
     control(document, "{%p endfor %}")
     control(document, "{%p endif %}")
-    spacer(document, 60)
-    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER)
-    para(document, R("ข้อมูล ณ วันที่ {{ as_of_date }}", size=18), align=CENTER)
-    page_break(document)
+    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER, before=60)
+    para(document, R("วันที่มีผลบังคับใช้ {{ effective_on }}", size=18), align=CENTER)
+
+
+def _sop_preface(document: DocumentType) -> None:
+    title = para(document, R("คำนำ", bold=True, size=20), align=CENTER, after=12, keep_next=True)
+    title.paragraph_format.page_break_before = True
+    body(document, "{{ preface }}")
+    para(document, "{{ section }}", align=CENTER, left=Cm(7), before=24)
+    para(document, "{{ office_name }}", align=CENTER, left=Cm(7))
+    control(document, "{%p if preface_date %}")
+    para(document, "{{ preface_date }}", align=CENTER, left=Cm(7))
+    control(document, "{%p endif %}")
+
+
+def bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    """A bookmark around the paragraph, for the contents' page numbers."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def page_ref_field(paragraph: Paragraph, name: str) -> None:
+    """A PAGEREF field to bookmark `name` (Word and LibreOffice fill in the page)."""
+    def run(*children):
+        r = OxmlElement("w:r")
+        for child in children:
+            r.append(child)
+        return r
+
+    def fld(kind: str):
+        f = OxmlElement("w:fldChar")
+        f.set(qn("w:fldCharType"), kind)
+        return f
+
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" PAGEREF {name} \\h "
+    cached = OxmlElement("w:t")
+    cached.text = "1"
+    for element in (run(fld("begin")), run(instr), run(fld("separate")), run(cached), run(fld("end"))):
+        paragraph._p.append(element)
+
+
+def _sop_contents(document: DocumentType) -> None:
+    title = para(document, R("สารบัญ", bold=True, size=20), align=CENTER, after=12, keep_next=True)
+    title.paragraph_format.page_break_before = True
+    header = para(document, R("เรื่อง", bold=True), R("\t"), R("หน้า", bold=True), after=4)
+    header.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    for number, text in enumerate(SOP_SECTIONS, start=1):
+        entry = para(document, R(f"{{{{ num({number}) }}}}. {text}"), R("\t"))
+        entry.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        page_ref_field(entry, f"sop_part_{number}")
+
+
+def sop_heading(document: DocumentType, number: int, *, new_page: bool = False) -> Paragraph:
+    paragraph = heading(document, number, SOP_SECTIONS[number - 1])
+    paragraph.paragraph_format.keep_with_next = True
+    if new_page:
+        paragraph.paragraph_format.page_break_before = True
+    bookmark(paragraph, f"sop_part_{number}", number)
+    return paragraph
 
 
 def _sop_sections(document: DocumentType) -> None:
-    for number, title, value in ((1, "วัตถุประสงค์", "objective"), (2, "ขอบเขต", "scope"), (3, "คำจำกัดความ", "definitions")):
-        heading(document, number, title)
-        body(document, f"{{{{ {value} }}}}")
-    heading(document, 4, "หน้าที่ความรับผิดชอบ")
+    sop_heading(document, 1, new_page=True)
+    body(document, "{{ objective }}")
+    sop_heading(document, 2)
+    body(document, "{{ scope }}")
+    sop_heading(document, 3)
+    body(document, "{{ definitions }}")
+    sop_heading(document, 4)
     loop_table(
         document,
-        [Col("ผู้รับผิดชอบ", 4.6, "{{ p.name }}"), Col("ตำแหน่ง", 4.0, "{{ p.position }}"), Col("หน้าที่", 7.4, "{{ p.duty }}")],
+        [Col("ตำแหน่ง", 4.6, "{{ p.position }}"), Col("ชื่อ-สกุล", 4.0, "{{ p.name }}"), Col("หน้าที่ความรับผิดชอบ", 7.4, "{{ p.duty }}")],
         "p in people",
     )
-    heading(document, 5, "ผังกระบวนการ (Flowchart)")
+    sop_heading(document, 5, new_page=True)
     control(document, "{%p for chart in flowcharts %}")
-    picture(document, "{{ chart }}")
+    para(document, R("{{ chart }}"), align=CENTER, before=6, after=6)
     control(document, "{%p endfor %}")
-    control(document, "{%p if not flowcharts %}")
-    body(document, "ยังไม่มีขั้นตอนงานของกระบวนการนี้ในแท็บ ขั้นตอนงาน")
-    control(document, "{%p endif %}")
-    heading(document, 6, "ขั้นตอนการปฏิบัติงาน")
+    sop_heading(document, 6, new_page=True)
     loop_table(
         document,
         [
-            Col("ลำดับ", 1.6, "{{ s.number }}", CENTER),
-            Col("ขั้นตอน", 4.0, "{{ s.step }}"),
-            Col("ผู้รับผิดชอบ", 3.2, "{{ s.responsible }}"),
-            Col("ระยะเวลา", 2.0, "{{ s.duration }}", CENTER),
+            Col("ลำดับ", 1.5, "{{ s.number }}", CENTER),
+            Col("ขั้นตอน", 4.1, "{{ s.step }}"),
+            Col("ผู้รับผิดชอบ", 3.0, "{{ s.responsible }}"),
+            Col("ระยะเวลา", 2.2, "{{ s.duration }}", RIGHT),
             Col("มาตรฐานคุณภาพ/\nจุดควบคุม", 3.0, "{{ s.control }}"),
             Col("เอกสาร/\nแบบฟอร์ม", 2.2, "{{ s.forms }}"),
         ],
         "s in steps",
         total=[("รวมระยะเวลามาตรฐาน", 3), ("{{ standard_time }}", 3)],
     )
-    heading(document, 7, "ตัวชี้วัดที่เกี่ยวข้อง")
+    sop_heading(document, 7)
+    body(document, "{{ standards }}")
     control(document, "{%p if kpis %}")
+    intro(document, "ตัวชี้วัดที่ใช้ติดตามผลกระบวนการนี้ มีดังนี้")
     loop_table(
         document,
         [
             Col("รหัส", 1.6, "{{ k.id }}", CENTER),
             Col("ตัวชี้วัด", 6.4, "{{ k.name }}"),
             Col("หน่วยวัด", 2.2, "{{ k.unit }}", CENTER),
-            Col("ค่าเป้าหมาย\n(ระดับ {{ num(3) }})", 2.6, "{{ k.target }}", CENTER),
-            Col("คะแนน\n{{ round_label }}", 3.2, "{{ k.score }}", CENTER),
+            Col("ค่าเป้าหมาย\n(ระดับ {{ num(3) }})", 2.6, "{{ k.target }}", RIGHT),
+            Col("ผลคะแนน\n{{ round_label }}", 3.2, "{{ k.score }}", RIGHT),
         ],
         "k in kpis",
     )
     control(document, "{%p endif %}")
-    control(document, "{%p if not kpis %}")
-    body(document, "ยังไม่มีตัวชี้วัดที่เชื่อมโยงกับกระบวนการนี้ในแท็บ ตัวชี้วัด")
+    body(document, "{{ follow_up }}", before=4)
+    sop_heading(document, 8)
+    control(document, "{%p for f in forms %}")
+    para(document, "{{ f.number }}) {{ f.name }} ({{ f.steps }})", left=PARAGRAPH_INDENT)
+    control(document, "{%p endfor %}")
+    control(document, "{%p if not forms %}")
+    body(document, "กระบวนการนี้ไม่มีแบบฟอร์มเฉพาะ")
     control(document, "{%p endif %}")
-    heading(document, 8, "กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง")
+    sop_heading(document, 9)
     body(document, "{{ legal_basis }}")
-    heading(document, 9, "เอกสารอ้างอิง")
+    sop_heading(document, 10)
     body(document, "{{ references }}")
-    heading(document, 10, "การจัดทำและทบทวนคู่มือ")
+    sop_heading(document, 11)
     key_value_table(
         document,
         [
+            ("สถานะเอกสาร", "{{ status }}"),
             ("ฉบับที่", "{{ version }}"),
+            ("วันที่มีผลบังคับใช้", "{{ effective_on }}"),
             ("วันที่ทบทวนล่าสุด", "{{ reviewed }}"),
-            ("ผู้รับผิดชอบกระบวนการ", "{{ owner }}"),
-            ("ผู้ปฏิบัติแทน", "{{ backup }}"),
-            ("สถานะคู่มือ", "{{ status_text }}"),
         ],
         (5.5, 10.5),
+    )
+    spaced = para(document, R("การจัดทำ ทบทวน และอนุมัติ", bold=True), before=8, keep_next=True)
+    spaced.paragraph_format.first_line_indent = PARAGRAPH_INDENT
+    loop_table(
+        document,
+        [
+            Col("บทบาท", 2.4, "{{ c.role }}"),
+            Col("ชื่อ-สกุล / ตำแหน่ง", 6.0, "{{ c.who }}", CENTER),
+            Col("ลายมือชื่อ", 4.4, "{{ c.signature }}", CENTER),
+            Col("วันที่", 3.2, "{{ c.date }}", CENTER),
+        ],
+        "c in control",
     )
 
 
 def build_sop_index() -> DocumentType:
-    """ทะเบียนคู่มือการปฏิบัติงาน: every mission, its manual status, the coverage figure."""
+    """ทะเบียนคู่มือการปฏิบัติงาน: every mission, its manual's status and what it still needs."""
     document = new_document("ทะเบียนคู่มือการปฏิบัติงาน")
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = RIGHT
+    style_run(header.add_run("ทะเบียนคู่มือการปฏิบัติงาน {{ section }}"), size_pt=14)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = CENTER
+    footer.add_run("หน้า ")
+    page_number_field(footer)
     para(document, R("ทะเบียนคู่มือการปฏิบัติงาน", bold=True, size=22), align=CENTER)
     para(document, R("{{ section }} {{ office_name }}", bold=True), align=CENTER)
     para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)
-    body(document, "{{ summary }}")
-    spacer(document, 4)
+    intro(document, "{{ summary }}")
+    control(document, "{%p if total %}")
     coverage_table(document, "categories", "total")
-    spacer(document, 8)
+    control(document, "{%p endif %}")
+    para(document, R("รายการคู่มือและสิ่งที่ต้องดำเนินการ", bold=True), first_line=PARAGRAPH_INDENT, before=8, after=4, keep_next=True)
     loop_table(
         document,
         [
-            Col("รหัส", 1.3, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.9, "{{ m.name }}\n({{ m.category }})"),
-            Col("ผู้รับผิดชอบ", 3.4, "{{ m.owner }}"),
-            Col("สถานะ\nคู่มือ", 2.2, "{{ m.sop_status }}", CENTER),
-            Col("เอกสารคู่มือ", 4.2, "{% cellbg m.fill %}{{ m.manual }}"),
+            Col("รหัส", 1.2, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.5, "{{ m.name }}\n({{ m.category }})"),
+            Col("ผู้รับผิดชอบ", 3.0, "{{ m.owner }}"),
+            Col("สถานะคู่มือ", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
+            Col("สิ่งที่ต้องดำเนินการ", 4.8, "{{ m.action }}"),
         ],
         "m in missions",
     )

@@ -4,7 +4,7 @@ import pandas as pd
 
 import pytest
 
-from sheets_sync.compute.missions import carry_minutes, summarize_missions
+from sheets_sync.compute.missions import carry_minutes, manual_state, summarize_missions
 
 D = dt.date
 
@@ -61,6 +61,15 @@ def test_counts_the_documents_print():
     rows = result.missions.set_index("mission_id")
     assert rows.loc["M2", "missing_codes"] == ["no_manual_text", "too_few_steps"]
     assert rows.loc["M1", "missing_codes"] == []
+    # M1 ready and registered "has": in use; M2 has a step but is not ready: a draft; M3 no steps
+    assert list(rows["manual_state"]) == ["ready", "draft", "none"]
+    assert result.manual_counts() == {"ready": 1, "draft": 1, "none": 1}
+
+
+def test_a_ready_manual_not_yet_registered_is_a_draft():
+    assert manual_state(4, True, "drafting") == "draft"
+    assert manual_state(4, True, "has") == "ready"
+    assert manual_state(0, False, "has") == "none"
 
 
 @pytest.mark.parametrize(

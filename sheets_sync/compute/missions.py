@@ -21,6 +21,15 @@ MINUTES_PER_HOUR = 60
 # Why a manual is not ready, as codes (the documents word them for a reader; `missing` words
 # them for staff, naming the tabs to fill in).
 NO_MANUAL_TEXT, TOO_FEW_STEPS = "no_manual_text", "too_few_steps"
+# The one status a written manual carries: in use (ready and registered as existing), a draft
+# (it has steps, but is not ready or not yet registered as existing), or none (no steps).
+MANUAL_STATES = ("ready", "draft", "none")
+
+
+def manual_state(steps: int, sop_ready: bool, sop_status: str) -> str:
+    if steps < 1:
+        return "none"
+    return "ready" if sop_ready and sop_status == "has" else "draft"
 
 
 def carry_minutes(parts: dict[str, float]) -> dict[str, float]:
@@ -86,6 +95,11 @@ class MissionResult:
         """Missions whose manual can be written complete (sop_ready)."""
         return int(self.missions["sop_ready"].sum()) if self.count else 0
 
+    def manual_counts(self) -> dict[str, int]:
+        """Manuals by their one status (MANUAL_STATES)."""
+        states = list(self.missions["manual_state"]) if self.count else []
+        return {state: states.count(state) for state in MANUAL_STATES}
+
     def category_counts(self) -> dict[str, tuple[int, int]]:
         """Per mission category: (missions, missions with a manual)."""
         out = {}
@@ -146,6 +160,7 @@ def summarize_missions(
                 "sop_ready": not missing,
                 "missing": missing,
                 "missing_codes": missing_codes,
+                "manual_state": manual_state(step_count, not missing, mission["sop_status"]),
                 "sop_review_due": bool(review_due),
                 "standard_time_parts": parts,
                 "standard_time": format_duration(parts),
@@ -156,7 +171,7 @@ def summarize_missions(
             }
         )
     table = object_frame(rows, list(missions.columns) + [
-        "steps", "sop_ready", "missing", "missing_codes", "sop_review_due", "standard_time_parts", "standard_time",
+        "steps", "sop_ready", "missing", "missing_codes", "manual_state", "sop_review_due", "standard_time_parts", "standard_time",
         "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
     ])
     count = len(table)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..compute.rounding import half_up
+from ..vocabulary import DURATION_ORDER, TIME_UNITS, choice_label
 from ..present.thai import digits, thai_date
 
 MISSING = "-"
@@ -73,6 +74,12 @@ class Formatter:
     def date(self, value: dt.date | None) -> str:
         """`31 มีนาคม 2569`; anything that is not a date (None, a pandas NaN) prints as missing."""
         return thai_date(value, thai=self.thai) if isinstance(value, dt.date) else MISSING
+
+    def duration(self, parts: dict[str, float]) -> str:
+        """A standard time per unit, largest first: `2 วัน 3 ชั่วโมง 30 นาที` (compute carried
+        the minutes into hours already)."""
+        shown = [f"{self.plain(parts[unit])} {choice_label(TIME_UNITS, unit)}" for unit in DURATION_ORDER if parts.get(unit)]
+        return " ".join(shown) or MISSING
 
     def number_word(self, number: int) -> str:
         """A section number in the template (`{{ num(3) }}`)."""
