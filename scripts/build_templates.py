@@ -341,7 +341,7 @@ def _memo_body(document: DocumentType) -> None:
     control(document, "{%p endif %}")
     memo_part(document, 4, "ข้อเสนอ")
     body(document, "{{ proposal }}")
-    closing = body(document, "{{ closing }}", before=6)
+    closing = body(document, "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", before=6)
     closing.paragraph_format.keep_with_next = True
 
 

@@ -147,7 +147,7 @@ CATEGORY_WEIGHTS = [20, 25, 18, 8, 6, 8, 3, 5, 7]
 FIRST_NAMES = ["สมศักดิ์", "มาลี", "บุญชู", "สุดารัตน์", "ประเสริฐ", "อรุณี", "วิชัย", "จันทร์เพ็ญ", "ทองใบ", "สายสุนีย์"]
 LAST_NAMES = ["ใจดี", "มีสุข", "ทองคำ", "ศรีเมือง", "แสงทอง", "บุญเรือง", "พรมมา", "สุขใจ"]
 
-# (mission, steps: (type, text, responsible, duration, unit, control, forms))
+# (mission, steps: (type, text, responsible, duration, unit, control, forms[, yes_next, no_next]))
 SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     "M01": [
         ("เริ่มต้น/สิ้นสุด", "รับหนังสือจากหน่วยงานภายนอก", P[2], 5, "นาที", "ตรวจความครบถ้วนของเอกสาร", ""),
@@ -165,11 +165,16 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     ],
     "M04": [
         ("เริ่มต้น/สิ้นสุด", "รับเรื่องร้องเรียน/ร้องทุกข์", P[4], 15, "นาที", "บันทึกครบทุกช่อง", "แบบรับเรื่องร้องเรียน"),
-        ("ปฏิบัติงาน", "ลงทะเบียนในระบบศูนย์ดำรงธรรม", P[4], 10, "นาที", "", ""),
-        ("ตัดสินใจ", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "ชั่วโมง", "", ""),
+        ("ปฏิบัติงาน", "ตรวจสอบและลงทะเบียนในระบบศูนย์ดำรงธรรม", P[4], 10, "นาที", "", ""),
+        # two decisions in a row: not the province's matter jumps forward to step 8; facts not
+        # enough loops back to step 2
+        ("ตัดสินใจ", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "ชั่วโมง", "", "", None, 8),
+        ("ตัดสินใจ", "ข้อเท็จจริงเพียงพอต่อการดำเนินการหรือไม่", P[0], 30, "นาที", "", "", None, 2),
         ("เอกสาร", "ส่งต่อหน่วยงานที่รับผิดชอบ", P[4], 3, "วัน", "ส่งต่อภายใน 3 วันทำการ", "หนังสือส่งต่อ"),
         ("ปฏิบัติงาน", "ติดตามผลการดำเนินการ", P[4], 7, "วัน", "ติดตามทุก 7 วัน", ""),
-        ("ปฏิบัติงาน", "แจ้งผลให้ผู้ร้องทราบ", P[4], 1, "วัน", "", "หนังสือแจ้งผล"),
+        # settled: on to the end (step 9); not settled: follow up again (step 6)
+        ("ตัดสินใจ", "เรื่องได้ข้อยุติหรือไม่", P[0], 1, "วัน", "", "หนังสือแจ้งผล", 9, 6),
+        ("ปฏิบัติงาน", "แจ้งผู้ร้องและแนะนำหน่วยงานที่มีอำนาจ", P[4], 1, "วัน", "", "หนังสือแจ้งผู้ร้อง"),
         ("เริ่มต้น/สิ้นสุด", "ยุติเรื่องและประเมินความพึงพอใจ", P[4], 30, "นาที", "", "แบบประเมินความพึงพอใจ"),
     ],
     "M05": [
@@ -180,7 +185,7 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     "M06": [
         ("เริ่มต้น/สิ้นสุด", "แจ้งกรอบการประเมิน", P[5], 1, "วัน", "", ""),
         ("ปฏิบัติงาน", "รวบรวมแบบประเมินผล", P[5], 5, "วัน", "", "แบบประเมินผล"),
-        ("ตัดสินใจ", "ผลการประเมินผ่านเกณฑ์หรือไม่", P[0], 2, "ชั่วโมง", "", ""),
+        ("ตัดสินใจ", "ผลการประเมินผ่านเกณฑ์หรือไม่", P[0], 2, "ชั่วโมง", "", "", None, 2),  # no: assess again
         ("เริ่มต้น/สิ้นสุด", "แจ้งผลการประเมิน", P[5], 1, "วัน", "", ""),
     ],
     "M09": [
@@ -192,6 +197,10 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
         ("ปฏิบัติงาน", "สำรวจความต้องการผู้ใช้งาน", P[7], 3, "วัน", "", ""),
     ],
 }
+
+# prepared by, reviewed by (the approver is the head of section, and only these are approved)
+MANUAL_CONTROL = {"M01": (P[2], P[6]), "M03": (P[1], P[3]), "M04": (P[4], P[0])}
+APPROVER = "นางสาวสมใจ ใจดี"
 
 SOP_INFO = [
     ("M01", "เพื่อให้การรับ-ส่งหนังสือราชการเป็นไปอย่างถูกต้อง รวดเร็ว และตรวจสอบได้",
@@ -291,10 +300,14 @@ def build_demo_rows(as_of: dt.date, seed: int = 2569) -> dict[str, list[list[Any
     tabs["complaints"] += _complaints(rng, as_of, fy_start)
 
     for mid, steps in SOP_STEPS.items():
-        for n, (kind, text, who, duration, unit, control, forms) in enumerate(steps, start=1):
-            tabs["sop_steps"].append([mid, n, text, kind, who, duration, unit, control, forms])
+        for n, (kind, text, who, duration, unit, control, forms, *branches) in enumerate(steps, start=1):
+            tabs["sop_steps"].append([mid, n, text, kind, who, duration, unit, control, forms, *branches])
     tabs["sop_steps"].append(["M04", 3, "ขั้นตอนที่พิมพ์ลำดับซ้ำ", "ปฏิบัติงาน", P[4], 1, "วัน", "", ""])  # deliberate
-    tabs["sop_info"] += [list(row) for row in SOP_INFO]
+    for row in SOP_INFO:
+        # document control: who prepared, reviewed and approved it, and when it took effect
+        prepared, reviewed = MANUAL_CONTROL.get(row[0], ("", ""))
+        approved = [APPROVER, DateCell(fy_start.year, 10, 20), DateCell(fy_start.year, 11, 1)] if prepared else ["", "", ""]
+        tabs["sop_info"].append([*row, prepared, reviewed, *approved])
 
     can_do = {
         P[0]: "M02, M04, M09, M10", P[1]: "M03, M10", P[2]: "M01, M05, M12", P[3]: "M03\nM08",

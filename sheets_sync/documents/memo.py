@@ -114,7 +114,6 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "facts": _facts(plan, kpi, complaints, sop, fmt),
         "considerations": considerations,
         "proposal": _proposal(office.section, bool(considerations), fmt),
-        "closing": "จึงเรียนมาเพื่อโปรดทราบและพิจารณา",
         "signer_name": office.signer_name or "\u00a0" * 40,
         "signer_position": office.signer_position,
         "plan": plan,
