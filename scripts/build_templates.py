@@ -753,8 +753,8 @@ def build_sop_index() -> DocumentType:
     loop_table(
         document,
         [
-            Col("รหัส", 1.2, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.5, "{{ m.name }}\n({{ m.category }})"),
+            Col("รหัส", 1.5, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
             Col("ผู้รับผิดชอบ", 3.0, "{{ m.owner }}"),
             Col("สถานะคู่มือ", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
             Col("สิ่งที่ต้องดำเนินการ", 4.8, "{{ m.action }}"),

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..present.thai import format_duration
 from ..schema.parsers import normalize_space
+from ..vocabulary import MANUAL_STATES as VOCABULARY_MANUAL_STATES, keys
 from .rounding import object_frame, pct
 
 CATEGORIES = ("legal", "routine", "policy")
@@ -23,7 +24,7 @@ MINUTES_PER_HOUR = 60
 NO_MANUAL_TEXT, TOO_FEW_STEPS = "no_manual_text", "too_few_steps"
 # The one status a written manual carries: in use (ready and registered as existing), a draft
 # (it has steps, but is not ready or not yet registered as existing), or none (no steps).
-MANUAL_STATES = ("ready", "draft", "none")
+MANUAL_STATES = keys(VOCABULARY_MANUAL_STATES)
 
 
 def manual_state(steps: int, sop_ready: bool, sop_status: str) -> str:

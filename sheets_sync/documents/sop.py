@@ -30,8 +30,8 @@ MANUAL_TEMPLATE = "sop_manual.docx"
 INDEX_TEMPLATE = "sop_index.docx"
 FLOWCHART_MAX_WIDTH_MM = 158
 FLOWCHART_MAX_HEIGHT_MM = 225  # an A4 page's text height less a heading
-STATE_LABEL = {"ready": "ฉบับใช้งาน", "draft": "ฉบับร่าง", "none": "ยังไม่มีคู่มือ"}
-STATE_FILL = {"ready": v.TONE_FILL[v.Tone.GOOD], "draft": v.TONE_FILL[v.Tone.WARN], "none": v.TONE_FILL[v.Tone.MUTED]}
+STATE_LABEL = {c.key: c.th for c in v.MANUAL_STATES}
+STATE_FILL = {c.key: v.TONE_FILL[c.tone] for c in v.MANUAL_STATES}
 # What a draft still needs, in the words of an office (the summary tab names the tabs instead).
 NEEDS = {
     NO_MANUAL_TEXT: "กำหนดวัตถุประสงค์ ขอบเขต และคำจำกัดความของคู่มือ",
