@@ -306,3 +306,23 @@ def _parts(path: Path) -> dict[str, bytes]:
 
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
         return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_report_date_option_dates_the_memo_apart_from_the_data(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import cli
+    from sheets_sync.demo import write_demo_workbook
+
+    workbook = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 9, 30))
+    config = tmp_path / "office.toml"
+    config.write_text(f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\n', encoding="utf-8")
+    common = ["report", "--workbook", str(workbook), "--as-of", "2026-09-30", "--out", str(tmp_path / "out"), "--config", str(config)]
+    result = CliRunner().invoke(cli, [*common, "--date", "2026-10-05"])
+    assert result.exit_code == 0, result.output
+    memo = open_docx(tmp_path / "out" / "followup-FY2569-R12.docx")
+    lines = paragraphs(memo)
+    assert lines[2].endswith("วันที่  ๕ ตุลาคม ๒๕๖๙\t")  # the day it is written
+    assert "ข้อมูล ณ วันที่ ๓๐ กันยายน ๒๕๖๙" in lines  # the data date
+    bad = CliRunner().invoke(cli, [*common, "--date", "5/10/69"])
+    assert bad.exit_code == 2 and "--date" in bad.output
