@@ -262,11 +262,15 @@ def keep_tables_on_paper(document: Document) -> None:
     - the header row and the first MIN_ROWS_TOGETHER data rows keep together, so a page never
       ends with a header and one or two rows;
     - the last MIN_ROWS_TOGETHER rows keep together, so a page never begins with one row;
-    - a table of few rows keeps whole.
+    - a table of few rows keeps whole, and with the next table when a kept title joins them.
 
     Word and LibreOffice keep rows together through keep-with-next on the rows' paragraphs.
     """
     for table in document.tables:
+        following = table._tbl.getnext()
+        # A table followed by a paragraph kept with what comes next (a title of the next table)
+        # stays with it too: a block of tables such as the document control is never split.
+        chained = following is not None and following.tag == qn("w:p") and following.xpath("./w:pPr/w:keepNext")
         rows = table.rows
         headers = sum(1 for row in rows if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None)
         data = len(rows) - headers
@@ -276,7 +280,7 @@ def keep_tables_on_paper(document: Document) -> None:
                 tr_pr.insert(0, OxmlElement("w:cantSplit"))
             position = index - headers  # among data rows; negative for the header
             last = index == len(rows) - 1
-            keep = not last and (
+            keep = (last and bool(chained)) or not last and (
                 position < MIN_ROWS_TOGETHER - 1
                 or position >= data - MIN_ROWS_TOGETHER
                 or data <= 2 * MIN_ROWS_TOGETHER
