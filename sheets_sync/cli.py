@@ -186,7 +186,7 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     elif not quiet or not report.valid:
-        click.echo(render_issues(report.issues, backend.describe()))
+        click.echo(render_issues(report.report, backend.describe()))
     sys.exit(0 if report.valid else 1)
 
 
@@ -253,7 +253,7 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
         click.echo(results_json(outcome.document))
     elif not quiet:
         click.echo(render_sync(outcome, backend.describe()))
-    sys.exit(1 if strict and outcome.results.error_count else 0)
+    sys.exit(1 if strict and not outcome.results.report.valid else 0)
 
 
 @cli.command()

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .emails import is_email_address
 from .errors import ConfigError
-from .schema.tabs import DEFAULT_COMPLAINT_CATEGORIES
+from .vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
 
@@ -152,8 +153,6 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
         raise ConfigError("remind.due_within_days และ remind.memo_due_days ต้องเป็น 0 ขึ้นไป")
     if settings.mail_security not in ("starttls", "ssl", "none"):
         raise ConfigError(f"mail.security ต้องเป็น starttls, ssl หรือ none (พบ {settings.mail_security!r})")
-    from .schema.rules import is_email_address
-
     for key, value in (("remind.head_email", settings.remind_head_email), ("mail.from", settings.mail_from)):
         if value and not is_email_address(value):
             raise ConfigError(f"{key} ไม่ใช่ที่อยู่อีเมล (พบ {value!r}) — เช่น somchai@example.go.th")

@@ -11,14 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..present.thai import format_duration
 from ..schema.parsers import normalize_space
-from ..vocabulary import MANUAL_STATES as VOCABULARY_MANUAL_STATES, keys
+from ..thai_dates import format_duration
+from ..vocabulary import MANUAL_STATES as VOCABULARY_MANUAL_STATES, MINUTES_PER_HOUR, MISSION_CATEGORIES, keys
 from .rounding import object_frame, pct
 
-CATEGORIES = ("legal", "routine", "policy")
+CATEGORIES = keys(MISSION_CATEGORIES)
 MIN_STEPS_FOR_READY = 2
-MINUTES_PER_HOUR = 60
 # Why a manual is not ready, as codes (the documents word them for a reader; `missing` words
 # them for staff, naming the tabs to fill in).
 NO_MANUAL_TEXT, TOO_FEW_STEPS = "no_manual_text", "too_few_steps"

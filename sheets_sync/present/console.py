@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from ..compute.plan import STATUS_TH
-from ..schema.issues import Issue, Severity
-from ..schema.tabs import SECTION_GROUP
+from ..schema.issues import Severity
+from ..schema.report import ValidationReport
+from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 
 
-def render_issues(issues: Sequence[Issue], where: str) -> str:
+def render_issues(report: ValidationReport, where: str) -> str:
     """One line per issue, `แท็บ!เซลล์`, then a count line."""
-    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
-    warnings = len(issues) - errors
+    issues, errors, warnings = report.issues, report.errors, report.warnings
     lines = [f"ตรวจสอบ {where}"]
     if not issues:
         lines.append("ไม่พบปัญหาในข้อมูล ✓")
@@ -34,7 +31,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.missions:
         lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
     if r.plan:
-        counts = ", ".join(f"{STATUS_TH[s]} {n}" for s, n in r.plan.status_counts.items())
+        counts = ", ".join(f"{choice_label(PLAN_STATUSES, s)} {n}" for s, n in r.plan.status_counts.items())
         lines.append(f"  กิจกรรม {len(r.plan.activities)}: {counts}")
     if r.kpis:
         section = r.kpis.groups.get(SECTION_GROUP, {}).get(r.period.round, {})
@@ -42,19 +39,18 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.complaints:
         f = r.complaints.figures
         lines.append(f"  เรื่องร้องเรียน รับ {f['received']} ยุติ {f['closed']} ({_num(f['closed_pct'])}%) เกินกำหนด {f['overdue']}")
-    lines.append(f"  ข้อผิดพลาด {r.error_count} · คำเตือน {r.warning_count} (ดูแท็บ ตรวจสอบข้อมูล)")
+    lines.append(f"  ข้อผิดพลาด {r.report.errors} · คำเตือน {r.report.warnings} (ดูแท็บ ตรวจสอบข้อมูล)")
     lines.append(f"  เขียนแท็บ: {', '.join(outcome.tabs_written)}")
     lines.append(f"  ผลลัพธ์ JSON: {outcome.results_path} · ประวัติหมายเลข {outcome.snapshot_id}")
     return "\n".join(lines)
 
 
 def render_demo(outcome) -> str:  # outcome: app.DemoOutcome
-    errors = outcome.validation.workbook.error_count
-    warnings = outcome.validation.workbook.warning_count
+    errors, warnings = outcome.validation.report.errors, outcome.validation.report.warnings
     lines = [
         f"สร้างสมุดงานตัวอย่าง: {outcome.workbook}",
         f"ตรวจสอบข้อมูล: ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ (จงใจใส่ไว้เป็นตัวอย่าง)",
-        render_issues(outcome.validation.issues, str(outcome.workbook)),
+        render_issues(outcome.validation.report, str(outcome.workbook)),
         "",
         render_sync(outcome.sync, str(outcome.workbook)),
     ]
