@@ -189,15 +189,12 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     "M04": [
         ("terminal", "รับเรื่องร้องเรียน/ร้องทุกข์", P[4], 15, "minutes", "บันทึกครบทุกช่อง", "แบบรับเรื่องร้องเรียน"),
         ("process", "ตรวจสอบและลงทะเบียนในระบบศูนย์ดำรงธรรม", P[4], 10, "minutes", "", ""),
-        # two decisions in a row: not the province's matter jumps forward to step 8; facts not
-        # enough loops back to step 2
-        ("decision", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "hours", "", "", None, 8),
+        # two decisions in a row: a matter outside the province's authority jumps forward to
+        # step 6 (tell the complainant where to go); facts not enough loop back to step 2
+        ("decision", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "hours", "", "", None, 6),
         ("decision", "ข้อเท็จจริงเพียงพอต่อการดำเนินการหรือไม่", P[0], 30, "minutes", "", "", None, 2),
-        ("document", "ส่งต่อหน่วยงานที่รับผิดชอบ", P[4], 3, "days", "ส่งต่อภายใน 3 วันทำการ", "หนังสือส่งต่อ"),
-        ("process", "ติดตามผลการดำเนินการ", P[4], 7, "days", "ติดตามทุก 7 วัน", ""),
-        # settled: on to the end (step 9); not settled: follow up again (step 6)
-        ("decision", "เรื่องได้ข้อยุติหรือไม่", P[0], 1, "days", "", "หนังสือแจ้งผล", 9, 6),
-        ("process", "แจ้งผู้ร้องและแนะนำหน่วยงานที่มีอำนาจ", P[4], 1, "days", "", "หนังสือแจ้งผู้ร้อง"),
+        ("document", "ส่งต่อหน่วยงานที่รับผิดชอบและติดตามผล", P[4], 10, "days", "ส่งต่อภายใน 3 วันทำการ ติดตามทุก 7 วัน", "หนังสือส่งต่อ"),
+        ("process", "แจ้งผลหรือแนะนำหน่วยงานที่มีอำนาจให้ผู้ร้องทราบ", P[4], 1, "days", "", "หนังสือแจ้งผล"),
         ("terminal", "ยุติเรื่องและประเมินความพึงพอใจ", P[4], 30, "minutes", "", "แบบประเมินความพึงพอใจ"),
     ],
     "M05": [
@@ -392,7 +389,7 @@ def _step_row(mid: str, n: int, text: str, kind: str, who: str, duration: float,
     return {
         "mission_id": mid, "step_no": n, "step": text, "step_type": _th(STEP_TYPES, kind), "responsible": who,
         "duration": duration, "time_unit": _th(TIME_UNITS, unit), "control": control, "forms": forms,
-        "yes_next": yes_next, "no_next": no_next,
+        "yes_next": "" if yes_next is None else yes_next, "no_next": "" if no_next is None else no_next,
     }
 
 

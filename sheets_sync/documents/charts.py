@@ -29,7 +29,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import vocabulary as v
-from ..present.thai import digits
+from ..thai_dates import digits
 
 matplotlib.use("Agg")
 

@@ -30,7 +30,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, P
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
-from ..present.thai import digits
+from ..thai_dates import digits
 from ..vocabulary import STEP_TYPES
 from .charts import figure_png, register_thai_font, thai_figure
 
@@ -52,7 +52,7 @@ GAP = 0.38  # vertical space between shapes (the arrow)
 PAD = 0.18
 LINE_H = 0.2  # one line of 10 pt text
 TEXT_PT, SIDE_PT = 10, 9
-MAX_PAGE_HEIGHT = 8.4  # fits a portrait A4 page under a heading
+MAX_PAGE_HEIGHT = 9.0  # fits a portrait A4 page under its heading (25.2 cm of text height)
 LINE_COLOUR = "#263238"
 FILL = {choice.key: choice.chart for choice in STEP_TYPES}  # the vocabulary's fill of each step type
 YES_COLOUR, NO_COLOUR = "#1B5E20", "#B71C1C"

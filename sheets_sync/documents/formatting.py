@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..compute.rounding import half_up
 from ..vocabulary import DURATION_ORDER, TIME_UNITS, choice_label
-from ..present.thai import digits, thai_date
+from ..thai_dates import digits, thai_date
 
 MISSING = "-"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

@@ -29,7 +29,7 @@ from .rendering import Template, image, load_template, render_document, safe_fil
 MANUAL_TEMPLATE = "sop_manual.docx"
 INDEX_TEMPLATE = "sop_index.docx"
 FLOWCHART_MAX_WIDTH_MM = 158
-FLOWCHART_MAX_HEIGHT_MM = 225  # an A4 page's text height less a heading
+FLOWCHART_MAX_HEIGHT_MM = 232  # an A4 page's text height (252 mm) less a heading
 STATE_LABEL = {c.key: c.th for c in v.MANUAL_STATES}
 STATE_FILL = {c.key: v.TONE_FILL[c.tone] for c in v.MANUAL_STATES}
 # What a draft still needs, in the words of an office (the summary tab names the tabs instead).
