@@ -128,6 +128,19 @@ def test_memo_is_two_pages_then_the_attachment(memos, name: str) -> None:
     assert "ภาพที่" not in "".join(text[: signer + 1])  # no table or chart in the memo itself
 
 
+def test_memo_pdf_has_extractable_thai_text(memos) -> None:
+    text = "".join(pages(memos["year"][1]))
+    for expected in ("บันทึกข้อความ", "ส่วนราชการ", "เรียน", "ผู้ว่าราชการจังหวัดทดสอบ", "๓๐ กันยายน ๒๕๖๙",
+                     "จึงเรียนมาเพื่อโปรดทราบ", "(นางสาวสมใจ ใจดี)"):  # fmt: skip
+        assert squeeze(expected) in squeeze(text)
+
+
+def test_manual_pdf_opens_with_its_cover(manuals) -> None:
+    text = pages(manuals[1]["SOP-M01"][1])
+    assert "คู่มือการปฏิบัติงาน" in text[0] and squeeze("งานสารบรรณ") in squeeze(text[0])
+    assert any(squeeze("ผังกระบวนการ") in squeeze(page) for page in text[3:])
+
+
 def test_in_progress_round_is_titled_preliminary(memos) -> None:
     early = squeeze(pages(memos["early"][1])[0])
     assert squeeze("(รายงานเบื้องต้น)") in early and squeeze("วันที่ ๖ ธันวาคม ๒๕๖๙") in early  # the memo's own date

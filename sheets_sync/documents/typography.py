@@ -21,7 +21,8 @@ from docx.shared import Cm, Pt
 from docx.styles.style import BaseStyle
 from docx.text.run import Run
 
-THAI_FONT = "TH Sarabun New"
+from ..vocabulary import THAI_FONT
+
 BODY_PT = 16  # the official size for Thai government documents
 TABLE_PT = 14
 TITLE_PT = 29  # "บันทึกข้อความ" (ระเบียบงานสารบรรณ)
