@@ -16,8 +16,6 @@ from sheets_sync.documents.typography import THAI_FONT
 from sheets_sync.present.thai import thai_digits
 from sheets_sync.schema.tabs import PERSPECTIVES
 from tests.documents_fixtures import (
-    render_manuals,
-    render_memo,
     NASTY,
     Sync,
     all_text,
@@ -27,6 +25,7 @@ from tests.documents_fixtures import (
     office_settings,
     open_docx,
     paragraphs,
+    render_memo,
     small_workbook,
     sync_workbook,
     table_starting,

@@ -14,8 +14,6 @@ from sheets_sync.documents.flowchart import draw_flowchart
 from sheets_sync.documents.typography import THAI_FONT
 from sheets_sync.errors import ConfigError
 from tests.documents_fixtures import (
-    render_manuals,
-    render_memo,
     NASTY,
     Sync,
     all_text,
@@ -25,6 +23,7 @@ from tests.documents_fixtures import (
     office_settings,
     open_docx,
     paragraphs,
+    render_manuals,
     small_workbook,
     sync_workbook,
     table_starting,

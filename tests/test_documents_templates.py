@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from sheets_sync.documents.rendering import REPOSITORY_TEMPLATES, clean_text, load_template, render_document, safe_file_part
 from sheets_sync.errors import TemplateError
-from tests.documents_fixtures import render_manuals, render_memo, office_settings, open_docx, small_workbook, sync_workbook
+from tests.documents_fixtures import office_settings, open_docx, render_memo, small_workbook, sync_workbook
 
 TEMPLATES = ("followup_memo.docx", "sop_manual.docx", "sop_index.docx")
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_templates.py"
