@@ -42,6 +42,7 @@ CHART_WIDTH_IN = CHART_WIDTH_MM / 25.4
 CHART_SIZE = (CHART_WIDTH_IN, 3.6)  # inches; placed CHART_WIDTH_MM wide, so text keeps its size
 MONTH_TICK_PT = 14  # twelve month names side by side: the table size, so they never touch
 LABEL_PAD = 0.06  # data units between a bar's end and its label
+NO_SCORE = "ยังไม่มีผล"  # a perspective without a score this round (short: clear of the target line)
 _PNG_METADATA = {"Software": None}  # no version stamp: identical input, identical bytes
 
 
@@ -143,7 +144,7 @@ def kpi_perspective_figure(scores: Mapping[str, float | None], *, thai_digits: b
         renderer = figure.canvas.get_renderer()
         for y, value in zip(positions, values):
             if value is None:
-                ax.text(LABEL_PAD, y, "ยังไม่มีผลการประเมิน", va="center", ha="left", color="#616161")
+                ax.text(LABEL_PAD, y, NO_SCORE, va="center", ha="left", color="#616161")  # short: clear of the line
                 continue
             tone = v.score_tone(value)
             ax.barh(y, value, height=0.6, color=v.TONE_CHART[tone], zorder=2)

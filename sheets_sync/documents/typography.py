@@ -254,6 +254,7 @@ def _set_theme_language(document: Document) -> None:
 
 # --- tables on paper ------------------------------------------------------------------------------
 MIN_ROWS_TOGETHER = 3  # a table never leaves its header and fewer rows than this at a page foot
+KEEP_WHOLE_ROWS = 10  # a table of this many rows or fewer is never split
 
 
 def keep_tables_on_paper(document: Document) -> None:
@@ -263,7 +264,7 @@ def keep_tables_on_paper(document: Document) -> None:
     - the header row and the first MIN_ROWS_TOGETHER data rows keep together, so a page never
       ends with a header and one or two rows;
     - the last MIN_ROWS_TOGETHER rows keep together, so a page never begins with one row;
-    - a table of few rows keeps whole, and with the next table when a kept title joins them.
+    - a table of up to KEEP_WHOLE_ROWS rows keeps whole, and with the next table when a kept title joins them.
 
     Word and LibreOffice keep rows together through keep-with-next on the rows' paragraphs.
     """
@@ -284,7 +285,7 @@ def keep_tables_on_paper(document: Document) -> None:
             keep = (last and bool(chained)) or not last and (
                 position < MIN_ROWS_TOGETHER - 1
                 or position >= data - MIN_ROWS_TOGETHER
-                or data <= 2 * MIN_ROWS_TOGETHER
+                or data <= KEEP_WHOLE_ROWS
             )
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
