@@ -272,7 +272,13 @@ def keep_tables_on_paper(document: Document) -> None:
         following = table._tbl.getnext()
         # A table followed by a paragraph kept with what comes next (a title of the next table)
         # stays with it too: a block of tables such as the document control is never split.
-        chained = following is not None and following.tag == qn("w:p") and following.xpath("./w:pPr/w:keepNext")
+        chained = (
+            following is not None
+            and following.tag == qn("w:p")
+            and bool(following.xpath("./w:pPr/w:keepNext"))
+            and following.getnext() is not None
+            and following.getnext().tag == qn("w:tbl")
+        )
         rows = table.rows
         headers = sum(1 for row in rows if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None)
         data = len(rows) - headers
