@@ -24,11 +24,12 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sqlite3
 import stat
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,15 +142,12 @@ def open_database(path: str | Path, schema: str = "", *, timeout: float | None =
         connection.close()
 
 
-def _personal_columns(tab: TabData) -> list[int]:
-    """Indexes of the personal-data columns of an input tab (by its header row)."""
-    from .schema.parsers import header_key
-    from .schema.tabs import input_tabs
+_SPACE_RUN = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
-    if not tab.rows:
-        return []
-    names = {header_key(n) for t in input_tabs((3, 6, 9, 12)) for c in t.columns if c.personal for n in (c.th, c.key)}
-    return [i for i, cell in enumerate(tab.rows[0]) if not cell.is_empty and header_key(cell.raw_text()) in names]
+
+def _normalized(text: str) -> str:
+    """The value as compared (workbook.md): trimmed, inner whitespace runs as one space."""
+    return _SPACE_RUN.sub(" ", text).strip()
 
 
 class History:
@@ -207,11 +205,11 @@ class History:
             os.fsync(handle.fileno())
         return key
 
-    def protect(self, tab: TabData) -> TabData:
-        """The tab as history keeps it: personal-data cells replaced by their keyed hash."""
+    def protect(self, tab: TabData, columns: Sequence[int]) -> TabData:
+        """The tab as history keeps it: the cells of the personal-data `columns` (indexes)
+        replaced by their keyed hash."""
         if self.keep_personal_data:
             return tab
-        columns = _personal_columns(tab)
         if not columns:
             return tab
         key = self._key()
@@ -220,16 +218,18 @@ class History:
             cells = list(row)
             for i in columns:
                 if i < len(cells) and not cells[i].is_empty:
-                    from .schema.parsers import normalize_space
-
-                    text = normalize_space(cells[i].raw_text())
+                    text = _normalized(cells[i].raw_text())
                     digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
                     cells[i] = Cell(CellKind.TEXT, PERSONAL_MARK.format(digest))
             rows.append(tuple(cells))
         return TabData(tab.title, tuple(rows))
 
-    def prepare(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any]) -> PendingSnapshot:
-        """Everything a record writes, built and checked now (hashing, packing): nothing is stored."""
+    def prepare(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any],
+                personal: Mapping[str, Sequence[int]] | None = None) -> PendingSnapshot:
+        """Everything a record writes, built and checked now (hashing, packing): nothing is stored.
+
+        `personal` names, per tab title, the indexes of its personal-data columns (the app finds
+        them from the schema)."""
         counts = results.get("counts", {})
         row = (
             taken_at.isoformat(timespec="seconds"), source, results["as_of"], results["fiscal_year"],
@@ -237,7 +237,7 @@ class History:
         )
         packed = []
         for position, (title, tab) in enumerate(tabs.items()):
-            kept = self.protect(tab)
+            kept = self.protect(tab, (personal or {}).get(title, ()))
             cells = [[_encode_cell(c) for c in r] for r in kept.rows]
             data_rows = sum(1 for r in kept.rows[1:] if any(not c.is_empty for c in r))
             packed.append((position, title, data_rows, _pack(cells)))
@@ -258,9 +258,10 @@ class History:
                 raise
             db.execute("COMMIT")
 
-    def record(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any]) -> int:
+    def record(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any],
+               personal: Mapping[str, Sequence[int]] | None = None) -> int:
         """Store one sync: the input tabs it read and its results document. Returns the id."""
-        with self.recording(self.prepare(taken_at=taken_at, source=source, tabs=tabs, results=results)) as snapshot_id:
+        with self.recording(self.prepare(taken_at=taken_at, source=source, tabs=tabs, results=results, personal=personal)) as snapshot_id:
             return snapshot_id
 
     def prune(self, now: dt.datetime, *, keep_days: int | None = None, keep_snapshots: int | None = None, spare: int | None = None) -> int:

@@ -5,21 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from fractions import Fraction
 
+import pandas as pd
+
+from ..vocabulary import PLAN_STATUSES, keys
 from .rounding import exact, half_up, object_frame, pct
 
-STATUSES = ("done", "on_track", "behind", "overdue", "not_started", "not_yet_due")
-STATUS_TH = {
-    "done": "แล้วเสร็จ",
-    "overdue": "เกินกำหนด",
-    "not_yet_due": "ยังไม่ถึงกำหนด",
-    "not_started": "ยังไม่เริ่ม",
-    "on_track": "ตามแผน",
-    "behind": "ล่าช้า",
-}
+STATUSES = keys(PLAN_STATUSES)  # in the order of the summary tab and the JSON counts
+STATUS_TH = {c.key: c.th for c in PLAN_STATUSES}  # deprecated: documents still import this (labels.py)
 
 
 def expected_progress(start: dt.date, end: dt.date, as_of: dt.date) -> Fraction:
@@ -53,6 +47,14 @@ class PlanResult:
     budget_total: float
     budget_by_status: dict[str, float]
     strategy_alignment_pct: float | None
+
+    @property
+    def count(self) -> int:
+        return len(self.activities)
+
+    def status_pct(self, status: str) -> float | None:
+        """The share of activities in `status`, 2 decimals (None without activities)."""
+        return pct(self.status_counts.get(status, 0), self.count)
 
     def to_json(self) -> dict:
         activities = {

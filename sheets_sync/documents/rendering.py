@@ -8,11 +8,12 @@ file and what to do, never a traceback.
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -28,37 +29,27 @@ from lxml import etree
 from ..config import Settings
 from ..atomic import write_atomically
 from ..errors import DocumentError, TemplateError
+from .typography import keep_tables_on_paper
+from .formatting import clean_text  # noqa: F401 - where the document modules import it from
 
-REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# The default templates: the top-level templates/ folder, shipped in the wheel as `sheets_sync.templates`.
+DEFAULT_TEMPLATES: Traversable = resources.files("sheets_sync.templates")
 # Children of w:sectPr that the schema puts after w:pgNumType.
 _AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
                     "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")  # fmt: skip
 _REBUILD_HINT = "แก้ไฟล์ใน Word หรือสร้างแม่แบบตั้งต้นใหม่ด้วย make templates"
 
 
-def templates_dir(settings: Settings) -> Path:
-    """`output.templates` from config, else the repository's `templates/`."""
-    return Path(settings.templates_dir) if settings.templates_dir else REPOSITORY_TEMPLATES
-
-
-def clean_text(value: object) -> str:
-    """Sheet text made safe for Word: no XML-illegal control characters, newlines kept.
-
-    docxtpl turns `\\n` into a line break, `\\t` into a tab and `\\a`/`\\f` into new paragraphs
-    and pages; a sheet cell must not do the last two, so they go with the other controls.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):  # pandas leaves NaN for empty cells
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", ""))
+def templates_dir(settings: Settings) -> Path | Traversable:
+    """`output.templates` from config, else the templates shipped with the package."""
+    return Path(settings.templates_dir) if settings.templates_dir else DEFAULT_TEMPLATES
 
 
 @dataclass
 class Template:
     """A loaded docxtpl template and the file it came from (for messages)."""
 
-    path: Path
+    path: Path | Traversable
     docx: DocxTemplate
 
 
@@ -134,6 +125,7 @@ def render_document(
     except (ArithmeticError, TypeError, AttributeError, KeyError, IndexError) as err:
         # An expression an office wrote in Word that fails while rendering ({{ 1/0 }}).
         raise TemplateError(f"แม่แบบ {source} มีนิพจน์ที่คำนวณไม่ได้ ({type(err).__name__}: {err}) — {_REBUILD_HINT}") from None
+    keep_tables_on_paper(template.docx.docx)
     if title:
         template.docx.core_properties.title = title[:TITLE_LIMIT]
     if thai_page_numbers:
