@@ -142,12 +142,24 @@ def remove_live_temps() -> None:
         _live_temps.discard(temp)
 
 
-def on_termination(signum: int, frame: object) -> None:
-    """A SIGTERM/SIGINT/SIGHUP handler: remove the temporary files, then exit 128+signum.
+_terminating = 0  # the signal that asked this process to stop, once one has
 
-    SystemExit unwinds normally, so `finally` blocks and the run log still run."""
+
+def on_termination(signum: int, frame: object) -> None:
+    """A SIGTERM/SIGHUP handler: remove the temporary files, then exit 128+signum.
+
+    SystemExit unwinds normally, so `finally` blocks and the run log still run. A signal that
+    lands inside a finalizer (`__del__`) has its SystemExit swallowed by Python: the flag stays,
+    and `write_atomically` refuses to replace anything once it is set (`terminated()`)."""
+    global _terminating
+    _terminating = signum
     remove_live_temps()
     raise SystemExit(128 + signum)
+
+
+def terminated() -> int:
+    """The termination signal received so far (0: none)."""
+    return _terminating
 
 
 @contextmanager
@@ -260,6 +272,8 @@ def write_atomically(
             except Timeout:
                 raise WorkbookError(f"{path} กำลังถูกเขียนโดย sheets-sync อีกรายการ — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)") from None
             try:
+                if _terminating:  # a stop request whose SystemExit was swallowed: never replace now
+                    raise SystemExit(128 + _terminating)
                 now = _stat(real)
                 wanted = expect if expect is not None else _guards.get(real)
                 if wanted is not None and (now is None or FileIdentity(now.st_mtime_ns, now.st_size, now.st_ino) != wanted):

@@ -38,21 +38,23 @@ class FriendlyGroup(click.Group):
         import signal
         import time
 
-        from .atomic import on_termination
+        from .atomic import on_termination, terminated
 
         started, code = time.monotonic(), 0
         ctx.meta["sheets_sync.args"] = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # click clears them
         previous = signal.signal(signal.SIGTERM, on_termination)  # temp files removed, exit 143
+        previous_hook = sys.unraisablehook
+        sys.unraisablehook = _quiet_stop_in_finalizer(previous_hook)
         try:
-            return self._invoke_friendly(ctx)
+            result = self._invoke_friendly(ctx)
         except click.exceptions.Exit as done:
             code = done.exit_code
-            raise
+            if not terminated():
+                raise
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-            if code == 143:
-                click.echo("sheets-sync: หยุดตามสัญญาณ SIGTERM — ลบไฟล์ชั่วคราวแล้ว ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ", err=True)
-            raise
+            if not terminated():
+                raise
         except click.ClickException as err:
             code = err.exit_code
             ctx.meta.setdefault("sheets_sync.failure", err.format_message())
@@ -60,9 +62,18 @@ class FriendlyGroup(click.Group):
         except click.exceptions.Abort:
             code = 1
             raise
+        else:
+            if not terminated():
+                return result
         finally:
             signal.signal(signal.SIGTERM, previous)
+            sys.unraisablehook = previous_hook
+            if terminated():
+                code = 128 + terminated()
+                ctx.meta["sheets_sync.failure"] = "หยุดตามสัญญาณ"
+                click.echo("sheets-sync: หยุดตามสัญญาณ SIGTERM — ลบไฟล์ชั่วคราวแล้ว ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ", err=True)
             _log_run(ctx, code, time.monotonic() - started)
+        raise SystemExit(code)  # stopped by a signal whose exit a finalizer swallowed
 
     def _invoke_friendly(self, ctx: click.Context) -> Any:
         try:
@@ -89,6 +100,17 @@ class FriendlyGroup(click.Group):
                 err=True,
             )
             ctx.exit(2)
+
+
+def _quiet_stop_in_finalizer(previous: Callable[..., Any]) -> Callable[..., Any]:
+    """A stop signal that lands inside a finalizer is not an error to print (atomic.terminated)."""
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, (SystemExit, KeyboardInterrupt)):
+            return
+        previous(unraisable)
+
+    return hook
 
 
 def _log_run(ctx: click.Context, code: int, duration: float) -> None:
