@@ -76,6 +76,26 @@ _KEYS = {
 }
 
 
+# What each key holds, in Thai, for the error that names a wrong value.
+_EXPECTED = {
+    "rounds": "รายการรอบจาก 3, 6, 9, 12 เช่น [6, 9, 12]",
+    "tolerance_points": "ตัวเลข เช่น 10",
+    "below_level1_score": "ตัวเลข เช่น 1 หรือ 0",
+    "sla_days": "จำนวนเต็มมากกว่า 0 เช่น 15",
+    "review_every_days": "จำนวนเต็มมากกว่า 0 เช่น 365",
+    "complaint_categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
+    "thai_digits": "true หรือ false",
+    "memo_thai_digits": "true หรือ false",
+}
+_TEXT = "ข้อความในเครื่องหมายคำพูด เช่น \"...\""
+
+
+class _BadValue(Exception):
+    def __init__(self, key: str, expected: str, value: Any) -> None:
+        super().__init__(key)
+        self.key, self.expected, self.value = key, expected, value
+
+
 def load_settings(path: str | Path | None, *, required: bool = False) -> Settings:
     """Read the TOML config. A missing file gives the defaults unless `required`."""
     if path is None:
@@ -86,17 +106,101 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
             raise ConfigError(f"ไม่พบไฟล์ค่าตั้ง {path} — สร้างด้วย sheets-sync init หรือระบุ --config")
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"ไฟล์ค่าตั้ง {path} รูปแบบไม่ถูกต้อง: {err}") from None
-    return settings_from_dict(data, source=str(path))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8 แล้วลองอีกครั้ง") from None
+    except OSError as err:
+        raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({err.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(toml_error_line(path, text, err)) from None
+    return settings_from_dict(data, source=str(path), text=text)
 
 
-def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
+# tomllib's messages (Python 3.11 has them only as text) -> Thai.
+_TOML_MESSAGES = (
+    (r"Illegal character '\\n'", "ข้อความขาดเครื่องหมายคำพูดปิด (\") ก่อนสิ้นบรรทัด"),
+    (r"Illegal character .*", "มีอักขระที่ใช้ไม่ได้"),
+    (r"Unterminated string", "ข้อความขาดเครื่องหมายคำพูดปิด (\")"),
+    (r"Invalid value", "ค่าไม่ถูกต้อง — ข้อความต้องอยู่ในเครื่องหมายคำพูด \"...\" ตัวเลขไม่ต้องมี"),
+    (r"Unclosed array", "รายการ [ ... ] ไม่มีวงเล็บปิด ]"),
+    (r"Unclosed inline table", "ตาราง { ... } ไม่มีวงเล็บปิด }"),
+    (r"Expected '=' after a key in a key/value pair", "ขาดเครื่องหมาย = ระหว่างชื่อค่าตั้งกับค่า"),
+    (r"Expected '\]' at the end of a table declaration", "ชื่อหมวด [ ... ] ไม่มีวงเล็บปิด ]"),
+    (r"Expected newline or end of document after a statement", "มีข้อความเกินมาหลังค่า — หนึ่งบรรทัดมีได้หนึ่งค่า (หมายเหตุขึ้นต้นด้วย #)"),
+    (r"Cannot declare .* twice", "หมวดนี้ประกาศซ้ำ — รวมค่าตั้งไว้ใต้หมวดเดียว"),
+    (r"Cannot overwrite a value", "ค่าตั้งนี้กำหนดซ้ำ — ลบบรรทัดที่ซ้ำออก"),
+    (r"Invalid statement", "บรรทัดนี้ไม่ใช่ค่าตั้ง — ใช้รูปแบบ ชื่อ = ค่า"),
+    (r"Invalid initial character for a key part", "ชื่อค่าตั้งขึ้นต้นด้วยอักขระที่ใช้ไม่ได้"),
+    (r"Invalid date or datetime", "วันที่ไม่ถูกต้อง"),
+    (r"Unescaped '\\' in a string", "มีเครื่องหมาย \\ ในข้อความ — ใช้ / แทน หรือใช้เครื่องหมายคำพูดเดี่ยว '...'"),
+)
+
+
+def toml_error_line(path: Path, text: str, err: Exception) -> str:
+    """A TOML syntax error as one Thai line: file, line, column, what is wrong, the line itself."""
+    import re
+
+    message = str(err)
+    where = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    at_end = message.endswith("(at end of document)")
+    core = re.sub(r" \((at line \d+, column \d+|at end of document)\)$", "", message)
+    thai = next((th for pattern, th in _TOML_MESSAGES if re.fullmatch(pattern, core)), f"รูปแบบไม่ถูกต้อง ({core})")
+    if where:
+        line, column = int(where[1]), int(where[2])
+        lines = text.splitlines()
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        quoted = f": {shown}" if shown else ""
+        return f"ไฟล์ค่าตั้ง {path} บรรทัด {line} คอลัมน์ {column}: {thai}{quoted}"
+    tail = " (ท้ายไฟล์)" if at_end else ""
+    return f"ไฟล์ค่าตั้ง {path}{tail}: {thai}"
+
+
+def key_line(text: str, dotted: str) -> int | None:
+    """The line (1-based) where `section.key` is set in the TOML text, when it can be found."""
+    import re
+
+    section, _, key = dotted.rpartition(".")
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if header := re.match(r"^\[\s*([^\]]+?)\s*\]", stripped):
+            current = header[1].strip().strip('"')
+            if not key and current == dotted:
+                return number
+            continue
+        if not key:
+            continue
+        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", stripped):
+            return number
+        if not current and re.match(rf"^{re.escape(section)}\s*\.\s*{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def _where(source: str, text: str | None, dotted: str) -> str:
+    line = key_line(text, dotted) if text else None
+    where = f"ไฟล์ค่าตั้ง {source or 'config'}"
+    return f"{where} บรรทัด {line}" if line else where
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None = None) -> Settings:
     office_fields = {f.name for f in fields(Office)}
     office_data = data.get("office", {})
+    if not isinstance(office_data, dict):
+        raise ConfigError(f"{_where(source, text, 'office')}: office ต้องเป็นหมวด [office]")
     unknown = [f"office.{k}" for k in office_data if k not in office_fields]
     values: dict[str, Any] = {}
+    keys_of: dict[str, str] = {}
     for section, table in data.items():
         if section == "office":
             continue
@@ -109,36 +213,71 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
                 unknown.append(f"{section}.{key}")
             else:
                 values[attr] = value
+                keys_of[attr] = f"{section}.{key}"
     if unknown:
-        raise ConfigError(f"ค่าตั้งที่ไม่รู้จักใน {source or 'config'}: {', '.join(unknown)}")
+        first = _where(source, text, unknown[0])
+        raise ConfigError(f"{first}: ค่าตั้งที่ไม่รู้จัก {', '.join(unknown)} — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)")
+    for key, value in office_data.items():
+        if not isinstance(value, str):
+            dotted = f"office.{key}"
+            raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{_TEXT} (พบ {_shown(value)})")
     try:
-        office = Office(**{k: str(v) for k, v in office_data.items()})
-        settings = Settings(office=office, source=source, **_coerce(values))
-    except (TypeError, ValueError) as err:
-        raise ConfigError(f"ค่าตั้งไม่ถูกต้องใน {source or 'config'}: {err}") from None
-    bad_rounds = [r for r in settings.rounds if r not in ALLOWED_ROUNDS]
-    if bad_rounds or not settings.rounds:
-        raise ConfigError(f"fiscal.rounds ต้องเลือกจาก 3, 6, 9, 12 (พบ {list(settings.rounds)})")
-    if settings.sla_days <= 0 or settings.review_every_days <= 0:
-        raise ConfigError("complaints.sla_days และ sop.review_every_days ต้องมากกว่า 0")
+        coerced = _coerce(values)
+    except _BadValue as bad:
+        dotted = keys_of.get(bad.key, bad.key)
+        raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
+    settings = Settings(office=Office(**office_data), source=source, **coerced)
     return settings
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
+
+    def number(key: str) -> float:
+        value = out[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _BadValue(key, _EXPECTED[key], value)
+        return float(value)
+
     if "rounds" in out:
-        out["rounds"] = tuple(sorted({int(r) for r in out["rounds"]}))
+        rounds = out["rounds"]
+        if not isinstance(rounds, list) or not rounds or any(isinstance(r, bool) or r not in ALLOWED_ROUNDS for r in rounds):
+            raise _BadValue("rounds", _EXPECTED["rounds"], rounds)
+        out["rounds"] = tuple(sorted({int(r) for r in rounds}))
     if "complaint_categories" in out:
-        out["complaint_categories"] = tuple(str(c) for c in out["complaint_categories"])
+        categories = out["complaint_categories"]
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            raise _BadValue("complaint_categories", _EXPECTED["complaint_categories"], categories)
+        out["complaint_categories"] = tuple(categories)
     for key in ("tolerance_points", "below_level1_score"):
         if key in out:
-            out[key] = float(out[key])
+            out[key] = number(key)
     for key in ("sla_days", "review_every_days"):
         if key in out:
-            if isinstance(out[key], bool) or not float(out[key]).is_integer():
-                raise ValueError(f"{key} ต้องเป็นจำนวนเต็ม")
-            out[key] = int(out[key])
+            value = number(key)
+            if not value.is_integer() or value <= 0:
+                raise _BadValue(key, _EXPECTED[key], out[key])
+            out[key] = int(value)
     for key in ("thai_digits", "memo_thai_digits"):
         if key in out and not isinstance(out[key], bool):
-            raise ValueError(f"{key} ต้องเป็น true หรือ false")
+            raise _BadValue(key, _EXPECTED[key], out[key])
+    for key in ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials"):
+        if key in out and not isinstance(out[key], str):
+            raise _BadValue(key, _TEXT, out[key])
     return out
+
+
+# office keys a memo must not be signed with while they hold the shipped example's values
+EXAMPLE_CHECKED_KEYS = ("name", "signer_name", "document_no")
+
+
+def example_office_keys(office: Office) -> list[str]:
+    """The office keys (`office.name` …) still at the example config's value, or empty."""
+    example_text = (Path(__file__).parent / "data" / "office.example.toml").read_text(encoding="utf-8")
+    example = tomllib.loads(example_text).get("office", {})
+    left = []
+    for key in EXAMPLE_CHECKED_KEYS:
+        value = getattr(office, key).strip()
+        if not value or value == str(example.get(key, "")).strip() or value == getattr(Office(), key):
+            left.append(f"office.{key}")
+    return left

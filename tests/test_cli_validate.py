@@ -125,11 +125,21 @@ def test_failures_are_one_line_without_traceback(tmp_path: Path, setup: str | No
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("as_of", ["31/03/2569", "2026-02-30", "tomorrow"])
-def test_bad_as_of_exits_2(demo_path: Path, as_of: str) -> None:
+@pytest.mark.parametrize(
+    ("as_of", "says"),
+    [
+        ("2026-02-30", "ไม่มีอยู่จริง"),
+        ("tomorrow", "อ่าน 'tomorrow' เป็นวันที่ไม่ได้"),
+        ("31/03/69", "ต้องมีปี 4 หลัก"),
+        ("03/31/2569", "เดือนก่อนวัน"),
+    ],
+)
+def test_bad_as_of_exits_2(demo_path: Path, as_of: str, says: str) -> None:
+    # rules.md: --as-of takes the cell forms (31/03/2569 is now valid); a bad date is a Thai usage error.
     result = run("validate", "--workbook", str(demo_path), "--as-of", as_of)
     assert result.exit_code == 2
-    assert "--as-of" in result.stderr and "YYYY-MM-DD" in result.stderr
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("sheets-sync validate: ค่าของ '--as-of' ไม่ถูกต้อง: ") and says in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -140,7 +150,7 @@ def test_init_creates_a_new_workbook_and_the_config(tmp_path: Path) -> None:
     assert (tmp_path / "config" / "office.toml").exists()
     assert result.stdout.splitlines() == [
         f"สร้างแท็บใน new.xlsx: {', '.join(TITLES)}",
-        "สร้างไฟล์ค่าตั้ง config/office.toml — แก้ชื่อสำนักงานและผู้ลงนามก่อนใช้งาน",
+        "สร้างไฟล์ค่าตั้ง config/office.toml — แก้ชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือก่อนออกรายงาน",
     ]
 
     again = run("init", "--workbook", "new.xlsx")

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..cells import datetime_to_serial
-from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out
-from .base import OWNER_KEY, InputTabSpec
+from ..present.layout import COLOURS, NUMBER_PATTERNS, CellLink, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out
+from .base import DATE_HELP, OWNER_KEY, InputTabSpec, dropdown_help
 
 OWNER_VALUE = "summary-tab"
 PROTECTION_NOTE = "สร้างโดย sheets-sync — แท็บนี้ถูกเขียนใหม่ทุกครั้งที่ sync การแก้ไขจะหายไป"
@@ -35,10 +35,23 @@ def _rgb(hex_colour: str) -> dict[str, float]:
 _NUMBER_TYPES = {Fmt.DATE: "DATE", Fmt.PCT: "NUMBER", Fmt.SCORE: "NUMBER", Fmt.INT: "NUMBER", Fmt.NUMBER: "NUMBER", Fmt.DECIMAL2: "NUMBER", Fmt.MONEY: "NUMBER"}
 
 
-def cell_data(cell: GridCell) -> dict[str, Any]:
-    """One CellData: the value as a value (never a formula) and its format."""
+def cell_link(link: CellLink, sheet_ids: dict[str, int]) -> str | None:
+    """An internal link to a cell (`#gid=<sheetId>&range=C12`), when the tab is known."""
+    sheet_id = sheet_ids.get(link.sheet)
+    return None if sheet_id is None else f"#gid={sheet_id}&range={link.cell}"
+
+
+def cell_data(cell: GridCell, sheet_ids: dict[str, int] | None = None) -> dict[str, Any]:
+    """One CellData: the value as a value (never a formula) and its format.
+
+    A cell with a link gets it as a text run over the whole text (never a HYPERLINK formula).
+    """
     value = cell.value
     data: dict[str, Any] = {}
+    if cell.link is not None and isinstance(value, str) and value:
+        uri = cell_link(cell.link, sheet_ids or {})
+        if uri:
+            data["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": uri}}}]
     if isinstance(value, str):
         data["userEnteredValue"] = {"stringValue": value}
     elif isinstance(value, dt.date):
@@ -74,6 +87,7 @@ def summary_tab_requests(
     existing: dict[str, Any] | None,
     sheet_id: int,
     index: int | None,
+    sheet_ids: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Requests that (re)build one summary tab: structure, values, formats, protection, charts.
 
@@ -125,8 +139,8 @@ def summary_tab_requests(
         {
             "updateCells": {
                 "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                "rows": [{"values": [cell_data(c) for c in row]} for row in grid.rows],
-                "fields": "userEnteredValue,userEnteredFormat",
+                "rows": [{"values": [cell_data(c, sheet_ids) for c in row]} for row in grid.rows],
+                "fields": "userEnteredValue,userEnteredFormat" + (",textFormatRuns" if _has_links(grid) else ""),
             }
         }
     )
@@ -149,6 +163,10 @@ def summary_tab_requests(
     )
     requests.extend(chart_requests(tab, grid, sheet_id))
     return requests
+
+
+def _has_links(grid: Grid) -> bool:
+    return any(c.link is not None for row in grid.rows for c in row)
 
 
 def chart_requests(tab: SummaryTab, grid: Grid, sheet_id: int) -> list[dict[str, Any]]:
@@ -222,14 +240,25 @@ def input_tab_requests(spec: InputTabSpec, sheet_id: int, index: int) -> list[di
         if column.choices:
             condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in column.choices]}
             # Not strict: the English key (`legal`) is as valid as the Thai value; Sheets warns.
-            rule = {"condition": condition, "showCustomUi": True, "strict": False}
+            rule = {"condition": condition, "showCustomUi": True, "strict": False, "inputMessage": dropdown_help(column.choices)}
         elif column.is_date:
             # Not strict: a BE date typed as text ("31/03/2569") is valid for sheets-sync.
-            rule = {"condition": {"type": "DATE_IS_VALID"}, "strict": False, "inputMessage": "วันที่ เช่น 31/03/2569"}
+            rule = {"condition": {"type": "DATE_IS_VALID"}, "strict": False, "inputMessage": DATE_HELP}
         else:
             rule = None
         if rule:
             requests.append({"setDataValidation": {"range": target, "rule": rule}})
+        if column.is_text:
+            # Plain text, so a typed 007 stays "007" (Automatic would keep the number 7).
+            requests.append(
+                {
+                    "repeatCell": {
+                        "range": target,
+                        "cell": {"userEnteredFormat": {"numberFormat": {"type": "TEXT"}}},
+                        "fields": "userEnteredFormat.numberFormat",
+                    }
+                }
+            )
         requests.append(
             {
                 "updateDimensionProperties": {
@@ -261,14 +290,15 @@ def write_body(tabs: Sequence[SummaryTab], metadata: dict[str, Any], rng: random
     """The one batchUpdate body of a sync."""
     sheets = {s["properties"]["title"]: s for s in metadata.get("sheets", [])}
     taken = {s["properties"]["sheetId"] for s in sheets.values()}
+    sheet_ids = {title: s["properties"]["sheetId"] for title, s in sheets.items()}  # the targets of cell links
     requests: list[dict[str, Any]] = []
     for tab in tabs:
         existing = sheets.get(tab.title)
         if existing is not None:
             sheet_id = existing["properties"]["sheetId"]
-            requests.extend(summary_tab_requests(tab, existing, sheet_id, None))
+            requests.extend(summary_tab_requests(tab, existing, sheet_id, None, sheet_ids))
         else:
             sheet_id = new_sheet_id(taken, rng)
             taken.add(sheet_id)
-            requests.extend(summary_tab_requests(tab, None, sheet_id, None))
+            requests.extend(summary_tab_requests(tab, None, sheet_id, None, sheet_ids))
     return {"requests": requests, "includeSpreadsheetInResponse": False}

@@ -33,7 +33,7 @@ from ..atomic import write_atomically
 from ..cells import Cell, CellKind, TabData
 from ..errors import WorkbookError
 from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, Style, SummaryTab, lay_out
-from .base import OWNER_KEY, InputTabSpec, check_ownership
+from .base import DATE_HELP, OWNER_KEY, InputTabSpec, check_ownership, dropdown_help
 from .xlsx_formulas import Cached, cached_results, formula_cells, restore_cached_results
 
 OWNED_NAME = "sheets_sync_owned"  # a sheet-scoped defined name on every tab the tool created
@@ -284,19 +284,24 @@ def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
         letter = get_column_letter(c)
         sheet.column_dimensions[letter].width = col.width
         cell_range = f"{letter}2:{letter}1000"
+        if col.is_text:
+            # Text, so a typed 007 stays "007" (General would keep the number 7).
+            sheet.column_dimensions[letter].number_format = "@"  # the column's style: every new cell
         if col.choices:
             listed = ",".join(col.choices)
             # A warning, not a stop: the English key (`legal`) is as valid as the Thai value.
             rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False, errorStyle="warning")
             rule.error, rule.errorTitle = "เลือกจากรายการ", col.header
-            rule.showErrorMessage = True
+            rule.prompt, rule.promptTitle = dropdown_help(col.choices), col.header
+            rule.showErrorMessage = rule.showInputMessage = True
             rule.add(cell_range)
             sheet.add_data_validation(rule)
         elif col.is_date:
             # A warning, not a stop: a BE date typed as text ("31/03/2569") is valid for sheets-sync.
             rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, errorStyle="warning")
             rule.error, rule.errorTitle = "พิมพ์เป็นวันที่ เช่น 31/03/2569", col.header
-            rule.showErrorMessage = True
+            rule.prompt, rule.promptTitle = DATE_HELP, col.header
+            rule.showErrorMessage = rule.showInputMessage = True
             rule.add(cell_range)
             sheet.add_data_validation(rule)
     sheet.freeze_panes = "A2"

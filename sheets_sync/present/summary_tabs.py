@@ -13,7 +13,7 @@ from ..compute.results import Results
 from ..schema.issues import Severity
 from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SECTION_GROUP, SOP_STATUSES
 from ..schema.tabs import choice_label as _th
-from .layout import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value
+from .layout import CellLink, Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value
 from .thai import as_of_line, thai_month_year
 
 PLAN_STATUS_STYLE = {
@@ -281,18 +281,25 @@ def missions_tab(results: Results, line: str) -> SummaryTab:
     return SummaryTab(title, heading, line, [missions, coverage, indicators])
 
 
+NO_SUCH_TAB = ("tab-missing", "tab-optional-missing")  # issues about a tab that is not there: nothing to link to
+
+
 def issues_tab(results: Results, line: str) -> SummaryTab:
     schema = results.workbook.schema
     headers = {}
     for tab in schema.values():
         for col in tab.columns:
             headers[(tab.th, col.key)] = col.th
-    rows, styles = [], {}
-    for r, issue in enumerate(results.issues):
+    rows, styles, links = [], {}, {}
+    # Errors first (their rows are left out of every figure), then warnings; each in the list's order.
+    ordered = sorted(results.issues, key=lambda i: i.severity is not Severity.ERROR)
+    for r, issue in enumerate(ordered):
         rows.append([
             issue.tab, issue.location, headers.get((issue.tab, issue.column), issue.column), issue.severity.th,
             issue.code, issue.message, issue.value,
         ])
         styles[(r, 3)] = Style.BAD if issue.severity is Severity.ERROR else Style.WARN
-    table = Table(["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"], rows, None, styles)
+        if issue.cell and issue.code not in NO_SUCH_TAB:
+            links[(r, 1)] = CellLink(issue.sheet or issue.tab, issue.cell)  # a click on the cell address jumps there
+    table = Table(["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"], rows, None, styles, links=links)
     return SummaryTab("ตรวจสอบข้อมูล", "ผลการตรวจสอบข้อมูล", line, [table], column_widths=[16, 22, 22, 12, 22, 90, 30])
