@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..cells import EMPTY, Cell, CellKind, TabData
-from .issues import Issue, Severity, render_message
+from .issues import Issue, Severity, leading_zero_match, left_out_note, render_message, warning_details
 from .parsers import (
     CellProblem,
     cell_text,
@@ -178,13 +178,15 @@ class _TabValidator:
             row_number = offset + 2
             if all(i >= len(cells) or cells[i].is_empty for i in known):
                 continue  # entirely blank rows are skipped silently
-            parsed: dict[str, Any] = {ROW: row_number, "_error": False, "_failed": set()}
+            # "_raw": each cell as typed, for the issues list (never the parsed, normalised value)
+            parsed: dict[str, Any] = {ROW: row_number, "_error": False, "_failed": set(), "_raw": {}}
             for col in self.tab.columns:
                 parsed[col.key] = self.parse_cell(col, self.cell(cells, col.key), row_number, parsed)
             self.rows.append(parsed)
 
     def parse_cell(self, col: Column, cell: Cell, row_number: int, parsed: dict[str, Any]) -> Any:
         where = a1(self.positions.get(col.key, 0), row_number)
+        parsed["_raw"][col.key] = cell.raw_text()
         if cell.is_empty:
             if col.required:
                 self.issue(col, where, Severity.ERROR, "required-missing", "")
@@ -207,7 +209,7 @@ class _TabValidator:
             parsed["_failed"].add(col.key)
             return None
         if warning:
-            self.issue(col, where, Severity.WARNING, warning, cell.raw_text())
+            self.issue(col, where, Severity.WARNING, warning, cell.raw_text(), **warning_details(warning, value))
         return value
 
     def check_unique(self) -> None:
@@ -223,7 +225,7 @@ class _TabValidator:
                 if values in seen:
                     code = "id-duplicate" if len(group) == 1 else "duplicate-in-group"
                     cell = a1(self.positions[target.key], row[ROW])
-                    self.issue(target, cell, Severity.ERROR, code, _display(row[target.key]), first_row=seen[values])
+                    self.issue(target, cell, Severity.ERROR, code, _typed(row, target.key), first_row=seen[values])
                     row["_error"] = True
                 else:
                     seen[values] = row[ROW]
@@ -238,7 +240,7 @@ class _TabValidator:
                         continue  # the column is absent: its own warning says so
                     col = self.tab.column(hit.column)
                     cell = a1(self.positions.get(col.key, 0), row[ROW])
-                    self.issue(col, cell, hit.severity, hit.code, _display(row[col.key]), **hit.details)
+                    self.issue(col, cell, hit.severity, hit.code, _typed(row, col.key), **hit.details)
                     if hit.severity is Severity.ERROR:
                         row["_error"] = True
 
@@ -249,6 +251,12 @@ def _bounds_detail(col: Column) -> dict[str, str]:
     low = "" if col.minimum is None else (f"มากกว่า {col.minimum:g}" if col.min_exclusive else f"ตั้งแต่ {col.minimum:g}")
     high = "" if col.maximum is None else f"ไม่เกิน {col.maximum:g}"
     return {"bounds": " ".join(p for p in (low, high) if p)}
+
+
+def _typed(row: dict[str, Any], key: str) -> str:
+    """A cell of a parsed row as the person typed it (the issues list's `ค่าที่พบ`)."""
+    raw = row.get("_raw", {})
+    return raw[key] if key in raw else _display(row.get(key))
 
 
 def _display(value: Any) -> str:
@@ -358,10 +366,14 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
             if col.type is ColType.LIST:
                 unknown = [item for item in value if item not in known]
                 if unknown:
-                    v.issue(col, cell, Severity.WARNING, "list-item-unknown", ", ".join(value), ref_tab=ref_tab, items=", ".join(unknown))
+                    v.issue(col, cell, Severity.WARNING, "list-item-unknown", _typed(row, col.key), ref_tab=ref_tab, items=", ".join(unknown))
                     row[col.key] = tuple(item for item in value if item in known)
             elif value not in known:
-                v.issue(col, cell, Severity.ERROR, "ref-unknown", value, ref_tab=ref_tab)
+                match = leading_zero_match(value, known)
+                if match:  # `1` typed for `001` (or the other way round): the lost zero is the cause
+                    v.issue(col, cell, Severity.ERROR, "ref-leading-zero", _typed(row, col.key), ref_tab=ref_tab, match=match)
+                else:
+                    v.issue(col, cell, Severity.ERROR, "ref-unknown", _typed(row, col.key), ref_tab=ref_tab)
                 row["_error"] = True
 
 
@@ -369,10 +381,13 @@ def weights_sum_to_100(v: _TabValidator) -> None:
     """KPI weights of a group (the section, or one person) not summing to 100: a warning on the
     weight cell of the group's first usable row."""
     groups: dict[str, list[dict[str, Any]]] = {}
+    left_out: dict[str, list[int]] = {}  # rows of the group left out for an error
     for row in v.rows:
-        if row["_error"]:
-            continue
         group = SECTION_GROUP if row["level"] == "section" else row["owner"]
+        if row["_error"]:
+            if group:
+                left_out.setdefault(group, []).append(row[ROW])
+            continue
         groups.setdefault(group, []).append(row)
     col = v.tab.column("weight")
     for group, rows in groups.items():
@@ -380,7 +395,7 @@ def weights_sum_to_100(v: _TabValidator) -> None:
         if abs(total - 100) > 1e-9:
             first = rows[0]
             v.issue(col, a1(v.positions[col.key], first[ROW]), Severity.WARNING, "weights-sum",
-                    _display(first["weight"]), group=group, total=f"{total:g}")
+                    _typed(first, "weight"), group=group, total=f"{total:g}", left_out=left_out_note(left_out.get(group, [])))
 
 
 GROUP_RULES = {"kpis": (weights_sum_to_100,)}
