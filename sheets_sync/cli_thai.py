@@ -193,10 +193,9 @@ def usage_error_line(err: click.ClickException) -> str:
     """A usage error as one Thai line: what is wrong, and where the help is."""
     message = " ".join(err.format_message().split()).replace(". ", " ").rstrip(".")  # one line, no English full stops
     ctx = getattr(err, "ctx", None)
-    if ctx is None:
-        return f"sheets-sync: {message}"
-    hint = f" (ดูวิธีใช้: {ctx.command_path} --help)" if isinstance(err, click.UsageError) else ""
-    return f"{ctx.command_path}: {message}{hint}"
+    path = ctx.command_path if ctx is not None else "sheets-sync"
+    hint = f" (ดูวิธีใช้: {path} --help)" if isinstance(err, click.UsageError) else ""
+    return f"{path}: {message}{hint}"
 
 
 def run_main(main: Any, args: Any, prog_name: Any, complete_var: Any, standalone_mode: bool, **extra: Any) -> Any:

@@ -203,6 +203,7 @@ class CellView:
     note: Optional[str]
     data_validation: Optional[dict]
     hyperlink: Optional[str] = None
+    text_format_runs: Optional[list] = None  # CellData.textFormatRuns as stored (links in a run's format.link.uri)
 
     @property
     def number_format(self) -> Optional[dict]:
@@ -977,6 +978,7 @@ class SheetsEmulator:
                 note=cell.note,
                 data_validation=copy.deepcopy(cell.validation),
                 hyperlink=extra.get("hyperlink"),
+                text_format_runs=copy.deepcopy(extra.get("textFormatRuns")),
             )
 
     def spreadsheet(self, spreadsheet_id: str) -> dict:
