@@ -48,6 +48,20 @@ class Settings:
     credentials: str = ""
     templates_dir: str = ""  # default: the repository's templates/
     source: str = ""  # the file the settings came from ("" = defaults)
+    # reminders and calendar (outputs.md "Reminders", "Calendar")
+    remind_due_within_days: int = 14
+    remind_memo_due_days: int = 15  # the round's memo is due this many days after the round ends
+    remind_head_email: str = ""  # the section head, who gets the summary
+    remind_head_name: str = ""  # default: office.signer_name
+    remind_complaint_units: tuple[tuple[str, str], ...] = ()  # (unit as in หน่วยงานที่รับผิดชอบ, or "*") -> person
+    mail_host: str = ""
+    mail_port: int = 587
+    mail_security: str = "starttls"  # starttls, ssl or none
+    mail_username: str = ""
+    mail_password_env: str = "SHEETS_SYNC_SMTP_PASSWORD"  # the NAME of the variable; never the password
+    mail_from: str = ""
+    mail_from_name: str = ""  # default: office.section
+    mail_cafile: str = ""
 
     @property
     def history_file(self) -> Path:
@@ -73,6 +87,19 @@ _KEYS = {
     ("workbook", "path"): "workbook",
     ("workbook", "sheet_id"): "sheet_id",
     ("workbook", "credentials"): "credentials",
+    ("remind", "due_within_days"): "remind_due_within_days",
+    ("remind", "memo_due_days"): "remind_memo_due_days",
+    ("remind", "head_email"): "remind_head_email",
+    ("remind", "head_name"): "remind_head_name",
+    ("remind", "complaint_units"): "remind_complaint_units",
+    ("mail", "host"): "mail_host",
+    ("mail", "port"): "mail_port",
+    ("mail", "security"): "mail_security",
+    ("mail", "username"): "mail_username",
+    ("mail", "password_env"): "mail_password_env",
+    ("mail", "from"): "mail_from",
+    ("mail", "from_name"): "mail_from_name",
+    ("mail", "cafile"): "mail_cafile",
 }
 
 
@@ -86,7 +113,14 @@ _EXPECTED = {
     "complaint_categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
     "thai_digits": "true หรือ false",
     "memo_thai_digits": "true หรือ false",
+    "remind_due_within_days": "จำนวนเต็มตั้งแต่ 0 เช่น 14",
+    "remind_memo_due_days": "จำนวนเต็มตั้งแต่ 0 เช่น 15",
+    "mail_port": "เลขพอร์ต 1–65535 เช่น 587",
+    "mail_security": "\"starttls\", \"ssl\" หรือ \"none\"",
+    "remind_complaint_units": "ตาราง หน่วยงาน = \"ชื่อ-สกุล\" เช่น \"อำเภอเมือง\" = \"นายสมชาย ใจดี\"",
 }
+# whole-number keys: (lowest, highest) allowed
+_WHOLE_RANGES = {"remind_due_within_days": (0, None), "remind_memo_due_days": (0, None), "mail_port": (1, 65535)}
 _TEXT = "ข้อความในเครื่องหมายคำพูด เช่น \"...\""
 
 
@@ -167,7 +201,7 @@ def key_line(text: str, dotted: str) -> int | None:
         stripped = line.strip()
         if header := re.match(r"^\[\s*([^\]]+?)\s*\]", stripped):
             current = header[1].strip().strip('"')
-            if not key and current == dotted:
+            if current == dotted:  # a table such as [remind.complaint_units]
                 return number
             continue
         if not key:
@@ -227,6 +261,12 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
         dotted = keys_of.get(bad.key, bad.key)
         raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
     settings = Settings(office=Office(**office_data), source=source, **coerced)
+    from .schema.rules import is_email_address
+
+    for attr, value in (("remind_head_email", settings.remind_head_email), ("mail_from", settings.mail_from)):
+        if value and not is_email_address(value):
+            dotted = keys_of.get(attr, attr)
+            raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ไม่ใช่ที่อยู่อีเมล (พบ \"{value}\") — เช่น somchai@example.go.th")
     return settings
 
 
@@ -252,16 +292,25 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("tolerance_points", "below_level1_score"):
         if key in out:
             out[key] = number(key)
-    for key in ("sla_days", "review_every_days"):
+    for key in ("sla_days", "review_every_days", "remind_due_within_days", "remind_memo_due_days", "mail_port"):
         if key in out:
             value = number(key)
-            if not value.is_integer() or value <= 0:
+            low, high = _WHOLE_RANGES.get(key, (1, None))
+            if not value.is_integer() or value < low or (high is not None and value > high):
                 raise _BadValue(key, _EXPECTED[key], out[key])
             out[key] = int(value)
     for key in ("thai_digits", "memo_thai_digits"):
         if key in out and not isinstance(out[key], bool):
             raise _BadValue(key, _EXPECTED[key], out[key])
-    for key in ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials"):
+    if "remind_complaint_units" in out:
+        table = out["remind_complaint_units"]
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise _BadValue("remind_complaint_units", _EXPECTED["remind_complaint_units"], table)
+        out["remind_complaint_units"] = tuple((str(k), v) for k, v in table.items())
+    if "mail_security" in out and out["mail_security"] not in ("starttls", "ssl", "none"):
+        raise _BadValue("mail_security", _EXPECTED["mail_security"], out["mail_security"])
+    text_keys = ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials")
+    for key in [*text_keys, *(k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port")]:
         if key in out and not isinstance(out[key], str):
             raise _BadValue(key, _TEXT, out[key])
     return out

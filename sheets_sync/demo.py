@@ -301,8 +301,12 @@ def build_demo_rows(as_of: dt.date, seed: int = 2569) -> dict[str, list[list[Any
         P[4]: "M04, M11", P[5]: "M05, M06", P[6]: "M01/M07", P[7]: "M08, M12, M13",  # M13: deliberate unknown
     }
     trainings = ["หลักสูตรการเขียนหนังสือราชการ", "หลักสูตรการจัดการเรื่องร้องเรียน", "", "หลักสูตรผู้นำการเปลี่ยนแปลง"]
+    # fictional addresses; P[6] has none, so the reminders' summary shows someone not reachable
+    emails = {P[0]: "pimchanok.s", P[1]: "thanakorn.b", P[2]: "waraporn.k", P[3]: "somchai.j",
+              P[4]: "kanokwan.t", P[5]: "pakorn.s", P[7]: "anucha.w"}
     for n, (name, position) in enumerate(STAFF):
-        tabs["staff"].append([name, position, can_do[name], trainings[n % len(trainings)]])
+        email = f"{emails[name]}@example.go.th" if name in emails else ""
+        tabs["staff"].append([name, position, can_do[name], trainings[n % len(trainings)], email])
     return tabs
 
 

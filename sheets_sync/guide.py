@@ -111,6 +111,10 @@ CODES: dict[str, tuple[str, str]] = {
     "closed-while-open": (WARNING, "a closing date while the case is not closed"),
     "received-after-year": (WARNING, "received after the end of the fiscal year being synced (likely a typo)"),
     "activity-outside-year": (WARNING, "the activity lies entirely outside the fiscal year"),
+    "branch-not-decision": (WARNING, "yes_next / no_next set on a step that is not a decision: ignored"),
+    "decision-no-branch": (WARNING, "a decision without no_next: its \"no\" branch ends the process"),
+    "branch-unknown-step": (ERROR, "yes_next / no_next is not a step number of the same mission"),
+    "email-invalid": (WARNING, "not an e-mail address: reminders cannot reach this person"),
 }
 
 TEXT = {

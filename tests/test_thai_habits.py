@@ -137,8 +137,8 @@ def english_words(text: str) -> list[str]:
     words = []
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped.startswith("sheets-sync "):
-            continue  # an example of a command, kept as typed
+        if re.match(r"^([A-Z_]+=\S+\s+)*sheets-sync ", stripped):
+            continue  # an example of a command (maybe after an environment variable), kept as typed
         for token in re.split(r"[\s,;()\[\]]+", stripped):
             token = token.strip("'\"`:")
             if not token or token.startswith("-"):

@@ -72,6 +72,10 @@ def render_demo(outcome, command: str = "sheets-sync", config_path: str | None =
     ]
     for path in outcome.documents:
         lines.append(f"  เอกสาร: {path}")
+    if outcome.reminders is not None:
+        lines.append(render_remind(outcome.reminders))
+    if outcome.calendar is not None:
+        lines.append(render_calendar(outcome.calendar))
     lines.extend(outcome.notes)
     lines.append("")
     lines.append("ลองต่อ (พิมพ์ตามนี้ได้เลย):")
@@ -108,3 +112,39 @@ def render_history(snapshots, path) -> str:
 
 def _num(value, places: int = 2) -> str:
     return "-" if value is None else f"{value:.{places}f}"
+
+
+def render_remind(outcome) -> str:  # outcome: app.RemindOutcome
+    """Who was told (or, in a dry run, which .eml files were written), who could not be reached."""
+    people = [m for m in outcome.messages if m.person]
+    lines = []
+    if outcome.dry_run:
+        folder = outcome.eml_files[0].parent if outcome.eml_files else "-"
+        lines.append(f"  การแจ้งเตือน (ทดลอง ไม่ได้ส่งจริง): เขียน {len(outcome.eml_files)} ไฟล์ .eml ใน {folder}")
+    else:
+        lines.append(
+            f"  การแจ้งเตือน: ส่งแล้ว {len(outcome.sent)} ฉบับ · ส่งไปแล้ววันนี้ (ไม่ส่งซ้ำ) {len(outcome.already_sent)} ฉบับ"
+            f" · ส่งไม่สำเร็จ {len(outcome.unsent)} ฉบับ"
+        )
+    lines.append(f"  ผู้ที่มีรายการต้องดำเนินการ {len(people)} คน (ไม่มีรายการ ไม่ได้รับข้อความ)")
+    for person, reason in outcome.not_reachable.items():
+        lines.append(f"  ติดต่อไม่ได้: {person} ({reason}) — อยู่ในสรุปถึงหัวหน้าฝ่าย")
+    if outcome.head_missing:
+        lines.append("  ไม่ได้ตั้ง remind.head_email: ส่งสรุปถึงหัวหน้าฝ่ายไม่ได้")
+    if outcome.error:
+        lines.append(f"  {outcome.error}")
+    for item, reason in outcome.unsent:
+        if reason != outcome.error:
+            lines.append(f"  ส่งไม่สำเร็จ: {item.person or 'สรุปถึงหัวหน้าฝ่าย'} <{item.address}> — {reason}")
+    if outcome.unsent:
+        names = ", ".join(f"{item.person or 'สรุปถึงหัวหน้าฝ่าย'} <{item.address}>" for item, _ in outcome.unsent)
+        lines.append(f"  ยังไม่ได้ส่ง (สั่ง remind อีกครั้งจะส่งให้): {names}")
+    return "\n".join(lines)
+
+
+def render_calendar(outcome) -> str:  # outcome: app.CalendarOutcome
+    c = outcome.counts
+    return (
+        f"  ปฏิทินแผนปฏิบัติการ: {outcome.path} (กิจกรรม {c.get('activity', 0)} · สิ้นสุดรอบ {c.get('round_end', 0)}"
+        f" · กำหนดเสนอรายงาน {c.get('memo_due', 0)} · ทบทวนคู่มือ {c.get('sop_review', 0)})"
+    )
