@@ -265,10 +265,21 @@ def test_a_number_typed_for_a_zero_padded_id_is_flagged_with_a_leading_zero_hint
     assert (issue["cell"], issue["severity"], issue["code"], issue["value"]) == ("B2", "error", "ref-leading-zero", "1")
     assert issue["message"] == (
         "\"รหัสภารกิจ\" ไม่ตรงกับรหัสในแท็บ ภารกิจ แต่ต่างจากรหัส 001 แค่เลข 0 นำหน้า — เลข 0 หายไปเพราะพิมพ์ลงเซลล์ที่เป็นตัวเลข: "
-        "จัดรูปแบบคอลัมน์รหัสทั้งสองแท็บเป็นข้อความ (ข้อความธรรมดา) แล้วพิมพ์ 001 ใหม่"
+        "จัดรูปแบบคอลัมน์รหัสทั้งสองแท็บเป็นข้อความ (ข้อความธรรมดา) แล้วพิมพ์ 001 ใหม่ให้ตรงกัน"
     )
     result = run("validate", "--workbook", book, "--as-of", AS_OF.isoformat())
     assert "✗ แผนปฏิบัติการ!B2" in result.stdout and "เลข 0 นำหน้า" in result.stdout
+
+
+def test_an_id_that_lost_its_zero_is_named_with_the_zero_padded_form(tmp_path: Path) -> None:
+    book = _small_workbook(
+        tmp_path / "book.xlsx",
+        [[7, "งานสารบรรณ", "สนับสนุนงานประจำ", "นาย ก", "ไม่มี"]],  # `007` typed into a General cell of ภารกิจ
+        [["A1", "007", "จัดประชุม", "1/10/2568", "30/9/2569", "นาย ก"]],
+    )
+    [issue] = [i for i in _issues(book) if i["tab"] == "แผนปฏิบัติการ" and i["severity"] == "error"]
+    assert (issue["cell"], issue["code"], issue["value"]) == ("B2", "ref-leading-zero", "007")
+    assert "ต่างจากรหัส 7 แค่เลข 0 นำหน้า" in issue["message"] and issue["message"].endswith("แล้วพิมพ์ 007 ใหม่ให้ตรงกัน")
 
 
 # --- 5. messages show the value as typed, with a correction computed from it --------------------

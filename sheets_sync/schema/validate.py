@@ -376,7 +376,8 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
             elif value not in known:
                 match = leading_zero_match(value, known)
                 if match:  # `1` typed for `001` (or the other way round): the lost zero is the cause
-                    v.issue(col, cell, Severity.ERROR, "ref-leading-zero", _typed(row, col.key), ref_tab=ref_tab, match=match)
+                    v.issue(col, cell, Severity.ERROR, "ref-leading-zero", _typed(row, col.key), ref_tab=ref_tab, match=match,
+                            intended=max(value, match, key=len))  # the zero-padded form is the id meant
                 else:
                     v.issue(col, cell, Severity.ERROR, "ref-unknown", _typed(row, col.key), ref_tab=ref_tab)
                 row["_error"] = True
