@@ -103,6 +103,15 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
 _parse_as_of = parse_date_option  # the name other commands already use
 
 
+def _fiscal_year_option(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """A fiscal year is named by its BE year; a CE year gets the BE year to type instead."""
+    if value is None or 2400 <= value <= 2700:
+        return value
+    if 1857 <= value <= 2157:
+        raise click.BadParameter(f"ปีงบประมาณเป็นปี พ.ศ. — {value} เป็นปี ค.ศ. ใช้ {value + 543}")
+    raise click.BadParameter(f"{value} ไม่ใช่ปีงบประมาณ พ.ศ. ที่ใช้ได้ (2400–2700) เช่น 2569")
+
+
 def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--config, --workbook, --sheet-id, --credentials, --debug."""
     decorators = [
@@ -122,7 +131,7 @@ def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.option("--as-of", callback=parse_date_option, metavar="วันที่",
                       help="คำนวณ ณ วันที่นี้ (ค่าเริ่มต้น: วันนี้ตามเวลาประเทศไทย); " + DATE_HELP),
-        click.option("--fiscal-year", type=click.IntRange(2400, 2700), metavar="ปี", help="ปีงบประมาณ พ.ศ. เช่น 2569"),
+        click.option("--fiscal-year", type=int, callback=_fiscal_year_option, metavar="ปี", help="ปีงบประมาณ พ.ศ. เช่น 2569"),
         click.option("--round", "round_months", type=click.IntRange(1, 12), metavar="เดือน", help="รอบติดตาม (จำนวนเดือน) เช่น 6, 9 หรือ 12"),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)

@@ -13,6 +13,7 @@ say which date a date option was read as (`ใช้วันที่ 1 ธั�
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -191,7 +192,8 @@ ThaiGroup.group_class = ThaiGroup
 
 def usage_error_line(err: click.ClickException) -> str:
     """A usage error as one Thai line: what is wrong, and where the help is."""
-    message = " ".join(err.format_message().split()).replace(". ", " ").rstrip(".")  # one line, no English full stops
+    # One line; the full stop click puts after a quoted name (`'หมายเลข'.`) is not Thai punctuation.
+    message = re.sub(r"(?<=['\")])\.(?=\s|$)", "", " ".join(err.format_message().split()))
     ctx = getattr(err, "ctx", None)
     path = ctx.command_path if ctx is not None else "sheets-sync"
     hint = f" (ดูวิธีใช้: {path} --help)" if isinstance(err, click.UsageError) else ""

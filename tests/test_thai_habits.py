@@ -173,6 +173,7 @@ def test_help_of_every_command_is_thai(path: tuple[str, ...]) -> None:
     [
         (["validate", "--round", "13"], "sheets-sync validate: ค่าของ '--round' ไม่ถูกต้อง: 13 ไม่อยู่ในช่วง 1<=x<=12 (ดูวิธีใช้: sheets-sync validate --help)"),
         (["validate", "--fiscal-year", "สองห้าหกเก้า"], "sheets-sync validate: ค่าของ '--fiscal-year' ไม่ถูกต้อง: 'สองห้าหกเก้า' ไม่ใช่ตัวเลข (ต้องพิมพ์เป็นตัวเลข) (ดูวิธีใช้: sheets-sync validate --help)"),
+        (["validate", "--fiscal-year", "2026"], "sheets-sync validate: ค่าของ '--fiscal-year' ไม่ถูกต้อง: ปีงบประมาณเป็นปี พ.ศ. — 2026 เป็นปี ค.ศ. ใช้ 2569 (ดูวิธีใช้: sheets-sync validate --help)"),
         (["validate", "--strict"], "sheets-sync validate: ไม่มีตัวเลือก '--strict' (ดูวิธีใช้: sheets-sync validate --help)"),
         (["sync", "--stric"], "sheets-sync sync: ไม่มีตัวเลือก '--stric' หมายถึง '--strict' หรือไม่? (ดูวิธีใช้: sheets-sync sync --help)"),
         (["history", "restore"], "sheets-sync history restore: ยังไม่ได้ระบุอาร์กิวเมนต์ 'หมายเลข' (ดูวิธีใช้: sheets-sync history restore --help)"),
