@@ -206,6 +206,9 @@ def run_main(main: Any, args: Any, prog_name: Any, complete_var: Any, standalone
         return main(args, prog_name, complete_var, standalone_mode, **extra)
     try:
         code = main(args, prog_name, complete_var, False, **extra)
+    except click.exceptions.NoArgsIsHelpError as err:
+        err.show()  # `sheets-sync` alone: the (Thai) help itself, as click does (exit 2)
+        sys.exit(err.exit_code)
     except click.ClickException as err:
         click.echo(usage_error_line(err), err=True)
         sys.exit(err.exit_code)

@@ -187,6 +187,12 @@ def test_usage_errors_are_one_thai_line_exit_2(args: list[str], expected: str) -
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", expected + "\n")
 
 
+def test_the_group_alone_shows_its_thai_help() -> None:
+    result = run()
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == run("--help").stdout  # the help itself, not squeezed into one line
+
+
 def test_version_is_thai() -> None:
     result = run("--version")
     assert result.exit_code == 0 and re.fullmatch(r"sheets-sync รุ่น \S+\n", result.stdout)
