@@ -9,59 +9,68 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
+from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
 from .cells import TabData
-from .compute.fiscal import Period, resolve_period
+from .compute.reminders import who_owes_what
 from .compute.results import Results, compute_results
+from .compute.schedule import plan_calendar
 from .config import Settings
+from .demo import P, write_demo_workbook
+from .emails import is_email_address
 from .errors import ConfigError, SheetsSyncError
+from .fiscal import Period, resolve_period
 from .history import History
+from .mail import SmtpServer, build_message, deliver, write_eml
+from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
 from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
+from .schema.parsers import normalize_space
+from .schema.report import ValidationReport
 from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
+from .send_ledger import SendLedger
 
 
-def read_workbook(
-    backend: Backend, settings: Settings, fiscal_year: int | None, as_of: dt.date | None = None
-) -> tuple[dict[str, TabData], ValidatedWorkbook]:
-    """Read every input tab in one go and validate it: the tabs as read, and the validation."""
+def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
+    """Read every input tab in one go and validate it for the period: the tabs as read, and the
+    validation (`validate` and `sync` both come through here, so they list the same issues)."""
     schema = input_tabs(settings.rounds)
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
     validated = validate_workbook(
         tabs,
         rounds=settings.rounds,
-        fiscal_year=fiscal_year,
         complaint_categories=settings.complaint_categories,
-        as_of=as_of,
+        period=period,
     )
     return tabs, validated
 
 
 @dataclass
-class ValidationReport:
+class ValidateOutcome:
     period: Period
     workbook: ValidatedWorkbook
 
     @property
+    def report(self) -> ValidationReport:
+        return self.workbook.report
+
+    @property
     def issues(self) -> list[Issue]:
-        return self.workbook.issues
+        return self.report.issues
 
     @property
     def valid(self) -> bool:
-        return self.workbook.error_count == 0
+        return self.report.valid
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "as_of": self.period.as_of.isoformat(),
-            "fiscal_year": self.period.fiscal_year,
-            "issues": [i.to_json() for i in self.issues],
-        }
+        """outputs.md's `{"as_of", "fiscal_year", "issues"}` (exactly those keys)."""
+        return {"as_of": self.period.as_of.isoformat(), "fiscal_year": self.period.fiscal_year, "issues": self.report.issues_json()}
 
 
 def run_validate(
@@ -70,10 +79,10 @@ def run_validate(
     as_of: dt.date,
     fiscal_year: int | None = None,
     round_months: int | None = None,
-) -> ValidationReport:
+) -> ValidateOutcome:
     """Read and validate; write nothing."""
     period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
-    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year, period.as_of)[1])
+    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -152,7 +161,7 @@ def results_file(out_dir: Path, period: Period) -> Path:
 
 def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
     """Read, validate and compute, writing nothing (report and sop use this)."""
-    tabs, workbook = read_workbook(backend, settings, period.fiscal_year, period.as_of)
+    tabs, workbook = read_workbook(backend, settings, period)
     return tabs, compute_results(workbook, period, settings)
 
 
@@ -171,7 +180,7 @@ def run_sync(
     claims a sync that did not happen.
     """
     tabs, results = compute_from(backend, settings, period)
-    summary = build_summary_tabs(results, thai_digits=settings.thai_digits)
+    summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
     document = results.to_json()
     path = results_file(out_dir, period)
     # Everything that could fail after the workbook write is checked before it.
@@ -199,9 +208,6 @@ def _prepare_folder(folder: Path) -> None:
 
 def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
     """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
-    from .backends.xlsx import write_tabs_to_new_workbook
-    from .errors import ConfigError
-
     tabs = History(settings.history_file).tabs(snapshot_id)
     if only_tabs:
         missing = [t for t in only_tabs if t not in tabs]
@@ -246,7 +252,7 @@ def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path,
 @dataclass
 class DemoOutcome:
     workbook: Path
-    validation: ValidationReport
+    validation: ValidateOutcome
     sync: SyncOutcome
     documents: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -256,10 +262,7 @@ class DemoOutcome:
 
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
     """Build the demo workbook in `out_dir` and run every command on it."""
-    from .backends.xlsx import XlsxBackend
-    from .demo import write_demo_workbook
-
-    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed)
+    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.rounds)
     backend = XlsxBackend(path)
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
@@ -267,10 +270,6 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     _, memo = run_report(backend, settings, period, out_dir, allow_example_office=True)  # the demo's office is the example
     _, manuals = run_sop(backend, settings, period, out_dir)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
-    from dataclasses import replace
-
-    from .demo import P
-
     demo_remind = replace(
         settings,
         remind_complaint_units=settings.remind_complaint_units or (("*", P[4]),),
@@ -318,9 +317,6 @@ def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ..
     """From `บุคลากร`: person -> e-mail address (None when empty or not an address); and from
     config `remind.complaint_units` (unit -> person): person -> the units whose overdue complaints
     they follow (and their own name: a case assigned to a person by name is theirs)."""
-    from .schema.parsers import normalize_space
-    from .schema.rules import is_email_address
-
     addresses: dict[str, str | None] = {}
     units: dict[str, list[str]] = {}
     for row in results.workbook.table("staff").to_dict("records"):
@@ -349,11 +345,6 @@ def run_remind(
     A message already accepted today with the same content is not sent again (unless `resend`);
     a person without an address is not reachable and is listed in the head's summary.
     """
-    from .compute.reminders import who_owes_what
-    from .mail import SmtpServer, build_message, deliver, write_eml
-    from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
-    from .send_ledger import SendLedger
-
     if not dry_run and not settings.mail_host:
         raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย --dry-run เพื่อเขียนเป็นไฟล์ .eml")
     if not dry_run and not settings.mail_from:
@@ -434,7 +425,6 @@ class CalendarOutcome:
 
 def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: Path) -> CalendarOutcome:
     """<out>/plan-FY<fy>.ics: the whole plan, rounds, memo due dates and SOP reviews."""
-    from .compute.schedule import plan_calendar
     from .documents.calendar import calendar_file, render_plan_calendar, workbook_key, write_plan_calendar
 
     _, results = compute_from(backend, settings, period)

@@ -210,16 +210,16 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     settings, _ = load_context(config_path)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
-    shown = [i for i in report.issues if i.severity is Severity.ERROR] if errors_only else list(report.issues)
     if as_json:
         document = report.to_json()
-        document["issues"] = [i.to_json() for i in shown]
+        if errors_only:
+            document["issues"] = [i.to_json() for i in report.issues if i.severity is Severity.ERROR]
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     elif quiet:
         if report.issues:
-            click.echo(issues_summary(report.issues))
+            click.echo(issues_summary(report.report))
     else:
-        click.echo(render_issues(shown, backend.describe(), all_issues=report.issues))
+        click.echo(render_issues(report.report, backend.describe(), errors_only=errors_only))
     sys.exit(0 if report.valid else 1)
 
 
@@ -286,7 +286,7 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
         click.echo(results_json(outcome.document))
     elif not quiet:
         click.echo(render_sync(outcome, backend.describe()))
-    sys.exit(1 if strict and outcome.results.error_count else 0)
+    sys.exit(1 if strict and not outcome.results.report.valid else 0)
 
 
 @cli.command()

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .emails import is_email_address
 from .errors import ConfigError
-from .schema.tabs import DEFAULT_COMPLAINT_CATEGORIES
+from .vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
 
@@ -261,8 +262,6 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
         dotted = keys_of.get(bad.key, bad.key)
         raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
     settings = Settings(office=Office(**office_data), source=source, **coerced)
-    from .schema.rules import is_email_address
-
     for attr, value in (("remind_head_email", settings.remind_head_email), ("mail_from", settings.mail_from)):
         if value and not is_email_address(value):
             dotted = keys_of.get(attr, attr)

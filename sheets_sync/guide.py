@@ -70,6 +70,7 @@ TYPES: dict[ColType, dict[str, tuple[str, str, str]]] = {
 # Every issue code: its severity and a one-line English gloss (the Thai message is MESSAGES[code]).
 CODES: dict[str, tuple[str, str]] = {
     "tab-missing": (ERROR, "a required tab is missing; the parts that need it are not computed"),
+    "tab-ambiguous": (ERROR, "two tabs match one input tab (say ภารกิจ and missions): neither is guessed; rename one"),
     "tab-optional-missing": (WARNING, "an optional tab is missing; the parts that need it stay empty"),
     "column-missing": (ERROR, "a required column is missing from row 1; the tab is skipped until it is added"),
     "column-optional-missing": (WARNING, "an optional column is absent (only reported where it matters)"),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..cells import datetime_to_serial
-from ..present.layout import COLOURS, NUMBER_PATTERNS, CellLink, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out
+from ..grid import NUMBER_PATTERNS, CellLink, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out, style_fill
 from .base import DATE_HELP, OWNER_KEY, InputTabSpec, dropdown_help
 
 OWNER_VALUE = "summary-tab"
@@ -61,8 +61,9 @@ def cell_data(cell: GridCell, sheet_ids: dict[str, int] | None = None) -> dict[s
     fmt: dict[str, Any] = {}
     if cell.style in (Style.TITLE, Style.HEADER, Style.CAPTION):
         fmt["textFormat"] = {"bold": True, **({"fontSize": 14} if cell.style is Style.TITLE else {})}
-    if cell.style in COLOURS:
-        fmt["backgroundColor"] = _rgb(COLOURS[cell.style])  # type: ignore[index]
+    fill = style_fill(cell.style)
+    if fill is not None:
+        fmt["backgroundColor"] = _rgb(fill)
     if cell.style is Style.HEADER:
         fmt["wrapStrategy"] = "WRAP"
         fmt["verticalAlignment"] = "MIDDLE"

@@ -32,14 +32,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..atomic import write_atomically
 from ..cells import Cell, CellKind, TabData
 from ..errors import WorkbookError
-from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, Style, SummaryTab, lay_out
+from ..grid import NUMBER_PATTERNS, STYLE_FILLS, ChartKind, Fmt, Grid, Style, SummaryTab, lay_out
+from ..vocabulary import HEADER_FILL, THAI_FONT
 from .base import DATE_HELP, OWNER_KEY, InputTabSpec, check_ownership, dropdown_help
 from .xlsx_formulas import Cached, cached_results, formula_cells, restore_cached_results
 
 OWNED_NAME = "sheets_sync_owned"  # a sheet-scoped defined name on every tab the tool created
 # What openpyxl raises for a file that is not a readable .xlsx (XML parse errors are SyntaxErrors).
 _NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, InvalidFileException)
-THAI_FONT = "TH Sarabun New"
 
 
 class XlsxBackend:
@@ -216,7 +216,7 @@ def _mark_owned(sheet: Worksheet) -> None:
     sheet.defined_names[OWNED_NAME] = DefinedName(OWNED_NAME, attr_text='"summary-tab"', hidden=True)
 
 
-_FILLS = {style: PatternFill("solid", fgColor=colour) for style, colour in COLOURS.items()}
+_FILLS = {style: PatternFill("solid", fgColor=colour) for style, colour in STYLE_FILLS.items()}
 
 
 def _render(sheet: Worksheet, grid: Grid, tab: SummaryTab) -> None:
@@ -277,7 +277,7 @@ def _add_charts(sheet: Worksheet, grid: Grid, tab: SummaryTab) -> None:
 
 def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
     header_font = Font(name=THAI_FONT, size=14, bold=True)
-    fill = PatternFill("solid", fgColor=COLOURS[Style.HEADER])
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
     for c, col in enumerate(spec.columns, start=1):
         cell = sheet.cell(row=1, column=c, value=col.header)
         cell.font, cell.fill = header_font, fill

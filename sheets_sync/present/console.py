@@ -2,38 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from ..compute.plan import STATUS_TH
-from ..schema.issues import Issue, Severity
-from ..schema.tabs import SECTION_GROUP
+from ..schema.issues import Severity
+from ..schema.report import ValidationReport
+from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 
 
-def issues_summary(issues: Sequence[Issue], *, errors_only: bool = False) -> str:
+def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:
     """The one count line of an issues list (all that `validate --quiet` prints)."""
-    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
-    warnings = len(issues) - errors
-    hidden = " (ไม่ได้แสดงคำเตือน)" if errors_only and warnings else ""
-    return f"สรุป: ข้อผิดพลาด {errors} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {warnings} รายการ{hidden}"
+    hidden = " (ไม่ได้แสดงคำเตือน)" if errors_only and report.warnings else ""
+    return f"สรุป: ข้อผิดพลาด {report.errors} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {report.warnings} รายการ{hidden}"
 
 
-def render_issues(issues: Sequence[Issue], where: str, *, all_issues: Sequence[Issue] | None = None) -> str:
-    """One line per issue, `แท็บ!เซลล์`, then a count line (of `all_issues` when only some are shown)."""
-    counted = issues if all_issues is None else all_issues
+def render_issues(report: ValidationReport, where: str, *, errors_only: bool = False) -> str:
+    """One line per issue, `แท็บ!เซลล์`, then a count line (of every issue, also `--errors-only`)."""
+    issues = [i for i in report.issues if i.severity is Severity.ERROR] if errors_only else report.issues
     lines = [f"ตรวจสอบ {where}"]
-    if not counted:
+    if not report.issues:
         lines.append("ไม่พบปัญหาในข้อมูล ✓")
         return "\n".join(lines)
     if not issues:
         lines.append("ไม่พบข้อผิดพลาด ✓")
-        lines.append(issues_summary(counted, errors_only=True))
+        lines.append(issues_summary(report, errors_only=True))
         return "\n".join(lines)
     width = max(len(i.location) for i in issues)
     for issue in issues:
         mark = "✗" if issue.severity is Severity.ERROR else "!"
         value = f"  [ค่าที่พบ: {issue.value}]" if issue.value else ""
         lines.append(f"{mark} {issue.location:<{width}}  {issue.severity.th:<10} {issue.code:<22} {issue.message}{value}")
-    lines.append(issues_summary(counted, errors_only=len(issues) < len(counted)))
+    lines.append(issues_summary(report, errors_only=errors_only))
     return "\n".join(lines)
 
 
@@ -45,7 +41,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.missions:
         lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
     if r.plan:
-        counts = ", ".join(f"{STATUS_TH[s]} {n}" for s, n in r.plan.status_counts.items())
+        counts = ", ".join(f"{choice_label(PLAN_STATUSES, s)} {n}" for s, n in r.plan.status_counts.items())
         lines.append(f"  กิจกรรม {len(r.plan.activities)}: {counts}")
     if r.kpis:
         section = r.kpis.groups.get(SECTION_GROUP, {}).get(r.period.round, {})
@@ -53,7 +49,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.complaints:
         f = r.complaints.figures
         lines.append(f"  เรื่องร้องเรียน รับ {f['received']} ยุติ {f['closed']} ({_num(f['closed_pct'])}%) เกินกำหนด {f['overdue']}")
-    lines.append(f"  ข้อผิดพลาด {r.error_count} · คำเตือน {r.warning_count} (ดูแท็บ ตรวจสอบข้อมูล)")
+    lines.append(f"  ข้อผิดพลาด {r.report.errors} · คำเตือน {r.report.warnings} (ดูแท็บ ตรวจสอบข้อมูล)")
     lines.append(f"  เขียนแท็บ: {', '.join(outcome.tabs_written)}")
     lines.append(f"  ผลลัพธ์ JSON: {outcome.results_path} · ประวัติหมายเลข {outcome.snapshot_id}")
     return "\n".join(lines)
@@ -61,12 +57,11 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
 
 def render_demo(outcome, command: str = "sheets-sync", config_path: str | None = None) -> str:  # outcome: app.DemoOutcome
     """What the demo made, then commands to try next (`command` is how this run was started)."""
-    errors = outcome.validation.workbook.error_count
-    warnings = outcome.validation.workbook.warning_count
+    errors, warnings = outcome.validation.report.errors, outcome.validation.report.warnings
     lines = [
         f"สร้างสมุดงานตัวอย่าง: {outcome.workbook}",
         f"ตรวจสอบข้อมูล: ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ (จงใจใส่ไว้เป็นตัวอย่าง)",
-        render_issues(outcome.validation.issues, str(outcome.workbook)),
+        render_issues(outcome.validation.report, str(outcome.workbook)),
         "",
         render_sync(outcome.sync, str(outcome.workbook)),
     ]
