@@ -321,7 +321,9 @@ EXAMPLE_CHECKED_KEYS = ("name", "signer_name", "document_no")
 
 def example_office_keys(office: Office) -> list[str]:
     """The office keys (`office.name` …) still at the example config's value, or empty."""
-    example_text = (Path(__file__).parent / "data" / "office.example.toml").read_text(encoding="utf-8")
+    from importlib import resources  # the example config ships in the wheel as package data
+
+    example_text = resources.files("sheets_sync.data").joinpath("office.example.toml").read_text(encoding="utf-8")
     example = tomllib.loads(example_text).get("office", {})
     left = []
     for key in EXAMPLE_CHECKED_KEYS:

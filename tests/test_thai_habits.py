@@ -19,7 +19,6 @@ from click.testing import CliRunner, Result
 
 from sheets_sync import guide
 from sheets_sync.cli import cli
-from sheets_sync.demo import write_demo_workbook
 from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,9 +33,10 @@ def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", AS_OF)
+@pytest.fixture
+def demo_path(demo_xlsx: Path) -> Path:
+    """The session's demo workbook (only read here; a test that writes copies it first)."""
+    return demo_xlsx
 
 
 def run(*args: object) -> Result:

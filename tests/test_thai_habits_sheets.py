@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from sheets_sync.schema.tabs import input_tabs
-from tests.test_gsheets import AS_OF, demo_sheets, emu, env, key_file, run  # noqa: F401 - fixtures
+from tests.test_gsheets import AS_OF, demo_sheets, demo_typed, emu, env, key_file, run  # noqa: F401 - fixtures
 
 
 def test_init_formats_id_ref_and_text_columns_as_plain_text(env, key_file):  # noqa: F811
@@ -28,8 +28,8 @@ def test_init_formats_id_ref_and_text_columns_as_plain_text(env, key_file):  # n
     assert rules["H2"]["inputMessage"].startswith("วันที่ เช่น 31/03/2569")
 
 
-def test_issue_rows_link_to_their_cell_errors_first(env, key_file, tmp_path):  # noqa: F811
-    _, sheets = demo_sheets(tmp_path)
+def test_issue_rows_link_to_their_cell_errors_first(demo_sheets, env, key_file, tmp_path):  # noqa: F811
+    _, sheets = demo_sheets()
     sid = env.create_spreadsheet("สำนักงานจังหวัดตัวอย่าง", sheets)
     result = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
