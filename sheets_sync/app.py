@@ -222,9 +222,9 @@ def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_
 
 
 def run_report(
-    backend: Backend, settings: Settings, period: Period, out_dir: Path, *, allow_example_office: bool = False
+    backend: Backend, settings: Settings, period: Period, out_dir: Path, *, memo_date: dt.date, allow_example_office: bool = False
 ) -> tuple[Results, Path]:
-    """The follow-up memo to the governor for the period's round (.docx).
+    """The follow-up memo to the governor for the period's round (.docx), dated `memo_date`.
 
     Refused (ConfigError, exit 2) while the office, signer or document number are still the
     example config's values: a memo must never go out signed by the example office. The demo,
@@ -239,7 +239,7 @@ def run_report(
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของสำนักงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกรายงาน")
 
     _, results = compute_from(backend, settings, period)
-    return results, render_followup_report(results.to_json(), results.workbook, settings, out_dir)
+    return results, render_followup_report(results, settings, out_dir, memo_date=memo_date)
 
 
 def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path, mission_id: str | None = None) -> tuple[Results, list[Path]]:
@@ -247,7 +247,7 @@ def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path,
     from .documents.sop import render_sop_manuals
 
     _, results = compute_from(backend, settings, period)
-    return results, render_sop_manuals(results.to_json(), results.workbook, settings, out_dir, mission_id=mission_id)
+    return results, render_sop_manuals(results, settings, out_dir, mission_id=mission_id)
 
 
 @dataclass
@@ -268,7 +268,7 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
-    _, memo = run_report(backend, settings, period, out_dir, allow_example_office=True)  # the demo's office is the example
+    _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
     _, manuals = run_sop(backend, settings, period, out_dir)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
     demo_remind = replace(

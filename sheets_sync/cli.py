@@ -293,22 +293,27 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
 @workbook_options
 @period_options
 @output_options
-def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet):
+@click.option("--date", "memo_date", callback=parse_date_option, metavar="วันที่",
+              help="วันที่ของบันทึกข้อความ (ค่าเริ่มต้น: วันนี้ตามเวลาประเทศไทย) ต่างจากวันที่ของข้อมูล (--as-of); "
+                   "พิมพ์ได้แบบเดียวกับ --as-of เช่น 5/10/2569")
+def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date):
     """จัดทำบันทึกข้อความรายงานผลการติดตามถึงผู้ว่าราชการจังหวัด (.docx) ของรอบหนึ่ง
 
     ไฟล์คือ <out>/followup-FY<fy>-R<round>.docx จากแม่แบบ templates/followup_memo.docx
+    บันทึกลงวันที่ --date (ค่าเริ่มต้น: วันนี้) ตัวเลขในบันทึกเป็นข้อมูล ณ --as-of
     ต้องตั้งชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือในไฟล์ค่าตั้งก่อน (ไม่ใช้ค่าตัวอย่าง)
 
     \b
     ตัวอย่าง:
         sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
+        sheets-sync report --workbook office.xlsx --as-of 30/09/2569 --date 5/10/2569
     """
     from .app import run_report
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
-    results, path = run_report(backend, settings, period, Path(settings.out_dir))
+    results, path = run_report(backend, settings, period, Path(settings.out_dir), memo_date=memo_date or today_in_bangkok())
     if as_json:
         click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
     elif not quiet:

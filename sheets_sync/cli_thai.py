@@ -136,6 +136,19 @@ def install() -> None:
             module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    # Help is wrapped at spaces only: an option name (`--as-of`) is never split at its hyphen.
+    textwrap_module = importlib.import_module("click._textwrap")
+    if not getattr(textwrap_module.TextWrapper, "keeps_hyphens", False):
+        base = textwrap_module.TextWrapper
+
+        class KeepHyphens(base):  # type: ignore[misc, valid-type]
+            keeps_hyphens = True
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.setdefault("break_on_hyphens", False)
+                super().__init__(*args, **kwargs)
+
+        textwrap_module.TextWrapper = KeepHyphens
 
 
 def _thai_metavars(params: Sequence[click.Parameter]) -> None:

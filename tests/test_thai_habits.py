@@ -372,6 +372,21 @@ def test_report_refuses_the_example_office_in_one_line(demo_path: Path, tmp_path
     assert again.exit_code == 2 and again.stderr.startswith("sheets-sync: ยังไม่ได้ตั้งค่าของสำนักงาน: office.signer_name ยังเป็น")
 
 
+def test_the_memo_date_option_takes_the_cell_forms_too(demo_path: Path, tmp_path: Path) -> None:
+    config = tmp_path / "office.toml"
+    config.write_text('[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ระบบดี"\ndocument_no = "ทส 1/"\n', encoding="utf-8")
+    common = ["report", "--workbook", demo_path, "--as-of", AS_OF.isoformat(), "--out", tmp_path / "out", "--config", config]
+    bad = run(*common, "--date", "5 ต.ค 69")
+    assert (bad.exit_code, bad.stderr) == (2, "sheets-sync report: ค่าของ '--date' ไม่ถูกต้อง: '5 ต.ค 69' ต้องมีปี 4 หลัก เช่น 1/12/2569 หรือ 2569-12-01 (ไม่เดาปี 2 หลัก) (ดูวิธีใช้: sheets-sync report --help)\n")
+    result = run(*common, "--date", "๕ ต.ค. ๒๕๖๙")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["ใช้วันที่ 5 ตุลาคม 2569 (--date ๕ ต.ค. ๒๕๖๙)"]
+    import docx
+
+    memo = docx.Document(str(tmp_path / "out" / "followup-FY2569-R6.docx"))
+    assert any("วันที่  ๕ ตุลาคม ๒๕๖๙" in p.text for p in memo.paragraphs)
+
+
 # --- 7. the workbook guide ----------------------------------------------------------------------
 
 
