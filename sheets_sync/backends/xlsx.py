@@ -90,6 +90,7 @@ class XlsxBackend:
         self._check_writable()
         with self._open(stamp=False) as package:
             check_ownership(package.titles(), package.owned(), [t.title for t in tabs], force)
+            package.drop_parts_of(t.title for t in tabs)
             styles = self._styles(package)
             sheets = [summary_sheet(package, styles, lay_out(tab), tab) for tab in tabs]
             self._save(lambda temp: write_package(package, sheets, styles.to_bytes(), temp))

@@ -97,6 +97,7 @@ class Package:
         self.zip = zipfile.ZipFile(path)
         self.names = set(self.zip.namelist())
         self.taken = set(self.names)  # member names in use, or promised to a part being written
+        self.dropped: set[str] = set()  # parts of the tabs being rewritten
         root_rels = etree.fromstring(self.zip.read("_rels/.rels"))
         targets = [r.get("Target", "") for r in root_rels if r.get("Type") == OFFICE_DOCUMENT]
         if not targets:
@@ -125,6 +126,16 @@ class Package:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def drop_parts_of(self, titles: Iterable[str]) -> None:
+        """Before tabs are rewritten: their old parts go (a picture another tab also uses stays),
+        and their names are free again for the new parts, so a second sync writes the same names."""
+        existing = {s.title: s for s in self.sheets}
+        tabs = [existing[t] for t in titles if t in existing]
+        old = {part for tab in tabs for part in self.reachable(tab.part)}
+        still_used = self.referenced_outside({p for p in old if p.endswith(".rels")}) - {tab.part for tab in tabs}
+        self.dropped = {p for p in old if p not in still_used}
+        self.taken -= self.dropped - {tab.part for tab in tabs} - {rels_name(tab.part) for tab in tabs}
 
     def free_name(self, pattern: str) -> str:
         """A member name like `xl/charts/chart{}.xml` that no part uses yet."""
@@ -218,13 +229,7 @@ def write_package(package: Package, new_sheets: list[NewSheet], styles_xml: byte
     drop_calc_chain = False
     next_sheet_id = max((s.sheet_id for s in package.sheets), default=0) + 1
 
-    # Parts of the tabs being replaced: theirs alone go (a picture another tab also uses stays).
-    old = {part for s in new_sheets if s.title in existing for part in package.reachable(existing[s.title].part)}
-    still_used = package.referenced_outside({rels_name(existing[s.title].part) for s in new_sheets if s.title in existing})
-    for s in new_sheets:
-        if s.title in existing:
-            still_used.discard(existing[s.title].part)
-    removed |= {p for p in old if p not in still_used}
+    removed |= package.dropped
 
     indexes: dict[str, int] = {}
     for sheet in new_sheets:
@@ -248,11 +253,10 @@ def write_package(package: Package, new_sheets: list[NewSheet], styles_xml: byte
             next_sheet_id += 1
             indexes[sheet.title] = len(sheets_el) - 1
             workbook_changed = rels_changed = True
-        removed.discard(part)
         overrides["/" + part] = WORKSHEET_CT
         (replaced if part in package.names else added)[part] = sheet.xml
         for own_part, (data, content_type) in sheet.parts.items():  # names from package.free_name
-            added[own_part] = data
+            (replaced if own_part in package.names else added)[own_part] = data
             if content_type:
                 overrides["/" + own_part] = content_type
         sheet_rels = rels_name(part)
@@ -262,7 +266,6 @@ def write_package(package: Package, new_sheets: list[NewSheet], styles_xml: byte
                 etree.SubElement(root, _q(PKG_REL, "Relationship"), Id=rel_id, Type=rel_type,
                                  Target=relative(part, target_part))
             (replaced if sheet_rels in package.names else added)[sheet_rels] = _xml(root)
-            removed.discard(sheet_rels)
         elif sheet_rels in package.names:
             removed.add(sheet_rels)
 
@@ -297,6 +300,7 @@ def write_package(package: Package, new_sheets: list[NewSheet], styles_xml: byte
         app = _app_with_titles(package.read("docProps/app.xml"), new_titles)
         if app is not None:
             replaced["docProps/app.xml"] = app
+    removed -= set(replaced)
     with open(out, "wb") as handle:
         _copy_zip(package, handle, replaced, removed, added)
 
@@ -330,6 +334,8 @@ def _content_types(xml: bytes, overrides: dict[str, str], removed: set[str]) -> 
     current = {o.get("PartName"): o for o in root if o.tag == _q(CT, "Override")}
     changed = False
     for part in removed:
+        if "/" + part in overrides:
+            continue  # the part is written anew under the same name
         el = current.pop("/" + part, None)
         if el is not None:
             root.remove(el)
