@@ -27,7 +27,9 @@ from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 
 
-def read_workbook(backend: Backend, settings: Settings, fiscal_year: int | None) -> tuple[dict[str, TabData], ValidatedWorkbook]:
+def read_workbook(
+    backend: Backend, settings: Settings, fiscal_year: int | None, as_of: dt.date | None = None
+) -> tuple[dict[str, TabData], ValidatedWorkbook]:
     """Read every input tab in one go and validate it: the tabs as read, and the validation."""
     schema = input_tabs(settings.rounds)
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
@@ -36,6 +38,7 @@ def read_workbook(backend: Backend, settings: Settings, fiscal_year: int | None)
         rounds=settings.rounds,
         fiscal_year=fiscal_year,
         complaint_categories=settings.complaint_categories,
+        as_of=as_of,
     )
     return tabs, validated
 
@@ -70,7 +73,7 @@ def run_validate(
 ) -> ValidationReport:
     """Read and validate; write nothing."""
     period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
-    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year)[1])
+    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year, period.as_of)[1])
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -148,7 +151,7 @@ def results_file(out_dir: Path, period: Period) -> Path:
 
 def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
     """Read, validate and compute, writing nothing (report and sop use this)."""
-    tabs, workbook = read_workbook(backend, settings, period.fiscal_year)
+    tabs, workbook = read_workbook(backend, settings, period.fiscal_year, period.as_of)
     return tabs, compute_results(workbook, period, settings)
 
 

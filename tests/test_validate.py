@@ -339,23 +339,85 @@ def test_missing_required_column_skips_only_that_tab(make_xlsx: MakeXlsx) -> Non
     assert sheet_rows(result, "plan") == [2]
 
 
-def test_missing_optional_column_is_one_warning_at_the_header(make_xlsx: MakeXlsx) -> None:
+def test_an_absent_optional_column_is_not_an_issue(make_xlsx: MakeXlsx) -> None:
+    """workbook.md: offices add optional columns as they adopt features; absent is not an issue."""
     tabs = workbook_tabs()
     tabs[P] = [r[:9] for r in tabs[P]]  # no actual_end, problems, risks
     result = validate(make_xlsx(tabs))
-    assert flat(result) == [
-        (P, "J1", "warning", "column-optional-missing"),
-        (P, "K1", "warning", "column-optional-missing"),
-        (P, "L1", "warning", "column-optional-missing"),
-    ]
+    assert flat(result) == []
     assert value_at(result, "plan", 2, "actual_end") is None  # the rows are still used
+
+
+@pytest.mark.parametrize(
+    ("as_of", "issues"),
+    [
+        (None, []),  # without an as-of no round has ended
+        (D(2026, 3, 30), []),  # round 6 has not ended yet
+        (D(2026, 3, 31), [(K, "Q1", "warning", "column-optional-missing")]),  # round 6 ended
+    ],
+)
+def test_an_absent_result_column_of_an_ended_round_is_a_warning(make_xlsx: MakeXlsx, as_of: dt.date | None, issues: list) -> None:
+    tabs = workbook_tabs()
+    k = TITLE["kpis"]
+    drop = [c.key for c in TABS["kpis"].columns].index("result_6")
+    tabs[k] = [[v for c, v in enumerate(r) if c != drop] for r in tabs[k]]
+    assert flat(validate(make_xlsx(tabs), as_of=as_of)) == issues
 
 
 def test_a_rule_on_an_absent_column_never_points_at_column_a(make_xlsx: MakeXlsx) -> None:
     tabs = workbook_tabs()
     tabs[M] = [[v for c, v in enumerate(r) if c != 7] for r in tabs[M]]  # no วันที่ทบทวนคู่มือ
     result = validate(make_xlsx(tabs))
-    assert [i for i in flat(result) if i[0] == M] == [(M, "I1", "warning", "column-optional-missing")]
+    assert flat(result) == []  # the review-date rule needs the column: nothing to point at
+
+
+
+
+@pytest.mark.parametrize(
+    ("steps", "issues", "rows"),
+    [
+        # a decision whose branches name steps of its mission: fine
+        ([{"step_no": 2, "step_type": "ตัดสินใจ", "yes_next": 3, "no_next": 1}, {"step_no": 3}], [], [2, 3, 4]),
+        # a forward jump and a loop back are both fine
+        ([{"step_no": 2, "step_type": "ตัดสินใจ", "yes_next": 4, "no_next": 1}, {"step_no": 3}, {"step_no": 4}], [], [2, 3, 4, 5]),
+        # a branch to a step that the mission does not have: an error on that cell
+        ([{"step_no": 2, "step_type": "ตัดสินใจ", "yes_next": 9, "no_next": 1}], [(S, "J3", ERR, "branch-unknown-step")], [2]),
+        # a decision without no_next: a warning, the row is used
+        ([{"step_no": 2, "step_type": "ตัดสินใจ"}], [(S, "K3", WARN, "decision-no-branch")], [2, 3]),
+        # branches on a step that is not a decision: a warning each, ignored
+        ([{"step_no": 2, "yes_next": 1, "no_next": 1}], [(S, "J3", WARN, "branch-not-decision"), (S, "K3", WARN, "branch-not-decision")], [2, 3]),
+        # a step number of another mission does not count
+        ([{"step_no": 2, "step_type": "ตัดสินใจ", "no_next": 5}, {"mission_id": "M02", "step_no": 5}], [(S, "K3", ERR, "branch-unknown-step")], [2, 4]),
+    ],
+)
+def test_decision_branches(make_xlsx: MakeXlsx, steps: list[dict[str, Any]], issues: list, rows: list[int]) -> None:
+    extra = {"sop_steps": [row("sop_steps", **s) for s in steps], "missions": [second("missions")]}
+    result = validate(make_xlsx(workbook_tabs(extra)))
+    assert flat(result) == issues
+    assert sheet_rows(result, "sop_steps") == rows
+
+
+def test_branches_on_a_non_decision_are_ignored(make_xlsx: MakeXlsx) -> None:
+    result = validate(make_xlsx(workbook_tabs({"sop_steps": [row("sop_steps", step_no=2, yes_next=1)]})))
+    assert value_at(result, "sop_steps", 3, "yes_next") is None
+
+
+@pytest.mark.parametrize(
+    ("email", "issues"),
+    [
+        ("somchai@example.go.th", []),
+        ("  somchai@example.go.th ", []),
+        ("somchai.example.go.th", [(TITLE["staff"], "E2", WARN, "email-invalid")]),
+        ("somchai@", [(TITLE["staff"], "E2", WARN, "email-invalid")]),
+        ("a@b.c, d@e.f", [(TITLE["staff"], "E2", WARN, "email-invalid")]),
+    ],
+)
+def test_staff_email(make_xlsx: MakeXlsx, email: str, issues: list) -> None:
+    tabs = workbook_tabs()
+    tabs[TITLE["staff"]][1] = row("staff", email=email)
+    result = validate(make_xlsx(tabs))
+    assert flat(result) == issues
+    assert sheet_rows(result, "staff") == [2]
 
 
 def test_headers_in_any_order_with_english_keys_and_extra_columns(make_xlsx: MakeXlsx) -> None:
@@ -369,9 +431,11 @@ def test_headers_in_any_order_with_english_keys_and_extra_columns(make_xlsx: Mak
     tabs = workbook_tabs()
     tabs[K] = kpis
     result = validate(make_xlsx(tabs))
-    # unit and the 9- and 12-month result columns are absent: one warning each, at the next free header cells
-    missing = [(K, cell, "warning", "column-optional-missing") for cell in ("P1", "Q1", "R1")]
-    assert flat(result) == missing + [(K, "F3", ERR, "thresholds-order")]
+    # unit and the 9- and 12-month result columns are absent: not an issue without an as-of
+    assert flat(result) == [(K, "F3", ERR, "thresholds-order")]
+    # at the 9-month round's end its absent result column is a warning, at the next free header cell
+    late = validate(make_xlsx(tabs), as_of=D(2026, 6, 30))
+    assert flat(late) == [(K, "P1", "warning", "column-optional-missing"), (K, "F3", ERR, "thresholds-order")]
     table = result.tables["kpis"]
     assert table.drop(columns=["row"]).to_dict("records") == [{
         "kpi_id": "K01", "name": "ร้อยละการเบิกจ่าย", "perspective": "effectiveness", "level": "section",

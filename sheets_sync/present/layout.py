@@ -58,6 +58,18 @@ COLOURS = {
 }
 
 
+@dataclass(frozen=True)
+class CellLink:
+    """An internal hyperlink to a cell of the same workbook (`sheet` is the tab's real title).
+
+    xlsx renders it as `<hyperlink ref=… location="'sheet'!C12"/>`; Sheets as a text run whose link
+    is `#gid=<sheetId>&range=C12`. Never a formula: the cell's value stays the plain text.
+    """
+
+    sheet: str
+    cell: str  # A1, no tab
+
+
 @dataclass
 class Table:
     header: list[str]
@@ -66,6 +78,7 @@ class Table:
     styles: dict[tuple[int, int], Style] = field(default_factory=dict)  # (row, col) of data cells
     caption: str | None = None  # a line above the header
     cell_formats: dict[tuple[int, int], Fmt] = field(default_factory=dict)  # overrides `formats`
+    links: dict[tuple[int, int], CellLink] = field(default_factory=dict)  # (row, col) -> a cell to jump to
 
     def fmt(self, row: int, col: int) -> Fmt:
         if (row, col) in self.cell_formats:
@@ -105,6 +118,7 @@ class GridCell:
     value: Value
     style: Style | None = None
     fmt: Fmt = Fmt.TEXT
+    link: CellLink | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +161,10 @@ def lay_out(tab: SummaryTab) -> Grid:
         first = len(rows)
         for r, values in enumerate(table.rows):
             rows.append(
-                [GridCell(_plain(v), table.styles.get((r, c)), table.fmt(r, c)) for c, v in enumerate(values)]
+                [
+                    GridCell(_plain(v), table.styles.get((r, c)), table.fmt(r, c), table.links.get((r, c)))
+                    for c, v in enumerate(values)
+                ]
             )
         areas.append(TableArea(header_rows[-1], first, len(rows), 0, len(table.header)))
         rows.append([])

@@ -7,6 +7,7 @@ was parsed without a problem, and it reports on the column where workbook.md wri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,16 @@ class RuleContext:
     fiscal_year: int | None  # BE year of the fiscal year being synced, when known
     complaint_categories: tuple[str, ...]
     rounds: tuple[int, ...]
+    as_of: dt.date | None = None  # only the as-of exceptions of workbook.md use it
+
+    @property
+    def ended_result_columns(self) -> frozenset[str]:
+        """`result_<n>` of every enabled round that has ended by as-of (none without as-of)."""
+        if self.fiscal_year is None or self.as_of is None:
+            return frozenset()
+        from ..compute.fiscal import round_end  # one definition of the rounds
+
+        return frozenset(f"result_{m}" for m in self.rounds if round_end(self.fiscal_year, m) <= self.as_of)
 
     @property
     def fiscal_span(self) -> tuple[dt.date, dt.date] | None:
@@ -145,6 +156,34 @@ def received_within_fiscal_year(row: Row, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit("received", "received-after-year", WARNING, {"fiscal_year": ctx.fiscal_year})
 
 
+# --- ขั้นตอนงาน -----------------------------------------------------------------------------------
+BRANCHES = ("yes_next", "no_next")
+
+
+def branches_only_on_decisions(row: Row, ctx: RuleContext) -> Iterator[Hit]:
+    """yes_next / no_next on a step that is not a decision: a warning, and they are ignored."""
+    if row["step_type"] == "decision":
+        return
+    for key in BRANCHES:
+        if row[key] is not None:
+            yield Hit(key, "branch-not-decision", WARNING, {})
+            row[key] = None
+
+
+def decision_has_no_branch(row: Row, ctx: RuleContext) -> Iterator[Hit]:
+    if row["step_type"] == "decision" and row["no_next"] is None:
+        yield Hit("no_next", "decision-no-branch", WARNING, {})
+
+
+# --- บุคลากร ------------------------------------------------------------------------------------
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
+
+
+def email_looks_like_an_address(row: Row, ctx: RuleContext) -> Iterator[Hit]:
+    if row["email"] and not _EMAIL.match(row["email"]):
+        yield Hit("email", "email-invalid", WARNING, {})
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     check: RowRule
@@ -172,4 +211,9 @@ ROW_RULES: dict[str, tuple[RuleSpec, ...]] = {
         RuleSpec(closed_date_matches_status, ("closed", "status", "received")),
         RuleSpec(received_within_fiscal_year, ("received",)),
     ),
+    "sop_steps": (
+        RuleSpec(branches_only_on_decisions, ("step_type",) + BRANCHES),
+        RuleSpec(decision_has_no_branch, ("step_type", "no_next")),
+    ),
+    "staff": (RuleSpec(email_looks_like_an_address, ("email",)),),
 }

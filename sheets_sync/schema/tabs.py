@@ -10,6 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..vocabulary import (  # noqa: F401 - re-exported for the schema's readers
+    CHANNELS,
+    COMPLAINT_STATUSES,
+    DEFAULT_COMPLAINT_CATEGORIES,
+    KPI_KINDS,
+    KPI_LEVELS,
+    MISSION_CATEGORIES,
+    PERSPECTIVES,
+    SECTION_GROUP,
+    SOP_STATUSES,
+    STEP_TYPES,
+    TIME_UNITS,
+    Choice,
+    choice_label,
+)
+
 
 class ColType(str, Enum):
     TEXT = "text"
@@ -21,21 +37,6 @@ class ColType(str, Enum):
     REF = "ref"
     LIST = "list"  # a list of refs
     RESULT = "result"  # KPI result: number, or `-`/`ไม่ประเมิน` (not assessed)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One allowed value of an enum column: what staff write (Thai) and the English key."""
-
-    th: str
-    key: str
-
-
-def choice_label(choices: tuple[Choice, ...], key: str | None) -> str:
-    """The Thai label of an enum's English key; the key itself when unknown, "-" when empty."""
-    if not key:
-        return "-"
-    return next((c.th for c in choices if c.key == key), key)
 
 
 @dataclass(frozen=True)
@@ -80,42 +81,6 @@ class Tab:
     def id_column(self) -> Column | None:
         return next((c for c in self.columns if c.type is ColType.ID), None)
 
-
-MISSION_CATEGORIES = (
-    Choice("ตามกฎหมาย/ข้อสั่งการ", "legal"),
-    Choice("สนับสนุนงานประจำ", "routine"),
-    Choice("นโยบาย/โครงการพิเศษ", "policy"),
-)
-SOP_STATUSES = (Choice("มี", "has"), Choice("กำลังจัดทำ", "drafting"), Choice("ไม่มี", "none"))
-PERSPECTIVES = (
-    Choice("ประสิทธิผล", "effectiveness"),
-    Choice("คุณภาพการให้บริการ", "quality"),
-    Choice("ประสิทธิภาพ", "efficiency"),
-    Choice("การพัฒนาองค์การ", "development"),
-)
-KPI_LEVELS = (Choice("ฝ่าย", "section"), Choice("บุคคล", "individual"))
-KPI_KINDS = (Choice("มากดี", "higher"), Choice("น้อยดี", "lower"), Choice("ขั้นตอน", "milestone"))
-CHANNELS = (
-    Choice("ด้วยตนเอง", "walk_in"),
-    Choice("สายด่วน 1567", "hotline"),
-    Choice("หนังสือ", "letter"),
-    Choice("เว็บไซต์", "website"),
-    Choice("ไลน์", "line"),
-    Choice("อื่นๆ", "other"),
-)
-COMPLAINT_STATUSES = (
-    Choice("รับเรื่อง", "received"),
-    Choice("ส่งต่อหน่วยงาน", "forwarded"),
-    Choice("อยู่ระหว่างดำเนินการ", "in_progress"),
-    Choice("ยุติ", "closed"),
-)
-STEP_TYPES = (
-    Choice("เริ่มต้น/สิ้นสุด", "terminal"),
-    Choice("ปฏิบัติงาน", "process"),
-    Choice("ตัดสินใจ", "decision"),
-    Choice("เอกสาร", "document"),
-)
-TIME_UNITS = (Choice("นาที", "minutes"), Choice("ชั่วโมง", "hours"), Choice("วัน", "days"))
 
 T, ID, DATE, NUM, PCT, ENUM, REF, LIST, RES = (
     ColType.TEXT,
@@ -212,18 +177,6 @@ def kpis_tab(rounds: tuple[int, ...] = (6, 9, 12)) -> Tab:
     )
 
 
-DEFAULT_COMPLAINT_CATEGORIES = (
-    "ขอความช่วยเหลือ",
-    "สาธารณูปโภค",
-    "เหตุเดือดร้อนรำคาญ",
-    "ที่ดิน",
-    "หนี้สิน",
-    "ร้องเรียนเจ้าหน้าที่รัฐ",
-    "แจ้งเบาะแสการทุจริต",
-    "ยาเสพติด",
-    "อื่นๆ",
-)
-
 COMPLAINTS = Tab(
     "เรื่องร้องเรียน",
     "complaints",
@@ -260,6 +213,8 @@ SOP_STEPS = Tab(
         Column("หน่วยเวลา", "time_unit", ENUM, required=True, choices=TIME_UNITS),
         Column("มาตรฐานคุณภาพ/จุดควบคุม", "control", T),
         Column("เอกสาร/แบบฟอร์ม", "forms", T),
+        Column("ถ้าใช่ไปขั้นตอน", "yes_next", NUM, whole=True),
+        Column("ถ้าไม่ใช่ไปขั้นตอน", "no_next", NUM, whole=True),
     ),
     required=False,
     description="ขั้นตอนการปฏิบัติงานของแต่ละกระบวนการ สำหรับคู่มือ (ต่อยอด)",
@@ -276,6 +231,11 @@ SOP_INFO = Tab(
         Column("คำจำกัดความ", "definitions", T),
         Column("เอกสารอ้างอิง", "references", T),
         Column("ฉบับที่", "version", T),
+        Column("ผู้จัดทำ", "prepared_by", T),
+        Column("ผู้ทบทวน", "reviewed_by", T),
+        Column("ผู้อนุมัติ", "approved_by", T),
+        Column("วันที่อนุมัติ", "approved_on", DATE),
+        Column("วันที่มีผลบังคับใช้", "effective_on", DATE),
     ),
     required=False,
     description="ข้อความคู่มือของแต่ละกระบวนการ",
@@ -290,6 +250,7 @@ STAFF = Tab(
         Column("ตำแหน่ง", "position", T),
         Column("ภารกิจที่ปฏิบัติได้", "can_do", LIST, ref="missions"),
         Column("การพัฒนา/ฝึกอบรม", "training", T),
+        Column("อีเมล", "email", T),
     ),
     required=False,
     description="บุคลากรและภารกิจที่ปฏิบัติแทนกันได้",
@@ -301,7 +262,6 @@ def input_tabs(rounds: tuple[int, ...] = (6, 9, 12)) -> tuple[Tab, ...]:
     return (MISSIONS, STRATEGIES, PLAN, kpis_tab(rounds), COMPLAINTS, SOP_STEPS, SOP_INFO, STAFF)
 
 
-SECTION_GROUP = "ฝ่าย"  # the KPI group of the whole section (each individual is a group of one)
 
 SUMMARY_TAB_TITLES = (
     "สรุปภาพรวม",

@@ -6,6 +6,7 @@ sheet's own cell; a row with an error is left out of the tables, a row with only
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,9 +162,12 @@ class _TabValidator:
             if col.required:
                 self.issue(col, a1(next_free, 1), Severity.ERROR, "column-missing", "")
                 complete = False
-            else:
+                next_free += 1
+            elif col.key in self.ctx.ended_result_columns:
+                # An absent optional column is not an issue (offices add columns as they adopt
+                # features), except the result column of an enabled round that has ended.
                 self.issue(col, a1(next_free, 1), Severity.WARNING, "column-optional-missing", "")
-            next_free += 1
+                next_free += 1
         return complete
 
     def cell(self, cells: tuple[Cell, ...], key: str) -> Cell:
@@ -299,9 +303,10 @@ def validate_workbook(
     rounds: tuple[int, ...] = (6, 9, 12),
     fiscal_year: int | None = None,
     complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
+    as_of: dt.date | None = None,
 ) -> ValidatedWorkbook:
     """Validate every input tab found in `tabs` (title -> typed cells)."""
-    ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)))
+    ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), as_of)
     schema = {tab.key: tab for tab in input_tabs(ctx.rounds)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []
@@ -383,7 +388,24 @@ def weights_sum_to_100(v: _TabValidator) -> None:
                     _display(first["weight"]), group=group, total=f"{total:g}")
 
 
-GROUP_RULES = {"kpis": (weights_sum_to_100,)}
+def branches_point_at_steps(v: _TabValidator) -> None:
+    """A decision's yes_next / no_next must be a step_no of the same mission (an error)."""
+    steps: dict[str, set[float]] = {}
+    for row in v.rows:
+        if row["mission_id"] and row["step_no"] is not None:
+            steps.setdefault(row["mission_id"], set()).add(row["step_no"])
+    for row in v.rows:
+        for key in ("yes_next", "no_next"):
+            target = row[key]
+            if target is None or key not in v.positions or target in steps.get(row["mission_id"], set()):
+                continue
+            col = v.tab.column(key)
+            v.issue(col, a1(v.positions[key], row[ROW]), Severity.ERROR, "branch-unknown-step", _display(target),
+                    step=_display(target), mission=row["mission_id"])
+            row["_error"] = True
+
+
+GROUP_RULES = {"kpis": (weights_sum_to_100,), "sop_steps": (branches_point_at_steps,)}
 
 
 def _to_frame(v: _TabValidator) -> pd.DataFrame:
