@@ -206,6 +206,7 @@ class CellView:
     note: Optional[str]
     data_validation: Optional[dict]
     hyperlink: Optional[str] = None
+    text_format_runs: Optional[list] = None
 
     @property
     def number_format(self) -> Optional[dict]:
@@ -985,6 +986,7 @@ class SheetsEmulator:
                 note=cell.note,
                 data_validation=copy.deepcopy(cell.validation),
                 hyperlink=extra.get("hyperlink"),
+                text_format_runs=extra.get("textFormatRuns"),
             )
 
     def spreadsheet(self, spreadsheet_id: str) -> dict:

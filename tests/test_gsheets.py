@@ -476,3 +476,16 @@ def test_only_columns_with_numbers_are_read_formatted(emu, key_file, tmp_path):
     assert [r.query["ranges"] for r in formatted] == [["'ภารกิจ'!C:C", "'ภารกิจ'!E:E"]]
     assert [c.kind for c in rows[1]] == [CellKind.TEXT, CellKind.TEXT, CellKind.PERCENT, CellKind.TEXT, CellKind.DATE]
     assert [c.kind for c in rows[2][:3]] == [CellKind.TEXT, CellKind.TEXT, CellKind.NUMBER]
+
+
+def test_an_internal_link_is_a_text_run_to_the_tab_and_cell(emu, key_file, tmp_path):
+    from sheets_sync.present.layout import CellLink, SummaryTab, Table
+
+    sid = emu.create_spreadsheet("links", {"ภารกิจ": [["รหัสภารกิจ"], ["M01"]]})
+    table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!A2"], ["อื่น", "ไม่มีแท็บ!A1"]],
+                  links={(0, 1): CellLink("ภารกิจ", "A2"), (1, 1): CellLink("ไม่มีแท็บ", "A1")})
+    _backend(emu, sid, key_file, []).write_summary_tabs([SummaryTab("ตรวจสอบข้อมูล", "หัวเรื่อง", "ข้อมูล ณ วันที่", [table])])
+    linked = emu.get_cell(sid, "ตรวจสอบข้อมูล", "B5")
+    assert linked.value == "ภารกิจ!A2"
+    assert linked.text_format_runs == [{"startIndex": 0, "format": {"link": {"uri": f"#gid={emu.sheet_id(sid, 'ภารกิจ')}&range=A2"}}}]
+    assert emu.get_cell(sid, "ตรวจสอบข้อมูล", "B6").text_format_runs is None  # no such tab: plain text

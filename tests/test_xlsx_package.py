@@ -302,3 +302,15 @@ def test_libreoffice_opens_the_result(staff_book: Path, tmp_path: Path) -> None:
         ours = package.reachable(next(s.part for s in package.sheets if s.title == SUMMARY_TAB_TITLES[0]))
     assert {n: after[n] for n in before if n not in SHARED and n not in ours} == {
         n: before[n] for n in before if n not in SHARED and n not in ours}
+
+
+def test_an_internal_link_is_a_hyperlink_to_the_cell_not_a_formula(staff_book: Path) -> None:
+    from sheets_sync.present.layout import CellLink, SummaryTab, Table
+
+    table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!C3"], ["แดชบอร์ด", "แดชบอร์ด!B2"]],
+                  links={(0, 1): CellLink("ภารกิจ", "C3"), (1, 1): CellLink("แดชบอร์ด", "B2")})
+    XlsxBackend(staff_book).write_summary_tabs([SummaryTab("ตรวจสอบข้อมูล", "หัวเรื่อง", "ข้อมูล ณ วันที่", [table])])
+    sheet = openpyxl.load_workbook(staff_book)["ตรวจสอบข้อมูล"]
+    assert [(sheet[a].value, sheet[a].hyperlink.location if sheet[a].hyperlink else None) for a in ("B5", "B6", "A5")] == [
+        ("ภารกิจ!C3", "'ภารกิจ'!C3"), ("แดชบอร์ด!B2", "'แดชบอร์ด'!B2"), ("ภารกิจ", None)]
+    assert sheet["B5"].data_type == "s"

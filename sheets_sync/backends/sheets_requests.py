@@ -161,13 +161,21 @@ def _metadata(key: str, value: str, sheet_id: int) -> dict[str, Any]:
     }
 
 
-def _value_rows(grid: Grid) -> list[dict[str, Any]]:
+def _value_rows(grid: Grid, sheet_ids: dict[str, int]) -> list[dict[str, Any]]:
     out = []
     for row in grid.rows:
-        values = [cell_value(c) for c in row]
-        while values and values[-1] is None:
+        values: list[dict[str, Any]] = []
+        for cell in row:
+            value = cell_value(cell)
+            data: dict[str, Any] = {"userEnteredValue": value} if value is not None else {}
+            target = sheet_ids.get(cell.link.sheet) if cell.link is not None else None
+            if target is not None and isinstance(cell.value, str) and cell.value:
+                # An internal link is a text run pointing at the cell; the value stays plain text.
+                data["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": f"#gid={target}&range={cell.link.cell}"}}}]  # type: ignore[union-attr]
+            values.append(data)
+        while values and not values[-1]:
             values.pop()
-        out.append({"values": [{"userEnteredValue": v} if v is not None else {} for v in values]} if values else {})
+        out.append({"values": values} if values else {})
     return out
 
 
@@ -207,17 +215,18 @@ def _format_requests(grid: Grid, sheet_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _content(plan: _TabWrite, sheet_id: int, budget: int) -> list[bytes]:
+def _content(plan: _TabWrite, sheet_id: int, budget: int, sheet_ids: dict[str, int] | None = None) -> list[bytes]:
     """Values (in row chunks that each fit the budget) and formats, as encoded requests."""
     out: list[bytes] = []
     chunk: list[bytes] = []
     size, first = 0, 0
     limit = budget - 1_000
-    rows = [encode(r) for r in _value_rows(plan.grid)]
+    rows = [encode(r) for r in _value_rows(plan.grid, sheet_ids or {})]
+    fields = "userEnteredValue,textFormatRuns" if any(b'"textFormatRuns"' in r for r in rows) else "userEnteredValue"
 
     def flush(end: int) -> None:
         if end > first:
-            head = encode({"start": {"sheetId": sheet_id, "rowIndex": first, "columnIndex": 0}, "fields": "userEnteredValue"})
+            head = encode({"start": {"sheetId": sheet_id, "rowIndex": first, "columnIndex": 0}, "fields": fields})
             out.append(b'{"updateCells":' + head[:-1] + b',"rows":[' + b",".join(chunk) + b"]}}")
 
     for n, row in enumerate(rows):
@@ -407,6 +416,7 @@ def write_bodies(tabs: Sequence[SummaryTab], metadata: dict[str, Any], rng: rand
     taken = {s["properties"]["sheetId"] for s in sheets.values()}
     leftovers = staging_sheets(metadata)
     plans = []
+    sheet_ids = {title: s["properties"]["sheetId"] for title, s in sheets.items()}
     for tab in tabs:
         existing = sheets.get(tab.title)
         if existing is not None:
@@ -414,12 +424,13 @@ def write_bodies(tabs: Sequence[SummaryTab], metadata: dict[str, Any], rng: rand
         else:
             sheet_id = new_sheet_id(taken, rng)
             taken.add(sheet_id)
+            sheet_ids[tab.title] = sheet_id
         plans.append(_plan(tab, existing, sheet_id))
     cleanup = [encode({"deleteSheet": {"sheetId": s["properties"]["sheetId"]}}) for s in leftovers]
     single: list[bytes] = list(cleanup)
     for plan in plans:
         single += [encode(r) for r in _structure(plan)]
-        single += _content(plan, plan.sheet_id, budget)
+        single += _content(plan, plan.sheet_id, budget, sheet_ids)
         single += [encode(r) for r in _finish(plan)]
     body = _body(single)
     if len(body) <= budget:
@@ -436,7 +447,7 @@ def write_bodies(tabs: Sequence[SummaryTab], metadata: dict[str, Any], rng: rand
         staged.append(encode({"addSheet": {"properties": {
             "sheetId": stage_id, "title": STAGING_TITLE.format(token=token, n=n), "hidden": True, "gridProperties": grid_props}}}))
         staged.append(encode(_metadata(STAGING_KEY, plan.tab.title, stage_id)))
-        staged += _content(plan, stage_id, budget)
+        staged += _content(plan, stage_id, budget, sheet_ids)
         final += [encode(r) for r in _structure(plan)]
         box = {"startRowIndex": 0, "endRowIndex": plan.rows, "startColumnIndex": 0, "endColumnIndex": plan.cols}
         final.append(encode({"copyPaste": {

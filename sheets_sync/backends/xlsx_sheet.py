@@ -164,8 +164,8 @@ def _cell_xml(ref: str, value: object, xf: int) -> str:
     return f'<c r="{ref}"{style}><v>{value}</v></c>'
 
 
-def _sheet_xml(rows: list[str], *, widths: Sequence[float], heights: dict[int, float], frozen_rows: int,
-               width: int, extra: str = "", drawing_rel: str | None = None) -> bytes:
+def _sheet_xml(rows: list[str], *, widths: Sequence[float], heights: dict[int, float], frozen_rows: int,  # noqa: PLR0913
+               width: int, extra: str = "", drawing_rel: str | None = None, links: Sequence[tuple[str, str]] = ()) -> bytes:
     last = f"{get_column_letter(max(width, 1))}{max(len(rows), 1)}"
     pane = ""
     if frozen_rows:
@@ -186,6 +186,10 @@ def _sheet_xml(rows: list[str], *, widths: Sequence[float], heights: dict[int, f
         parts.append(f'<row r="{r}"{ht}>{cells}</row>' if cells or ht else "")
     parts.append("</sheetData>")
     parts.append(extra)
+    if links:  # internal links: a location in the workbook, no relationship needed
+        parts.append("<hyperlinks>" + "".join(
+            f'<hyperlink ref="{ref}" location="{escape(location, {chr(34): "&quot;"})}" display="{ref}"/>' for ref, location in links
+        ) + "</hyperlinks>")
     parts.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>')
     if drawing_rel:
         parts.append(f'<drawing r:id="{drawing_rel}"/>')
@@ -198,10 +202,13 @@ def summary_sheet(package: Package, styles: StyleBook, grid: Grid, tab: SummaryT
     fills, number formats, column widths, a frozen header, charts beside the tables."""
     fonts = {Style.TITLE: "title", Style.HEADER: "bold", Style.CAPTION: "bold"}
     rows = []
+    links: list[tuple[str, str]] = []
     for r, row in enumerate(grid.rows, start=1):
         cells = []
         for c, gcell in enumerate(row, start=1):
             value = gcell.value
+            if gcell.link is not None:
+                links.append((f"{get_column_letter(c)}{r}", f"'{gcell.link.sheet.replace(chr(39), chr(39) * 2)}'!{gcell.link.cell}"))
             number_format = None
             if gcell.fmt in NUMBER_PATTERNS and value is not None and not isinstance(value, str):
                 number_format = NUMBER_PATTERNS[gcell.fmt]
@@ -236,7 +243,8 @@ def summary_sheet(package: Package, styles: StyleBook, grid: Grid, tab: SummaryT
             sheet.parts[chart.path.lstrip("/")] = (tostring(chart._write()), CHART_CT)
         drawing_rel = "rId1"
         sheet.rels.append((drawing_rel, DRAWING_REL, drawing_part))
-    sheet.xml = _sheet_xml(rows, widths=grid.column_widths, heights=heights, frozen_rows=frozen, width=grid.width, drawing_rel=drawing_rel)
+    sheet.xml = _sheet_xml(rows, widths=grid.column_widths, heights=heights, frozen_rows=frozen, width=grid.width,
+                           drawing_rel=drawing_rel, links=links)
     return sheet
 
 
