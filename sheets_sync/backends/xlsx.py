@@ -12,7 +12,6 @@ overwritten. A chart sheet, dialog sheet or macro sheet is a staff tab like any 
 from __future__ import annotations
 
 import os
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,11 +28,12 @@ from python_calamine import CalamineError
 from ..atomic import write_atomically
 from ..cells import CellKind, TabData
 from ..errors import WorkbookError
-from ..present.layout import COLOURS, Style, SummaryTab, lay_out
+from ..present.layout import SummaryTab, lay_out
+from ..vocabulary import HEADER_FILL, THAI_FONT
 from . import xlsx_reader
 from .base import InputTabSpec, check_ownership
 from .xlsx_package import Package, write_package
-from .xlsx_sheet import THAI_FONT, StyleBook, input_sheet, summary_sheet
+from .xlsx_sheet import StyleBook, input_sheet, summary_sheet
 
 # What a file that is not a readable .xlsx raises (XML parse errors are SyntaxErrors).
 _NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError, CalamineError, etree.LxmlError)
@@ -102,7 +102,7 @@ class XlsxBackend:
         with self._open(stamp=False) as package:
             existing = set(package.titles())
             styles = self._styles(package)
-            sheets = [input_sheet(styles, spec, COLOURS[Style.HEADER]) for spec in specs if spec.title not in existing]
+            sheets = [input_sheet(styles, spec, HEADER_FILL) for spec in specs if spec.title not in existing]
             if sheets:  # init never touches a tab that exists
                 self._save(lambda temp: write_package(package, sheets, styles.to_bytes(), temp))
             return [s.title for s in sheets]
@@ -156,7 +156,7 @@ class XlsxBackend:
 
 def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
     header_font = Font(name=THAI_FONT, size=14, bold=True)
-    fill = PatternFill("solid", fgColor=COLOURS[Style.HEADER])
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
     for c, col in enumerate(spec.columns, start=1):
         cell = sheet.cell(row=1, column=c, value=col.header)
         cell.font, cell.fill = header_font, fill

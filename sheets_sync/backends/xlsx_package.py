@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shutil
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -452,6 +451,3 @@ def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     fresh.external_attr = info.external_attr
     return fresh
 
-
-def copy_file(source: Path, target: Path) -> None:
-    shutil.copyfile(source, target)

@@ -23,10 +23,10 @@ from openpyxl.xml.functions import tostring
 
 from ..cells import datetime_to_serial
 from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab
+from ..vocabulary import THAI_FONT
 from .base import InputTabSpec
 from .xlsx_package import MAIN, REL, NewSheet, Package
 
-THAI_FONT = "TH Sarabun New"
 DRAWING_REL = f"{REL}/drawing"
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
