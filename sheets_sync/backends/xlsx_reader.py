@@ -109,14 +109,17 @@ def _typed(value: object) -> Cell:
     return Cell(CellKind.TEXT, str(value))
 
 
-def _rows(values: list[list[object]], percent: set[tuple[int, int]], errors: dict[tuple[int, int], str]) -> tuple[tuple[Cell, ...], ...]:
+def _rows(values: Iterable[list[object]], first_col: int, percent: set[tuple[int, int]],
+          errors: dict[tuple[int, int], str]) -> tuple[tuple[Cell, ...], ...]:
+    """Typed rows from calamine's rows (which start at the sheet's first used column)."""
     cache: dict[object, Cell] = {}
+    lead = [EMPTY] * first_col
     out = []
     for r, row in enumerate(values):
         end = len(row)
-        while end and row[end - 1] == "" and (r, end - 1) not in errors:
+        while end and row[end - 1] == "" and (r, first_col + end - 1) not in errors:
             end -= 1
-        cells = []
+        cells = list(lead) if first_col and end else []
         for c in range(end):
             value = row[c]
             key = (type(value), value)
@@ -127,7 +130,7 @@ def _rows(values: list[list[object]], percent: set[tuple[int, int]], errors: dic
                 cell = cache[key] = _typed(value)
             cells.append(cell)
         if percent or errors:
-            for c in range(end):
+            for c in range(len(cells)):
                 if (r, c) in errors:
                     cells[c] = Cell(CellKind.ERROR, errors[(r, c)])
                 elif (r, c) in percent and cells[c].kind is CellKind.NUMBER:
@@ -151,11 +154,13 @@ def read_tabs(package: Package, titles: Iterable[str]) -> dict[str, TabData]:
     try:
         result = {}
         for entry in wanted:
-            values = book.get_sheet_by_name(entry.title).to_python(skip_empty_area=False)
             xml = package.read(entry.part)
             percent_cells, errors = marked_cells(xml, percent)
             del xml
-            result[entry.title] = TabData(entry.title, _rows(values, percent_cells, errors))
+            sheet = book.get_sheet_by_name(entry.title)
+            first_col = sheet.start[1] if sheet.start else 0
+            # Row by row: calamine's own copy of the whole sheet is never held beside ours.
+            result[entry.title] = TabData(entry.title, _rows(sheet.iter_rows(), first_col, percent_cells, errors))
         return result
     finally:
         book.close()
