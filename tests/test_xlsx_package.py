@@ -314,3 +314,61 @@ def test_an_internal_link_is_a_hyperlink_to_the_cell_not_a_formula(staff_book: P
     assert [(sheet[a].value, sheet[a].hyperlink.location if sheet[a].hyperlink else None) for a in ("B5", "B6", "A5")] == [
         ("ภารกิจ!C3", "'ภารกิจ'!C3"), ("แดชบอร์ด!B2", "'แดชบอร์ด'!B2"), ("ภารกิจ", None)]
     assert sheet["B5"].data_type == "s"
+
+
+def with_dialog_and_macro_sheets(path: Path) -> Path:
+    """Add a dialog sheet and an Excel 4 macro sheet to a package, as Excel stores them."""
+    parts = members(path)
+    dialog = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<dialogsheet xmlns="http://schemas.openxmlformats.org/'
+              b'spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"/></sheetViews></dialogsheet>')
+    macro = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xm:macrosheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1">'
+             b'<c r="A1" t="str"><f>GET.WORKSPACE(1)</f><v>Windows</v></c></row></sheetData></xm:macrosheet>')
+    parts["xl/dialogsheets/sheet1.xml"] = dialog
+    parts["xl/macrosheets/sheet1.xml"] = macro
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet"
+    macro_rel = "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet"
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    rels = rels.replace("</Relationships>", f'<Relationship Id="rId90" Type="{rel}" Target="dialogsheets/sheet1.xml"/>'
+                                             f'<Relationship Id="rId91" Type="{macro_rel}" Target="macrosheets/sheet1.xml"/></Relationships>')
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    workbook = parts["xl/workbook.xml"].decode()
+    workbook = workbook.replace("</sheets>", '<sheet name="กล่องโต้ตอบ" sheetId="90" r:id="rId90"/><sheet name="มาโคร" sheetId="91" r:id="rId91"/></sheets>')
+    parts["xl/workbook.xml"] = workbook.encode()
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace("</Types>", '<Override PartName="/xl/dialogsheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml"/>'
+                                      '<Override PartName="/xl/macrosheets/sheet1.xml" ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
+    parts["[Content_Types].xml"] = types.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+def test_dialog_and_macro_sheets_are_staff_tabs_kept_and_never_read(tmp_path: Path) -> None:
+    path = with_dialog_and_macro_sheets(staff_workbook(tmp_path / "staff.xlsx"))
+    backend = XlsxBackend(path)
+    assert backend.tab_titles()[-2:] == ["กล่องโต้ตอบ", "มาโคร"]
+    assert backend.read_tabs(["กล่องโต้ตอบ", "มาโคร", "แดชบอร์ด"]).keys() == {"แดชบอร์ด"}
+    before = members(path)
+    sync(path, tmp_path)
+    after = members(path)
+    assert {n: after[n] for n in before if n not in SHARED} == {n: before[n] for n in before if n not in SHARED}
+    assert XlsxBackend(path).tab_titles()[-len(SUMMARY_TAB_TITLES) - 2:-len(SUMMARY_TAB_TITLES)] == ["กล่องโต้ตอบ", "มาโคร"]
+
+
+def test_an_xlsm_keeps_its_macros_byte_for_byte(tmp_path: Path) -> None:
+    vba = tmp_path / "vbaProject.bin"
+    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)  # stands for a compiled VBA project
+    path = tmp_path / "macros.xlsm"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("ภารกิจ").write_string("A1", "รหัสภารกิจ")
+    book.add_vba_project(str(vba))
+    book.close()
+    before = members(path)
+    XlsxBackend(path).write_summary_tabs([build_summary_tabs_named(SUMMARY_TAB_TITLES[0])])
+    after = members(path)
+    assert after["xl/vbaProject.bin"] == vba.read_bytes()
+    assert {n: after[n] for n in before if n not in SHARED} == {n: before[n] for n in before if n not in SHARED}
+    assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in after["[Content_Types].xml"].decode()
+    assert openpyxl.load_workbook(path, keep_vba=True).sheetnames == ["ภารกิจ", SUMMARY_TAB_TITLES[0]]

@@ -11,6 +11,7 @@ summary tabs' own parts are written, and the shared parts are patched where they
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -162,6 +163,27 @@ class Package:
             if rel.get("Type") == STYLES_REL:
                 return resolve(self.workbook_part, rel.get("Target", ""))
         return None
+
+    def worksheets_only(self) -> bytes:
+        """The package without its chart, dialog and macro sheets, in memory (python-calamine
+        refuses a workbook that has an Excel 4 macro sheet). Members are copied as stored."""
+        others = [s for s in self.sheets if s.kind != "worksheet"]
+        workbook = etree.fromstring(_xml(self.workbook))
+        rels = etree.fromstring(_xml(self.workbook_rels))
+        gone = {s.rel_id for s in others}
+        for sheet in list(workbook.iter(_q(MAIN, "sheet"))):
+            if sheet.get(_q(REL, "id")) in gone:
+                sheet.getparent().remove(sheet)
+        names = workbook.find(_q(MAIN, "definedNames"))
+        if names is not None:  # their sheet numbers would now be wrong
+            workbook.remove(names)
+        for rel in list(rels):
+            if rel.get("Id") in gone:
+                rels.remove(rel)
+        buffer = io.BytesIO()
+        replaced = {self.workbook_part: _xml(workbook), self.workbook_rels_part: _xml(rels)}
+        _copy_zip(self, buffer, replaced, {s.part for s in others}, {})
+        return buffer.getvalue()
 
     def reachable(self, part: str) -> set[str]:
         """The part, its .rels and every internal part its relationships lead to (recursively)."""

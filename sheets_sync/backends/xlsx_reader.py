@@ -12,11 +12,12 @@ the sheet's XML without parsing it: the styles that are percent formats are look
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable
 
 from lxml import etree
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ..cells import EMPTY, Cell, CellKind, TabData
 from .xlsx_package import MAIN, Package
@@ -150,7 +151,12 @@ def read_tabs(package: Package, titles: Iterable[str]) -> dict[str, TabData]:
         return {}
     styles_part = package.styles_part()
     percent = percent_styles(package.read(styles_part) if styles_part and styles_part in package.names else None)
-    book = CalamineWorkbook.from_path(str(package.path))
+    try:
+        book = CalamineWorkbook.from_path(str(package.path))
+    except CalamineError:
+        if all(s.kind == "worksheet" for s in package.sheets):
+            raise
+        book = CalamineWorkbook.from_filelike(io.BytesIO(package.worksheets_only()))
     try:
         result = {}
         for entry in wanted:
