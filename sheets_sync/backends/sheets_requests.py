@@ -263,19 +263,6 @@ def _finish(plan: _TabWrite) -> list[dict[str, Any]]:
     return requests
 
 
-def summary_tab_requests(
-    tab: SummaryTab,
-    existing: dict[str, Any] | None,
-    sheet_id: int,
-    index: int | None,
-) -> list[dict[str, Any]]:
-    """Requests that (re)build one summary tab in one batch: structure, values, formats,
-    protection, charts."""
-    plan = _plan(tab, existing, sheet_id)
-    content = [json.loads(r) for r in _content(plan, sheet_id, budget=1 << 62)]
-    return [*_structure(plan, index), *content, *_finish(plan)]
-
-
 def chart_requests(tab: SummaryTab, grid: Grid, sheet_id: int) -> list[dict[str, Any]]:
     out = []
     for n, spec in enumerate(tab.charts):
@@ -454,4 +441,5 @@ def write_bodies(tabs: Sequence[SummaryTab], metadata: dict[str, Any], rng: rand
             "source": {"sheetId": stage_id, **box}, "destination": {"sheetId": plan.sheet_id, **box}, "pasteType": "PASTE_NORMAL"}}))
         final += [encode(r) for r in _finish(plan)]
         final.append(encode({"deleteSheet": {"sheetId": stage_id}}))
-    return [*_pack(staged, budget), *_pack(final, budget)]
+    # The swap is one body whatever its size (it holds no cell data: a few kB), so it stays atomic.
+    return [*_pack(staged, budget), _body(final)]
