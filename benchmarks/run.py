@@ -52,9 +52,9 @@ else:
     if step == "read":
         backend.read_tabs(backend.tab_titles())
     elif step == "validate":
-        read_workbook(backend, settings, period.fiscal_year)
+        read_workbook(backend, settings, period)
     elif step == "compute":
-        _, wb = read_workbook(backend, settings, period.fiscal_year)
+        _, wb = read_workbook(backend, settings, period)
         t0 = time.perf_counter()
         compute_results(wb, period, settings)
     elif step == "sync":

@@ -9,59 +9,68 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
+from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
 from .cells import TabData
-from .compute.fiscal import Period, resolve_period
+from .compute.reminders import who_owes_what
 from .compute.results import Results, compute_results
+from .compute.schedule import plan_calendar
 from .config import Settings
+from .demo import P, write_demo_workbook
+from .emails import is_email_address
 from .errors import ConfigError, SheetsSyncError
+from .fiscal import Period, resolve_period
 from .history import History
+from .mail import SmtpServer, build_message, deliver, write_eml
+from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
 from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
+from .schema.parsers import normalize_space
+from .schema.report import ValidationReport
 from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
+from .send_ledger import SendLedger
 
 
-def read_workbook(
-    backend: Backend, settings: Settings, fiscal_year: int | None, as_of: dt.date | None = None
-) -> tuple[dict[str, TabData], ValidatedWorkbook]:
-    """Read every input tab in one go and validate it: the tabs as read, and the validation."""
+def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
+    """Read every input tab in one go and validate it for the period: the tabs as read, and the
+    validation (`validate` and `sync` both come through here, so they list the same issues)."""
     schema = input_tabs(settings.rounds)
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
     validated = validate_workbook(
         tabs,
         rounds=settings.rounds,
-        fiscal_year=fiscal_year,
         complaint_categories=settings.complaint_categories,
-        as_of=as_of,
+        period=period,
     )
     return tabs, validated
 
 
 @dataclass
-class ValidationReport:
+class ValidateOutcome:
     period: Period
     workbook: ValidatedWorkbook
 
     @property
+    def report(self) -> ValidationReport:
+        return self.workbook.report
+
+    @property
     def issues(self) -> list[Issue]:
-        return self.workbook.issues
+        return self.report.issues
 
     @property
     def valid(self) -> bool:
-        return self.workbook.error_count == 0
+        return self.report.valid
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "as_of": self.period.as_of.isoformat(),
-            "fiscal_year": self.period.fiscal_year,
-            "issues": [i.to_json() for i in self.issues],
-        }
+        """outputs.md's `{"as_of", "fiscal_year", "issues"}` (exactly those keys)."""
+        return {"as_of": self.period.as_of.isoformat(), "fiscal_year": self.period.fiscal_year, "issues": self.report.issues_json()}
 
 
 def run_validate(
@@ -70,10 +79,10 @@ def run_validate(
     as_of: dt.date,
     fiscal_year: int | None = None,
     round_months: int | None = None,
-) -> ValidationReport:
+) -> ValidateOutcome:
     """Read and validate; write nothing."""
     period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
-    return ValidationReport(period, read_workbook(backend, settings, period.fiscal_year, period.as_of)[1])
+    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -151,7 +160,7 @@ def results_file(out_dir: Path, period: Period) -> Path:
 
 def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
     """Read, validate and compute, writing nothing (report and sop use this)."""
-    tabs, workbook = read_workbook(backend, settings, period.fiscal_year, period.as_of)
+    tabs, workbook = read_workbook(backend, settings, period)
     return tabs, compute_results(workbook, period, settings)
 
 
@@ -170,7 +179,7 @@ def run_sync(
     claims a sync that did not happen.
     """
     tabs, results = compute_from(backend, settings, period)
-    summary = build_summary_tabs(results, thai_digits=settings.thai_digits)
+    summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
     document = results.to_json()
     path = results_file(out_dir, period)
     # Everything that could fail after the workbook write is checked before it.
@@ -198,9 +207,6 @@ def _prepare_folder(folder: Path) -> None:
 
 def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
     """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
-    from .backends.xlsx import write_tabs_to_new_workbook
-    from .errors import ConfigError
-
     tabs = History(settings.history_file).tabs(snapshot_id)
     if only_tabs:
         missing = [t for t in only_tabs if t not in tabs]
@@ -232,22 +238,196 @@ def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path,
 @dataclass
 class DemoOutcome:
     workbook: Path
-    validation: ValidationReport
+    validation: ValidateOutcome
     sync: SyncOutcome
     documents: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reminders: Any = None  # RemindOutcome of a dry run: the .eml files
+    calendar: Any = None  # CalendarOutcome
 
 
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
     """Build the demo workbook in `out_dir` and run every command on it."""
-    from .backends.xlsx import XlsxBackend
-    from .demo import write_demo_workbook
-
-    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed)
+    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.rounds)
     backend = XlsxBackend(path)
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
     _, memo = run_report(backend, settings, period, out_dir)
     _, manuals = run_sop(backend, settings, period, out_dir)
-    return DemoOutcome(path, validation, outcome, [memo, *manuals])
+    # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
+    demo_remind = replace(
+        settings,
+        remind_complaint_units=settings.remind_complaint_units or (("*", P[4]),),
+        remind_head_email=settings.remind_head_email or "head.admin@example.go.th",
+    )
+    reminders = run_remind(backend, demo_remind, period, now=now, out_dir=out_dir, dry_run=True)
+    calendar = run_calendar(backend, settings, period, out_dir)
+    return DemoOutcome(path, validation, outcome, [memo, *manuals], reminders=reminders, calendar=calendar)
+
+
+# --- reminders and calendar (outputs.md "Reminders", "Calendar") ------------------------------
+
+
+def workbook_identity(backend: Backend) -> str:
+    """What names the workbook on every machine: the Google Sheet's id, or the .xlsx file's name."""
+    sheet_id = getattr(backend, "sheet_id", None)
+    return str(sheet_id) if sheet_id else Path(backend.describe()).name
+
+
+def workbook_url(backend: Backend) -> str:
+    sheet_id = getattr(backend, "sheet_id", None)
+    return f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit" if sheet_id else ""
+
+
+@dataclass
+class RemindOutcome:
+    plan: Any  # compute.reminders.ReminderPlan
+    messages: list[Any]  # mail.Outgoing, the people's first and the head's summary last
+    not_reachable: dict[str, str]  # person -> why (ติดต่อไม่ได้)
+    dry_run: bool
+    eml_files: list[Path] = field(default_factory=list)
+    sent: list[Any] = field(default_factory=list)
+    already_sent: list[Any] = field(default_factory=list)
+    unsent: list[tuple[Any, str]] = field(default_factory=list)
+    error: str | None = None
+    head_missing: bool = False  # no remind.head_email: the summary could not be sent
+
+    @property
+    def complete(self) -> bool:
+        """Every message that could go out went out (exit 0); otherwise exit 3."""
+        return not self.unsent
+
+
+def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """From `บุคลากร`: person -> e-mail address (None when empty or not an address); and from
+    config `remind.complaint_units` (unit -> person): person -> the units whose overdue complaints
+    they follow (and their own name: a case assigned to a person by name is theirs)."""
+    addresses: dict[str, str | None] = {}
+    units: dict[str, list[str]] = {}
+    for row in results.workbook.table("staff").to_dict("records"):
+        email = str(row.get("email") or "").strip()
+        name = normalize_space(row["name"])
+        addresses[name] = email if is_email_address(email) else None
+        units[name] = [name]  # a case assigned to a person by name is theirs
+    for unit, person in complaint_units:
+        units.setdefault(normalize_space(person), []).append(unit)
+    return addresses, units
+
+
+def run_remind(
+    backend: Backend,
+    settings: Settings,
+    period: Period,
+    *,
+    now: dt.datetime,
+    out_dir: Path,
+    password: str = "",
+    dry_run: bool = False,
+    resend: bool = False,
+) -> RemindOutcome:
+    """Tell each person what needs them: by SMTP, or as .eml files in <out>/reminders/ (dry run).
+
+    A message already accepted today with the same content is not sent again (unless `resend`);
+    a person without an address is not reachable and is listed in the head's summary.
+    """
+    if not dry_run and not settings.mail_host:
+        raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย --dry-run เพื่อเขียนเป็นไฟล์ .eml")
+    if not dry_run and not settings.mail_from:
+        raise ConfigError("ยังไม่ได้ตั้งผู้ส่ง — กำหนด [mail] from (อีเมลผู้ส่ง) ในค่าตั้ง")
+    _, results = compute_from(backend, settings, period)
+    addresses, units = staff_addresses(results, settings.remind_complaint_units)
+    plan = who_owes_what(
+        results, due_within_days=settings.remind_due_within_days, review_every_days=settings.review_every_days, units=units
+    )
+    ctx = MessageContext(
+        section=settings.office.section,
+        office=settings.office.name,
+        fiscal_year=period.fiscal_year,
+        round=period.round,
+        round_closed=period.round_closed,
+        workbook=Path(backend.describe()).name if not workbook_url(backend) else backend.describe(),
+        workbook_url=workbook_url(backend),
+        sla_days=settings.sla_days,
+        due_within_days=settings.remind_due_within_days,
+    )
+    not_reachable = {
+        r.person: (NOT_IN_STAFF if r.person not in addresses else NO_ADDRESS)
+        for r in plan.people
+        if not addresses.get(r.person)
+    }
+    sender_name = settings.mail_from_name or settings.office.section
+    sender = settings.mail_from or "noreply@sheets-sync.invalid"  # only a dry run gets here without one
+    head_name = settings.remind_head_name or settings.office.signer_name
+    messages = [
+        build_message(
+            render_person_reminder(r, plan, ctx), sender=sender, sender_name=sender_name,
+            to_address=addresses.get(r.person), to_name=r.person, now=now,
+        )
+        for r in plan.people
+    ]
+    summary = render_head_summary(plan, addresses, not_reachable, ctx, head_name)
+    messages.append(
+        build_message(summary, sender=sender, sender_name=sender_name,
+                      to_address=settings.remind_head_email or None, to_name=head_name, now=now)
+    )
+    outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind_head_email)
+    if dry_run:
+        try:
+            outcome.eml_files = write_eml(out_dir / "reminders", messages)
+        except OSError as err:
+            raise ConfigError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+        return outcome
+
+    ledger = SendLedger(settings.history_file)
+    source, day = backend.describe(), now.date()
+    to_send = []
+    for item in messages:
+        if not item.address:
+            continue
+        if not resend and ledger.already_sent(day, source, item.address, item.content_hash):
+            outcome.already_sent.append(item)
+        else:
+            to_send.append(item)
+    server = SmtpServer(
+        settings.mail_host, settings.mail_port, settings.mail_security, settings.mail_username, password, settings.mail_cafile
+    )
+
+    def record(item: Any) -> None:
+        ledger.mark_sent(day=day, source=source, recipient=item.address, person=item.person,
+                         content_hash=item.content_hash, subject=item.rendered.subject, sent_at=now)
+
+    report = deliver(to_send, server, record)
+    outcome.sent, outcome.unsent, outcome.error = report.sent, report.unsent, report.error
+    return outcome
+
+
+@dataclass
+class CalendarOutcome:
+    path: Path
+    counts: dict[str, int]  # entry kind -> events
+    period: Period
+
+
+def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: Path) -> CalendarOutcome:
+    """<out>/plan-FY<fy>.ics: the whole plan, rounds, memo due dates and SOP reviews."""
+    from .documents.calendar import calendar_file, render_plan_calendar, workbook_key, write_plan_calendar
+
+    _, results = compute_from(backend, settings, period)
+    entries = plan_calendar(results, memo_due_days=settings.remind_memo_due_days, review_every_days=settings.review_every_days)
+    data = render_plan_calendar(
+        entries,
+        fiscal_year=period.fiscal_year,
+        as_of=period.as_of,
+        key=workbook_key(settings.office.name, workbook_identity(backend)),
+        calendar_name=f"แผนปฏิบัติการ {settings.office.section} ปีงบประมาณ {period.fiscal_year}",
+    )
+    path = calendar_file(out_dir, period.fiscal_year)
+    try:
+        write_plan_calendar(path, data)
+    except OSError as err:
+        raise ConfigError(f"เขียนไฟล์ปฏิทิน {path} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+    return CalendarOutcome(path, counts, period)

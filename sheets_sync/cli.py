@@ -172,7 +172,7 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     elif not quiet or not report.valid:
-        click.echo(render_issues(report.issues, backend.describe()))
+        click.echo(render_issues(report.report, backend.describe()))
     sys.exit(0 if report.valid else 1)
 
 
@@ -239,7 +239,7 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
         click.echo(results_json(outcome.document))
     elif not quiet:
         click.echo(render_sync(outcome, backend.describe()))
-    sys.exit(1 if strict and outcome.results.error_count else 0)
+    sys.exit(1 if strict and not outcome.results.report.valid else 0)
 
 
 @cli.command()
@@ -322,6 +322,84 @@ def demo(out_dir, as_of, seed, config_path, debug):
     settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
     outcome = run_demo(settings, Path(out_dir), as_of or today_in_bangkok(), seed=seed, now=dt.datetime.now(BANGKOK))
     click.echo(render_demo(outcome))
+
+
+# --- remind and calendar (outputs.md "Reminders", "Calendar") ---------------------------------
+@cli.command()
+@workbook_options
+@period_options
+@output_options
+@click.option("--dry-run", is_flag=True, help="ไม่ส่งอีเมล: เขียนข้อความของแต่ละคนเป็นไฟล์ .eml ใน <out>/reminders/")
+@click.option("--resend", is_flag=True, help="ส่งอีกครั้ง แม้วันนี้ส่งข้อความเดียวกันไปแล้ว")
+def remind(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, dry_run, resend):
+    """แจ้งเตือนผู้รับผิดชอบแต่ละคนทางอีเมล เฉพาะรายการของคนนั้น และส่งสรุปถึงหัวหน้าฝ่าย
+
+    รายการ: กิจกรรมที่ล่าช้า ยังไม่เริ่ม เกินกำหนด หรือใกล้ครบกำหนด (remind.due_within_days),
+    ตัวชี้วัดที่ยังไม่รายงานผล คู่มือที่ถึงกำหนดทบทวน และเลขที่เรื่องร้องเรียนที่เกินกำหนด
+    (ไม่มีข้อมูลผู้ร้อง) ผู้ที่ไม่มีรายการจะไม่ได้รับข้อความ วันเดียวกันจะไม่ส่งข้อความเดิมซ้ำ
+    รหัสผ่านอ่านจากตัวแปรสภาพแวดล้อมที่ mail.password_env ระบุ จบด้วยรหัส 3 เมื่อส่งไม่ครบ
+    (เซิร์ฟเวอร์อีเมลติดต่อไม่ได้หรือปฏิเสธ) สั่งใหม่ภายหลังจะส่งฉบับที่ค้างให้
+
+    \b
+    ตัวอย่าง:
+        sheets-sync remind --workbook office.xlsx --dry-run
+        SHEETS_SYNC_SMTP_PASSWORD=... sheets-sync remind --sheet-id 1AbC... --credentials key.json
+    """
+    from .app import run_remind
+    from .errors import ConfigError
+    from .present.console import render_remind
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    password = ""
+    if not dry_run and settings.mail_username:
+        password = os.environ.get(settings.mail_password_env, "")
+        if not password:
+            raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail_password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = _period(settings, as_of, fiscal_year, round_months)
+    outcome = run_remind(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir),
+                         password=password, dry_run=dry_run, resend=resend)
+    if as_json:
+        click.echo(json.dumps({
+            "dry_run": dry_run,
+            "eml_files": [str(p) for p in outcome.eml_files],
+            "sent": [m.address for m in outcome.sent],
+            "already_sent": [m.address for m in outcome.already_sent],
+            "unsent": [{"person": m.person, "address": m.address, "reason": why} for m, why in outcome.unsent],
+            "not_reachable": outcome.not_reachable,
+        }, ensure_ascii=False, indent=2))
+    elif not quiet or not outcome.complete:
+        click.echo(render_remind(outcome))
+    sys.exit(0 if outcome.complete else 3)
+
+
+@cli.command()
+@workbook_options
+@period_options
+@output_options
+def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet):
+    """เขียนแผนปฏิบัติการเป็นไฟล์ปฏิทิน <out>/plan-FY<ปีงบ>.ics ให้บุคลากรนำเข้าหรือสมัครรับ
+
+    ทุกกิจกรรมเป็นนัดหมายทั้งวันตั้งแต่วันเริ่มถึงวันสิ้นสุดตามแผน พร้อมผู้รับผิดชอบและสถานะ
+    วันสิ้นสุดรอบติดตาม วันกำหนดเสนอรายงาน (remind.memo_due_days วันหลังสิ้นสุดรอบ) และวันครบกำหนด
+    ทบทวนคู่มือ รหัสนัดหมายคงที่ นำเข้าซ้ำจึงปรับนัดเดิมแทนการเพิ่มซ้ำ
+
+    \b
+    ตัวอย่าง:
+        sheets-sync calendar --workbook office.xlsx
+        sheets-sync calendar --sheet-id 1AbC... --credentials key.json --out /var/www/calendar
+    """
+    from .app import run_calendar
+    from .present.console import render_calendar
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = _period(settings, as_of, fiscal_year, round_months)
+    outcome = run_calendar(backend, settings, period, Path(settings.out_dir))
+    if as_json:
+        click.echo(json.dumps({"calendar": str(outcome.path), "events": outcome.counts}, ensure_ascii=False))
+    elif not quiet:
+        click.echo(render_calendar(outcome).strip())
 
 
 @cli.group(invoke_without_command=True)

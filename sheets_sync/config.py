@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .emails import is_email_address
 from .errors import ConfigError
-from .schema.tabs import DEFAULT_COMPLAINT_CATEGORIES
+from .vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
 
@@ -48,6 +49,20 @@ class Settings:
     credentials: str = ""
     templates_dir: str = ""  # default: the repository's templates/
     source: str = ""  # the file the settings came from ("" = defaults)
+    # reminders and calendar (outputs.md "Reminders", "Calendar")
+    remind_due_within_days: int = 14
+    remind_memo_due_days: int = 15  # the round's memo is due this many days after the round ends
+    remind_head_email: str = ""  # the section head, who gets the summary
+    remind_head_name: str = ""  # default: office.signer_name
+    remind_complaint_units: tuple[tuple[str, str], ...] = ()  # (unit as in หน่วยงานที่รับผิดชอบ, or "*") -> person
+    mail_host: str = ""
+    mail_port: int = 587
+    mail_security: str = "starttls"  # starttls, ssl or none
+    mail_username: str = ""
+    mail_password_env: str = "SHEETS_SYNC_SMTP_PASSWORD"  # the NAME of the variable; never the password
+    mail_from: str = ""
+    mail_from_name: str = ""  # default: office.section
+    mail_cafile: str = ""
 
     @property
     def history_file(self) -> Path:
@@ -73,6 +88,19 @@ _KEYS = {
     ("workbook", "path"): "workbook",
     ("workbook", "sheet_id"): "sheet_id",
     ("workbook", "credentials"): "credentials",
+    ("remind", "due_within_days"): "remind_due_within_days",
+    ("remind", "memo_due_days"): "remind_memo_due_days",
+    ("remind", "head_email"): "remind_head_email",
+    ("remind", "head_name"): "remind_head_name",
+    ("remind", "complaint_units"): "remind_complaint_units",
+    ("mail", "host"): "mail_host",
+    ("mail", "port"): "mail_port",
+    ("mail", "security"): "mail_security",
+    ("mail", "username"): "mail_username",
+    ("mail", "password_env"): "mail_password_env",
+    ("mail", "from"): "mail_from",
+    ("mail", "from_name"): "mail_from_name",
+    ("mail", "cafile"): "mail_cafile",
 }
 
 
@@ -121,6 +149,15 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
         raise ConfigError(f"fiscal.rounds ต้องเลือกจาก 3, 6, 9, 12 (พบ {list(settings.rounds)})")
     if settings.sla_days <= 0 or settings.review_every_days <= 0:
         raise ConfigError("complaints.sla_days และ sop.review_every_days ต้องมากกว่า 0")
+    if settings.remind_due_within_days < 0 or settings.remind_memo_due_days < 0:
+        raise ConfigError("remind.due_within_days และ remind.memo_due_days ต้องเป็น 0 ขึ้นไป")
+    if settings.mail_security not in ("starttls", "ssl", "none"):
+        raise ConfigError(f"mail.security ต้องเป็น starttls, ssl หรือ none (พบ {settings.mail_security!r})")
+    for key, value in (("remind.head_email", settings.remind_head_email), ("mail.from", settings.mail_from)):
+        if value and not is_email_address(value):
+            raise ConfigError(f"{key} ไม่ใช่ที่อยู่อีเมล (พบ {value!r}) — เช่น somchai@example.go.th")
+    if not 0 < settings.mail_port < 65536:
+        raise ConfigError(f"mail.port ต้องเป็นเลขพอร์ต 1–65535 (พบ {settings.mail_port})")
     return settings
 
 
@@ -133,7 +170,7 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("tolerance_points", "below_level1_score"):
         if key in out:
             out[key] = float(out[key])
-    for key in ("sla_days", "review_every_days"):
+    for key in ("sla_days", "review_every_days", "remind_due_within_days", "remind_memo_due_days", "mail_port"):
         if key in out:
             if isinstance(out[key], bool) or not float(out[key]).is_integer():
                 raise ValueError(f"{key} ต้องเป็นจำนวนเต็ม")
@@ -141,4 +178,12 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     for key in ("thai_digits", "memo_thai_digits"):
         if key in out and not isinstance(out[key], bool):
             raise ValueError(f"{key} ต้องเป็น true หรือ false")
+    if "remind_complaint_units" in out:
+        table = out["remind_complaint_units"]
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise ValueError('remind.complaint_units ต้องเป็นตาราง หน่วยงาน = "ชื่อ-สกุล" เช่น "อำเภอเมือง" = "นายสมชาย ใจดี"')
+        out["remind_complaint_units"] = tuple((str(k), v) for k, v in table.items())
+    for key in [k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port"]:
+        if not isinstance(out[key], str):
+            raise ValueError(f"{key} ต้องเป็นข้อความ")
     return out

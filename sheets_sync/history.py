@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cells import Cell, CellKind, TabData
-from .errors import WorkbookError
+from .errors import ConfigError, WorkbookError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -148,8 +148,6 @@ class History:
         with self._connect() as db:
             found = db.execute("SELECT 1 FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
             if not found:
-                from .errors import ConfigError
-
                 raise ConfigError(f"ไม่พบประวัติหมายเลข {snapshot_id} — ดูรายการด้วย sheets-sync history")
             rows = db.execute(
                 "SELECT title, cells FROM snapshot_tabs WHERE snapshot_id = ? ORDER BY position", (snapshot_id,)
@@ -163,7 +161,5 @@ class History:
         with self._connect() as db:
             row = db.execute("SELECT results FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
         if row is None:
-            from .errors import ConfigError
-
             raise ConfigError(f"ไม่พบประวัติหมายเลข {snapshot_id}")
         return _unpack(row[0])

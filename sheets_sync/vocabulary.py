@@ -92,7 +92,7 @@ MISSION_CATEGORIES = (
     Choice("สนับสนุนงานประจำ", "routine"),
     Choice("นโยบาย/โครงการพิเศษ", "policy"),
 )
-SOP_STATUSES = (Choice("มี", "has"), Choice("กำลังจัดทำ", "drafting"), Choice("ไม่มี", "none"))
+SOP_STATUSES = (Choice("มี", "has", Tone.GOOD), Choice("กำลังจัดทำ", "drafting", Tone.WARN), Choice("ไม่มี", "none", Tone.BAD))
 SINGLE_POINT_OF_FAILURE = "จุดเสี่ยง"
 
 
@@ -181,6 +181,11 @@ STEP_TYPES = (
 TIME_UNITS = (Choice("นาที", "minutes"), Choice("ชั่วโมง", "hours"), Choice("วัน", "days"))
 DURATION_ORDER = ("days", "hours", "minutes")
 MINUTES_PER_HOUR = 60  # minutes carry into hours; hours never carry into days (rules.md)
+
+
+# --- data issues (workbook.md "Severity") ---------------------------------------------------
+
+SEVERITIES = (Choice("ข้อผิดพลาด", "error", Tone.BAD), Choice("คำเตือน", "warning", Tone.WARN))
 
 
 # --- calendar -------------------------------------------------------------------------------

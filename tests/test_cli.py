@@ -48,6 +48,9 @@ def test_demo_builds_the_workbook_and_every_output(tmp_path, monkeypatch):
     assert (out / "followup-FY2569-R6.docx").exists() and (out / "sop" / "index.docx").exists()
     assert "แผนปฏิบัติการ!B31" in result.output  # the deliberate mistakes are shown with their cell
     assert "out/demo-workbook.xlsx" in result.output and "out/followup-FY2569-R6.docx" in result.output
+    assert len(list((out / "reminders").glob("*.eml"))) == 7 and (out / "plan-FY2569.ics").exists()
+    assert "out/reminders" in result.output and "out/plan-FY2569.ics" in result.output
+    assert "ติดต่อไม่ได้: นางสุนีย์ พรหมมา" in result.output
 
 
 def test_debug_shows_the_traceback_but_keeps_the_exit_code(tmp_path):

@@ -145,3 +145,26 @@ def test_init_creates_a_new_workbook_and_the_config(tmp_path: Path) -> None:
 
     again = run("init", "--workbook", "new.xlsx")
     assert (again.exit_code, again.stdout.splitlines()) == (0, [f"แท็บที่มีอยู่แล้ว (ไม่ได้แตะ): {', '.join(TITLES)}"])
+
+
+def test_validate_lists_exactly_the_issues_sync_writes(demo_path: Path, tmp_path: Path) -> None:
+    """workbook.md: `validate` lists what `sync` writes to ตรวจสอบข้อมูล for the same as-of,
+    the KPI not reported in an ended round included."""
+    book = tmp_path / "office.xlsx"
+    book.write_bytes(demo_path.read_bytes())
+    validated = json.loads(run("validate", "--workbook", str(book), "--as-of", AS_OF, "--json").stdout)
+    synced = run("sync", "--workbook", str(book), "--as-of", AS_OF, "--json", "--out", str(tmp_path / "out"))
+    assert synced.exit_code == 0, synced.output
+    results = json.loads(synced.stdout)
+    assert validated["issues"] == results["issues"]
+    assert ("ตัวชี้วัด!O9", "kpi-not-reported") in [(f"{i['tab']}!{i['cell']}", i["code"]) for i in validated["issues"]]
+    tab = openpyxl.load_workbook(book)["ตรวจสอบข้อมูล"]
+    rows = [[c.value for c in row] for row in tab.iter_rows(min_row=5)]  # title, as-of, blank, header
+    written = [(r[0], r[1], r[4]) for r in rows if r[0] is not None]
+    assert written == [(i["tab"], f"{i['tab']}!{i['cell']}", i["code"]) for i in validated["issues"]]
+    text = run("validate", "--workbook", str(book), "--as-of", AS_OF).stdout
+    counts = results["counts"]
+    assert text.splitlines()[-1] == f"สรุป: ข้อผิดพลาด {counts['errors']} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {counts['warnings']} รายการ"
+    severities = [i["severity"] for i in validated["issues"]]
+    assert (counts["errors"], counts["warnings"]) == (severities.count("error"), severities.count("warning"))
+    assert counts["errors"] == len(DEMO_ERRORS)

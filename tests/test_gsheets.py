@@ -479,7 +479,7 @@ def test_only_columns_with_numbers_are_read_formatted(emu, key_file, tmp_path):
 
 
 def test_an_internal_link_is_a_text_run_to_the_tab_and_cell(emu, key_file, tmp_path):
-    from sheets_sync.present.layout import CellLink, SummaryTab, Table
+    from sheets_sync.grid import CellLink, SummaryTab, Table
 
     sid = emu.create_spreadsheet("links", {"ภารกิจ": [["รหัสภารกิจ"], ["M01"]]})
     table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!A2"], ["อื่น", "ไม่มีแท็บ!A1"]],

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.fiscal import resolve_period
+from sheets_sync.schema.matching import input_titles
 from sheets_sync.schema.parsers import NOT_ASSESSED
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook, validate_workbook
@@ -510,3 +512,39 @@ def test_issues_name_the_thai_tab_and_point_at_the_sheet_as_titled(make_xlsx: Ma
     issue = next(i for i in result.issues if i.code == "enum-unknown")
     assert (issue.tab, issue.cell, issue.location) == (M, "C3", "missions!C3")
     assert issue.to_json()["tab"] == M and "sheet" not in issue.to_json()
+
+
+def test_two_tabs_matching_one_input_tab_are_an_error_naming_both(make_xlsx: MakeXlsx) -> None:
+    tabs = workbook_tabs()
+    tabs["missions"] = [header("missions"), second("missions")]  # ภารกิจ stays: both match `missions`
+    tabs[" Strategies "] = [header("strategies"), second("strategies")]  # and ยุทธศาสตร์ (an optional tab)
+    path = make_xlsx(tabs)
+    backend = XlsxBackend(path)
+    read = backend.read_tabs(input_titles(backend.tab_titles(), TABS.values()))
+    result = validate_workbook(read, fiscal_year=FY)
+    assert flat(result) == [
+        (M, "A1", "error", "tab-ambiguous"),
+        ("ยุทธศาสตร์", "A1", "error", "tab-ambiguous"),
+    ]
+    assert [i.message.split(" — ")[0] for i in result.issues] == [
+        "พบแท็บ ภารกิจ และ missions ที่ตรงกับแท็บ ภารกิจ ทั้งคู่",
+        "พบแท็บ ยุทธศาสตร์ และ  Strategies  ที่ตรงกับแท็บ ยุทธศาสตร์ ทั้งคู่",
+    ]
+    # neither is guessed: the tab is left out, as when it is missing, and nothing refers into it
+    assert not result.has("missions") and not result.has("strategies")
+    assert "missions" not in result.ids and sheet_rows(result, "plan") == [2]
+    assert not result.report.valid and result.report.counts == {"errors": 2, "warnings": 0}
+
+
+def test_a_kpi_result_missing_in_an_ended_round_is_a_validation_warning(make_xlsx: MakeXlsx) -> None:
+    kpis = [second("kpis", weight=100, result_6=None), second("kpis", kpi_id="K03", owner="นายอื่น", weight=100, result_6="-")]
+    path = make_xlsx(workbook_tabs(extra={"kpis": kpis}))
+    tabs = XlsxBackend(path).read_tabs(list(TITLE.values()))
+    ended = validate_workbook(tabs, period=resolve_period(D(2026, 3, 31)))
+    assert [(i.cell, i.code, i.column, i.value) for i in ended.issues] == [("O3", "kpi-not-reported", "result_6", "")]
+    assert ended.issues[0].message == 'รอบ 6 เดือนสิ้นสุดแล้วแต่ยังไม่รายงานผล — คะแนนเป็น 0 จนกว่าจะกรอก "ผลรอบ 6 เดือน" (ใส่ "-" ถ้าไม่ประเมิน)'
+    assert ended.report.valid and ended.report.counts == {"errors": 0, "warnings": 1}
+    assert sheet_rows(ended, "kpis") == [2, 3, 4]  # a warning: the row is used (and scores 0)
+    # the day before round 6 ends, and without an as-of, nothing is missing yet
+    assert validate_workbook(tabs, period=resolve_period(D(2026, 3, 30))).issues == []
+    assert validate_workbook(tabs, fiscal_year=FY).issues == []

@@ -26,7 +26,8 @@ from sheets_sync.compute.fiscal import resolve_period
 from sheets_sync.config import Settings
 from sheets_sync.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
 from sheets_sync.errors import OwnershipError
-from sheets_sync.present.layout import COLOURS, NUMBER_PATTERNS, Style, lay_out
+from sheets_sync.grid import NUMBER_PATTERNS, Style, lay_out, style_fill
+from sheets_sync.vocabulary import HEADER_FILL
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 
@@ -175,7 +176,7 @@ def test_a_chart_sheet_is_a_staff_tab_never_read_as_data(staff_book: Path) -> No
 
 
 def build_summary_tabs_named(title: str):
-    from sheets_sync.present.layout import SummaryTab, Table
+    from sheets_sync.grid import SummaryTab, Table
 
     return SummaryTab(title, "หัวเรื่อง", "ข้อมูล ณ วันที่ 31 มีนาคม 2569", [Table(["ตัวชี้วัดภาพรวม", "ค่า"], [["จำนวนภารกิจ", 1]])])
 
@@ -227,7 +228,7 @@ def test_openpyxl_opens_the_result_and_the_summary_tabs_keep_their_look(staff_bo
                 assert cell.font.name == "TH Sarabun New"
                 assert cell.font.b == (gcell.style in (Style.TITLE, Style.HEADER, Style.CAPTION))
                 assert cell.font.sz == (18 if gcell.style is Style.TITLE else 14)
-                fill = COLOURS.get(gcell.style) if gcell.style else None
+                fill = style_fill(gcell.style)
                 assert (cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else None) == fill, (title, cell.coordinate)
                 if gcell.fmt in NUMBER_PATTERNS and value is not None and not isinstance(value, str):
                     assert cell.number_format == NUMBER_PATTERNS[gcell.fmt], (title, cell.coordinate)
@@ -256,7 +257,7 @@ def test_input_tabs_added_by_init_leave_the_staff_parts_alone(tmp_path: Path) ->
     assert book.sheetnames == ["หมายเหตุ", *created]
     first = book[created[0]]
     assert first.freeze_panes == "A2"
-    assert first["A1"].font.b and first["A1"].fill.fgColor.rgb[-6:] == COLOURS[Style.HEADER]
+    assert first["A1"].font.b and first["A1"].fill.fgColor.rgb[-6:] == HEADER_FILL
     assert len(first.data_validations.dataValidation) >= 1
     assert XlsxBackend(book_path).owned_tabs() == set()  # input tabs belong to the staff
     assert XlsxBackend(book_path).create_input_tabs(input_tab_specs(Settings())) == []
@@ -305,7 +306,7 @@ def test_libreoffice_opens_the_result(staff_book: Path, tmp_path: Path) -> None:
 
 
 def test_an_internal_link_is_a_hyperlink_to_the_cell_not_a_formula(staff_book: Path) -> None:
-    from sheets_sync.present.layout import CellLink, SummaryTab, Table
+    from sheets_sync.grid import CellLink, SummaryTab, Table
 
     table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!C3"], ["แดชบอร์ด", "แดชบอร์ด!B2"]],
                   links={(0, 1): CellLink("ภารกิจ", "C3"), (1, 1): CellLink("แดชบอร์ด", "B2")})

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..cells import TabData
-from ..present.layout import SummaryTab
+from ..errors import OwnershipError
+from ..grid import SummaryTab
 
 OWNER_KEY = "sheets-sync"  # developer metadata key (Sheets) / custom property prefix (xlsx)
 
@@ -66,8 +67,6 @@ class Backend(Protocol):
 
 def check_ownership(existing: Sequence[str], owned: set[str], wanted: Sequence[str], force: bool) -> None:
     """Refuse to overwrite a same-named tab the tool did not create."""
-    from ..errors import OwnershipError
-
     foreign = [t for t in wanted if t in existing and t not in owned]
     if foreign and not force:
         names = ", ".join(foreign)

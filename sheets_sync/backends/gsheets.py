@@ -28,9 +28,9 @@ from gspread.utils import rowcol_to_a1
 
 from ..cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
 from ..errors import ConfigError, WorkbookError
-from ..present.layout import SummaryTab
-from ..present.thai import MONTHS_LONG, MONTHS_SHORT
-from ..schema.parsers import to_ascii_digits
+from ..grid import SummaryTab
+from ..thai_dates import to_ascii_digits
+from ..vocabulary import MONTHS_LONG, MONTHS_SHORT
 from .base import InputTabSpec, check_ownership
 from .sheets_requests import WRITE_BUDGET, encode, input_tab_requests, new_sheet_id, owned_titles, quote_title, write_bodies
 

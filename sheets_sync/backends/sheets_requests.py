@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cells import datetime_to_serial
-from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out
+from ..grid import NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out, style_fill
 from .base import OWNER_KEY, InputTabSpec
 
 OWNER_VALUE = "summary-tab"
@@ -65,8 +65,9 @@ def cell_format(cell: GridCell) -> dict[str, Any] | None:
     fmt: dict[str, Any] = {}
     if cell.style in (Style.TITLE, Style.HEADER, Style.CAPTION):
         fmt["textFormat"] = {"bold": True, **({"fontSize": 14} if cell.style is Style.TITLE else {})}
-    if cell.style in COLOURS:
-        fmt["backgroundColor"] = _rgb(COLOURS[cell.style])  # type: ignore[index]
+    fill = style_fill(cell.style)
+    if fill is not None:
+        fmt["backgroundColor"] = _rgb(fill)
     if cell.style is Style.HEADER:
         fmt["wrapStrategy"] = "WRAP"
         fmt["verticalAlignment"] = "MIDDLE"

@@ -28,7 +28,7 @@ from python_calamine import CalamineError
 from ..atomic import write_atomically
 from ..cells import CellKind, TabData
 from ..errors import WorkbookError
-from ..present.layout import SummaryTab, lay_out
+from ..grid import SummaryTab, lay_out
 from ..vocabulary import HEADER_FILL, THAI_FONT
 from . import xlsx_reader
 from .base import InputTabSpec, check_ownership

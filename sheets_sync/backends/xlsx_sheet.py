@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
 from ..cells import datetime_to_serial
-from ..present.layout import COLOURS, NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab
+from ..grid import NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab, style_fill
 from ..vocabulary import THAI_FONT
 from .base import InputTabSpec
 from .xlsx_package import MAIN, REL, NewSheet, Package
@@ -214,7 +214,7 @@ def summary_sheet(package: Package, styles: StyleBook, grid: Grid, tab: SummaryT
                 number_format = NUMBER_PATTERNS[gcell.fmt]
             style = CellStyle(
                 font=fonts.get(gcell.style, "base") if gcell.style else "base",  # type: ignore[arg-type]
-                fill=COLOURS.get(gcell.style) if gcell.style else None,  # type: ignore[arg-type]
+                fill=style_fill(gcell.style),
                 number_format=number_format,
                 wrap=gcell.style is Style.HEADER,
             )

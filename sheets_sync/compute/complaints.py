@@ -12,18 +12,16 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from ..schema.parsers import normalize_space
-from ..schema.tabs import CHANNELS
-from .fiscal import Period, fiscal_months
 from fractions import Fraction
 
+import pandas as pd
+
+from ..fiscal import Period, fiscal_months
+from ..schema.parsers import normalize_space
+from ..vocabulary import CHANNELS, COMPLAINT_STATUSES, NO_DISTRICT, keys
 from .rounding import half_up, mean, object_frame, pct
 
-STATUS_KEYS = ("received", "forwarded", "in_progress", "closed")
-STATUS_TH = {"received": "รับเรื่อง", "forwarded": "ส่งต่อหน่วยงาน", "in_progress": "อยู่ระหว่างดำเนินการ", "closed": "ยุติ"}
-NO_DISTRICT = "ไม่ระบุ"
+STATUS_KEYS = keys(COMPLAINT_STATUSES)
 
 
 @dataclass

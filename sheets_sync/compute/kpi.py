@@ -8,21 +8,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..fiscal import Period
 from ..schema.parsers import NotAssessed
-from ..schema.tabs import SECTION_GROUP
-from .fiscal import Period
+from ..vocabulary import KPI_STATES, PERSPECTIVES, SECTION_GROUP, keys, result_band, score_tone
 from .rounding import half_up, pct
 
-
-# Per-round state of one KPI.
-SCORED, NOT_REPORTED, NOT_ASSESSED, NOT_DUE = "scored", "not_reported", "not_assessed", "not_due"
-STATE_TH = {
-    SCORED: "",
-    NOT_REPORTED: "ยังไม่รายงาน",
-    NOT_ASSESSED: "ไม่ประเมิน",
-    NOT_DUE: "ยังไม่ถึงรอบ",
-}
-BANDS = ((90, "ดีเด่น"), (80, "ดีมาก"), (70, "ดี"), (60, "พอใช้"))
+# Per-round state of one KPI (labels: vocabulary.KPI_STATES).
+SCORED, NOT_REPORTED, NOT_ASSESSED, NOT_DUE = keys(KPI_STATES)
 
 
 def score_kpi(kind: str, thresholds: Sequence[float] | None, result: float, floor: float = 1.0) -> float:
@@ -56,21 +48,13 @@ def score_kpi(kind: str, thresholds: Sequence[float] | None, result: float, floo
     raise ValueError(f"cannot score kind={kind!r} thresholds={t} result={x}")
 
 
-def band(total_pct: float | None) -> str | None:
-    """Individual result band from the total percentage."""
-    if total_pct is None:
-        return None
-    for floor, label in BANDS:
-        if total_pct >= floor:
-            return label
-    return "ต้องปรับปรุง"
+band = result_band  # the individual result band of a total percentage (vocabulary.RESULT_BANDS)
 
 
 def score_colour(score: float | None) -> str | None:
-    """≥ 3 green (target met), 2 ≤ s < 3 amber, < 2 red."""
-    if score is None:
-        return None
-    return "good" if score >= 3 else "warn" if score >= 2 else "bad"
+    """deprecated: documents still import this (labels.py); use vocabulary.score_tone."""
+    tone = score_tone(score)
+    return None if tone is None else tone.value
 
 
 @dataclass
@@ -133,7 +117,7 @@ def score_kpis(kpis: pd.DataFrame, period: Period, floor: float = 1.0) -> KpiRes
     perspectives: dict[str, dict[int, float | None]] = {}
     weights: dict[str, float | None] = {}
     total_weight = float(section["weight"].sum()) if len(section) else 0.0
-    for perspective in ("effectiveness", "quality", "efficiency", "development"):
+    for perspective in keys(PERSPECTIVES):
         members = section[section["perspective"] == perspective] if len(section) else section
         weights[perspective] = pct(float(members["weight"].sum()), total_weight)
         perspectives[perspective] = {

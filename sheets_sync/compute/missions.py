@@ -11,11 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..present.thai import format_duration
 from ..schema.parsers import normalize_space
+from ..thai_dates import format_duration
+from ..vocabulary import MISSION_CATEGORIES, keys
 from .rounding import object_frame, pct
 
-CATEGORIES = ("legal", "routine", "policy")
+CATEGORIES = keys(MISSION_CATEGORIES)
 MIN_STEPS_FOR_READY = 2
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
-from ..schema.issues import Issue, Severity, render_message
+from ..fiscal import Period
+from ..schema.issues import Issue
+from ..schema.report import ValidationReport
 from ..schema.validate import ValidatedWorkbook
 from .complaints import ComplaintResult, summarize_complaints
-from .fiscal import Period
 from .kpi import KpiResult, score_kpis
 from .missions import MissionResult, summarize_missions
 from .plan import PlanResult, follow_up_plan
@@ -23,15 +24,23 @@ class Results:
     kpis: KpiResult | None
     complaints: ComplaintResult | None
     missions: MissionResult | None
-    issues: list[Issue]  # validation issues plus those only a computation can see
+
+    @property
+    def report(self) -> ValidationReport:
+        """The validation's issues (validated for this period: the as-of rules included)."""
+        return self.workbook.report
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.report.issues
 
     @property
     def error_count(self) -> int:
-        return sum(1 for i in self.issues if i.severity is Severity.ERROR)
+        return self.report.errors
 
     @property
     def warning_count(self) -> int:
-        return len(self.issues) - self.error_count
+        return self.report.warnings
 
     def to_json(self) -> dict[str, Any]:
         """The JSON results document of outputs.md (plus a few documented extras)."""
@@ -44,13 +53,16 @@ class Results:
             "plan": self.plan.to_json() if self.plan else None,
             "kpis": self.kpis.to_json() if self.kpis else None,
             "complaints": self.complaints.to_json() if self.complaints else None,
-            "issues": [i.to_json() for i in self.issues],
-            "counts": {"errors": self.error_count, "warnings": self.warning_count},
+            **self.report.to_json(),  # "issues" and "counts"
         }
 
 
 def compute_results(workbook: ValidatedWorkbook, period: Period, settings: Settings) -> Results:
-    """Every part whose tab is usable; a part whose required tab is missing is left out (None)."""
+    """Every part whose tab is usable; a part whose required tab is missing is left out (None).
+
+    `workbook` is validated for `period` (`validate_workbook(..., period=period)`), so its report
+    already holds the as-of issues (a KPI not reported in an ended round).
+    """
     has = workbook.has
     missions = workbook.table("missions")
     plan = (
@@ -73,41 +85,4 @@ def compute_results(workbook: ValidatedWorkbook, period: Period, settings: Setti
         if has("missions")
         else None
     )
-    issues = list(workbook.issues)
-    if kpis is not None:
-        issues.extend(_not_reported_issues(workbook, kpis))
-    issues.sort(key=lambda i: _issue_order(workbook, i))
-    return Results(period, workbook, plan, kpis, complaints, mission_result, issues)
-
-
-def _not_reported_issues(workbook: ValidatedWorkbook, kpis: KpiResult) -> list[Issue]:
-    """A round that has ended without a result: a warning on that result cell."""
-    tab = workbook.schema["kpis"]
-    title = workbook.titles.get("kpis", tab.th)
-    out = []
-    for row, months in kpis.not_reported:
-        column = tab.column(f"result_{months}")
-        cell = workbook.cell_of("kpis", column.key, row)
-        if cell is None:
-            continue  # the round's column is absent: its own warning says so
-        out.append(
-            Issue(
-                tab=tab.th,
-                sheet=title if title != tab.th else "",
-                cell=cell,
-                column=column.key,
-                severity=Severity.WARNING,
-                code="kpi-not-reported",
-                message=render_message("kpi-not-reported", round=months, column=column.th),
-                value="",
-            )
-        )
-    return out
-
-
-def _issue_order(workbook: ValidatedWorkbook, issue: Issue) -> tuple[int, int, int]:
-    keys = list(workbook.schema)
-    titles = {workbook.schema[k].th: n for n, k in enumerate(keys)}
-    tab_index = titles.get(issue.tab, len(keys))
-    key = keys[tab_index] if tab_index < len(keys) else ""
-    return tab_index, issue.row, workbook.positions.get(key, {}).get(issue.column, -1)
+    return Results(period, workbook, plan, kpis, complaints, mission_result)

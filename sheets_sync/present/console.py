@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from ..compute.plan import STATUS_TH
-from ..schema.issues import Issue, Severity
-from ..schema.tabs import SECTION_GROUP
+from ..schema.issues import Severity
+from ..schema.report import ValidationReport
+from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 
 
-def render_issues(issues: Sequence[Issue], where: str) -> str:
+def render_issues(report: ValidationReport, where: str) -> str:
     """One line per issue, `แท็บ!เซลล์`, then a count line."""
-    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
-    warnings = len(issues) - errors
+    issues, errors, warnings = report.issues, report.errors, report.warnings
     lines = [f"ตรวจสอบ {where}"]
     if not issues:
         lines.append("ไม่พบปัญหาในข้อมูล ✓")
@@ -34,7 +31,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.missions:
         lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
     if r.plan:
-        counts = ", ".join(f"{STATUS_TH[s]} {n}" for s, n in r.plan.status_counts.items())
+        counts = ", ".join(f"{choice_label(PLAN_STATUSES, s)} {n}" for s, n in r.plan.status_counts.items())
         lines.append(f"  กิจกรรม {len(r.plan.activities)}: {counts}")
     if r.kpis:
         section = r.kpis.groups.get(SECTION_GROUP, {}).get(r.period.round, {})
@@ -42,24 +39,27 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     if r.complaints:
         f = r.complaints.figures
         lines.append(f"  เรื่องร้องเรียน รับ {f['received']} ยุติ {f['closed']} ({_num(f['closed_pct'])}%) เกินกำหนด {f['overdue']}")
-    lines.append(f"  ข้อผิดพลาด {r.error_count} · คำเตือน {r.warning_count} (ดูแท็บ ตรวจสอบข้อมูล)")
+    lines.append(f"  ข้อผิดพลาด {r.report.errors} · คำเตือน {r.report.warnings} (ดูแท็บ ตรวจสอบข้อมูล)")
     lines.append(f"  เขียนแท็บ: {', '.join(outcome.tabs_written)}")
     lines.append(f"  ผลลัพธ์ JSON: {outcome.results_path} · ประวัติหมายเลข {outcome.snapshot_id}")
     return "\n".join(lines)
 
 
 def render_demo(outcome) -> str:  # outcome: app.DemoOutcome
-    errors = outcome.validation.workbook.error_count
-    warnings = outcome.validation.workbook.warning_count
+    errors, warnings = outcome.validation.report.errors, outcome.validation.report.warnings
     lines = [
         f"สร้างสมุดงานตัวอย่าง: {outcome.workbook}",
         f"ตรวจสอบข้อมูล: ข้อผิดพลาด {errors} รายการ, คำเตือน {warnings} รายการ (จงใจใส่ไว้เป็นตัวอย่าง)",
-        render_issues(outcome.validation.issues, str(outcome.workbook)),
+        render_issues(outcome.validation.report, str(outcome.workbook)),
         "",
         render_sync(outcome.sync, str(outcome.workbook)),
     ]
     for path in outcome.documents:
         lines.append(f"  เอกสาร: {path}")
+    if outcome.reminders is not None:
+        lines.append(render_remind(outcome.reminders))
+    if outcome.calendar is not None:
+        lines.append(render_calendar(outcome.calendar))
     lines.extend(outcome.notes)
     lines.append("")
     lines.append("ลองต่อ: sheets-sync validate --workbook " + str(outcome.workbook))
@@ -80,3 +80,39 @@ def render_history(snapshots, path) -> str:
 
 def _num(value, places: int = 2) -> str:
     return "-" if value is None else f"{value:.{places}f}"
+
+
+def render_remind(outcome) -> str:  # outcome: app.RemindOutcome
+    """Who was told (or, in a dry run, which .eml files were written), who could not be reached."""
+    people = [m for m in outcome.messages if m.person]
+    lines = []
+    if outcome.dry_run:
+        folder = outcome.eml_files[0].parent if outcome.eml_files else "-"
+        lines.append(f"  การแจ้งเตือน (ทดลอง ไม่ได้ส่งจริง): เขียน {len(outcome.eml_files)} ไฟล์ .eml ใน {folder}")
+    else:
+        lines.append(
+            f"  การแจ้งเตือน: ส่งแล้ว {len(outcome.sent)} ฉบับ · ส่งไปแล้ววันนี้ (ไม่ส่งซ้ำ) {len(outcome.already_sent)} ฉบับ"
+            f" · ส่งไม่สำเร็จ {len(outcome.unsent)} ฉบับ"
+        )
+    lines.append(f"  ผู้ที่มีรายการต้องดำเนินการ {len(people)} คน (ไม่มีรายการ ไม่ได้รับข้อความ)")
+    for person, reason in outcome.not_reachable.items():
+        lines.append(f"  ติดต่อไม่ได้: {person} ({reason}) — อยู่ในสรุปถึงหัวหน้าฝ่าย")
+    if outcome.head_missing:
+        lines.append("  ไม่ได้ตั้ง remind.head_email: ส่งสรุปถึงหัวหน้าฝ่ายไม่ได้")
+    if outcome.error:
+        lines.append(f"  {outcome.error}")
+    for item, reason in outcome.unsent:
+        if reason != outcome.error:
+            lines.append(f"  ส่งไม่สำเร็จ: {item.person or 'สรุปถึงหัวหน้าฝ่าย'} <{item.address}> — {reason}")
+    if outcome.unsent:
+        names = ", ".join(f"{item.person or 'สรุปถึงหัวหน้าฝ่าย'} <{item.address}>" for item, _ in outcome.unsent)
+        lines.append(f"  ยังไม่ได้ส่ง (สั่ง remind อีกครั้งจะส่งให้): {names}")
+    return "\n".join(lines)
+
+
+def render_calendar(outcome) -> str:  # outcome: app.CalendarOutcome
+    c = outcome.counts
+    return (
+        f"  ปฏิทินแผนปฏิบัติการ: {outcome.path} (กิจกรรม {c.get('activity', 0)} · สิ้นสุดรอบ {c.get('round_end', 0)}"
+        f" · กำหนดเสนอรายงาน {c.get('memo_due', 0)} · ทบทวนคู่มือ {c.get('sop_review', 0)})"
+    )

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
-from ..compute.complaints import NO_DISTRICT, STATUS_KEYS
-from ..compute.complaints import STATUS_TH as COMPLAINT_STATUS_TH
-from ..compute.fiscal import fiscal_months
-from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED, STATE_TH, score_colour
-from ..compute.missions import CATEGORIES
-from ..compute.plan import STATUS_TH as PLAN_STATUS_TH
-from ..compute.plan import STATUSES
+from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED
 from ..compute.results import Results
-from ..schema.issues import Severity
-from ..schema.tabs import CHANNELS, KPI_KINDS, KPI_LEVELS, MISSION_CATEGORIES, PERSPECTIVES, SECTION_GROUP, SOP_STATUSES
-from ..schema.tabs import choice_label as _th
-from .layout import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value
-from .thai import as_of_line, thai_month_year
+from ..config import Office
+from ..fiscal import fiscal_months
+from ..grid import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
+from ..thai_dates import as_of_line, thai_month_year
+from ..vocabulary import (
+    CHANNELS,
+    COMPLAINT_SERIES,
+    COMPLAINT_STATUSES,
+    KPI_KINDS,
+    KPI_LEVELS,
+    KPI_STATES,
+    MISSION_CATEGORIES,
+    NO_DISTRICT,
+    PERSPECTIVES,
+    PLAN_STATUSES,
+    SECTION_GROUP,
+    SEVERITIES,
+    SINGLE_POINT_OF_FAILURE,
+    SOP_STATUSES,
+    Tone,
+    choice_of,
+    score_tone,
+)
+from ..vocabulary import choice_label as _th
 
-PLAN_STATUS_STYLE = {
-    "done": Style.GOOD,
-    "on_track": Style.GOOD,
-    "not_yet_due": Style.MUTED,
-    "behind": Style.WARN,
-    "not_started": Style.WARN,
-    "overdue": Style.BAD,
-}
-SCORE_STYLE = {"good": Style.GOOD, "warn": Style.WARN, "bad": Style.BAD}
 YES, NO = "ใช่", "-"
+
+
+def _status_style(key: str) -> Style | None:
+    """The cell style of a plan status (its tone in the vocabulary)."""
+    return style_of(choice_of(PLAN_STATUSES, key).tone)
+
+
+def _score_style(score: float | None) -> Style | None:
+    return style_of(score_tone(score))
 
 T, I, N, M, P, S, D = Fmt.TEXT, Fmt.INT, Fmt.NUMBER, Fmt.MONEY, Fmt.PCT, Fmt.SCORE, Fmt.DATE
 
@@ -34,12 +47,12 @@ def _unavailable(what: str) -> Table:
     return Table(["หมายเหตุ"], [[f"ไม่มีข้อมูล{what}: แท็บที่ใช้ไม่พบหรือใช้ไม่ได้ (ดูแท็บ ตรวจสอบข้อมูล)"]])
 
 
-def build_summary_tabs(results: Results, thai_digits: bool = False) -> list[SummaryTab]:
-    """The six summary tabs, in the order of outputs.md."""
+def build_summary_tabs(results: Results, thai_digits: bool = False, section: str = Office.section) -> list[SummaryTab]:
+    """The six summary tabs, in the order of outputs.md; `section` is config `office.section`."""
     period = results.period
     line = as_of_line(period.as_of, period.fiscal_year, period.round, in_progress=not period.round_closed, thai=thai_digits)
     return [
-        overview_tab(results, line),
+        overview_tab(results, line, section),
         plan_tab(results, line),
         kpi_tab(results, line),
         complaints_tab(results, line),
@@ -48,7 +61,7 @@ def build_summary_tabs(results: Results, thai_digits: bool = False) -> list[Summ
     ]
 
 
-def overview_tab(results: Results, line: str) -> SummaryTab:
+def overview_tab(results: Results, line: str, office_section: str = Office.section) -> SummaryTab:
     rows: list[list[Value]] = []
     formats: list[Fmt] = []
 
@@ -61,19 +74,19 @@ def overview_tab(results: Results, line: str) -> SummaryTab:
     add("ร้อยละกระบวนการที่มีคู่มือ", m.sop_coverage_pct if m else None, P)
     add("ร้อยละภารกิจที่มีผู้ปฏิบัติแทน", m.backup_coverage_pct if m else None, P)
     add("กิจกรรมทั้งหมด", len(p.activities) if p else None, I)
-    for status in STATUSES:
-        add(f"กิจกรรม{PLAN_STATUS_TH[status]}", p.status_counts[status] if p else None, I)
+    for status in PLAN_STATUSES:
+        add(f"กิจกรรม{status.th}", p.status_counts[status.key] if p else None, I)
     section = k.groups.get(SECTION_GROUP, {}).get(results.period.round, {}) if k else {}
     add("คะแนนตัวชี้วัดระดับฝ่าย", section.get("total"), S)
     add("คะแนนตัวชี้วัดระดับฝ่าย (ร้อยละ)", section.get("total_pct"), P)
     fig = c.figures if c else {}
     add("เรื่องร้องเรียนรับ", fig.get("received"), I)
-    add("ยุติ", fig.get("closed"), I)
+    add(_th(COMPLAINT_STATUSES, "closed"), fig.get("closed"), I)
     add("ร้อยละยุติ", fig.get("closed_pct"), P)
     add("เกินกำหนด", fig.get("overdue"), I)
     add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.DECIMAL2)
     add("ข้อผิดพลาดในข้อมูล", results.error_count, I)
-    add("คำเตือน", results.warning_count, I)
+    add(_th(SEVERITIES, "warning"), results.warning_count, I)
     add("ปรับปรุงล่าสุด", results.period.as_of, D)
     table = Table(
         ["ตัวชี้วัดภาพรวม", "ค่า"],
@@ -81,7 +94,7 @@ def overview_tab(results: Results, line: str) -> SummaryTab:
         styles={(r, 1): Style.MUTED for r, row in enumerate(rows) if row[1] is None},
         cell_formats={(r, 1): f for r, f in enumerate(formats)},
     )
-    return SummaryTab("สรุปภาพรวม", "สรุปภาพรวมการดำเนินงาน ฝ่ายอำนวยการ", line, [table])
+    return SummaryTab("สรุปภาพรวม", f"สรุปภาพรวมการดำเนินงาน {office_section}", line, [table])
 
 
 def plan_tab(results: Results, line: str) -> SummaryTab:
@@ -92,10 +105,10 @@ def plan_tab(results: Results, line: str) -> SummaryTab:
     for r, act in enumerate(p.activities.to_dict("records")):
         rows.append([
             act["activity_id"], act["activity"], act["mission_id"], act["owner"], act["planned_start"],
-            act["planned_end"], act["expected_pct"], act["progress_pct"], act["gap"], PLAN_STATUS_TH[act["status"]],
+            act["planned_end"], act["expected_pct"], act["progress_pct"], act["gap"], _th(PLAN_STATUSES, act["status"]),
             act["days_overdue"], act["problems"],
         ])
-        styles[(r, 9)] = PLAN_STATUS_STYLE[act["status"]]
+        styles[(r, 9)] = _status_style(act["status"])
     activities = Table(
         ["รหัสกิจกรรม", "กิจกรรม", "รหัสภารกิจ", "ผู้รับผิดชอบ", "วันเริ่มตามแผน", "วันสิ้นสุดตามแผน",
          "ความก้าวหน้าที่ควรเป็น (%)", "ความก้าวหน้า (%)", "ส่วนต่าง", "สถานะ", "เกินกำหนด (วัน)", "ปัญหา/อุปสรรค"],
@@ -103,14 +116,14 @@ def plan_tab(results: Results, line: str) -> SummaryTab:
     )
     counts = Table(
         ["สถานะ", "จำนวนกิจกรรม", "งบประมาณ (บาท)"],
-        [[PLAN_STATUS_TH[s], p.status_counts[s], p.budget_by_status[s]] for s in STATUSES]
+        [[s.th, p.status_counts[s.key], p.budget_by_status[s.key]] for s in PLAN_STATUSES]
         + [["รวม", len(p.activities), p.budget_total]],
         [T, I, M],
-        {(r, 0): PLAN_STATUS_STYLE[s] for r, s in enumerate(STATUSES)},
+        {(r, 0): _status_style(s.key) for r, s in enumerate(PLAN_STATUSES)},
         caption="จำนวนกิจกรรมตามสถานะ",
     )
     alignment = Table(["รายการ", "ค่า"], [["ร้อยละกิจกรรมที่สอดคล้องกับยุทธศาสตร์จังหวัด", p.strategy_alignment_pct]], [T, P])
-    chart = Chart(ChartKind.COLUMN, "จำนวนกิจกรรมตามสถานะ", table=1, label_col=0, value_cols=[1], rows=len(STATUSES))
+    chart = Chart(ChartKind.COLUMN, "จำนวนกิจกรรมตามสถานะ", table=1, label_col=0, value_cols=[1], rows=len(PLAN_STATUSES))
     return SummaryTab("สรุปติดตามแผน", "สรุปผลการติดตามแผนปฏิบัติการ", line, [activities, counts, alignment], [chart])
 
 
@@ -133,13 +146,13 @@ def kpi_tab(results: Results, line: str) -> SummaryTab:
             score = k.scores[kpi["kpi_id"]][months]
             result: Value = score.result
             if score.state in (NOT_REPORTED, NOT_ASSESSED):
-                result = STATE_TH[score.state]
+                result = _th(KPI_STATES, score.state)
             row += [result, score.score, score.weighted]
-            colour = score_colour(score.score)
-            if colour:
-                styles[(r, len(row) - 2)] = SCORE_STYLE[colour]
+            style = _score_style(score.score)
+            if style:
+                styles[(r, len(row) - 2)] = style
             if score.state == NOT_REPORTED:
-                styles[(r, len(row) - 3)] = Style.WARN
+                styles[(r, len(row) - 3)] = style_of(Tone.WARN)
         rows.append(row)
     kpis = Table(header, rows, formats, styles)
 
@@ -153,9 +166,9 @@ def kpi_tab(results: Results, line: str) -> SummaryTab:
         for months in k.rounds:
             entry = by_round[months]
             row += [entry["total"], entry["total_pct"], entry.get("band") or ""]
-            colour = score_colour(entry["total"])
-            if colour:
-                g_styles[(r, len(row) - 3)] = SCORE_STYLE[colour]
+            style = _score_style(entry["total"])
+            if style:
+                g_styles[(r, len(row) - 3)] = style
         g_rows.append(row)
     groups = Table(g_header, g_rows, g_formats, g_styles, caption="คะแนนรวมรายกลุ่ม (ฝ่าย และรายบุคคล)")
 
@@ -169,9 +182,9 @@ def kpi_tab(results: Results, line: str) -> SummaryTab:
         for months in k.rounds:
             mean = k.perspectives[choice.key][months]
             row.append(mean)
-            colour = score_colour(mean)
-            if colour:
-                p_styles[(r, len(row) - 1)] = SCORE_STYLE[colour]
+            style = _score_style(mean)
+            if style:
+                p_styles[(r, len(row) - 1)] = style
         p_rows.append(row)
     perspectives = Table(p_header, p_rows, p_formats, p_styles, caption="คะแนนตัวชี้วัดระดับฝ่ายตามมิติ Balanced Scorecard")
     round_col = 2 + list(k.rounds).index(results.period.round)
@@ -206,11 +219,11 @@ def complaints_tab(results: Results, line: str) -> SummaryTab:
         [[label, c.figures[key]] for key, label, _ in COMPLAINT_FIGURES],
         cell_formats={(r, 1): fmt for r, (_, _, fmt) in enumerate(COMPLAINT_FIGURES)},
     )
-    status_header = [COMPLAINT_STATUS_TH[s] for s in STATUS_KEYS]
+    status_header = [s.th for s in COMPLAINT_STATUSES]
     by_category = Table(
         ["ประเภทเรื่อง", *status_header, "รวม"],
-        [[cat, *(counts[s] for s in STATUS_KEYS), sum(counts.values())] for cat, counts in c.by_category_status.items()],
-        [T] + [I] * (len(STATUS_KEYS) + 1),
+        [[cat, *(counts[s.key] for s in COMPLAINT_STATUSES), sum(counts.values())] for cat, counts in c.by_category_status.items()],
+        [T] + [I] * (len(COMPLAINT_STATUSES) + 1),
         caption="จำแนกตามประเภทเรื่องและสถานะ (เรื่องที่รับในปีงบประมาณ)",
     )
     by_district = Table(["อำเภอ", "จำนวนเรื่อง"], [[d, n] for d, n in c.by_district.items()], [T, I], caption="จำแนกตามอำเภอ")
@@ -219,19 +232,19 @@ def complaints_tab(results: Results, line: str) -> SummaryTab:
     )
     months = fiscal_months(results.period.fiscal_year)
     by_month = Table(
-        ["เดือน", "รับเรื่อง", "ยุติ"],
-        [[thai_month_year(y, m), c.by_month[f"{y:04d}-{m:02d}"]["received"], c.by_month[f"{y:04d}-{m:02d}"]["closed"]] for y, m in months],
+        ["เดือน", *(s.th for s in COMPLAINT_SERIES)],
+        [[thai_month_year(y, m), *(c.by_month[f"{y:04d}-{m:02d}"][s.key] for s in COMPLAINT_SERIES)] for y, m in months],
         [T, I, I],
         caption="จำนวนเรื่องรายเดือน (ปีงบประมาณ)",
     )
     overdue = Table(
         ["เลขที่เรื่อง", "วันที่รับเรื่อง", "จำนวนวัน", "ประเภทเรื่อง", "อำเภอ", "หน่วยงานที่รับผิดชอบ", "สถานะ"],
         [
-            [r["case_id"], r["received"], r["days_open"], r["category"], r["district"] or NO_DISTRICT, r["assigned_to"], COMPLAINT_STATUS_TH[r["status"]]]
+            [r["case_id"], r["received"], r["days_open"], r["category"], r["district"] or NO_DISTRICT, r["assigned_to"], _th(COMPLAINT_STATUSES, r["status"])]
             for r in c.overdue_cases.to_dict("records")
         ],
         [T, D, I, T, T, T, T],
-        {(r, 2): Style.BAD for r in range(len(c.overdue_cases))},
+        {(r, 2): style_of(Tone.BAD) for r in range(len(c.overdue_cases))},
         caption=f"เรื่องค้างเกินกำหนด (เกิน {c.sla_days} วัน) — ไม่แสดงข้อมูลส่วนบุคคลของผู้ร้อง",
     )
     chart = Chart(ChartKind.COLUMN, "จำนวนเรื่องร้องเรียนรายเดือน", table=4, label_col=0, value_cols=[1, 2])
@@ -249,13 +262,13 @@ def missions_tab(results: Results, line: str) -> SummaryTab:
             row["mission_id"], row["name"], _th(MISSION_CATEGORIES, row["category"]), row["owner"], row["backup"],
             _th(SOP_STATUSES, row["sop_status"]), YES if row["sop_ready"] else NO, YES if row["sop_review_due"] else NO,
             row["standard_time"], ", ".join(row["capable_staff"]), len(row["capable_staff"]),
-            "จุดเสี่ยง" if row["single_point_of_failure"] else "",
+            SINGLE_POINT_OF_FAILURE if row["single_point_of_failure"] else "",
         ])
-        styles[(r, 5)] = {"has": Style.GOOD, "drafting": Style.WARN, "none": Style.BAD}[row["sop_status"]]
+        styles[(r, 5)] = style_of(choice_of(SOP_STATUSES, row["sop_status"]).tone)
         if row["single_point_of_failure"]:
-            styles[(r, 11)] = Style.BAD
+            styles[(r, 11)] = style_of(Tone.BAD)
         if row["sop_review_due"]:
-            styles[(r, 7)] = Style.WARN
+            styles[(r, 7)] = style_of(Tone.WARN)
     missions = Table(
         ["รหัสภารกิจ", "ชื่อภารกิจ", "ประเภทภารกิจ", "ผู้รับผิดชอบหลัก", "ผู้ปฏิบัติแทน", "สถานะคู่มือ", "คู่มือพร้อม",
          "ถึงรอบทบทวน", "เวลามาตรฐาน", "ผู้ปฏิบัติได้", "จำนวนผู้ปฏิบัติได้", "ความเสี่ยง"],
@@ -263,7 +276,7 @@ def missions_tab(results: Results, line: str) -> SummaryTab:
     )
     table = m.missions
     coverage_rows: list[list[Value]] = []
-    for category in CATEGORIES:
+    for category in (c.key for c in MISSION_CATEGORIES):
         members = table[table["category"] == category] if m.count else table
         coverage_rows.append([
             _th(MISSION_CATEGORIES, category), len(members), int((members["sop_status"] == "has").sum()) if len(members) else 0,
@@ -293,6 +306,6 @@ def issues_tab(results: Results, line: str) -> SummaryTab:
             issue.tab, issue.location, headers.get((issue.tab, issue.column), issue.column), issue.severity.th,
             issue.code, issue.message, issue.value,
         ])
-        styles[(r, 3)] = Style.BAD if issue.severity is Severity.ERROR else Style.WARN
+        styles[(r, 3)] = style_of(issue.severity.tone)
     table = Table(["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"], rows, None, styles)
     return SummaryTab("ตรวจสอบข้อมูล", "ผลการตรวจสอบข้อมูล", line, [table], column_widths=[16, 22, 22, 12, 22, 90, 30])

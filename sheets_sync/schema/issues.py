@@ -2,13 +2,19 @@
 
 Every code the tool can report is in `MESSAGES`, with a message template that tells staff what
 is wrong and how to fix it. Templates may use `{column}` (the Thai header) and the details a
-check passes.
+check passes. `new_issue` is the one place an `Issue` is built: it fills the message, names the
+tab as found in the workbook and masks personal data.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import Any
+
+from ..vocabulary import SEVERITIES, Tone, choice_of
+from .parsers import mask_name, mask_national_id, mask_phone
+from .tabs import Column, Tab
 
 
 class Severity(str, Enum):
@@ -17,7 +23,11 @@ class Severity(str, Enum):
 
     @property
     def th(self) -> str:
-        return "ข้อผิดพลาด" if self is Severity.ERROR else "คำเตือน"
+        return choice_of(SEVERITIES, self.value).th
+
+    @property
+    def tone(self) -> Tone:
+        return choice_of(SEVERITIES, self.value).tone  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,7 @@ DATE_FORMS = "วว/ดด/ปปปป เช่น 31/03/2569, 31 มี.ค.
 MESSAGES: dict[str, str] = {
     # tabs and headers
     "tab-missing": "ไม่พบแท็บ {tab} — สร้างแท็บนี้ (หรือใช้คำสั่ง sheets-sync init) ส่วนที่ใช้แท็บนี้จะไม่ถูกคำนวณ",
+    "tab-ambiguous": "พบแท็บ {titles} ที่ตรงกับแท็บ {tab} ทั้งคู่ — ไม่ได้เลือกแท็บใดแท็บหนึ่งให้ เปลี่ยนชื่อหรือลบแท็บที่ไม่ใช้ ส่วนที่ใช้แท็บนี้จะไม่ถูกคำนวณจนกว่าจะแก้",
     "tab-optional-missing": "ไม่พบแท็บ {tab} — ส่วนที่ใช้แท็บนี้จะว่างไว้ สร้างแท็บนี้เมื่อพร้อม (sheets-sync init)",
     "column-missing": "ไม่พบคอลัมน์ \"{column}\" ในแถวหัวตาราง — เพิ่มหัวคอลัมน์นี้ในแถวที่ 1 แท็บนี้จะไม่ถูกคำนวณจนกว่าจะแก้",
     "column-optional-missing": "ไม่พบคอลัมน์ \"{column}\" (ไม่บังคับ) — ส่วนที่ใช้คอลัมน์นี้จะว่างไว้ เพิ่มหัวคอลัมน์นี้ในแถวที่ 1 ถ้าต้องการ",
@@ -111,3 +122,42 @@ def render_message(code: str, **details: object) -> str:
         return template.format(**details)
     except KeyError:  # a template detail was not given: show the template as it is
         return template
+
+
+def mask(column: Column, raw: str) -> str:
+    """A personal-data column's raw value as the issues list shows it (workbook.md)."""
+    if not column.personal or not raw:
+        return raw
+    if column.key == "national_id":
+        return mask_national_id(raw)
+    if column.key == "phone":
+        return mask_phone(raw)
+    return mask_name(raw)
+
+
+def new_issue(
+    tab: Tab,
+    title: str | None,
+    cell: str,
+    column: Column | None,
+    severity: Severity,
+    code: str,
+    value: str = "",
+    **details: Any,
+) -> Issue:
+    """The one constructor of an `Issue`: `title` is the tab's title as found in the workbook
+    (None when the tab is absent); `details` fill the message template."""
+    sheet = title or tab.th
+    details.setdefault("tab", sheet)
+    if column is not None:
+        details.setdefault("column", column.th)
+    return Issue(
+        tab=tab.th,
+        sheet=sheet if sheet != tab.th else "",
+        cell=cell,
+        column=column.key if column else "",
+        severity=severity,
+        code=code,
+        message=render_message(code, **details),
+        value=mask(column, value) if column else value,
+    )

@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass
 
 from ..cells import Cell, CellKind
+from ..thai_dates import to_ascii_digits
+from ..vocabulary import BE_OFFSET, BE_YEAR_FLOOR, MONTHS_LONG, MONTHS_SHORT, NOT_ASSESSED_WORDS
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Python's \s covers NBSP but not the zero-width characters that come in with copied text.
 _SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
 _SPACE_RUN = re.compile(f"{_SPACE}+")
 _EDGE_SPACE = re.compile(f"^{_SPACE}+|{_SPACE}+$")
-BE_OFFSET = 543
-BE_YEAR_FLOOR = 2400  # a year above this is a Buddhist Era year
+
+
+NOT_ASSESSED_TEXTS = frozenset(NOT_ASSESSED_WORDS) | {"–", "—"}  # en and em dashes typed for `-`
 
 
 class CellProblem(Exception):
@@ -57,10 +59,6 @@ def header_key(text: str) -> str:
     return _SPACE_RUN.sub("", text).casefold()
 
 
-def to_ascii_digits(text: str) -> str:
-    return text.translate(THAI_DIGITS)
-
-
 def cell_text(cell: Cell) -> str:
     """A cell as trimmed text (a number cell in a text column reads as the number)."""
     return normalize_space(cell.raw_text())
@@ -68,26 +66,11 @@ def cell_text(cell: Cell) -> str:
 
 # --- dates ---------------------------------------------------------------------------------
 
-THAI_MONTHS: dict[str, int] = {}
-for _number, (_full, _abbr) in enumerate(
-    [
-        ("มกราคม", "ม.ค."),
-        ("กุมภาพันธ์", "ก.พ."),
-        ("มีนาคม", "มี.ค."),
-        ("เมษายน", "เม.ย."),
-        ("พฤษภาคม", "พ.ค."),
-        ("มิถุนายน", "มิ.ย."),
-        ("กรกฎาคม", "ก.ค."),
-        ("สิงหาคม", "ส.ค."),
-        ("กันยายน", "ก.ย."),
-        ("ตุลาคม", "ต.ค."),
-        ("พฤศจิกายน", "พ.ย."),
-        ("ธันวาคม", "ธ.ค."),
-    ],
-    start=1,
-):
-    THAI_MONTHS[_full] = _number
-    THAI_MONTHS[_abbr.replace(".", "")] = _number
+# A Thai month by its full name or its abbreviation without dots (`กค` for `ก.ค.`).
+THAI_MONTHS: dict[str, int] = {
+    **{name: number for number, name in enumerate(MONTHS_LONG, start=1)},
+    **{abbr.replace(".", ""): number for number, abbr in enumerate(MONTHS_SHORT, start=1)},
+}
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d+)$")
 _ISO = re.compile(r"^(\d+)-(\d{1,2})-(\d{1,2})$")
@@ -185,7 +168,7 @@ def parse_result(cell: Cell) -> float | NotAssessed:
     """A KPI result: a number, or `-` / `ไม่ประเมิน` for not assessed this round."""
     if cell.kind is CellKind.TEXT:
         text = normalize_space(str(cell.value))
-        if text in {"-", "–", "—", "ไม่ประเมิน"}:
+        if text in NOT_ASSESSED_TEXTS:
             return NOT_ASSESSED
     try:
         return parse_number(cell)

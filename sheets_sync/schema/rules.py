@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..emails import is_email_address
+from ..fiscal import fiscal_year_span, round_end
+from ..vocabulary import KPI_KINDS, choice_label
 from .issues import Severity
 from .parsers import NotAssessed, is_valid_national_id, normalize_space
 
@@ -29,16 +31,12 @@ class RuleContext:
         """`result_<n>` of every enabled round that has ended by as-of (none without as-of)."""
         if self.fiscal_year is None or self.as_of is None:
             return frozenset()
-        from ..compute.fiscal import round_end  # one definition of the rounds
-
         return frozenset(f"result_{m}" for m in self.rounds if round_end(self.fiscal_year, m) <= self.as_of)
 
     @property
     def fiscal_span(self) -> tuple[dt.date, dt.date] | None:
         if self.fiscal_year is None:
             return None
-        from ..compute.fiscal import fiscal_year_span  # one definition of the fiscal year
-
         return fiscal_year_span(self.fiscal_year)
 
 
@@ -107,7 +105,7 @@ def thresholds_complete_and_ordered(row: Row, ctx: RuleContext) -> Iterator[Hit]
         return
     for key in THRESHOLDS:
         if row[key] is None:
-            yield Hit(key, "thresholds-missing", ERROR, {"kind": "มากดี" if kind == "higher" else "น้อยดี"})
+            yield Hit(key, "thresholds-missing", ERROR, {"kind": choice_label(KPI_KINDS, kind)})
             return
     for previous, key in zip(THRESHOLDS, THRESHOLDS[1:]):
         ordered = row[key] > row[previous] if kind == "higher" else row[key] < row[previous]
@@ -182,11 +180,8 @@ def decision_has_no_branch(row: Row, ctx: RuleContext) -> Iterator[Hit]:
 
 
 # --- บุคลากร ------------------------------------------------------------------------------------
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
-
-
 def email_looks_like_an_address(row: Row, ctx: RuleContext) -> Iterator[Hit]:
-    if row["email"] and not _EMAIL.match(row["email"]):
+    if row["email"] and not is_email_address(row["email"]):
         yield Hit("email", "email-invalid", WARNING, {})
 
 

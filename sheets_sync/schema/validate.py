@@ -14,24 +14,16 @@ from typing import Any
 import pandas as pd
 
 from ..cells import EMPTY, Cell, CellKind, TabData
-from .issues import Issue, Severity, render_message
-from .parsers import (
-    CellProblem,
-    cell_text,
-    header_key,
-    mask_name,
-    mask_national_id,
-    mask_phone,
-    normalize_space,
-    parse_date,
-    parse_number,
-    parse_percent,
-    parse_result,
-    split_list,
-    trim,
-)
+from ..fiscal import Period
+from .addressing import a1, column_letter  # noqa: F401 - column_letter re-exported for callers
+from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
+from .issues import Issue, Severity, new_issue
+from .matching import find_tab, header_columns, input_titles, matching_tabs  # noqa: F401 - re-exported
+from .parsers import CellProblem, cell_text, header_key
+from .report import ValidationReport
 from .rules import ROW_RULES, RuleContext
-from .tabs import DEFAULT_COMPLAINT_CATEGORIES, SECTION_GROUP, ColType, Column, Tab, input_tabs
+from .tab_rules import TAB_RULES
+from .tabs import DEFAULT_COMPLAINT_CATEGORIES, ColType, Column, Tab, input_tabs
 
 ROW = "row"  # the column of every table that holds the sheet's own row number
 
@@ -41,7 +33,7 @@ class ValidatedWorkbook:
     """The result of validation: clean tables of usable rows, and every issue found."""
 
     tables: dict[str, pd.DataFrame]  # tab key -> usable rows (English keys + "row")
-    issues: list[Issue]
+    report: ValidationReport
     titles: dict[str, str]  # tab key -> the tab's title as found in the workbook
     ids: dict[str, set[str]] = field(default_factory=dict)  # every id present, per tab key
     schema: dict[str, Tab] = field(default_factory=dict)
@@ -62,55 +54,20 @@ class ValidatedWorkbook:
         return key in self.tables
 
     @property
+    def issues(self) -> list[Issue]:
+        return self.report.issues
+
+    @property
     def error_count(self) -> int:
-        return sum(1 for i in self.issues if i.severity is Severity.ERROR)
+        return self.report.errors
 
     @property
     def warning_count(self) -> int:
-        return sum(1 for i in self.issues if i.severity is Severity.WARNING)
+        return self.report.warnings
 
 
 def empty_table(tab: Tab) -> pd.DataFrame:
     return pd.DataFrame({c.key: pd.Series(dtype=object) for c in tab.columns} | {ROW: pd.Series(dtype=int)})
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def a1(col_index: int, row_number: int) -> str:
-    return f"{column_letter(col_index)}{row_number}"
-
-
-def find_tab(tabs: Mapping[str, TabData], tab: Tab) -> TabData | None:
-    """A tab matches by its Thai name or English key, ignoring whitespace and case."""
-    wanted = {header_key(tab.th), header_key(tab.key)}
-    for title, data in tabs.items():
-        if header_key(title) in wanted:
-            return data
-    return None
-
-
-def input_titles(titles: Iterable[str], tabs: Iterable[Tab]) -> list[str]:
-    """The titles among `titles` that are input tabs (so only those are read)."""
-    wanted = {header_key(name) for tab in tabs for name in (tab.th, tab.key)}
-    return [title for title in titles if header_key(title) in wanted]
-
-
-def _mask(column: Column, raw: str) -> str:
-    if not column.personal or not raw:
-        return raw
-    if column.key == "national_id":
-        return mask_national_id(raw)
-    if column.key == "phone":
-        return mask_phone(raw)
-    return mask_name(raw)
 
 
 class _TabValidator:
@@ -123,28 +80,11 @@ class _TabValidator:
         self.rows: list[dict[str, Any]] = []  # parsed rows (with "row" and error flags)
 
     def issue(self, col: Column | None, cell: str, severity: Severity, code: str, value: str, **details: Any) -> None:
-        details.setdefault("tab", self.data.title)
-        if col is not None:
-            details.setdefault("column", col.th)
-        self.issues.append(
-            Issue(
-                tab=self.tab.th,
-                sheet=self.data.title if self.data.title != self.tab.th else "",
-                cell=cell,
-                column=col.key if col else "",
-                severity=severity,
-                code=code,
-                message=render_message(code, **details),
-                value=_mask(col, value) if col else value,
-            )
-        )
+        self.issues.append(new_issue(self.tab, self.data.title, cell, col, severity, code, value, **details))
 
     def map_headers(self) -> bool:
         header = self.data.rows[0] if self.data.rows else ()
-        by_key: dict[str, Column] = {}
-        for col in self.tab.columns:
-            by_key[header_key(col.th)] = col
-            by_key[header_key(col.key)] = col
+        by_key = header_columns(self.tab)
         for index, cell in enumerate(header):
             col = by_key.get(header_key(cell_text(cell))) if not cell.is_empty else None
             if col is None:
@@ -206,7 +146,7 @@ class _TabValidator:
         try:
             value, warning = parse_typed(col, cell)
         except CellProblem as problem:
-            self.issue(col, where, Severity.ERROR, problem.code, cell.raw_text(), **_bounds_detail(col), **problem.details)
+            self.issue(col, where, Severity.ERROR, problem.code, cell.raw_text(), **bounds_detail(col), **problem.details)
             parsed["_error"] = True
             parsed["_failed"].add(col.key)
             return None
@@ -227,7 +167,7 @@ class _TabValidator:
                 if values in seen:
                     code = "id-duplicate" if len(group) == 1 else "duplicate-in-group"
                     cell = a1(self.positions[target.key], row[ROW])
-                    self.issue(target, cell, Severity.ERROR, code, _display(row[target.key]), first_row=seen[values])
+                    self.issue(target, cell, Severity.ERROR, code, display_value(row[target.key]), first_row=seen[values])
                     row["_error"] = True
                 else:
                     seen[values] = row[ROW]
@@ -242,59 +182,9 @@ class _TabValidator:
                         continue  # the column is absent: its own warning says so
                     col = self.tab.column(hit.column)
                     cell = a1(self.positions.get(col.key, 0), row[ROW])
-                    self.issue(col, cell, hit.severity, hit.code, _display(row[col.key]), **hit.details)
+                    self.issue(col, cell, hit.severity, hit.code, display_value(row[col.key]), **hit.details)
                     if hit.severity is Severity.ERROR:
                         row["_error"] = True
-
-
-def _bounds_detail(col: Column) -> dict[str, str]:
-    if col.minimum is None and col.maximum is None:
-        return {}
-    low = "" if col.minimum is None else (f"มากกว่า {col.minimum:g}" if col.min_exclusive else f"ตั้งแต่ {col.minimum:g}")
-    high = "" if col.maximum is None else f"ไม่เกิน {col.maximum:g}"
-    return {"bounds": " ".join(p for p in (low, high) if p)}
-
-
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def parse_typed(col: Column, cell: Cell) -> tuple[Any, str | None]:
-    """Parse a non-empty cell as its column's type: the value and an optional warning code."""
-    kind = col.type
-    if kind is ColType.DATE:
-        return parse_date(cell)
-    if kind in (ColType.NUMBER, ColType.PERCENT):
-        value = parse_percent(cell) if kind is ColType.PERCENT else parse_number(cell)
-        _check_bounds(col, value)
-        return value, None
-    if kind is ColType.RESULT:
-        return parse_result(cell), None
-    text = cell_text(cell)
-    if kind is ColType.ENUM:
-        wanted = text.casefold()
-        for choice in col.choices:
-            if wanted in (normalize_space(choice.th).casefold(), choice.key.casefold()):
-                return choice.key, None
-        raise CellProblem("enum-unknown", choices=", ".join(c.th for c in col.choices))
-    if kind is ColType.LIST:
-        return tuple(split_list(cell.raw_text())), None
-    if kind is ColType.TEXT:
-        return trim(cell.raw_text()), None  # free text keeps its line breaks
-    return text, None  # id, ref: compared after trimming and collapsing whitespace
-
-
-def _check_bounds(col: Column, value: float) -> None:
-    if col.whole and not float(value).is_integer():
-        raise CellProblem("number-not-whole")
-    too_low = col.minimum is not None and (value <= col.minimum if col.min_exclusive else value < col.minimum)
-    too_high = col.maximum is not None and value > col.maximum
-    if too_low or too_high:
-        raise CellProblem("percent-range" if col.type is ColType.PERCENT else "number-range")
 
 
 def validate_workbook(
@@ -304,19 +194,32 @@ def validate_workbook(
     fiscal_year: int | None = None,
     complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
     as_of: dt.date | None = None,
+    period: Period | None = None,
 ) -> ValidatedWorkbook:
-    """Validate every input tab found in `tabs` (title -> typed cells)."""
+    """Validate every input tab found in `tabs` (title -> typed cells).
+
+    With an as-of (a `period` is what `validate` and `sync` pass: its rounds, fiscal year and
+    as-of), the as-of rules run too: a complaint after the fiscal year, a KPI result missing in a
+    round that has ended. So `validate` and `sync` list exactly the same issues.
+    """
+    if period is not None:
+        rounds, fiscal_year, as_of = period.rounds, period.fiscal_year, period.as_of
     ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), as_of)
     schema = {tab.key: tab for tab in input_tabs(ctx.rounds)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []
     titles: dict[str, str] = {}
     for tab in schema.values():
-        data = find_tab(tabs, tab)
-        if data is None:
-            code, severity = ("tab-missing", Severity.ERROR) if tab.required else ("tab-optional-missing", Severity.WARNING)
-            issues.append(Issue(tab.th, "A1", "", severity, code, render_message(code, tab=tab.th), ""))
+        found = matching_tabs(tabs, tab)
+        if len(found) > 1:
+            names = " และ ".join(data.title for data in found)
+            issues.append(new_issue(tab, None, "A1", None, Severity.ERROR, "tab-ambiguous", titles=names))
             continue
+        if not found:
+            code, severity = ("tab-missing", Severity.ERROR) if tab.required else ("tab-optional-missing", Severity.WARNING)
+            issues.append(new_issue(tab, None, "A1", None, severity, code))
+            continue
+        data = found[0]
         titles[tab.key] = data.title
         validator = _TabValidator(tab, data, ctx)
         usable = validator.map_headers()
@@ -335,15 +238,14 @@ def validate_workbook(
     }
     for key, v in validators.items():
         _check_refs(v, ids, schema)
-        for group_rule in GROUP_RULES.get(key, ()):
-            group_rule(v)
+        for tab_rule in TAB_RULES.get(key, ()):
+            tab_rule(v, ctx)
         issues.extend(v.issues)
 
     tables = {key: _to_frame(v) for key, v in validators.items()}
-    order = {tab.th: n for n, tab in enumerate(schema.values())}
-    issues = _sorted_issues(issues, order, validators)
     positions = {key: dict(v.positions) for key, v in validators.items()}
-    return ValidatedWorkbook(tables=tables, issues=issues, titles=titles, ids=ids, schema=schema, positions=positions)
+    report = ValidationReport.of(issues, schema, positions)
+    return ValidatedWorkbook(tables=tables, report=report, titles=titles, ids=ids, schema=schema, positions=positions)
 
 
 def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Tab]) -> None:
@@ -370,44 +272,6 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
                 row["_error"] = True
 
 
-def weights_sum_to_100(v: _TabValidator) -> None:
-    """KPI weights of a group (the section, or one person) not summing to 100: a warning on the
-    weight cell of the group's first usable row."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in v.rows:
-        if row["_error"]:
-            continue
-        group = SECTION_GROUP if row["level"] == "section" else row["owner"]
-        groups.setdefault(group, []).append(row)
-    col = v.tab.column("weight")
-    for group, rows in groups.items():
-        total = sum(r["weight"] for r in rows)
-        if abs(total - 100) > 1e-9:
-            first = rows[0]
-            v.issue(col, a1(v.positions[col.key], first[ROW]), Severity.WARNING, "weights-sum",
-                    _display(first["weight"]), group=group, total=f"{total:g}")
-
-
-def branches_point_at_steps(v: _TabValidator) -> None:
-    """A decision's yes_next / no_next must be a step_no of the same mission (an error)."""
-    steps: dict[str, set[float]] = {}
-    for row in v.rows:
-        if row["mission_id"] and row["step_no"] is not None:
-            steps.setdefault(row["mission_id"], set()).add(row["step_no"])
-    for row in v.rows:
-        for key in ("yes_next", "no_next"):
-            target = row[key]
-            if target is None or key not in v.positions or target in steps.get(row["mission_id"], set()):
-                continue
-            col = v.tab.column(key)
-            v.issue(col, a1(v.positions[key], row[ROW]), Severity.ERROR, "branch-unknown-step", _display(target),
-                    step=_display(target), mission=row["mission_id"])
-            row["_error"] = True
-
-
-GROUP_RULES = {"kpis": (weights_sum_to_100,), "sop_steps": (branches_point_at_steps,)}
-
-
 def _to_frame(v: _TabValidator) -> pd.DataFrame:
     keys = [c.key for c in v.tab.columns] + [ROW]
     records = [{k: row[k] for k in keys} for row in v.rows if not row["_error"]]
@@ -415,14 +279,3 @@ def _to_frame(v: _TabValidator) -> pd.DataFrame:
         return empty_table(v.tab)
     # object dtype keeps None as None (pandas would turn it into NaN in a numeric column)
     return pd.DataFrame({k: pd.Series([r[k] for r in records], dtype=object) for k in keys}).astype({ROW: int})
-
-
-def _sorted_issues(issues: list[Issue], order: dict[str, int], validators: dict[str, _TabValidator]) -> list[Issue]:
-    positions = {v.tab.th: v.positions for v in validators.values()}
-
-    def key(issue: Issue) -> tuple[int, int, int, str]:
-        tab_order = order.get(issue.tab, len(order))
-        col_index = positions.get(issue.tab, {}).get(issue.column, -1)
-        return tab_order, issue.row, col_index, issue.code
-
-    return sorted(issues, key=key)

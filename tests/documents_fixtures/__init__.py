@@ -62,7 +62,7 @@ class Sync:
 def sync_workbook(path: Path, settings: Settings, as_of: dt.date = AS_OF) -> Sync:
     """Read, validate and compute exactly as `sheets-sync sync` does."""
     period = resolve_period(as_of, settings.rounds)
-    _tabs, workbook = read_workbook(XlsxBackend(path), settings, period.fiscal_year)
+    _tabs, workbook = read_workbook(XlsxBackend(path), settings, period)
     return Sync(compute_results(workbook, period, settings).to_json(), workbook)
 
 
