@@ -113,28 +113,51 @@ def _typed(value: object) -> Cell:
 def _rows(values: Iterable[list[object]], first_col: int, percent: set[tuple[int, int]],
           errors: dict[tuple[int, int], str]) -> tuple[tuple[Cell, ...], ...]:
     """Typed rows from calamine's rows (which start at the sheet's first used column)."""
-    cache: dict[object, Cell] = {}
+    texts: dict[str, Cell] = {"": EMPTY}  # repeated values (statuses, districts) share one Cell
+    numbers: dict[float, Cell] = {}
+    others: dict[tuple[type, object], Cell] = {}
     lead = [EMPTY] * first_col
+    marked_rows: dict[int, list[int]] = {}
+    for r, c in (*percent, *errors):
+        marked_rows.setdefault(r, []).append(c)
     out = []
     for r, row in enumerate(values):
         end = len(row)
         while end and row[end - 1] == "" and (r, first_col + end - 1) not in errors:
             end -= 1
         cells = list(lead) if first_col and end else []
+        append = cells.append
         for c in range(end):
             value = row[c]
-            key = (type(value), value)
-            cell = cache.get(key)
-            if cell is None:
-                if len(cache) > 65536:  # repeated values (statuses, districts) share one Cell
-                    cache.clear()
-                cell = cache[key] = _typed(value)
-            cells.append(cell)
-        if percent or errors:
-            for c in range(len(cells)):
+            kind = type(value)
+            if kind is str:
+                cell = texts.get(value)  # type: ignore[arg-type]
+                if cell is None:
+                    if len(texts) > 65536:
+                        texts.clear()
+                        texts[""] = EMPTY
+                    cell = texts[value] = Cell(CellKind.TEXT, value)  # type: ignore[index]
+            elif kind is float:
+                cell = numbers.get(value)  # type: ignore[arg-type]
+                if cell is None:
+                    if len(numbers) > 65536:
+                        numbers.clear()
+                    cell = numbers[value] = _typed(value)  # type: ignore[index]
+            else:
+                key = (kind, value)
+                cell = others.get(key)
+                if cell is None:
+                    if len(others) > 65536:
+                        others.clear()
+                    cell = others[key] = _typed(value)
+            append(cell)
+        if r in marked_rows:
+            for c in marked_rows[r]:
+                if c >= len(cells):
+                    cells.extend([EMPTY] * (c + 1 - len(cells)))
                 if (r, c) in errors:
                     cells[c] = Cell(CellKind.ERROR, errors[(r, c)])
-                elif (r, c) in percent and cells[c].kind is CellKind.NUMBER:
+                elif cells[c].kind is CellKind.NUMBER:
                     cells[c] = Cell(CellKind.PERCENT, cells[c].value)
             while cells and cells[-1].kind is CellKind.EMPTY:
                 cells.pop()
