@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,7 @@ def run_init(backend: Backend, settings: Settings, config_path: Path | None) -> 
 
 def example_config_text() -> str:
     """The commented example config shipped with the package."""
-    return (Path(__file__).parent / "data" / "office.example.toml").read_text(encoding="utf-8")
+    return resources.files("sheets_sync.data").joinpath("office.example.toml").read_text(encoding="utf-8")
 
 
 def results_json(data: dict[str, Any]) -> str:

@@ -29,16 +29,16 @@ What is emulated
   UNFORMATTED_VALUE | FORMULA, ``dateTimeRenderOption`` SERIAL_NUMBER | FORMATTED_STRING,
   ``majorDimension`` ROWS | COLUMNS, ``includeValuesInResponse``, ``insertDataOption``.
 * ``:batchUpdate`` – atomic (applied to a copy, committed only if every subrequest is valid):
-  addSheet, deleteSheet, duplicateSheet, updateSheetProperties, updateSpreadsheetProperties,
-  updateCells, repeatCell, appendCells, updateBorders, updateDimensionProperties,
-  autoResizeDimensions (accepted, no-op), insertDimension, deleteDimension, appendDimension,
-  setDataValidation, add/update/deleteConditionalFormatRule, add/update/deleteProtectedRange,
-  create/update/deleteDeveloperMetadata, addChart, updateChartSpec, deleteEmbeddedObject,
-  mergeCells, unmergeCells, setBasicFilter, clearBasicFilter, addNamedRange, deleteNamedRange,
-  copyPaste (PASTE_NORMAL / PASTE_VALUES / PASTE_FORMAT, the source tiled over the destination;
-  formula references are copied as written, not shifted).
+  addSheet, deleteSheet, duplicateSheet, updateSheetProperties, updateCells, repeatCell,
+  updateDimensionProperties, autoResizeDimensions (accepted, no-op), insertDimension,
+  deleteDimension, appendDimension, setDataValidation, add/deleteConditionalFormatRule,
+  add/deleteProtectedRange, create/deleteDeveloperMetadata, addChart, deleteEmbeddedObject,
+  mergeCells, unmergeCells, copyPaste (PASTE_NORMAL / PASTE_VALUES / PASTE_FORMAT, the source
+  tiled over the destination; formula references are copied as written, not shifted): what
+  sheets-sync sends and its tests use, plus the sheet kinds staging needs (add/hide/delete).
+  Other kinds were cut (nothing used them).
+  ``POST /{id}/developerMetadata:search``.
 * A request body over 10,485,760 bytes answers 400 ``Request payload size exceeds the limit``.
-  ``POST /{id}/developerMetadata:search`` and ``GET /{id}/developerMetadata/{metadataId}``.
 * Grid limits (``Range (...) exceeds grid limits``) and the 10,000,000-cell cap.
 * Faults: :meth:`fail_next`, :meth:`fail_always`, :meth:`delay_next`, per-minute quotas
   (:meth:`set_quota`), access control (:meth:`deny`, :meth:`share_with`), bearer-token checks.
@@ -236,17 +236,8 @@ class CellView:
         return (self.user_entered_format or {}).get("horizontalAlignment")
 
     @property
-    def vertical_alignment(self) -> Optional[str]:
-        return (self.user_entered_format or {}).get("verticalAlignment")
-
-    @property
     def wrap_strategy(self) -> Optional[str]:
         return (self.user_entered_format or {}).get("wrapStrategy")
-
-    @property
-    def borders(self) -> Optional[dict]:
-        return (self.user_entered_format or {}).get("borders")
-
 
 class RequestRecord(NamedTuple):
     """One logged API request: ``(method, path, query, body)``.
@@ -458,7 +449,6 @@ class _Spreadsheet:
         self.id = spreadsheet_id
         self.props = props
         self.sheets: list[_Sheet] = []
-        self.named_ranges: list[dict] = []
         self.developer_metadata: list[dict] = []
         self.denied = False
         self.shared_with: Optional[set[str]] = None
@@ -466,7 +456,6 @@ class _Spreadsheet:
     def clone(self) -> "_Spreadsheet":
         other = _Spreadsheet(self.id, copy.deepcopy(self.props))
         other.sheets = [s.clone() for s in self.sheets]
-        other.named_ranges = copy.deepcopy(self.named_ranges)
         other.developer_metadata = copy.deepcopy(self.developer_metadata)
         other.denied, other.shared_with = self.denied, self.shared_with
         return other
@@ -715,10 +704,6 @@ class SheetsEmulator:
             self.body_sizes.clear()
             self.token_requests.clear()
             self.token_scopes.clear()
-
-    @property
-    def last_request(self) -> Optional[RequestRecord]:
-        return self.requests[-1] if self.requests else None
 
     # ----------------------------------------------------------------------------------------
     # Faults, delays, quotas, access control
@@ -1020,10 +1005,6 @@ class SheetsEmulator:
     def sheet_properties(self, spreadsheet_id: str, sheet: Union[str, int]) -> dict:
         with self._lock:
             return self._props_json(self._sheet(self._ss(spreadsheet_id), sheet).props)
-
-    def spreadsheet_ids(self) -> list[str]:
-        with self._lock:
-            return list(self._spreadsheets)
 
     # ----------------------------------------------------------------------------------------
     # Internal helpers: lookup, ids, python values
@@ -1553,8 +1534,6 @@ class SheetsEmulator:
         handler = routes.get((method, tail))
         if handler is not None:
             return handler()
-        if tail.startswith("/developerMetadata/") and method == "GET":
-            return self._api_metadata_get(ss, decode(tail[len("/developerMetadata/"):]))
         if tail.startswith("/values/"):
             rng = tail[len("/values/"):]
             if method == "POST" and rng.endswith(":append"):
@@ -1582,12 +1561,6 @@ class SheetsEmulator:
             sheet = ss.by_title(a1)
             if sheet is not None:
                 return sheet, Box()
-            named = next((n for n in ss.named_ranges if n.get("name") == a1), None)
-            if named is not None:
-                gr = named.get("range", {})
-                target = ss.by_id(int(gr.get("sheetId", 0)))
-                if target is not None:
-                    return target, _box_of(gr)
             try:
                 box = parse_a1(a1)
             except (RangeParseError, ValueError):
@@ -2034,8 +2007,6 @@ class SheetsEmulator:
                     continue
             sheets_json.append(self._sheet_json(ss, sh, boxes, include_grid))
         out["sheets"] = sheets_json
-        if ss.named_ranges:
-            out["namedRanges"] = copy.deepcopy(ss.named_ranges)
         out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{ss.id}/edit"
         if ss.developer_metadata:
             out["developerMetadata"] = copy.deepcopy(ss.developer_metadata)
@@ -2114,12 +2085,6 @@ class SheetsEmulator:
                     matched.append({"developerMetadata": copy.deepcopy(md), "dataFilters": [copy.deepcopy(data_filter)]})
         return {"matchedDeveloperMetadata": matched} if matched else {}
 
-    def _api_metadata_get(self, ss: _Spreadsheet, metadata_id: str) -> dict:
-        for md in self._all_metadata(ss):
-            if str(md.get("metadataId")) == metadata_id:
-                return copy.deepcopy(md)
-        raise ApiError(404, f"No developer metadata with ID: {metadata_id}", "NOT_FOUND")
-
     # ----------------------------------------------------------------------------------------
     # spreadsheets.batchUpdate
     # ----------------------------------------------------------------------------------------
@@ -2132,6 +2097,10 @@ class SheetsEmulator:
         "deleteRange", "autoFill", "addDataSource", "updateDataSource", "deleteDataSource",
         "refreshDataSource", "cancelDataSourceRefresh", "updateNamedRange", "addTable", "updateTable",
         "deleteTable",
+        # cut from the emulator: neither sheets-sync nor its tests send them
+        "updateSpreadsheetProperties", "appendCells", "updateBorders", "setBasicFilter", "clearBasicFilter",
+        "addNamedRange", "deleteNamedRange", "updateConditionalFormatRule", "updateProtectedRange",
+        "updateDeveloperMetadata", "updateChartSpec",
     }
 
     def _api_batch_update(self, ss: _Spreadsheet, body: dict, ctx: _Ctx) -> dict:
@@ -2437,11 +2406,6 @@ class SheetsEmulator:
             raise _Invalid("You can't hide all the sheets in a document.")
         return None
 
-    def _req_updateSpreadsheetProperties(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        tree = self._fields_tree(payload)
-        ss.props = _ordered(apply_field_mask(ss.props, payload.get("properties") or {}, tree), _SS_PROP_ORDER)
-        return None
-
     # -- cells ------------------------------------------------------------------------------
     def _req_updateCells(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
         tree = self._fields_tree(payload)
@@ -2504,47 +2468,6 @@ class SheetsEmulator:
         cell = payload.get("cell") or {}
         for r, c in box.cells():
             self._apply_cell_data(ss, sh, r, c, cell, tree)
-        return None
-
-    def _req_appendCells(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        tree = self._fields_tree(payload)
-        sh = self._req_sheet(ss, payload.get("sheetId", 0))
-        rows = payload.get("rows") or []
-        last = max((r for (r, _), cell in sh.cells.items() if cell.value is not None), default=-1)
-        r0 = last + 1
-        width = max((len(row.get("values") or []) for row in rows), default=0)
-        if width > sh.col_count:
-            raise _Invalid(self._grid_error(sh, Box(r0, r0 + max(len(rows), 1), 0, width)))
-        if r0 + len(rows) > sh.row_count:
-            sh.grid["rowCount"] = r0 + len(rows)
-        for i, row in enumerate(rows):
-            for j, data in enumerate(row.get("values") or []):
-                self._apply_cell_data(ss, sh, r0 + i, j, data or {}, tree)
-        return None
-
-    def _req_updateBorders(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        sh, box = self._grid_box(ss, payload.get("range"))
-        for r, c in box.cells():
-            old = sh.get(r, c)
-            borders = dict((old.fmt or {}).get("borders") or {})
-            sides = {
-                "top": payload.get("top") if r == box.row0 else payload.get("innerHorizontal"),
-                "bottom": payload.get("bottom") if r == box.row1 - 1 else payload.get("innerHorizontal"),  # type: ignore[operator]
-                "left": payload.get("left") if c == box.col0 else payload.get("innerVertical"),
-                "right": payload.get("right") if c == box.col1 - 1 else payload.get("innerVertical"),  # type: ignore[operator]
-            }
-            for side, border in sides.items():
-                if border is not None:
-                    if border.get("style") == "NONE":
-                        borders.pop(side, None)
-                    else:
-                        borders[side] = copy.deepcopy(border)
-            fmt = dict(old.fmt or {})
-            if borders:
-                fmt["borders"] = borders
-            else:
-                fmt.pop("borders", None)
-            sh.set_cell(r, c, replace(old, fmt=fmt or None))
         return None
 
     def _req_setDataValidation(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
@@ -2678,38 +2601,6 @@ class SheetsEmulator:
         sh.merges = [m for m in sh.merges if not overlaps(m)]
         return None
 
-    def _req_setBasicFilter(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        flt = copy.deepcopy(payload.get("filter") or {})
-        sh, _ = self._grid_box(ss, flt.get("range"))
-        flt["range"] = _norm_grid_range(flt.get("range") or {})
-        sh.basic_filter = flt
-        return None
-
-    def _req_clearBasicFilter(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        sh = self._req_sheet(ss, payload.get("sheetId", 0))
-        sh.basic_filter = None
-        return None
-
-    def _req_addNamedRange(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> dict:
-        nr = copy.deepcopy(payload.get("namedRange") or {})
-        name = nr.get("name") or ""
-        if not name or any(n["name"].lower() == name.lower() for n in ss.named_ranges):
-            raise _Invalid(f"Named range name \"{name}\" is empty or already exists.")
-        self._grid_box(ss, nr.get("range"))
-        nr["namedRangeId"] = nr.get("namedRangeId") or "".join(self._rng.choice(string.ascii_lowercase + string.digits)
-                                                               for _ in range(12))
-        out = _ordered({**nr, "range": _norm_grid_range(nr.get("range") or {})}, ["namedRangeId", "name", "range"])
-        ss.named_ranges.append(out)
-        return {"addNamedRange": {"namedRange": copy.deepcopy(out)}}
-
-    def _req_deleteNamedRange(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        nid = payload.get("namedRangeId")
-        before = len(ss.named_ranges)
-        ss.named_ranges = [n for n in ss.named_ranges if n.get("namedRangeId") != nid]
-        if len(ss.named_ranges) == before:
-            raise _Invalid(f"No named range with id: {nid}")
-        return None
-
     # -- conditional formats ----------------------------------------------------------------
     def _rule_sheet(self, ss: _Spreadsheet, rule: dict) -> _Sheet:
         ranges = rule.get("ranges") or []
@@ -2735,27 +2626,6 @@ class SheetsEmulator:
         sh.conditional_formats.insert(index, _ordered(rule, ["ranges", "booleanRule", "gradientRule"]))
         return None
 
-    def _req_updateConditionalFormatRule(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> dict:
-        index = int(payload.get("index", 0))
-        if "rule" in payload:
-            rule = copy.deepcopy(payload["rule"])
-            sh = self._rule_sheet(ss, rule)
-            if not 0 <= index < len(sh.conditional_formats):
-                raise _Invalid(f"No conditional format on sheet {sh.sheet_id} at index {index}")
-            rule["ranges"] = [_norm_grid_range(g) for g in rule["ranges"]]
-            old = sh.conditional_formats[index]
-            sh.conditional_formats[index] = _ordered(rule, ["ranges", "booleanRule", "gradientRule"])
-            return {"updateConditionalFormatRule": {"newRule": copy.deepcopy(rule), "oldRule": old,
-                                                    "newIndex": index, "oldIndex": index}}
-        sh = self._req_sheet(ss, payload.get("sheetId", 0))
-        if not 0 <= index < len(sh.conditional_formats):
-            raise _Invalid(f"No conditional format on sheet {sh.sheet_id} at index {index}")
-        new_index = int(payload.get("newIndex", 0))
-        rule = sh.conditional_formats.pop(index)
-        sh.conditional_formats.insert(max(0, min(new_index, len(sh.conditional_formats))), rule)
-        return {"updateConditionalFormatRule": {"newRule": copy.deepcopy(rule), "oldRule": copy.deepcopy(rule),
-                                                "newIndex": new_index, "oldIndex": index}}
-
     def _req_deleteConditionalFormatRule(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> dict:
         sh = self._req_sheet(ss, payload.get("sheetId", 0))
         index = int(payload.get("index", 0))
@@ -2772,14 +2642,8 @@ class SheetsEmulator:
 
     def _req_addProtectedRange(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> dict:
         pr = copy.deepcopy(payload.get("protectedRange") or {})
-        if "namedRangeId" in pr:
-            named = next((n for n in ss.named_ranges if n.get("namedRangeId") == pr["namedRangeId"]), None)
-            if named is None:
-                raise _Invalid(f"No named range with id: {pr['namedRangeId']}")
-            sh, _ = self._grid_box(ss, named.get("range"))
-        else:
-            sh, _ = self._grid_box(ss, pr.get("range"))
-            pr["range"] = _norm_grid_range(pr.get("range") or {})
+        sh, _ = self._grid_box(ss, pr.get("range"))
+        pr["range"] = _norm_grid_range(pr.get("range") or {})
         taken = [p.get("protectedRangeId") for _, p in self._all_protected(ss)]
         if "protectedRangeId" in pr and pr["protectedRangeId"] in taken:
             raise _Invalid(f"A protected range with ID {pr['protectedRangeId']} already exists.")
@@ -2807,20 +2671,6 @@ class SheetsEmulator:
             pr["editors"] = _ordered(stored, ["users", "groups", "domainUsersCanEdit"])
         sh.protected_ranges.append(self._protected_range_json(pr))
         return {"addProtectedRange": {"protectedRange": self._protected_range_json(reply)}}
-
-    def _req_updateProtectedRange(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        new = payload.get("protectedRange") or {}
-        tree = self._fields_tree(payload)
-        for sh, pr in list(self._all_protected(ss)):
-            if pr.get("protectedRangeId") == new.get("protectedRangeId"):
-                updated = apply_field_mask(pr, new, tree)
-                if "range" in updated:
-                    self._grid_box(ss, updated["range"])
-                    updated["range"] = _norm_grid_range(updated["range"])
-                updated["protectedRangeId"] = pr["protectedRangeId"]
-                sh.protected_ranges[sh.protected_ranges.index(pr)] = self._protected_range_json(updated)
-                return None
-        raise _Invalid(f"No protected range with id: {new.get('protectedRangeId')}")
 
     def _req_deleteProtectedRange(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
         pid = payload.get("protectedRangeId")
@@ -2882,20 +2732,6 @@ class SheetsEmulator:
         deleted = [copy.deepcopy(md) for _, md in hits]
         return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": deleted} if deleted else {}}
 
-    def _req_updateDeveloperMetadata(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> dict:
-        tree = self._fields_tree(payload)
-        source = payload.get("developerMetadata") or {}
-        if "location" in tree:
-            raise _Invalid("Moving developer metadata is not supported by the emulator.")
-        updated = []
-        for holder, md in self._matching_metadata(ss, payload.get("dataFilters") or []):
-            new = apply_field_mask(md, source, tree)
-            new["metadataId"], new["location"] = md["metadataId"], md["location"]
-            new = _ordered(new, ["metadataId", "metadataKey", "metadataValue", "location", "visibility"])
-            holder[holder.index(md)] = new
-            updated.append(copy.deepcopy(new))
-        return {"updateDeveloperMetadata": {"developerMetadata": updated} if updated else {}}
-
     # -- charts -----------------------------------------------------------------------------
     def _all_charts(self, ss: _Spreadsheet) -> Iterator[tuple[_Sheet, dict]]:
         for sh in ss.sheets:
@@ -2933,13 +2769,6 @@ class SheetsEmulator:
         out = _ordered(chart, ["chartId", "spec", "position", "border"])
         sh.charts.append(out)
         return {"addChart": {"chart": copy.deepcopy(out)}}
-
-    def _req_updateChartSpec(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
-        for _, chart in self._all_charts(ss):
-            if chart.get("chartId") == payload.get("chartId"):
-                chart["spec"] = copy.deepcopy(payload.get("spec") or {})
-                return None
-        raise _Invalid(f"No chart with id: {payload.get('chartId')}")
 
     def _req_deleteEmbeddedObject(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
         object_id = payload.get("objectId")

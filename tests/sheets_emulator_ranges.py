@@ -13,10 +13,9 @@ Nothing here touches the network or emulator state.  The module holds:
 * Field masks: parsing ``sheets(properties,protectedRanges)`` / ``sheets.properties.title`` /
   ``userEnteredFormat(textFormat,backgroundColor)`` into a tree, pruning a response by it and
   applying it to an update.
-* A tiny formula evaluator: arithmetic (``+ - * / ^ &``, comparisons), cell and range references
-  (same or other sheet), and SUM, AVERAGE, MIN, MAX, COUNT, COUNTA, COUNTIF, SUMIF, IF, IFERROR,
-  ROUND, ABS, AND, OR, NOT, CONCATENATE, LEN, UPPER, LOWER, TRIM.  Anything else evaluates to
-  ``#NAME?`` (the formula text itself is always kept and returned for FORMULA reads).
+* A tiny formula evaluator: arithmetic (``+ - * / ^ &``, comparisons), cell references (same or
+  other sheet), IF and COUNTA — what the tests use.  Any other function evaluates to ``#NAME?`` (the
+  formula text itself is always kept and returned for FORMULA reads).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 __all__ = [
     "Box",
@@ -684,15 +683,6 @@ def apply_field_mask(target: dict, source: dict, tree: FieldTree) -> dict:
     return result
 
 
-def mask_paths(tree: FieldTree, prefix: str = "") -> Iterable[str]:
-    for name, sub in tree.items():
-        path = f"{prefix}{name}"
-        if sub is None:
-            yield path
-        else:
-            yield from mask_paths(sub, path + ".")
-
-
 # --------------------------------------------------------------------------------------------
 # Formula evaluation (deliberately small)
 # --------------------------------------------------------------------------------------------
@@ -757,44 +747,13 @@ def _to_bool(v: Any) -> bool:
     return bool(_to_number(v))
 
 
-def _criterion(crit: Any) -> Callable[[Any], bool]:
-    if isinstance(crit, str):
-        m = re.match(r"^(<>|<=|>=|=|<|>)?(.*)$", crit, re.S)
-        assert m
-        op, operand = m.group(1) or "=", m.group(2)
-        try:
-            num: Optional[float] = float(operand)
-        except ValueError:
-            num = None
-
-        def test(v: Any) -> bool:
-            if num is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
-                a, b = float(v), num
-                return {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
-            text = _to_text(v).lower()
-            pat = operand.lower()
-            if op in ("=", "<>"):
-                rx = "^" + re.escape(pat).replace(r"\*", ".*").replace(r"\?", ".") + "$"
-                hit = bool(re.match(rx, text, re.S)) if (v not in (None, "") or pat == "") else pat == ""
-                return hit if op == "=" else not hit
-            if num is not None:
-                return False
-            return {"<": text < pat, ">": text > pat, "<=": text <= pat, ">=": text >= pat}[op]
-
-        return test
-    target = crit
-    return lambda v: v == target if not isinstance(target, (int, float)) else (
-        isinstance(v, (int, float)) and not isinstance(v, bool) and float(v) == float(target)
-    )
-
-
 class FormulaEvaluator:
     """Evaluate a formula string with a callback that returns evaluated cell values.
 
     ``get_range(sheet_title_or_None, box)`` must return a flat list of evaluated values
     (numbers as float, strings, bools, ``None`` for empty) and may raise FormulaError.
-    The formula is parsed to a small AST first, so ``IF``/``IFERROR`` only evaluate the branch
-    they need (``=IF(B1=0,0,A1/B1)`` works).
+    The formula is parsed to a small AST first, so ``IF`` only evaluates the branch it needs
+    (``=IF(B1=0,0,A1/B1)`` works).
     """
 
     def __init__(self, get_range: RangeGetter) -> None:
@@ -984,85 +943,15 @@ class FormulaEvaluator:
             raise FormulaError("#VALUE!")
         return v
 
-    def _args(self, nodes: list[tuple]) -> list[Any]:
-        return [self._eval(n) for n in nodes]
-
-    @staticmethod
-    def _flatten(args: list[Any]) -> list[Any]:
-        out: list[Any] = []
-        for a in args:
-            if isinstance(a, _RangeRef):
-                out.extend(a.values)
-            else:
-                out.append(a)
-        return out
-
     def _call(self, name: str, nodes: list[tuple]) -> Any:
-        # Lazy functions first.
+        # The functions the tests use: IF (lazy: only the branch it needs is evaluated) and COUNTA.
         if name == "IF":
             if not 2 <= len(nodes) <= 3:
                 raise FormulaError("#N/A")
             if _to_bool(self._scalar(self._eval(nodes[0]))):
                 return self._scalar(self._eval(nodes[1]))
             return self._scalar(self._eval(nodes[2])) if len(nodes) == 3 else False
-        if name == "IFERROR":
-            try:
-                return self._scalar(self._eval(nodes[0]))
-            except FormulaError:
-                return self._scalar(self._eval(nodes[1])) if len(nodes) > 1 else ""
-        args = self._args(nodes)
-        if name in ("SUM", "AVERAGE", "MIN", "MAX", "COUNT"):
-            nums: list[float] = []
-            for a in args:
-                if isinstance(a, _RangeRef):
-                    nums.extend(float(v) for v in a.values if isinstance(v, (int, float)) and not isinstance(v, bool))
-                elif name == "COUNT":
-                    if isinstance(a, (int, float)) and not isinstance(a, bool):
-                        nums.append(float(a))
-                else:
-                    nums.append(_to_number(a))
-            if name == "SUM":
-                return float(sum(nums))
-            if name == "COUNT":
-                return float(len(nums))
-            if name == "AVERAGE":
-                if not nums:
-                    raise FormulaError("#DIV/0!")
-                return sum(nums) / len(nums)
-            return float((min if name == "MIN" else max)(nums)) if nums else 0.0
         if name == "COUNTA":
-            return float(sum(1 for v in self._flatten(args) if v not in (None, "")))
-        if name == "COUNTBLANK":
-            return float(sum(1 for v in self._flatten(args) if v in (None, "")))
-        if name in ("COUNTIF", "SUMIF"):
-            if len(args) < 2 or not isinstance(args[0], _RangeRef):
-                raise FormulaError("#N/A")
-            test = _criterion(self._scalar(args[1]))
-            hits = [i for i, v in enumerate(args[0].values) if test(v)]
-            if name == "COUNTIF":
-                return float(len(hits))
-            vals = args[2].values if len(args) > 2 and isinstance(args[2], _RangeRef) else args[0].values
-            return float(sum(float(vals[i]) for i in hits
-                             if i < len(vals) and isinstance(vals[i], (int, float)) and not isinstance(vals[i], bool)))
-        if name == "ROUND":
-            digits = int(_to_number(self._scalar(args[1]))) if len(args) > 1 else 0
-            q = Decimal(1).scaleb(-digits)
-            return float(Decimal(repr(_to_number(self._scalar(args[0])))).quantize(q, rounding=ROUND_HALF_UP))
-        if name == "ABS":
-            return abs(_to_number(self._scalar(args[0])))
-        if name in ("AND", "OR"):
-            vals_b = [_to_bool(v) for v in self._flatten(args) if v not in (None, "")]
-            return all(vals_b) if name == "AND" else any(vals_b)
-        if name == "NOT":
-            return not _to_bool(self._scalar(args[0]))
-        if name in ("CONCATENATE", "CONCAT"):
-            return "".join(_to_text(v) for v in self._flatten(args))
-        if name == "LEN":
-            return float(len(_to_text(self._scalar(args[0]))))
-        if name == "UPPER":
-            return _to_text(self._scalar(args[0])).upper()
-        if name == "LOWER":
-            return _to_text(self._scalar(args[0])).lower()
-        if name == "TRIM":
-            return " ".join(_to_text(self._scalar(args[0])).split())
+            values = [v for n in nodes for r in [self._eval(n)] for v in (r.values if isinstance(r, _RangeRef) else [r])]
+            return float(sum(1 for v in values if v not in (None, "")))
         raise FormulaError("#NAME?")

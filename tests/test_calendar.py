@@ -20,15 +20,14 @@ from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cli import cli
 from sheets_sync.compute.fiscal import resolve_period
 from sheets_sync.config import Settings
-from sheets_sync.demo import write_demo_workbook
 
 AS_OF = dt.date(2026, 3, 31)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, demo_xlsx):
     folder = tmp_path_factory.mktemp("calendar")
-    path = write_demo_workbook(folder / "demo.xlsx", AS_OF)
+    path = demo_xlsx  # only read
     _, results = compute_from(XlsxBackend(path), Settings(out_dir=str(folder)), resolve_period(AS_OF))
     return path, results
 

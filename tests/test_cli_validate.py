@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sheets_sync.cli import cli
-from sheets_sync.demo import write_demo_workbook
 from sheets_sync.schema.tabs import input_tabs
 
 AS_OF = "2026-03-31"
@@ -33,8 +31,8 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", dt.date.fromisoformat(AS_OF))
+def demo_path(demo_xlsx: Path) -> Path:
+    return demo_xlsx  # validate only reads it
 
 
 # The demo's deliberate errors (sheets_sync/demo.py), where staff find them.

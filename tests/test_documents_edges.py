@@ -1,7 +1,6 @@
 """Documents at the edges an office will reach: long names, markup in names, a wrong emblem file,
 an expression an office wrote into a template that fails."""
 
-import datetime as dt
 import shutil
 
 import docx
@@ -9,13 +8,13 @@ import openpyxl
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
-from sheets_sync.demo import write_demo_workbook
 
 AS_OF = "2026-03-31"
 
 
-def _workbook(tmp_path, name=None):
-    path = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+def _workbook(demo_xlsx, tmp_path, name=None):
+    path = tmp_path / "office.xlsx"
+    shutil.copyfile(demo_xlsx, path)
     if name is not None:
         book = openpyxl.load_workbook(path)
         book["ภารกิจ"]["B5"] = name  # M04, which has steps and a manual
@@ -29,9 +28,9 @@ def _config(tmp_path, extra=""):
     return str(path)
 
 
-def test_a_long_name_with_markup_becomes_a_plain_title_within_words_limit(tmp_path):
+def test_a_long_name_with_markup_becomes_a_plain_title_within_words_limit(demo_xlsx, tmp_path):
     name = '<b>&"x" ' + "งานศูนย์ดำรงธรรมจังหวัด" * 14
-    result = CliRunner().invoke(cli, ["sop", "--workbook", str(_workbook(tmp_path, name)), "--as-of", AS_OF,
+    result = CliRunner().invoke(cli, ["sop", "--workbook", str(_workbook(demo_xlsx, tmp_path, name)), "--as-of", AS_OF,
                                       "--out", str(tmp_path / "out"), "--config", _config(tmp_path), "--mission", "M04"])
     assert result.exit_code == 0, result.output
     manual = docx.Document(tmp_path / "out" / "sop" / "SOP-M04.docx")
@@ -40,23 +39,23 @@ def test_a_long_name_with_markup_becomes_a_plain_title_within_words_limit(tmp_pa
     assert any(name in p.text for p in manual.paragraphs)  # the full name is in the document itself
 
 
-def test_an_emblem_that_is_not_an_image_is_one_clear_line(tmp_path):
+def test_an_emblem_that_is_not_an_image_is_one_clear_line(demo_xlsx, tmp_path):
     fake = tmp_path / "garuda.png"
     fake.write_text("not a picture", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(tmp_path)), "--as-of", AS_OF, "--out",
+    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF, "--out",
                                       str(tmp_path / "out"), "--config", _config(tmp_path, f'[office]\nemblem = "{fake}"\n')])
     assert result.exit_code == 2
     assert "office.emblem" in result.output and result.output.strip().count("\n") == 0
     assert not (tmp_path / "out" / "followup-FY2569-R6.docx").exists()
 
 
-def test_a_failing_expression_in_an_edited_template_is_a_template_error(tmp_path):
+def test_a_failing_expression_in_an_edited_template_is_a_template_error(demo_xlsx, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree("templates", templates)
     memo = docx.Document(templates / "followup_memo.docx")
     memo.paragraphs[-1].add_run("{{ 1 / 0 }}")  # an office's experiment in Word
     memo.save(templates / "followup_memo.docx")
-    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(tmp_path)), "--as-of", AS_OF, "--out",
+    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF, "--out",
                                       str(tmp_path / "out"), "--config", _config(tmp_path, f'templates = "{templates}"\n')])
     assert result.exit_code == 2
     assert "followup_memo.docx" in result.output and "ZeroDivisionError" in result.output

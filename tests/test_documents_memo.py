@@ -35,8 +35,8 @@ TH = thai_digits  # the memo prints Thai digits by default
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Sync:
-    return demo_sync(tmp_path_factory.mktemp("demo"), office_settings())
+def demo(demo_xlsx: Path) -> Sync:
+    return demo_sync(demo_xlsx, office_settings())
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The memo as a reader gets it: converted to PDF by LibreOffice (skipped when not installed)."""
+"""The memo as a reader gets it: converted to PDF by LibreOffice (skipped when Writer cannot convert here)."""
 
 from __future__ import annotations
 
@@ -11,24 +11,10 @@ import pytest
 
 from sheets_sync.documents.memo import render_followup_report
 from sheets_sync.documents.sop import render_sop_manuals
+from tests.conftest import LibreOffice
 from tests.documents_fixtures import demo_sync, office_settings
 
-pytestmark = [
-    pytest.mark.libreoffice,
-    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"),
-]
-
-
-def to_pdf(document: Path, out_dir: Path, profile: Path) -> Path:
-    """Headless conversion with a private LibreOffice profile (no clash with a running office)."""
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), str(document)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = out_dir / f"{document.stem}.pdf"
-    assert pdf.exists(), f"LibreOffice wrote no {pdf.name}"
-    return pdf
+pytestmark = pytest.mark.libreoffice
 
 
 def page_count(pdf: Path) -> int:
@@ -43,14 +29,13 @@ def pdf_text(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def converted(tmp_path_factory: pytest.TempPathFactory, demo_xlsx: Path, libreoffice_writer: LibreOffice) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("pdf")
     settings = office_settings()
-    demo = demo_sync(work, settings)
+    demo = demo_sync(demo_xlsx, settings)
     memo = render_followup_report(demo.results, demo.workbook, settings, work)
     manual = render_sop_manuals(demo.results, demo.workbook, settings, work, mission_id="M01")[0]
-    profile = work / "lo-profile"
-    return {"memo": to_pdf(memo, work, profile), "manual": to_pdf(manual, work, profile)}
+    return {"memo": libreoffice_writer.convert(memo, "pdf", work), "manual": libreoffice_writer.convert(manual, "pdf", work)}
 
 
 def test_memo_pdf_has_the_expected_pages(converted: dict[str, Path]) -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from docx.oxml.ns import qn
 
-from sheets_sync.documents.rendering import REPOSITORY_TEMPLATES, clean_text, load_template, render_document, safe_file_part
+from sheets_sync.documents.rendering import DEFAULT_TEMPLATES, clean_text, load_template, render_document, safe_file_part
 from sheets_sync.errors import TemplateError
 from sheets_sync.documents.memo import render_followup_report
 from tests.documents_fixtures import office_settings, open_docx, small_workbook, sync_workbook
 
 TEMPLATES = ("followup_memo.docx", "sop_manual.docx", "sop_index.docx")
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_templates.py"
+REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"  # what `make templates` writes
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_committed_templates_are_what_the_script_builds(rebuilt: Path, name: str) -> None:
     assert (rebuilt / name).read_bytes() == (REPOSITORY_TEMPLATES / name).read_bytes(), "run `make templates`"
+    assert (DEFAULT_TEMPLATES / name).read_bytes() == (REPOSITORY_TEMPLATES / name).read_bytes()  # found through importlib.resources
 
 
 @pytest.mark.parametrize("name", TEMPLATES)

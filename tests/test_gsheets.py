@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import random
 import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -22,7 +23,6 @@ from sheets_sync.cells import CellKind
 from sheets_sync.cli import cli
 from sheets_sync.compute.fiscal import resolve_period
 from sheets_sync.config import Settings
-from sheets_sync.demo import write_demo_workbook
 from sheets_sync.errors import WorkbookError
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 from tests.sheets_emulator import Percent, SheetsEmulator
@@ -74,17 +74,30 @@ def _emulator_value(cell):
     return None if cell.kind is CellKind.EMPTY else cell.value
 
 
-def demo_sheets(tmp_path, scale: int = 1):
-    """The demo workbook's tabs as typed values (dates stay date cells, percents stay percent)."""
-    path = write_demo_workbook(tmp_path / "demo.xlsx", AS_OF)
-    backend = XlsxBackend(path)
+@pytest.fixture(scope="module")
+def demo_typed(demo_xlsx):
+    """The demo workbook's tabs as typed values (dates stay date cells, percents stay percent), read once."""
+    backend = XlsxBackend(demo_xlsx)
     tabs = backend.read_tabs(backend.tab_titles())
-    sheets = {t: [[_emulator_value(c) for c in row] for row in d.rows] for t, d in tabs.items()}
-    for title in ("เรื่องร้องเรียน", "แผนปฏิบัติการ"):
-        body = sheets[title][1:]
-        for copy in range(1, scale):
-            sheets[title] += [[f"{row[0]}-{copy}", *row[1:]] for row in body]
-    return path, sheets
+    return {t: [[_emulator_value(c) for c in row] for row in d.rows] for t, d in tabs.items()}
+
+
+@pytest.fixture
+def demo_sheets(demo_xlsx, demo_typed, tmp_path):
+    """`demo_sheets(scale=1)`: a private copy of the demo .xlsx and its tabs as typed values (rows
+    of the plan and the complaints repeated `scale` times), free to change."""
+
+    def make(scale: int = 1):
+        path = tmp_path / "demo.xlsx"
+        shutil.copyfile(demo_xlsx, path)
+        sheets = {t: [list(row) for row in rows] for t, rows in demo_typed.items()}
+        for title in ("เรื่องร้องเรียน", "แผนปฏิบัติการ"):
+            body = sheets[title][1:]
+            for copy in range(1, scale):
+                sheets[title] += [[f"{row[0]}-{copy}", *row[1:]] for row in body]
+        return path, sheets
+
+    return make
 
 
 def run(*args):
@@ -116,8 +129,8 @@ def test_init_creates_input_tabs_in_one_request(env, key_file):
     assert env.get_values(sid, "ภารกิจ")[1][:2] == ["M01", "งานสารบรรณ"]
 
 
-def test_validate_and_sync_through_the_cli(env, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_validate_and_sync_through_the_cli(demo_sheets, env, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sid = env.create_spreadsheet("สำนักงานจังหวัดตัวอย่าง", sheets)
     before = {t: env.get_values(sid, t) for t in sheets}
 
@@ -172,8 +185,8 @@ def test_validate_and_sync_through_the_cli(env, key_file, tmp_path):
     assert env.get_values(sid, "สรุปภาพรวม") == overview
 
 
-def test_request_count_does_not_grow_with_data(env, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path, scale=10)
+def test_request_count_does_not_grow_with_data(demo_sheets, env, key_file, tmp_path):
+    _, sheets = demo_sheets(scale=10)
     assert len(sheets["เรื่องร้องเรียน"]) > 3000
     for n in range(12):  # staff keep their own tabs too: notes, drafts, pivot sources
         sheets[f"บันทึก {n}"] = [["หมายเหตุ"], [f"แถว {n}"]]
@@ -186,8 +199,8 @@ def test_request_count_does_not_grow_with_data(env, key_file, tmp_path):
     assert all(len(r.query["ranges"]) == 8 for r in batch_gets)  # only the 8 input tabs are read
 
 
-def test_xlsx_and_sheets_give_identical_results(env, key_file, tmp_path):
-    path, sheets = demo_sheets(tmp_path)
+def test_xlsx_and_sheets_give_identical_results(demo_sheets, env, key_file, tmp_path):
+    path, sheets = demo_sheets()
     sid = env.create_spreadsheet("parity", sheets)
     through_sheets = run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "a", "--json")
     through_xlsx = run("sync", "--workbook", path, "--as-of", AS_OF, "--out", tmp_path / "b", "--json")
@@ -199,8 +212,8 @@ def _backend(emu, sid, key_file, sleeps, policy=RetryPolicy()):
     return GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, policy=policy, sleep=sleeps.append, rng=random.Random(7))
 
 
-def test_a_429_storm_is_survived_with_bounded_waits(emu, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_a_429_storm_is_survived_with_bounded_waits(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sid = emu.create_spreadsheet("storm", sheets)
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps)
@@ -214,8 +227,8 @@ def test_a_429_storm_is_survived_with_bounded_waits(emu, key_file, tmp_path):
     assert emu.sheet_titles(sid)[-1] == "ตรวจสอบข้อมูล"
 
 
-def test_a_permanent_429_ends_with_exit_3_and_nothing_written(env, key_file, tmp_path, monkeypatch):
-    _, sheets = demo_sheets(tmp_path)
+def test_a_permanent_429_ends_with_exit_3_and_nothing_written(demo_sheets, env, key_file, tmp_path, monkeypatch):
+    _, sheets = demo_sheets()
     sid = env.create_spreadsheet("quota", sheets)
     waits: list[float] = []
     monkeypatch.setattr(gsheets.time, "sleep", waits.append)
@@ -273,8 +286,8 @@ def test_failures_are_one_line_with_exit_3(env, key_file, tmp_path, case):
     assert "PRIVATE KEY" not in message and "nonsense" not in message
 
 
-def test_a_foreign_tab_with_a_summary_name_is_refused(env, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_a_foreign_tab_with_a_summary_name_is_refused(demo_sheets, env, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sheets["สรุปภาพรวม"] = [["ตารางที่หัวหน้าทำเอง"]]
     sid = env.create_spreadsheet("foreign", sheets)
     env.reset_counts()
@@ -287,8 +300,8 @@ def test_a_foreign_tab_with_a_summary_name_is_refused(env, key_file, tmp_path):
     assert env.get_values(sid, "สรุปภาพรวม")[0] == ["สรุปภาพรวมการดำเนินงาน ฝ่ายอำนวยการ"]
 
 
-def test_formula_like_text_is_written_as_text(env, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_formula_like_text_is_written_as_text(demo_sheets, env, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sheets["เรื่องร้องเรียน"][299][3] = '=IMPORTRANGE("x","y")'  # a category that looks like a formula
     sid = env.create_spreadsheet("formula", sheets)
     assert run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out").exit_code == 0
@@ -302,9 +315,9 @@ def test_formula_like_text_is_written_as_text(env, key_file, tmp_path):
     assert len(hits) >= 2 and all(h.formula is None for h in hits), state["spreadsheetId"]
 
 
-def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(emu, key_file, tmp_path):
+def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(demo_sheets, emu, key_file, tmp_path):
     """Google applied the batch but the answer came too late: the retry must not add the tabs again."""
-    _, sheets = demo_sheets(tmp_path)
+    _, sheets = demo_sheets()
     sid = emu.create_spreadsheet("slow-write", sheets)
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps, RetryPolicy(timeout=1.0))
@@ -321,8 +334,8 @@ def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(emu, key_file, tmp
     assert len(sleeps) == 1
 
 
-def test_a_server_error_on_the_write_is_retried_from_a_fresh_look(emu, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_a_server_error_on_the_write_is_retried_from_a_fresh_look(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sid = emu.create_spreadsheet("flaky-write", sheets)
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps)
@@ -341,8 +354,8 @@ def test_retry_after_is_honoured_within_the_cap():
     assert 1 <= policy.wait(1, rng) <= 2
 
 
-def test_charts_are_anchored_inside_the_grid(env, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_charts_are_anchored_inside_the_grid(demo_sheets, env, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sid = env.create_spreadsheet("charts", sheets)
     assert run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out").exit_code == 0
     for sheet in env.spreadsheet(sid)["sheets"]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from copy import copy
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.config import Settings
 from sheets_sync.schema.tabs import ColType, input_tabs
 from sheets_sync.schema.validate import validate_workbook
+from tests.conftest import LibreOffice
 
 TABS = input_tabs()
 TITLES = [tab.th for tab in TABS]
@@ -182,21 +181,10 @@ def test_no_config_path_writes_no_config(tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_an_init_workbook(tmp_path: Path) -> None:
+def test_libreoffice_opens_an_init_workbook(tmp_path: Path, libreoffice_calc: LibreOffice) -> None:
     path = tmp_path / "office.xlsx"
     init(path)
-    out = tmp_path / "converted"
-    completed = subprocess.run(
-        [
-            "soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-            "--convert-to", "xlsx", "--outdir", str(out), str(path),
-        ],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert completed.returncode == 0, completed.stderr
-    converted = out / "office.xlsx"
-    assert converted.exists(), completed.stdout + completed.stderr  # soffice exits 0 even when it cannot load
+    converted = libreoffice_calc.convert(path, "xlsx", tmp_path / "converted")
     book = openpyxl.load_workbook(converted)
     assert book.sheetnames == TITLES
     for tab in TABS:

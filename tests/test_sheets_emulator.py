@@ -560,6 +560,38 @@ def test_batch_update_is_atomic(emu: SheetsEmulator) -> None:
                                                                       "frozenRowCount": 1}
 
 
+def test_staging_requests_duplicate_hide_rename_grow_and_delete_sheets(emu: SheetsEmulator) -> None:
+    """The sheet kinds a staged write sends (issue 9): kept in the emulator though sync does not send them yet."""
+    sid = emu.create_spreadsheet("Office", OFFICE)
+    summary = emu.sheet_id(sid, "สรุปภาพรวม")
+    r = api(emu, "POST", f"/{sid}:batchUpdate", json={"requests": [
+        {"duplicateSheet": {"sourceSheetId": summary, "newSheetId": 777, "newSheetName": "~สรุปภาพรวม", "insertSheetIndex": 0}},
+        {"updateSheetProperties": {"properties": {"sheetId": 777, "hidden": True}, "fields": "hidden"}},
+        {"appendDimension": {"sheetId": 777, "dimension": "ROWS", "length": 5}},
+    ]})
+    assert r.status_code == 200, r.text
+    reply = r.json()["replies"][0]["duplicateSheet"]["properties"]
+    assert (reply["sheetId"], reply["title"], reply["index"]) == (777, "~สรุปภาพรวม", 0)
+    assert emu.sheet_titles(sid) == ["~สรุปภาพรวม", "ภารกิจ", "สรุปภาพรวม"]
+    staged = emu.sheet_properties(sid, "~สรุปภาพรวม")
+    assert staged["hidden"] is True and staged["gridProperties"]["rowCount"] == 1005
+    assert emu.get_values(sid, "~สรุปภาพรวม") == emu.get_values(sid, "สรุปภาพรวม") == [["หัวข้อ", "ค่า"]]
+    # swap: delete the old tab, rename and show the staged one in its place (Google counts a move's
+    # index before the move: to go after ภารกิจ from index 0 is index 2)
+    r = api(emu, "POST", f"/{sid}:batchUpdate", json={"requests": [
+        {"deleteSheet": {"sheetId": summary}},
+        {"updateSheetProperties": {"properties": {"sheetId": 777, "title": "สรุปภาพรวม", "hidden": False, "index": 2},
+                                   "fields": "title,hidden,index"}},
+    ]})
+    assert r.status_code == 200, r.text
+    assert emu.sheet_titles(sid) == ["ภารกิจ", "สรุปภาพรวม"] and emu.sheet_id(sid, "สรุปภาพรวม") == 777
+    assert not emu.sheet_properties(sid, "สรุปภาพรวม").get("hidden")
+    # a kind cut from the emulator says so instead of pretending
+    r = api(emu, "POST", f"/{sid}:batchUpdate", json={"requests": [{"updateBorders": {"range": {"sheetId": 777}}}]})
+    assert r.status_code == 400
+    assert r.json()["error"]["message"] == "Invalid requests[0].updateBorders: request kind not implemented by the Sheets emulator"
+
+
 def test_grid_limits_and_cell_cap(emu: SheetsEmulator) -> None:
     sid = emu.create_spreadsheet("x", {"X": SheetSpec(row_count=1000, column_count=26)})
     r = api(emu, "PUT", f"/{sid}/values/{quote('X!A1', safe='')}", params={"valueInputOption": "RAW"},

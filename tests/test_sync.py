@@ -1,22 +1,46 @@
 """End to end through the CLI on real .xlsx files: sync writes only its own tabs, the same way twice."""
 
 import datetime as dt
+import functools
 import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli import cli
-from sheets_sync.demo import write_demo_workbook
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
 
 AS_OF = "2026-03-31"
+GOLDEN = Path(__file__).parent / "data" / "golden-demo-2026-03-31.json"
 
 
 @pytest.fixture
-def workbook(tmp_path):
-    return write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+def workbook(demo_copy):
+    return demo_copy
+
+
+@dataclass(frozen=True)
+class Synced:
+    """The demo after one `sync --json` (shared by the tests that only read it)."""
+
+    before: Path  # the demo as staff left it
+    workbook: Path  # the same workbook after the sync
+    output: str  # what the sync printed
+    results: Path  # the results JSON file it wrote
+
+
+@pytest.fixture(scope="module")
+def synced(demo_xlsx, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("synced")
+    workbook = tmp_path / "office.xlsx"
+    shutil.copyfile(demo_xlsx, workbook)
+    result = sync(workbook, tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    return Synced(demo_xlsx, workbook, result.output, tmp_path / "out" / "results-FY2569-R6.json")
 
 
 def run(*args):
@@ -35,8 +59,19 @@ def _config(tmp_path):
     return path
 
 
+@functools.cache
+def _opened(path, stamp):
+    return openpyxl.load_workbook(path)
+
+
+def opened(path):
+    """The workbook at `path` for reading, loaded once per version of the file (do not change it)."""
+    stat = Path(path).stat()
+    return _opened(str(path), (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
 def sheet_values(path, titles=None):
-    book = openpyxl.load_workbook(path)
+    book = opened(path)
     return {
         ws.title: [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
         for ws in book.worksheets
@@ -46,7 +81,7 @@ def sheet_values(path, titles=None):
 
 def find_table(path, title, first_header):
     """Rows of the table whose header row starts with `first_header` (until the next blank row)."""
-    ws = openpyxl.load_workbook(path)[title]
+    ws = opened(path)[title]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
     table = []
@@ -57,30 +92,37 @@ def find_table(path, title, first_header):
     return table
 
 
-def test_sync_writes_six_summary_tabs_and_leaves_staff_tabs_alone(workbook, tmp_path):
-    before = sheet_values(workbook)
-    result = sync(workbook, tmp_path)
-    assert result.exit_code == 0, result.output
-    after = sheet_values(workbook)
+def test_sync_writes_six_summary_tabs_and_leaves_staff_tabs_alone(synced):
+    before = sheet_values(synced.before)
+    after = sheet_values(synced.workbook)
     for title, cells in before.items():
         assert after[title] == cells, f"staff tab {title} changed"
-    assert [t for t in openpyxl.load_workbook(workbook).sheetnames if t in SUMMARY_TAB_TITLES] == list(SUMMARY_TAB_TITLES)
-    assert (workbook.parent / "office.xlsx.bak").exists()
+    assert [t for t in opened(synced.workbook).sheetnames if t in SUMMARY_TAB_TITLES] == list(SUMMARY_TAB_TITLES)
+    assert (synced.workbook.parent / "office.xlsx.bak").exists()
 
 
-def test_sync_twice_gives_identical_summary_tabs(workbook, tmp_path):
-    assert sync(workbook, tmp_path).exit_code == 0
+def test_sync_twice_gives_identical_summary_tabs(synced, tmp_path):
+    workbook = tmp_path / "office.xlsx"
+    shutil.copyfile(synced.workbook, workbook)  # the workbook after a first sync
     first = sheet_values(workbook, SUMMARY_TAB_TITLES)
     assert sync(workbook, tmp_path).exit_code == 0
     assert sheet_values(workbook, SUMMARY_TAB_TITLES) == first
 
 
-def test_summary_tables_hold_numbers_dates_and_the_as_of_line(workbook, tmp_path):
-    assert sync(workbook, tmp_path).exit_code == 0
-    ws = openpyxl.load_workbook(workbook)["สรุปภาพรวม"]
+def test_the_demo_results_are_the_reviewed_golden_results(synced):
+    """Every figure of the seeded demo, exactly as reviewed by hand once (tests/data/golden-demo-*.json).
+
+    A change here is a change of a result the office sees: regenerate the file only when the
+    spec changed, and review the difference."""
+    assert json.loads(synced.results.read_text(encoding="utf-8")) == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_summary_tables_hold_numbers_dates_and_the_as_of_line(synced):
+    workbook = synced.workbook
+    ws = opened(workbook)["สรุปภาพรวม"]
     assert ws["A2"].value == "ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน"
     overview = dict(r[:2] for r in find_table(workbook, "สรุปภาพรวม", "ตัวชี้วัดภาพรวม")[1:])
-    results = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+    results = json.loads(synced.results.read_text(encoding="utf-8"))
     assert overview["จำนวนภารกิจ"] == results["missions"]["count"] == 12
     assert overview["ร้อยละกระบวนการที่มีคู่มือ"] == results["missions"]["sop_coverage_pct"]
     assert overview["คะแนนตัวชี้วัดระดับฝ่าย"] == pytest.approx(results["kpis"]["groups"]["ฝ่าย"]["6"]["total"])
@@ -104,11 +146,9 @@ def test_summary_tables_hold_numbers_dates_and_the_as_of_line(workbook, tmp_path
     assert len(issues) - 1 == len(results["issues"])
 
 
-def test_json_results_match_stdout_and_file(workbook, tmp_path):
-    result = sync(workbook, tmp_path, "--json")
-    assert result.exit_code == 0
-    printed = json.loads(result.output)
-    saved = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+def test_json_results_match_stdout_and_file(synced):
+    printed = json.loads(synced.output)
+    saved = json.loads(synced.results.read_text(encoding="utf-8"))
     assert printed == saved
     assert set(printed) >= {"as_of", "fiscal_year", "round", "missions", "plan", "kpis", "complaints", "issues"}
     assert printed["plan"]["status_counts"].keys() == {"done", "on_track", "behind", "overdue", "not_started", "not_yet_due"}
@@ -116,8 +156,8 @@ def test_json_results_match_stdout_and_file(workbook, tmp_path):
     assert printed["missions"]["sop_coverage_by_category"].keys() == {"legal", "routine", "policy"}
 
 
-def test_formula_like_text_stays_text_everywhere(tmp_path):
-    path = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+def test_formula_like_text_stays_text_everywhere(demo_copy, tmp_path):
+    path = demo_copy
     book = openpyxl.load_workbook(path)
     ws = book["เรื่องร้องเรียน"]
     ws["D300"].value, ws["D300"].data_type = "=1+2", "s"  # an unknown category that looks like a formula
@@ -135,8 +175,8 @@ def test_formula_like_text_stays_text_everywhere(tmp_path):
     assert book["เรื่องร้องเรียน"]["D300"].data_type == "s"
 
 
-def test_refuses_a_tab_it_did_not_create_unless_forced(tmp_path):
-    path = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
+def test_refuses_a_tab_it_did_not_create_unless_forced(demo_copy, tmp_path):
+    path = demo_copy
     book = openpyxl.load_workbook(path)
     book.create_sheet("สรุปภาพรวม")["A1"] = "สรุปของหัวหน้าฝ่าย (พิมพ์เอง)"
     book.save(path)

@@ -13,6 +13,8 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,8 @@ from ..config import Settings
 from ..atomic import write_atomically
 from ..errors import DocumentError, TemplateError
 
-REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The default templates: the top-level templates/ folder, shipped in the wheel as `sheets_sync.templates`.
+DEFAULT_TEMPLATES: Traversable = resources.files("sheets_sync.templates")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # Children of w:sectPr that the schema puts after w:pgNumType.
 _AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
@@ -37,9 +40,9 @@ _AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titleP
 _REBUILD_HINT = "แก้ไฟล์ใน Word หรือสร้างแม่แบบตั้งต้นใหม่ด้วย make templates"
 
 
-def templates_dir(settings: Settings) -> Path:
-    """`output.templates` from config, else the repository's `templates/`."""
-    return Path(settings.templates_dir) if settings.templates_dir else REPOSITORY_TEMPLATES
+def templates_dir(settings: Settings) -> Path | Traversable:
+    """`output.templates` from config, else the templates shipped with the package."""
+    return Path(settings.templates_dir) if settings.templates_dir else DEFAULT_TEMPLATES
 
 
 def clean_text(value: object) -> str:
@@ -58,7 +61,7 @@ def clean_text(value: object) -> str:
 class Template:
     """A loaded docxtpl template and the file it came from (for messages)."""
 
-    path: Path
+    path: Path | Traversable
     docx: DocxTemplate
 
 

@@ -24,7 +24,6 @@ from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.compute.fiscal import resolve_period
 from sheets_sync.compute.results import compute_results
 from sheets_sync.config import Settings, settings_from_dict
-from sheets_sync.demo import write_demo_workbook
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook
 from tests.conftest import write_xlsx
@@ -66,8 +65,9 @@ def sync_workbook(path: Path, settings: Settings, as_of: dt.date = AS_OF) -> Syn
     return Sync(compute_results(workbook, period, settings).to_json(), workbook)
 
 
-def demo_sync(directory: Path, settings: Settings) -> Sync:
-    return sync_workbook(write_demo_workbook(directory / "demo.xlsx", AS_OF), settings)
+def demo_sync(demo_xlsx: Path, settings: Settings) -> Sync:
+    """The seeded demo (the session's `demo_xlsx` fixture, only read) synced with `settings`."""
+    return sync_workbook(demo_xlsx, settings)
 
 
 # --- the small workbook ---------------------------------------------------------------------------
