@@ -421,8 +421,8 @@ def _sync_with(emu, sid, key_file, tmp_path, **kwargs):
     return backend
 
 
-def test_the_write_is_compact_utf8_with_formats_by_range(emu, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path)
+def test_the_write_is_compact_utf8_with_formats_by_range(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets()
     sid = emu.create_spreadsheet("compact", sheets)
     emu.reset_counts()
     _sync_with(emu, sid, key_file, tmp_path)
@@ -436,8 +436,8 @@ def test_the_write_is_compact_utf8_with_formats_by_range(emu, key_file, tmp_path
     assert size == len(gsheets.encode(write.body))  # compact: no spaces, Thai as UTF-8, not \u escapes
 
 
-def test_a_write_over_the_budget_is_staged_and_gives_the_same_tabs(emu, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path, scale=3)
+def test_a_write_over_the_budget_is_staged_and_gives_the_same_tabs(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets(scale=3)
     whole = emu.create_spreadsheet("whole", sheets)
     staged = emu.create_spreadsheet("staged", sheets)
     emu.reset_counts()
@@ -460,8 +460,8 @@ def test_a_write_over_the_budget_is_staged_and_gives_the_same_tabs(emu, key_file
     assert _summary_state(emu, staged) == _summary_state(emu, whole)
 
 
-def test_a_staged_write_cut_short_shows_no_half_sync_and_the_next_cleans_up(emu, key_file, tmp_path):
-    _, sheets = demo_sheets(tmp_path, scale=3)
+def test_a_staged_write_cut_short_shows_no_half_sync_and_the_next_cleans_up(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets(scale=3)
     sid = emu.create_spreadsheet("cut", sheets)
     _sync_with(emu, sid, key_file, tmp_path / "a")
     before = _summary_state(emu, sid)
