@@ -215,7 +215,8 @@ class _TabValidator:
     def check_rules(self) -> None:
         for rule in ROW_RULES.get(self.tab.key, ()):
             for row in self.rows:
-                if any(k in row["_failed"] for k in rule.reads):
+                failed = row["_failed"]
+                if failed and not failed.isdisjoint(rule.reads):
                     continue
                 for hit in rule.check(row, self.ctx):
                     if hit.column not in self.positions:
