@@ -25,7 +25,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
@@ -35,6 +35,7 @@ from docx.text.paragraph import Paragraph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sheets_sync import vocabulary  # noqa: E402
 from sheets_sync.documents.typography import (  # noqa: E402
     FIELD_LABEL_PT,
     PARAGRAPH_INDENT,
@@ -49,7 +50,8 @@ from sheets_sync.documents.typography import (  # noqa: E402
 OUT_DIR = Path(__file__).resolve().parents[1] / "templates"
 FIXED_TIME = dt.datetime(2025, 10, 1, tzinfo=dt.timezone.utc)
 ZIP_TIME = (2025, 10, 1, 0, 0, 0)
-HEADER_FILL = "D9E1F2"
+HEADER_FILL = vocabulary.HEADER_FILL
+TOTAL_FILL = "F2F2F2"  # every total row: bold on this light grey, in every table
 LEFT, CENTER, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 JUSTIFY = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY  # w:jc="thaiDistribute", the Thai way to justify
 
@@ -143,10 +145,6 @@ def picture(document: DocumentType, tag: str) -> Paragraph:
     return para(document, R(tag), align=CENTER, before=6, after=6)
 
 
-def page_break(document: DocumentType) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
 def bottom_rule(paragraph: Paragraph) -> None:
     """A thin line under the paragraph (the rule under เรื่อง)."""
     ppr = paragraph._p.get_or_add_pPr()
@@ -226,6 +224,7 @@ def total_row(row, columns: Sequence[Col], items: Sequence[str | tuple[str, int]
         text, span = (item, 1) if isinstance(item, str) else item
         cell = cells[index] if span == 1 else cells[index].merge(cells[index + span - 1])
         cell_text(cell, text, bold=True, align=columns[index].align if span == 1 else CENTER)
+        shade(cell, TOTAL_FILL)
         index += span
 
 
@@ -279,27 +278,21 @@ def repeat_header(row) -> None:
         tr_pr.append(OxmlElement(tag))
 
 
-def spacer(document: DocumentType, points: float) -> None:
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(points)
-
-
 # --- the follow-up memo -------------------------------------------------------------------------
 def build_followup_memo() -> DocumentType:
-    """บันทึกข้อความ to the governor: header fields, six numbered sections, signature."""
+    """บันทึกข้อความ to the governor: header fields, the four parts an executive reads, the
+    signature; then the attachment it names, with the detail tables and charts."""
     document = new_document("บันทึกข้อความรายงานผลการติดตามการดำเนินงาน")
     memo_header(document.sections[0])
     _memo_heading(document)
-    _memo_overview(document)
+    _memo_body(document)
+    _signature(document)
+    _attachment_title(document)
     _memo_plan(document)
     _memo_kpis(document)
     _memo_complaints(document)
     _memo_sop(document)
     _memo_problems(document)
-    body(document, "จึงเรียนมาเพื่อโปรดทราบ", before=12)
-    _signature(document)
     return document
 
 
@@ -320,42 +313,87 @@ def _memo_heading(document: DocumentType) -> None:
     subject.paragraph_format.left_indent = Cm(1.25)
     subject.paragraph_format.first_line_indent = -Cm(1.25)
     bottom_rule(subject)
-    para(document, R("เรียน", bold=False), R("  {{ addressee }}"), before=8)
+    para(document, R("เรียน"), R("  {{ addressee }}"), before=8)
+    attached = para(document, R("สิ่งที่ส่งมาด้วย"), R("  {{ attachment }}"), align=JUSTIFY)
+    attached.paragraph_format.left_indent = Cm(2.5)
+    attached.paragraph_format.first_line_indent = -Cm(2.5)
 
 
-def _memo_overview(document: DocumentType) -> None:
-    body(
-        document,
-        "ตามที่{{ section }} {{ office_name }} ได้จัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {{ fiscal_year }} "
-        "และตัวชี้วัดการปฏิบัติราชการ เพื่อใช้กำกับติดตามการดำเนินงานตามภารกิจ นั้น",
-        before=8,
-    )
-    body(document, "ในการนี้ {{ section }}ได้ติดตามผลการดำเนินงาน รอบ {{ round }} เดือน เรียบร้อยแล้ว "
-                   "จึงขอรายงานผลการดำเนินงาน ดังนี้", before=6)  # fmt: skip
-    para(document, R("ข้อมูล ณ วันที่ {{ as_of_date }}"), first_line=PARAGRAPH_INDENT, before=2)
-    heading(document, 1, "ภาพรวม")
-    body(document, "{{ overview }}")
-    control(document, "{%p if data_note %}")
-    body(document, "{{ data_note }}")
+def memo_part(document: DocumentType, number: int, text: str) -> Paragraph:
+    """`๑. เรื่องเดิม`: a part of the memo, bold at the body indent, kept with its text."""
+    return para(document, R(f"{{{{ num({number}) }}}}. {text}", bold=True), first_line=PARAGRAPH_INDENT, before=3, keep_next=True)
+
+
+def _memo_body(document: DocumentType) -> None:
+    memo_part(document, 1, "เรื่องเดิม")
+    body(document, "{{ background }}")
+    memo_part(document, 2, "ข้อเท็จจริง")
+    body(document, "{{ facts_intro }}")
+    control(document, "{%p for f in facts %}")
+    body(document, "{{ f }}")
+    control(document, "{%p endfor %}")
+    memo_part(document, 3, "ข้อพิจารณา")
+    control(document, "{%p for c in considerations %}")
+    body(document, "{{ c }}")
+    control(document, "{%p endfor %}")
+    control(document, "{%p if not considerations %}")
+    body(document, "ผลการดำเนินงานเป็นไปตามแผน ไม่มีประเด็นที่ต้องเร่งรัดในรอบนี้")
     control(document, "{%p endif %}")
+    memo_part(document, 4, "ข้อเสนอ")
+    body(document, "{{ proposal }}")
+    closing = body(document, "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", before=6)
+    closing.paragraph_format.keep_with_next = True
+
+
+def _signature(document: DocumentType) -> None:
+    """Room to sign (space before the name, not empty lines), then (name) and position,
+    centred on the right half of the page, kept with the closing sentence."""
+    name = para(document, "({{ signer_name }})", align=CENTER, left=Cm(7), before=32, keep_next=True)
+    name.paragraph_format.keep_together = True
+    para(document, "{{ signer_position }}", align=CENTER, left=Cm(7))
+
+
+def _attachment_title(document: DocumentType) -> None:
+    """The attachment starts on a new page with its own title and the data date."""
+    title = para(document, R("สิ่งที่ส่งมาด้วย", bold=True, size=18), align=CENTER, keep_next=True)
+    title.paragraph_format.page_break_before = True
+    para(document, R("{{ attachment_title }}", bold=True), align=CENTER, keep_next=True)
+    para(document, "{{ section }} {{ office_name }}", align=CENTER, keep_next=True)
+    para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)
+
+
+def intro(document: DocumentType, text: str) -> Paragraph:
+    """A body paragraph that introduces the table after it (kept with it, a little space after)."""
+    paragraph = body(document, text)
+    paragraph.paragraph_format.space_after = Pt(4)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def chart(document: DocumentType, tag: str, caption: str) -> None:
+    """A chart and its caption under it, kept together."""
+    picture = para(document, R(tag), align=CENTER, before=6, keep_next=True)
+    picture.paragraph_format.keep_together = True
+    para(document, R(caption), align=CENTER, after=6)
 
 
 def _memo_plan(document: DocumentType) -> None:
-    heading(document, 2, "ผลการดำเนินงานตามแผนปฏิบัติการ")
-    body(document, "{{ plan.summary }}")
-    spacer(document, 4)
+    heading(document, 1, "ผลการดำเนินงานตามแผนปฏิบัติการ")
+    intro(document, "{{ plan.summary }}")
     loop_table(
         document,
         [
             Col("สถานะ", 4.6, "{% cellbg r.fill %}{{ r.status }}"),
-            Col("จำนวน\n(กิจกรรม)", 3.0, "{{ r.count }}", CENTER),
-            Col("ร้อยละ", 3.0, "{{ r.pct }}", CENTER),
+            Col("จำนวน\n(กิจกรรม)", 3.0, "{{ r.count }}", RIGHT),
+            Col("ร้อยละ", 3.0, "{{ r.pct }}", RIGHT),
             Col("งบประมาณ (บาท)", 5.4, "{{ r.budget }}", RIGHT),
         ],
         "r in plan.rows",
         total=["รวม", "{{ plan.count }}", "{{ plan.pct_total }}", "{{ plan.budget_total }}"],
     )
-    picture(document, "{{ plan_chart }}")
+    control(document, "{%p if plan_chart %}")
+    chart(document, "{{ plan_chart }}", "ภาพที่ {{ num(1) }} จำนวนกิจกรรมตามแผนปฏิบัติการ จำแนกตามสถานะ")
+    control(document, "{%p endif %}")
     control(document, "{%p if plan.lagging %}")
     sub_heading(document, "กิจกรรมที่เกินกำหนดหรือล่าช้ากว่าแผน")
     loop_table(
@@ -364,8 +402,8 @@ def _memo_plan(document: DocumentType) -> None:
             Col("รหัส", 1.3, "{{ a.id }}", CENTER),
             Col("กิจกรรม", 3.9, "{{ a.name }}"),
             Col("ผู้รับผิดชอบ", 3.6, "{{ a.owner }}"),
-            Col("ความก้าวหน้า\n(ร้อยละ)", 2.3, "{{ a.progress }}", CENTER),
-            Col("ตามแผน\n(ร้อยละ)", 2.2, "{{ a.expected }}", CENTER),
+            Col("ความก้าวหน้า\n(ร้อยละ)", 2.3, "{{ a.progress }}", RIGHT),
+            Col("ตามแผน\n(ร้อยละ)", 2.2, "{{ a.expected }}", RIGHT),
             Col("สถานะ", 2.7, "{% cellbg a.fill %}{{ a.status }}", CENTER),
         ],
         "a in plan.lagging",
@@ -374,21 +412,22 @@ def _memo_plan(document: DocumentType) -> None:
 
 
 def _memo_kpis(document: DocumentType) -> None:
-    heading(document, 3, "ผลการประเมินตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
-    body(document, "{{ kpi.summary }}")
-    spacer(document, 4)
+    heading(document, 2, "ผลการประเมินตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    intro(document, "{{ kpi.summary }}")
     loop_table(
         document,
         [
             Col("มิติ", 5.0, "{{ p.name }}"),
-            Col("สัดส่วนน้ำหนัก\n(ร้อยละ)", 3.4, "{{ p.weight }}", CENTER),
-            Col("คะแนนเฉลี่ย\n(เต็ม {{ num(5) }})", 3.4, "{% cellbg p.fill %}{{ p.score }}", CENTER),
+            Col("สัดส่วนน้ำหนัก\n(ร้อยละ)", 3.4, "{{ p.weight }}", RIGHT),
+            Col("คะแนนเฉลี่ย\n(เต็ม {{ num(5) }})", 3.4, "{% cellbg p.fill %}{{ p.score }}", RIGHT),
             Col("เทียบกับ\nค่าเป้าหมาย", 4.2, "{{ p.verdict }}", CENTER),
         ],
         "p in kpi.perspectives",
         total=["คะแนนรวมระดับฝ่าย", "{{ kpi.weight_total }}", "{{ kpi.total }}", "ร้อยละ {{ kpi.total_pct }}"],
     )
-    picture(document, "{{ kpi_chart }}")
+    control(document, "{%p if kpi_chart %}")
+    chart(document, "{{ kpi_chart }}", "ภาพที่ {{ num(2) }} คะแนนเฉลี่ยตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    control(document, "{%p endif %}")
     control(document, "{%p if kpi.below %}")
     sub_heading(document, "ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย (คะแนนต่ำกว่า {{ kpi.target }})")
     loop_table(
@@ -397,23 +436,22 @@ def _memo_kpis(document: DocumentType) -> None:
             Col("รหัส", 1.6, "{{ b.id }}", CENTER),
             Col("ตัวชี้วัด", 7.4, "{{ b.name }}"),
             Col("มิติ", 3.6, "{{ b.perspective }}"),
-            Col("คะแนน", 3.4, "{% cellbg b.fill %}{{ b.score }}", CENTER),
+            Col("คะแนน", 3.4, "{% cellbg b.fill %}{{ b.score }}", RIGHT),
         ],
         "b in kpi.below",
     )
     control(document, "{%p endif %}")
     control(document, "{%p if kpi.note %}")
-    body(document, "{{ kpi.note }}")
+    body(document, "{{ kpi.note }}", before=4)
     control(document, "{%p endif %}")
 
 
 def _memo_complaints(document: DocumentType) -> None:
-    heading(document, 4, "เรื่องร้องเรียน/ร้องทุกข์ ศูนย์ดำรงธรรม")
-    body(document, "{{ complaints.summary }}")
-    spacer(document, 4)
+    heading(document, 3, "เรื่องร้องเรียน/ร้องทุกข์ ศูนย์ดำรงธรรม")
+    intro(document, "{{ complaints.summary }}")
     loop_table(
         document,
-        [Col("รายการ", 10.5, "{{ c.label }}"), Col("จำนวน", 5.5, "{{ c.value }}", CENTER)],
+        [Col("รายการ", 10.5, "{{ c.label }}"), Col("จำนวน", 5.5, "{{ c.value }}", RIGHT)],
         "c in complaints.rows",
     )
     control(document, "{%p if complaints.categories %}")
@@ -422,45 +460,49 @@ def _memo_complaints(document: DocumentType) -> None:
         document,
         [
             Col("ประเภทเรื่อง", 7.0, "{{ g.name }}"),
-            Col("รับเรื่อง", 3.0, "{{ g.received }}", CENTER),
-            Col("ยุติ", 3.0, "{{ g.closed }}", CENTER),
-            Col("อยู่ระหว่าง\nดำเนินการ", 3.0, "{{ g.open }}", CENTER),
+            Col("รับเรื่อง", 3.0, "{{ g.received }}", RIGHT),
+            Col("ยุติ", 3.0, "{{ g.closed }}", RIGHT),
+            Col("อยู่ระหว่าง\nดำเนินการ", 3.0, "{{ g.open }}", RIGHT),
         ],
         "g in complaints.categories",
         total=["รวม", "{{ complaints.received }}", "{{ complaints.closed }}", "{{ complaints.open }}"],
     )
     control(document, "{%p endif %}")
-    picture(document, "{{ complaints_chart }}")
+    control(document, "{%p if complaints_chart %}")
+    chart(document, "{{ complaints_chart }}", "ภาพที่ {{ num(3) }} เรื่องร้องเรียนที่รับและที่ยุติ รายเดือน")
+    control(document, "{%p endif %}")
 
 
 def _memo_sop(document: DocumentType) -> None:
-    heading(document, 5, "ความครอบคลุมของคู่มือการปฏิบัติงาน (SOP)")
-    body(document, "{{ sop.summary }}")
-    spacer(document, 4)
-    coverage_table(document, "sop.categories")
+    heading(document, 4, "ความครอบคลุมของคู่มือการปฏิบัติงาน")
+    intro(document, "{{ sop.summary }}")
+    control(document, "{%p if sop.total %}")
+    coverage_table(document, "sop.categories", "sop.total")
+    control(document, "{%p endif %}")
     control(document, "{%p if sop.single_points %}")
-    sub_heading(document, "ภารกิจที่มีผู้ปฏิบัติได้เพียงคนเดียว (จุดเสี่ยง)")
+    sub_heading(document, "ภารกิจที่มีผู้ปฏิบัติงานได้เพียงคนเดียว (จุดเสี่ยง)")
     control(document, "{%p for m in sop.single_points %}")
     para(document, "{{ m }}", left=PARAGRAPH_INDENT)
     control(document, "{%p endfor %}")
     control(document, "{%p endif %}")
 
 
-def coverage_table(document: DocumentType, rows: str) -> Table:
+def coverage_table(document: DocumentType, rows: str, total: str) -> Table:
     return loop_table(
         document,
         [
             Col("ประเภทภารกิจ", 7.0, "{{ k.name }}"),
-            Col("จำนวนภารกิจ", 3.0, "{{ k.count }}", CENTER),
-            Col("มีคู่มือ", 3.0, "{{ k.with_sop }}", CENTER),
-            Col("ร้อยละ", 3.0, "{{ k.pct }}", CENTER),
+            Col("จำนวนภารกิจ", 3.0, "{{ k.count }}", RIGHT),
+            Col("มีคู่มือ", 3.0, "{{ k.with_sop }}", RIGHT),
+            Col("ร้อยละ", 3.0, "{{ k.pct }}", RIGHT),
         ],
         f"k in {rows}",
+        total=["รวม", f"{{{{ {total}.count }}}}", f"{{{{ {total}.with_sop }}}}", f"{{{{ {total}.pct }}}}"],
     )
 
 
 def _memo_problems(document: DocumentType) -> None:
-    heading(document, 6, "ปัญหา อุปสรรค และความเสี่ยง")
+    heading(document, 5, "ปัญหา อุปสรรค และความเสี่ยง")
     for title, key in (("ปัญหา/อุปสรรค", "problems"), ("ความเสี่ยง", "risks")):
         control(document, f"{{%p if {key} %}}")
         sub_heading(document, title)
@@ -473,22 +515,44 @@ def _memo_problems(document: DocumentType) -> None:
     control(document, "{%p endif %}")
 
 
-def _signature(document: DocumentType) -> None:
-    """Room to sign, then (name) and position, centred on the right half of the page."""
-    for _ in range(3):
-        document.add_paragraph()
-    for text in ("({{ signer_name }})", "{{ signer_position }}"):
-        para(document, text, align=CENTER, left=Cm(7))
-
-
 # --- the SOP manual and its index ---------------------------------------------------------------
+SOP_SECTIONS = (
+    "วัตถุประสงค์",
+    "ขอบเขต",
+    "คำจำกัดความ",
+    "หน้าที่ความรับผิดชอบ",
+    "ผังกระบวนการ",
+    "ขั้นตอนการปฏิบัติงาน",
+    "มาตรฐานงานและการติดตามประเมินผล",
+    "แบบฟอร์มที่ใช้",
+    "กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง",
+    "เอกสารอ้างอิง",
+    "การควบคุมเอกสาร",
+)  # the order of the OPDC guidance, after the cover, คำนำ and สารบัญ
+
+
 def build_sop_manual() -> DocumentType:
-    """คู่มือการปฏิบัติงาน of one process: cover, ten sections, the flowchart pictures."""
+    """คู่มือการปฏิบัติงาน of one process in the OPDC order: cover, คำนำ, สารบัญ, eleven parts."""
     document = new_document("คู่มือการปฏิบัติงาน")
+    _update_fields_on_open(document)
     _sop_page_furniture(document.sections[0])
     _sop_cover(document)
+    _sop_preface(document)
+    _sop_contents(document)
     _sop_sections(document)
     return document
+
+
+def _update_fields_on_open(document: DocumentType) -> None:
+    """Word refreshes the contents' page numbers when the manual is opened (LibreOffice always does)."""
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.insert_element_before(update, "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
+                                   "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+                                   "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+                                   "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                                   "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")  # fmt: skip
 
 
 def _sop_page_furniture(section: Section) -> None:
@@ -503,111 +567,197 @@ def _sop_page_furniture(section: Section) -> None:
 
 
 def _sop_cover(document: DocumentType) -> None:
-    spacer(document, 60)
-    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER)
+    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER, before=60)
     para(document, R("{{ section }}", size=18), align=CENTER)
-    spacer(document, 80)
-    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER)
+    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER, before=80)
     para(document, R("(Standard Operating Procedure: SOP)", size=18), align=CENTER)
     para(document, R("{{ mission_name }}", bold=True, size=26), align=CENTER, before=12)
     para(document, R("รหัสกระบวนการ {{ mission_id }}  ·  {{ category }}", size=18), align=CENTER)
     control(document, "{%p if draft %}")
-    para(document, R("ร่าง", bold=True, size=48, colour="C00000"), align=CENTER, before=18)
-    para(document, R("ยังไม่พร้อมใช้ เนื่องจาก", bold=True), align=CENTER)
-    control(document, "{%p for m in missing %}")
+    para(document, R("ฉบับร่าง", bold=True, size=40, colour="C00000"), align=CENTER, before=18)
+    para(document, R("ก่อนประกาศใช้ต้อง", bold=True), align=CENTER)
+    control(document, "{%p for m in needs %}")
     para(document, "{{ m }}", align=CENTER)
     control(document, "{%p endfor %}")
     control(document, "{%p endif %}")
-    spacer(document, 60)
-    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER)
-    para(document, R("ข้อมูล ณ วันที่ {{ as_of_date }}", size=18), align=CENTER)
-    page_break(document)
+    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER, before=60)
+    para(document, R("วันที่มีผลบังคับใช้ {{ effective_on }}", size=18), align=CENTER)
+
+
+def _sop_preface(document: DocumentType) -> None:
+    title = para(document, R("คำนำ", bold=True, size=20), align=CENTER, after=12, keep_next=True)
+    title.paragraph_format.page_break_before = True
+    body(document, "{{ preface }}")
+    para(document, "{{ section }}", align=CENTER, left=Cm(7), before=24)
+    para(document, "{{ office_name }}", align=CENTER, left=Cm(7))
+    control(document, "{%p if preface_date %}")
+    para(document, "{{ preface_date }}", align=CENTER, left=Cm(7))
+    control(document, "{%p endif %}")
+
+
+def bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    """A bookmark around the paragraph, for the contents' page numbers."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def page_ref_field(paragraph: Paragraph, name: str) -> None:
+    """A PAGEREF field to bookmark `name` (Word and LibreOffice fill in the page)."""
+    def run(*children):
+        r = OxmlElement("w:r")
+        for child in children:
+            r.append(child)
+        return r
+
+    def fld(kind: str):
+        f = OxmlElement("w:fldChar")
+        f.set(qn("w:fldCharType"), kind)
+        return f
+
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" PAGEREF {name} \\h "
+    cached = OxmlElement("w:t")
+    cached.text = "1"
+    for element in (run(fld("begin")), run(instr), run(fld("separate")), run(cached), run(fld("end"))):
+        paragraph._p.append(element)
+
+
+def _sop_contents(document: DocumentType) -> None:
+    title = para(document, R("สารบัญ", bold=True, size=20), align=CENTER, after=12, keep_next=True)
+    title.paragraph_format.page_break_before = True
+    header = para(document, R("เรื่อง", bold=True), R("\t"), R("หน้า", bold=True), after=4)
+    header.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    for number, text in enumerate(SOP_SECTIONS, start=1):
+        entry = para(document, R(f"{{{{ num({number}) }}}}. {text}"), R("\t"))
+        entry.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        page_ref_field(entry, f"sop_part_{number}")
+
+
+def sop_heading(document: DocumentType, number: int, *, new_page: bool = False) -> Paragraph:
+    paragraph = heading(document, number, SOP_SECTIONS[number - 1])
+    paragraph.paragraph_format.keep_with_next = True
+    if new_page:
+        paragraph.paragraph_format.page_break_before = True
+    bookmark(paragraph, f"sop_part_{number}", number)
+    return paragraph
 
 
 def _sop_sections(document: DocumentType) -> None:
-    for number, title, value in ((1, "วัตถุประสงค์", "objective"), (2, "ขอบเขต", "scope"), (3, "คำจำกัดความ", "definitions")):
-        heading(document, number, title)
-        body(document, f"{{{{ {value} }}}}")
-    heading(document, 4, "หน้าที่ความรับผิดชอบ")
+    sop_heading(document, 1, new_page=True)
+    body(document, "{{ objective }}")
+    sop_heading(document, 2)
+    body(document, "{{ scope }}")
+    sop_heading(document, 3)
+    body(document, "{{ definitions }}")
+    sop_heading(document, 4)
     loop_table(
         document,
-        [Col("ผู้รับผิดชอบ", 4.6, "{{ p.name }}"), Col("ตำแหน่ง", 4.0, "{{ p.position }}"), Col("หน้าที่", 7.4, "{{ p.duty }}")],
+        [Col("ตำแหน่ง", 4.6, "{{ p.position }}"), Col("ชื่อ-สกุล", 4.0, "{{ p.name }}"), Col("หน้าที่ความรับผิดชอบ", 7.4, "{{ p.duty }}")],
         "p in people",
     )
-    heading(document, 5, "ผังกระบวนการ (Flowchart)")
+    sop_heading(document, 5, new_page=True)
     control(document, "{%p for chart in flowcharts %}")
-    picture(document, "{{ chart }}")
+    para(document, R("{{ chart }}"), align=CENTER, before=6, after=6)
     control(document, "{%p endfor %}")
-    control(document, "{%p if not flowcharts %}")
-    body(document, "ยังไม่มีขั้นตอนงานของกระบวนการนี้ในแท็บ ขั้นตอนงาน")
-    control(document, "{%p endif %}")
-    heading(document, 6, "ขั้นตอนการปฏิบัติงาน")
+    sop_heading(document, 6, new_page=True)
     loop_table(
         document,
         [
-            Col("ลำดับ", 1.6, "{{ s.number }}", CENTER),
-            Col("ขั้นตอน", 4.0, "{{ s.step }}"),
-            Col("ผู้รับผิดชอบ", 3.2, "{{ s.responsible }}"),
-            Col("ระยะเวลา", 2.0, "{{ s.duration }}", CENTER),
+            Col("ลำดับ", 1.5, "{{ s.number }}", CENTER),
+            Col("ขั้นตอน", 4.1, "{{ s.step }}"),
+            Col("ผู้รับผิดชอบ", 3.0, "{{ s.responsible }}"),
+            Col("ระยะเวลา", 2.2, "{{ s.duration }}", RIGHT),
             Col("มาตรฐานคุณภาพ/\nจุดควบคุม", 3.0, "{{ s.control }}"),
             Col("เอกสาร/\nแบบฟอร์ม", 2.2, "{{ s.forms }}"),
         ],
         "s in steps",
         total=[("รวมระยะเวลามาตรฐาน", 3), ("{{ standard_time }}", 3)],
     )
-    heading(document, 7, "ตัวชี้วัดที่เกี่ยวข้อง")
+    sop_heading(document, 7)
+    body(document, "{{ standards }}")
     control(document, "{%p if kpis %}")
+    intro(document, "ตัวชี้วัดที่ใช้ติดตามผลกระบวนการนี้ มีดังนี้")
     loop_table(
         document,
         [
             Col("รหัส", 1.6, "{{ k.id }}", CENTER),
             Col("ตัวชี้วัด", 6.4, "{{ k.name }}"),
             Col("หน่วยวัด", 2.2, "{{ k.unit }}", CENTER),
-            Col("ค่าเป้าหมาย\n(ระดับ {{ num(3) }})", 2.6, "{{ k.target }}", CENTER),
-            Col("คะแนน\n{{ round_label }}", 3.2, "{{ k.score }}", CENTER),
+            Col("ค่าเป้าหมาย\n(ระดับ {{ num(3) }})", 2.6, "{{ k.target }}", RIGHT),
+            Col("ผลคะแนน\n{{ round_label }}", 3.2, "{{ k.score }}", RIGHT),
         ],
         "k in kpis",
     )
     control(document, "{%p endif %}")
-    control(document, "{%p if not kpis %}")
-    body(document, "ยังไม่มีตัวชี้วัดที่เชื่อมโยงกับกระบวนการนี้ในแท็บ ตัวชี้วัด")
+    body(document, "{{ follow_up }}", before=4)
+    sop_heading(document, 8)
+    control(document, "{%p for f in forms %}")
+    para(document, "{{ f.number }}) {{ f.name }} ({{ f.steps }})", left=PARAGRAPH_INDENT)
+    control(document, "{%p endfor %}")
+    control(document, "{%p if not forms %}")
+    body(document, "กระบวนการนี้ไม่มีแบบฟอร์มเฉพาะ")
     control(document, "{%p endif %}")
-    heading(document, 8, "กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง")
+    sop_heading(document, 9)
     body(document, "{{ legal_basis }}")
-    heading(document, 9, "เอกสารอ้างอิง")
+    sop_heading(document, 10)
     body(document, "{{ references }}")
-    heading(document, 10, "การจัดทำและทบทวนคู่มือ")
+    sop_heading(document, 11)
     key_value_table(
         document,
         [
+            ("สถานะเอกสาร", "{{ status }}"),
             ("ฉบับที่", "{{ version }}"),
+            ("วันที่มีผลบังคับใช้", "{{ effective_on }}"),
             ("วันที่ทบทวนล่าสุด", "{{ reviewed }}"),
-            ("ผู้รับผิดชอบกระบวนการ", "{{ owner }}"),
-            ("ผู้ปฏิบัติแทน", "{{ backup }}"),
-            ("สถานะคู่มือ", "{{ status_text }}"),
         ],
         (5.5, 10.5),
+    )
+    spaced = para(document, R("การจัดทำ ทบทวน และอนุมัติ", bold=True), before=8, keep_next=True)
+    spaced.paragraph_format.first_line_indent = PARAGRAPH_INDENT
+    loop_table(
+        document,
+        [
+            Col("บทบาท", 2.4, "{{ c.role }}"),
+            Col("ชื่อ-สกุล / ตำแหน่ง", 6.0, "{{ c.who }}", CENTER),
+            Col("ลายมือชื่อ", 4.4, "{{ c.signature }}", CENTER),
+            Col("วันที่", 3.2, "{{ c.date }}", CENTER),
+        ],
+        "c in control",
     )
 
 
 def build_sop_index() -> DocumentType:
-    """ทะเบียนคู่มือการปฏิบัติงาน: every mission, its manual status, the coverage figure."""
+    """ทะเบียนคู่มือการปฏิบัติงาน: every mission, its manual's status and what it still needs."""
     document = new_document("ทะเบียนคู่มือการปฏิบัติงาน")
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = RIGHT
+    style_run(header.add_run("ทะเบียนคู่มือการปฏิบัติงาน {{ section }}"), size_pt=14)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = CENTER
+    footer.add_run("หน้า ")
+    page_number_field(footer)
     para(document, R("ทะเบียนคู่มือการปฏิบัติงาน", bold=True, size=22), align=CENTER)
     para(document, R("{{ section }} {{ office_name }}", bold=True), align=CENTER)
     para(document, "ข้อมูล ณ วันที่ {{ as_of_date }}", align=CENTER, after=6)
-    body(document, "{{ summary }}")
-    spacer(document, 4)
-    coverage_table(document, "categories")
-    spacer(document, 8)
+    intro(document, "{{ summary }}")
+    control(document, "{%p if total %}")
+    coverage_table(document, "categories", "total")
+    control(document, "{%p endif %}")
+    para(document, R("รายการคู่มือและสิ่งที่ต้องดำเนินการ", bold=True), first_line=PARAGRAPH_INDENT, before=8, after=4, keep_next=True)
     loop_table(
         document,
         [
-            Col("รหัส", 1.3, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.9, "{{ m.name }}\n({{ m.category }})"),
-            Col("ผู้รับผิดชอบ", 3.4, "{{ m.owner }}"),
-            Col("สถานะ\nคู่มือ", 2.2, "{{ m.sop_status }}", CENTER),
-            Col("เอกสารคู่มือ", 4.2, "{% cellbg m.fill %}{{ m.manual }}"),
+            Col("รหัส", 1.5, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
+            Col("ผู้รับผิดชอบ", 3.0, "{{ m.owner }}"),
+            Col("สถานะคู่มือ", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
+            Col("สิ่งที่ต้องดำเนินการ", 4.8, "{{ m.action }}"),
         ],
         "m in missions",
     )

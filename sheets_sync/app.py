@@ -220,12 +220,12 @@ def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_
     return out_file, list(tabs)
 
 
-def run_report(backend: Backend, settings: Settings, period: Period, out_dir: Path) -> tuple[Results, Path]:
-    """The follow-up memo to the governor for the period's round (.docx)."""
+def run_report(backend: Backend, settings: Settings, period: Period, out_dir: Path, *, memo_date: dt.date) -> tuple[Results, Path]:
+    """The follow-up memo to the governor for the period's round (.docx), dated `memo_date`."""
     from .documents.memo import render_followup_report
 
     _, results = compute_from(backend, settings, period)
-    return results, render_followup_report(results.to_json(), results.workbook, settings, out_dir)
+    return results, render_followup_report(results, settings, out_dir, memo_date=memo_date)
 
 
 def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path, mission_id: str | None = None) -> tuple[Results, list[Path]]:
@@ -233,7 +233,7 @@ def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path,
     from .documents.sop import render_sop_manuals
 
     _, results = compute_from(backend, settings, period)
-    return results, render_sop_manuals(results.to_json(), results.workbook, settings, out_dir, mission_id=mission_id)
+    return results, render_sop_manuals(results, settings, out_dir, mission_id=mission_id)
 
 
 @dataclass
@@ -254,7 +254,7 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
-    _, memo = run_report(backend, settings, period, out_dir)
+    _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date())
     _, manuals = run_sop(backend, settings, period, out_dir)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
     demo_remind = replace(

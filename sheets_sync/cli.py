@@ -75,6 +75,20 @@ def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ค.ศ.) เช่น 2026-03-31 — ได้ {value!r}") from None
 
 
+def parse_date_option(value: str) -> dt.date:
+    """The date an option names (ISO `YYYY-MM-DD` for now); ValueError when it is not one."""
+    return dt.date.fromisoformat(value)
+
+
+def _parse_memo_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date_option(value)
+    except ValueError:
+        raise click.BadParameter(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ค.ศ.) เช่น 2026-04-08 — ได้ {value!r}") from None
+
+
 def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--config, --workbook, --sheet-id, --credentials, --debug."""
     decorators = [
@@ -246,21 +260,25 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
 @workbook_options
 @period_options
 @output_options
-def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet):
+@click.option("--date", "memo_date", callback=_parse_memo_date,
+              help="วันที่ของบันทึกข้อความ YYYY-MM-DD (ค่าเริ่มต้น: วันนี้ เวลาไทย) — ต่างจากวันที่ของข้อมูล (--as-of)")
+def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date):
     """Write the follow-up memo to the governor (บันทึกข้อความ, .docx) for a round.
 
     The file is <out>/followup-FY<fy>-R<round>.docx, from templates/followup_memo.docx.
+    The memo is dated --date (default today in Bangkok); its figures are as of --as-of.
 
     \b
     Example:
         sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
+        sheets-sync report --workbook office.xlsx --as-of 2026-09-30 --date 2026-10-05
     """
     from .app import run_report
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
-    results, path = run_report(backend, settings, period, Path(settings.out_dir))
+    results, path = run_report(backend, settings, period, Path(settings.out_dir), memo_date=memo_date or today_in_bangkok())
     if as_json:
         click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
     elif not quiet:

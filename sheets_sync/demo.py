@@ -170,7 +170,7 @@ CATEGORY_WEIGHTS = [20, 25, 18, 8, 6, 8, 3, 5, 7]
 FIRST_NAMES = ["สมศักดิ์", "มาลี", "บุญชู", "สุดารัตน์", "ประเสริฐ", "อรุณี", "วิชัย", "จันทร์เพ็ญ", "ทองใบ", "สายสุนีย์"]
 LAST_NAMES = ["ใจดี", "มีสุข", "ทองคำ", "ศรีเมือง", "แสงทอง", "บุญเรือง", "พรมมา", "สุขใจ"]
 
-# (mission, steps: (type key, text, responsible, duration, unit key, control, forms))
+# (mission, steps: (type key, text, responsible, duration, unit key, control, forms[, yes_next, no_next]))
 SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     "M01": [
         ("terminal", "รับหนังสือจากหน่วยงานภายนอก", P[2], 5, "minutes", "ตรวจความครบถ้วนของเอกสาร", ""),
@@ -188,11 +188,13 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     ],
     "M04": [
         ("terminal", "รับเรื่องร้องเรียน/ร้องทุกข์", P[4], 15, "minutes", "บันทึกครบทุกช่อง", "แบบรับเรื่องร้องเรียน"),
-        ("process", "ลงทะเบียนในระบบศูนย์ดำรงธรรม", P[4], 10, "minutes", "", ""),
-        ("decision", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "hours", "", ""),
-        ("document", "ส่งต่อหน่วยงานที่รับผิดชอบ", P[4], 3, "days", "ส่งต่อภายใน 3 วันทำการ", "หนังสือส่งต่อ"),
-        ("process", "ติดตามผลการดำเนินการ", P[4], 7, "days", "ติดตามทุก 7 วัน", ""),
-        ("process", "แจ้งผลให้ผู้ร้องทราบ", P[4], 1, "days", "", "หนังสือแจ้งผล"),
+        ("process", "ตรวจสอบและลงทะเบียนในระบบศูนย์ดำรงธรรม", P[4], 10, "minutes", "", ""),
+        # two decisions in a row: a matter outside the province's authority jumps forward to
+        # step 6 (tell the complainant where to go); facts not enough loop back to step 2
+        ("decision", "เป็นเรื่องในอำนาจของจังหวัดหรือไม่", P[0], 1, "hours", "", "", None, 6),
+        ("decision", "ข้อเท็จจริงเพียงพอต่อการดำเนินการหรือไม่", P[0], 30, "minutes", "", "", None, 2),
+        ("document", "ส่งต่อหน่วยงานที่รับผิดชอบและติดตามผล", P[4], 10, "days", "ส่งต่อภายใน 3 วันทำการ ติดตามทุก 7 วัน", "หนังสือส่งต่อ"),
+        ("process", "แจ้งผลหรือแนะนำหน่วยงานที่มีอำนาจให้ผู้ร้องทราบ", P[4], 1, "days", "", "หนังสือแจ้งผล"),
         ("terminal", "ยุติเรื่องและประเมินความพึงพอใจ", P[4], 30, "minutes", "", "แบบประเมินความพึงพอใจ"),
     ],
     "M05": [
@@ -203,7 +205,7 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
     "M06": [
         ("terminal", "แจ้งกรอบการประเมิน", P[5], 1, "days", "", ""),
         ("process", "รวบรวมแบบประเมินผล", P[5], 5, "days", "", "แบบประเมินผล"),
-        ("decision", "ผลการประเมินผ่านเกณฑ์หรือไม่", P[0], 2, "hours", "", ""),
+        ("decision", "ผลการประเมินผ่านเกณฑ์หรือไม่", P[0], 2, "hours", "", "", None, 2),  # no: assess again
         ("terminal", "แจ้งผลการประเมิน", P[5], 1, "days", "", ""),
     ],
     "M09": [
@@ -215,6 +217,10 @@ SOP_STEPS: dict[str, list[tuple[str, str, str, float, str, str, str]]] = {
         ("process", "สำรวจความต้องการผู้ใช้งาน", P[7], 3, "days", "", ""),
     ],
 }
+
+# prepared by, reviewed by (the approver is the head of section, and only these are approved)
+MANUAL_CONTROL = {"M01": (P[2], P[6]), "M03": (P[1], P[3]), "M04": (P[4], P[0])}
+APPROVER = "นางสาวสมใจ ใจดี"
 
 SOP_INFO = [
     ("M01", "เพื่อให้การรับ-ส่งหนังสือราชการเป็นไปอย่างถูกต้อง รวดเร็ว และตรวจสอบได้",
@@ -324,11 +330,18 @@ def build_demo_records(as_of: dt.date, seed: int = 2569, rounds: tuple[int, ...]
     tabs["complaints"] += _complaints(rng, as_of, fy_start)
 
     for mid, steps in SOP_STEPS.items():
-        for n, (kind, text, who, duration, unit, control, forms) in enumerate(steps, start=1):
-            tabs["sop_steps"].append(_step_row(mid, n, text, kind, who, duration, unit, control, forms))
+        for n, (kind, text, who, duration, unit, control, forms, *branches) in enumerate(steps, start=1):
+            tabs["sop_steps"].append(_step_row(mid, n, text, kind, who, duration, unit, control, forms, *branches))
     tabs["sop_steps"].append(_step_row("M04", 3, "ขั้นตอนที่พิมพ์ลำดับซ้ำ", "process", P[4], 1, "days", "", ""))  # deliberate
     sop_info_keys = ("mission_id", "objective", "scope", "definitions", "references", "version")
-    tabs["sop_info"] += [dict(zip(sop_info_keys, row)) for row in SOP_INFO]
+    for row in SOP_INFO:
+        # document control: who prepared, reviewed and approved it, and when it took effect
+        prepared, reviewed = MANUAL_CONTROL.get(row[0], ("", ""))
+        control = {"prepared_by": prepared, "reviewed_by": reviewed}
+        if prepared:
+            control |= {"approved_by": APPROVER, "approved_on": DateCell(fy_start.year, 10, 20),
+                        "effective_on": DateCell(fy_start.year, 11, 1)}  # fmt: skip
+        tabs["sop_info"].append(dict(zip(sop_info_keys, row)) | control)
 
     can_do = {
         P[0]: "M02, M04, M09, M10", P[1]: "M03, M10", P[2]: "M01, M05, M12", P[3]: "M03\nM08",
@@ -371,10 +384,12 @@ def _kpi_row(kid: str, name: str, persp: str, level: str, owner: str, mission: s
     }
 
 
-def _step_row(mid: str, n: int, text: str, kind: str, who: str, duration: float, unit: str, control: str, forms: str) -> Row:
+def _step_row(mid: str, n: int, text: str, kind: str, who: str, duration: float, unit: str, control: str, forms: str,
+              yes_next: int | None = None, no_next: int | None = None) -> Row:  # fmt: skip
     return {
         "mission_id": mid, "step_no": n, "step": text, "step_type": _th(STEP_TYPES, kind), "responsible": who,
         "duration": duration, "time_unit": _th(TIME_UNITS, unit), "control": control, "forms": forms,
+        "yes_next": "" if yes_next is None else yes_next, "no_next": "" if no_next is None else no_next,
     }
 
 

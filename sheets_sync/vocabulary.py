@@ -94,6 +94,12 @@ MISSION_CATEGORIES = (
 )
 SOP_STATUSES = (Choice("มี", "has", Tone.GOOD), Choice("กำลังจัดทำ", "drafting", Tone.WARN), Choice("ไม่มี", "none", Tone.BAD))
 SINGLE_POINT_OF_FAILURE = "จุดเสี่ยง"
+# The one status a written SOP manual carries (compute/missions.py manual_state).
+MANUAL_STATES = (
+    Choice("ฉบับใช้งาน", "ready", Tone.GOOD),
+    Choice("ฉบับร่าง", "draft", Tone.WARN),
+    Choice("ยังไม่มีคู่มือ", "none", Tone.MUTED),
+)
 
 
 # --- KPIs (rules.md "KPI scores") -----------------------------------------------------------

@@ -10,8 +10,9 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
 
-from sheets_sync.documents import charts
+from sheets_sync.documents import charts, flowchart
 from sheets_sync.documents.flowchart import (
+    CONNECTOR_LABELS,
     FlowStep,
     char_budget,
     draw_flowchart,
@@ -75,10 +76,94 @@ def test_charts_are_deterministic_pngs_without_metadata(name: str) -> None:
     assert first.startswith(b"\x89PNG") and b"Software" not in first and b"matplotlib" not in first
 
 
-def test_chart_size_is_for_a_15_cm_picture() -> None:
-    png = CHARTS["plan"]()
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (round(charts.CHART_SIZE[0] * charts.DPI), round(charts.CHART_SIZE[1] * charts.DPI))
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_is_drawn_at_its_placed_width_so_its_text_is_body_size(name: str) -> None:
+    png = CHARTS[name]()
+    width = int.from_bytes(png[16:20], "big")
+    assert width == int(150 / 25.4 * charts.DPI)  # 15 cm wide (matplotlib truncates the pixel count), placed 15 cm wide: 16 pt stays 16 pt
+    figure = FIGURES[name]()
+    sizes = {t.get_fontsize() for t in _texts(figure) if t.get_text()}
+    assert min(sizes) >= 14 and max(sizes) == 16  # body size; month ticks at the table size
+
+
+FIGURES: dict[str, Callable[[], object]] = {
+    "plan": lambda: charts.plan_status_figure(STATUS_COUNTS, thai_digits=True),
+    "kpi": lambda: charts.kpi_perspective_figure(PERSPECTIVE_SCORES, thai_digits=True),
+    "complaints": lambda: charts.complaints_month_figure(BY_MONTH, thai_digits=True),
+}
+
+
+def _texts(figure):
+    ax = figure.axes[0]
+    texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]
+    for legend in figure.legends:
+        texts += legend.get_texts()
+    return texts
+
+
+def _boxes(figure):
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in _texts(figure) if t.get_text() and t.get_visible()]
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_no_two_labels_overlap(name: str) -> None:
+    boxes = _boxes(FIGURES[name]())
+    clashes = [(a, b) for n, (a, box_a) in enumerate(boxes) for b, box_b in boxes[n + 1 :] if _overlap(box_a, box_b)]
+    assert clashes == []
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_axis_titles_and_legend_outside_the_data(name: str) -> None:
+    figure = FIGURES[name]()
+    ax = figure.axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel()
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    plot_area = ax.get_window_extent(renderer)
+    for legend in figure.legends:
+        assert not _overlap(legend.get_window_extent(renderer), plot_area)
+    if name == "plan":
+        assert not figure.legends  # the bars are named on the axis
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        PERSPECTIVE_SCORES,
+        {"effectiveness": 2.95, "quality": 2.71, "efficiency": 3.0, "development": 2.2},  # labels near the target line
+        {"effectiveness": 0.4, "quality": 5.0, "efficiency": 2.5, "development": 1.0},
+    ],
+)
+def test_kpi_value_labels_are_two_decimals_and_clear_of_the_target_line(scores) -> None:
+    figure = charts.kpi_perspective_figure(scores)
+    ax = figure.axes[0]
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    [line] = ax.lines
+    line_box = line.get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_text() != charts.NO_SCORE]
+    assert sorted(t.get_text() for t in labels) == sorted(f"{v:.2f}" for v in scores.values() if v is not None)
+    for label in ax.texts:  # the "no score yet" text too
+        box = label.get_window_extent(renderer)
+        assert not _overlap(box, line_box), label.get_text()
+        assert plot_contains(ax.get_window_extent(renderer), box), label.get_text()
+
+
+def plot_contains(outer, inner) -> bool:
+    return outer.x0 <= inner.x0 and inner.x1 <= outer.x1 + 1 and outer.y0 <= inner.y0 and inner.y1 <= outer.y1
+
+
+def test_complaints_chart_shows_only_the_months_given() -> None:
+    three = dict(list(BY_MONTH.items())[:3])
+    figure = charts.complaints_month_figure(three, thai_digits=True)
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == ["ต.ค.", "พ.ย.", "ธ.ค."]
+    assert figure.axes[0].get_xlabel() == "เดือน (ต.ค. ๒๕๖๘ – ธ.ค. ๒๕๖๘)"
 
 
 def test_different_results_draw_different_charts() -> None:
@@ -114,14 +199,15 @@ def test_start_and_end_terminals_are_added_when_missing() -> None:
 def test_a_long_process_is_split_into_pages_joined_by_connectors() -> None:
     steps = [FlowStep(n, f"ขั้นตอนที่ {n} ตรวจสอบและดำเนินการตามระเบียบ", "decision" if n % 5 == 0 else "process") for n in range(1, 31)]
     pages = draw_flowchart(steps)
-    assert len(pages) > 1 and all(page.height_in <= 8.6 for page in pages)
+    assert len(pages) > 1 and all(page.height_in <= flowchart.MAX_PAGE_HEIGHT + 0.2 for page in pages)
     numbers = [s.step_no for page in pages for s in page.shapes if s.step_no is not None]
     assert numbers == list(range(1, 31))  # every step once, in order
     for page, following in zip(pages, pages[1:]):
-        assert page.shapes[-1].kind == "connector" and following.shapes[0].kind == "connector"
-        assert page.shapes[-1].label == following.shapes[0].label
+        leaving = [s.label for s in page.shapes if s.kind == "connector" and s.label in CONNECTOR_LABELS]
+        entering = [s.label for s in following.shapes if s.kind == "connector" and s.label in CONNECTOR_LABELS]
+        assert leaving[-1] == entering[0]
         first_step = next(s for s in following.shapes if s.kind != "connector")
-        assert first_step.kind != "decision"  # a decision stays with the step it sends back to
+        assert first_step.kind != "decision"  # a decision stays with the step before it
 
 
 def test_connectors_are_circles() -> None:

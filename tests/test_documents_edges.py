@@ -53,7 +53,8 @@ def test_a_failing_expression_in_an_edited_template_is_a_template_error(demo_xls
     templates = tmp_path / "templates"
     shutil.copytree("templates", templates)
     memo = docx.Document(templates / "followup_memo.docx")
-    memo.paragraphs[-1].add_run("{{ 1 / 0 }}")  # an office's experiment in Word
+    proposal = next(p for p in memo.paragraphs if "{{ proposal }}" in p.text)
+    proposal.add_run("{{ 1 / 0 }}")  # an office's experiment in Word
     memo.save(templates / "followup_memo.docx")
     result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF, "--out",
                                       str(tmp_path / "out"), "--config", _config(tmp_path, f'templates = "{templates}"\n')])

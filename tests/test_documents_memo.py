@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -11,11 +12,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from sheets_sync.documents import charts
-from sheets_sync.documents.memo import render_followup_report
 from sheets_sync.documents.typography import THAI_FONT
 from sheets_sync.present.thai import thai_digits
 from sheets_sync.schema.tabs import PERSPECTIVES
 from tests.documents_fixtures import (
+    demo_sync_at,
     NASTY,
     Sync,
     all_text,
@@ -25,6 +26,7 @@ from tests.documents_fixtures import (
     office_settings,
     open_docx,
     paragraphs,
+    render_memo,
     small_workbook,
     sync_workbook,
     table_starting,
@@ -41,7 +43,7 @@ def demo(demo_xlsx: Path) -> Sync:
 
 @pytest.fixture(scope="module")
 def memo_path(demo: Sync, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render_followup_report(demo.results, demo.workbook, office_settings(), tmp_path_factory.mktemp("out"))
+    return render_memo(demo, office_settings(), tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +59,11 @@ def test_header_fields(memo) -> None:
     lines = paragraphs(memo)
     assert lines[0] == "\tบันทึกข้อความ"  # no emblem configured: its space is left empty
     assert lines[1] == "ส่วนราชการ  สำนักงานจังหวัดทดสอบ ฝ่ายอำนวยการ โทร.\u00a0๐\u00a0๕๕๕๕\u00a0๕๕๕๕\t"
-    assert lines[2] == "ที่  ทส ๐๐๑๗.๑/\tวันที่  ๓๑ มีนาคม ๒๕๖๙\t"
+    # วันที่ is the memo's own date (MEMO_DATE, 8 April), not the data date (31 March)
+    assert lines[2] == "ที่  ทส ๐๐๑๗.๑/\tวันที่  ๘ เมษายน ๒๕๖๙\t"
     assert lines[3] == "เรื่อง  รายงานผลการติดตามการดำเนินงาน รอบ ๖ เดือน ปีงบประมาณ พ.ศ. ๒๕๖๙"
     assert lines[4] == "เรียน  ผู้ว่าราชการจังหวัดทดสอบ"
+    assert lines[5] == "สิ่งที่ส่งมาด้วย  รายละเอียดผลการติดตามรอบ ๖ เดือน จำนวน ๑ ชุด"
 
 
 def test_as_of_date_line(memo) -> None:
@@ -139,9 +143,42 @@ def test_problems_and_risks_come_from_the_plan_once_each(memo, demo: Sync) -> No
         assert text.count(f") {problem} (กิจกรรม ") == 1
 
 
-def test_closing_and_signer(memo) -> None:
-    lines = [line for line in paragraphs(memo) if line.strip()]
-    assert lines[-3:] == ["จึงเรียนมาเพื่อโปรดทราบ", "(นางสาวสมใจ ใจดี)", "หัวหน้าฝ่ายอำนวยการ"]
+def test_the_memo_reads_in_the_executive_order_and_ends_with_the_signer(memo) -> None:
+    lines = paragraphs(memo)
+    parts = [lines.index(p) for p in ("๑. เรื่องเดิม", "๒. ข้อเท็จจริง", "๓. ข้อพิจารณา", "๔. ข้อเสนอ")]
+    assert parts == sorted(parts)
+    signer = lines.index("(นางสาวสมใจ ใจดี)")
+    assert lines[signer - 1 : signer + 2] == ["จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "(นางสาวสมใจ ใจดี)", "หัวหน้าฝ่ายอำนวยการ"]
+    # then the attachment the memo names, on a new page
+    attachment = lines[signer + 2]
+    assert attachment == "สิ่งที่ส่งมาด้วย"
+    assert memo.paragraphs[signer + 2].paragraph_format.page_break_before
+    assert lines[signer + 3] == "รายละเอียดผลการติดตามการดำเนินงาน รอบ ๖ เดือน ปีงบประมาณ พ.ศ. ๒๕๖๙"
+    # every table and chart is in the attachment
+    body = memo.element.body
+    first_table = body.index(memo.tables[0]._tbl)
+    assert first_table > body.index(memo.paragraphs[signer + 2]._p)
+
+
+def test_no_tool_words_anywhere(memo) -> None:
+    text = all_text(memo)
+    for word in ("แท็บ", "สมุดงาน", "ชีต", "เซลล์", "sheets-sync", "ข้อผิดพลาดในข้อมูล", "ข้อมูลในสมุดงาน"):
+        assert word not in text
+
+
+def test_no_empty_paragraphs(memo) -> None:
+    empty = [p for p in memo.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing")]
+    assert empty == []
+
+
+def test_running_text_digits_are_thai_except_ids(memo) -> None:
+    import re
+
+    for line in paragraphs(memo):
+        # a run of Arabic digits in a sentence is only ever part of an id (A07, K08, M06)
+        for match in re.finditer(r"[0-9]+", line):
+            start = match.start()
+            assert start > 0 and line[start - 1].isascii() and line[start - 1].isalpha(), line
 
 
 def test_charts_are_the_pictures_of_these_results(memo, demo: Sync) -> None:
@@ -149,7 +186,8 @@ def test_charts_are_the_pictures_of_these_results(memo, demo: Sync) -> None:
     expected = [
         charts.plan_status_chart(results["plan"]["status_counts"], thai_digits=True),
         charts.kpi_perspective_chart({k: v["6"] for k, v in results["kpis"]["perspectives"].items()}, thai_digits=True),
-        charts.complaints_month_chart(results["complaints"]["by_month"], thai_digits=True),
+        # only the months that have passed by the data date (31 March: October … March)
+        charts.complaints_month_chart(dict(list(results["complaints"]["by_month"].items())[:6]), thai_digits=True),
     ]
     assert list(images(memo)) == expected
     assert all(shape.width == Cm(15) for shape in memo.inline_shapes)
@@ -195,7 +233,7 @@ def test_page_numbers_in_thai_digits_from_page_two(memo) -> None:
 
 def test_arabic_digits_when_the_office_turns_thai_digits_off(demo: Sync, tmp_path: Path) -> None:
     settings = office_settings(memo_thai_digits=False)
-    memo = open_docx(render_followup_report(demo.results, demo.workbook, settings, tmp_path))
+    memo = open_docx(render_memo(demo, settings, tmp_path))
     assert "ข้อมูล ณ วันที่ 31 มีนาคม 2569" in paragraphs(memo)
     assert "๓" not in all_text(memo)
     assert memo.sections[0]._sectPr.find(qn("w:pgNumType")) is None
@@ -206,7 +244,7 @@ def test_the_emblem_is_placed_top_left_when_configured(demo: Sync, tmp_path: Pat
     emblem.write_bytes(charts.figure_png(_square_figure()))
     settings = office_settings()
     settings = dataclasses.replace(settings, office=dataclasses.replace(settings.office, emblem=str(emblem)))
-    memo = open_docx(render_followup_report(demo.results, demo.workbook, settings, tmp_path))
+    memo = open_docx(render_memo(demo, settings, tmp_path))
     first = memo.paragraphs[0]
     assert first._p.xpath(".//w:drawing")  # the picture is in the title line
     assert round(memo.inline_shapes[0].height.cm, 2) == 1.5
@@ -222,7 +260,7 @@ def _square_figure():
 def test_sheet_text_is_escaped_and_kept_verbatim(tmp_path: Path) -> None:
     settings = office_settings()
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
-    memo = open_docx(render_followup_report(small.results, small.workbook, settings, tmp_path))
+    memo = open_docx(render_memo(small, settings, tmp_path))
     text = all_text(memo)
     problem = small.workbook.table("plan")["problems"][0]  # as validation keeps it
     assert NASTY in problem
@@ -232,15 +270,34 @@ def test_sheet_text_is_escaped_and_kept_verbatim(tmp_path: Path) -> None:
     assert "&amp;" not in text and "&#34;" not in text
 
 
+def test_an_in_progress_round_is_a_preliminary_report(tmp_path: Path) -> None:
+    settings = office_settings()
+    early = demo_sync_at(tmp_path, settings, dt.date(2026, 12, 1))  # round 6 of FY 2570 ends 31 March 2570
+    memo = open_docx(render_memo(early, settings, tmp_path, memo_date=dt.date(2026, 12, 2)))
+    lines = paragraphs(memo)
+    assert lines[3] == "เรื่อง  รายงานผลการติดตามการดำเนินงาน รอบ ๖ เดือน ปีงบประมาณ พ.ศ. ๒๕๗๐ (รายงานเบื้องต้น)"
+    assert "รายละเอียดผลการติดตามการดำเนินงาน รอบ ๖ เดือน ปีงบประมาณ พ.ศ. ๒๕๗๐ (รายงานเบื้องต้น)" in lines
+    assert lines[2].endswith("วันที่  ๒ ธันวาคม ๒๕๖๙\t")
+    assert "ข้อมูล ณ วันที่ ๑ ธันวาคม ๒๕๖๙" in lines
+    # the complaints chart shows October to December only, no empty future months
+    expected = {m: c for m, c in early.results["complaints"]["by_month"].items() if m <= "2026-12"}
+    assert len(expected) == 3
+    assert charts.complaints_month_chart(expected, thai_digits=True) in list(images(memo))
+
+
+def test_a_closed_round_is_not_preliminary(memo) -> None:
+    assert "รายงานเบื้องต้น" not in all_text(memo)
+
+
 def test_a_missing_plan_part_leaves_its_section_saying_so(demo: Sync, tmp_path: Path) -> None:
-    results = {**demo.results, "plan": None}
-    memo = open_docx(render_followup_report(results, demo.workbook, office_settings(), tmp_path))
+    results = dataclasses.replace(demo.typed, plan=None)
+    memo = open_docx(render_memo(results, office_settings(), tmp_path))
     assert any(p.startswith("ไม่มีข้อมูลแผนปฏิบัติการ") for p in paragraphs(memo))
     assert len(list(images(memo))) == 2
 
 
 def test_rendering_is_reproducible(memo_path: Path, demo: Sync, tmp_path: Path) -> None:
-    again = render_followup_report(demo.results, demo.workbook, office_settings(), tmp_path)
+    again = render_memo(demo, office_settings(), tmp_path)
     assert _parts(again) == _parts(memo_path)
 
 
@@ -249,3 +306,23 @@ def _parts(path: Path) -> dict[str, bytes]:
 
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
         return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_report_date_option_dates_the_memo_apart_from_the_data(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import cli
+    from sheets_sync.demo import write_demo_workbook
+
+    workbook = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 9, 30))
+    config = tmp_path / "office.toml"
+    config.write_text(f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\n', encoding="utf-8")
+    common = ["report", "--workbook", str(workbook), "--as-of", "2026-09-30", "--out", str(tmp_path / "out"), "--config", str(config)]
+    result = CliRunner().invoke(cli, [*common, "--date", "2026-10-05"])
+    assert result.exit_code == 0, result.output
+    memo = open_docx(tmp_path / "out" / "followup-FY2569-R12.docx")
+    lines = paragraphs(memo)
+    assert lines[2].endswith("วันที่  ๕ ตุลาคม ๒๕๖๙\t")  # the day it is written
+    assert "ข้อมูล ณ วันที่ ๓๐ กันยายน ๒๕๖๙" in lines  # the data date
+    bad = CliRunner().invoke(cli, [*common, "--date", "5/10/69"])
+    assert bad.exit_code == 2 and "--date" in bad.output

@@ -1,55 +1,219 @@
-"""The memo as a reader gets it: converted to PDF by LibreOffice (skipped when Writer cannot convert here)."""
+"""The documents as a reader gets them: converted to PDF by LibreOffice and read page by page
+(skipped where LibreOffice Writer or poppler's pdftotext is not installed; CI installs both)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 
-from sheets_sync.documents.memo import render_followup_report
-from sheets_sync.documents.sop import render_sop_manuals
-from tests.conftest import LibreOffice
-from tests.documents_fixtures import demo_sync, office_settings
+from sheets_sync.documents.flowchart import branches, draw_flowchart, with_terminals
+from sheets_sync.documents.sop import flow_steps, mission_steps
+from tests.documents_fixtures import demo_sync_at, office_settings, open_docx, render_manuals, render_memo
 
 pytestmark = pytest.mark.libreoffice
 
-
-def page_count(pdf: Path) -> int:
-    data = pdf.read_bytes()
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+WHOLE_YEAR = dt.date(2026, 9, 30)  # round 12 of FY 2569, ended
+IN_PROGRESS = dt.date(2026, 12, 1)  # the demo's default day: round 6 of FY 2570 has not ended
 
 
-def pdf_text(pdf: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+def to_pdf(document: Path, out_dir: Path, profile: Path) -> Path:
+    """Headless conversion with a private LibreOffice profile (no clash with a running office)."""
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out_dir), str(document)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = out_dir / f"{document.stem}.pdf"
+    assert pdf.exists(), f"LibreOffice wrote no {pdf.name}"
+    return pdf
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory, demo_xlsx: Path, libreoffice_writer: LibreOffice) -> dict[str, Path]:
-    work = tmp_path_factory.mktemp("pdf")
+def writer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LibreOffice profile, once a tiny .docx has really been converted to PDF (skip otherwise:
+    `soffice` may exist without Writer, or not run headless here)."""
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+    work = tmp_path_factory.mktemp("probe")
+    probe = work / "probe.docx"
+    document = docx.Document()
+    document.add_paragraph("ทดสอบ")
+    document.save(probe)
+    profile = work / "lo-profile"
+    try:
+        to_pdf(probe, work, profile)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as err:
+        pytest.skip(f"LibreOffice Writer cannot convert to PDF here ({type(err).__name__})")
+    return profile
+
+
+def pages(pdf: Path, *, layout: bool = True) -> list[str]:
+    """The text of each page (pdftotext; with `layout`, as placed on the page, else in reading
+    order, where a table cell's lines stay together)."""
+    command = ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
+    text = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def squeeze(text: str) -> str:
+    """Text without spaces and Thai marks: pdftotext may split a cluster or write sara am as
+    nikhahit + sara aa, so only the base characters are compared."""
+    return re.sub(r"[\s\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]+", "", text.replace("\u0e4d\u0e32", "\u0e32"))
+
+
+def table_rows_per_page(document: Path, pdf_pages: list[str]) -> list[tuple[int, list[int]]]:
+    """For each table of the .docx with at least two data rows: how many of its data rows each
+    page shows. Rows are found in order, from the first page showing the table's header: a row
+    is on the first page (not before the previous row's) that shows the opening characters of
+    every one of its cells."""
+    squeezed = [squeeze(page) for page in pdf_pages]
+
+    def keys(row) -> set[str]:
+        return {squeeze(cell.text.split("\n")[0])[:4] for cell in row.cells} - {"", "-"}
+
+    out = []
+    for number, table in enumerate(docx.Document(str(document)).tables):
+        header, rows = keys(table.rows[0]), table.rows[1:]
+        first = next((n for n, page in enumerate(squeezed) if all(k in page for k in header)), None)
+        if first is None:
+            continue
+        found: list[int] = []
+        for row in rows:
+            cells = keys(row)
+            start = found[-1] if found else first
+            page = next((n for n in range(start, len(squeezed)) if all(k in squeezed[n] for k in cells)), None)
+            if page is None:
+                break
+            found.append(page)
+        if len(rows) >= 2 and len(found) == len(rows):
+            out.append((number, [found.count(page) for page in range(len(squeezed))]))
+    return out
+
+
+def assert_tables_behave(document: Path, pdf: Path) -> None:
+    """No page holds a table's single row; a table starts with at least three rows on its page."""
+    for number, counts in table_rows_per_page(document, pages(pdf)):
+        shown = [c for c in counts if c]
+        assert 1 not in shown or shown == [1] or sum(shown) < 2, (document.name, number, counts)
+        assert shown[0] >= min(3, sum(shown)), (document.name, number, counts)
+
+
+@pytest.fixture(scope="module")
+def memos(writer: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     settings = office_settings()
-    demo = demo_sync(demo_xlsx, settings)
-    memo = render_followup_report(demo.results, demo.workbook, settings, work)
-    manual = render_sop_manuals(demo.results, demo.workbook, settings, work, mission_id="M01")[0]
-    return {"memo": libreoffice_writer.convert(memo, "pdf", work), "manual": libreoffice_writer.convert(manual, "pdf", work)}
+    out = {}
+    for name, as_of in (("year", WHOLE_YEAR), ("early", IN_PROGRESS)):
+        work = tmp_path_factory.mktemp(name)
+        memo = render_memo(demo_sync_at(work, settings, as_of), settings, work, memo_date=as_of + dt.timedelta(days=5))
+        out[name] = (memo, to_pdf(memo, work, writer))
+    return out
 
 
-def test_memo_pdf_has_the_expected_pages(converted: dict[str, Path]) -> None:
-    assert 3 <= page_count(converted["memo"]) <= 9
+@pytest.mark.parametrize("name", ["year", "early"])
+def test_memo_is_two_pages_then_the_attachment(memos, name: str) -> None:
+    _docx, pdf = memos[name]
+    text = pages(pdf)
+    assert 8 <= len(text) <= 10  # the demo memo: 2 pages of memo, 6 to 8 of attachment
+    signer = next(n for n, page in enumerate(text) if "(นางสาวสมใจ ใจดี)" in page)
+    attachment = next(n for n, page in enumerate(text) if "สิ่งที่ส่งมาด้วย" in page and "รายละเอียดผลการติดตามการดำเนินงาน" in page)
+    assert signer <= 1  # the memo body ends with the signer on page 1 or 2
+    assert attachment == signer + 1  # the attachment starts on the next page
+    assert "บันทึกข้อความ" in text[0] and "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in text[signer]
+    assert "ภาพที่" not in "".join(text[: signer + 1])  # no table or chart in the memo itself
 
 
-def test_memo_pdf_has_extractable_thai_text(converted: dict[str, Path]) -> None:
-    text = pdf_text(converted["memo"])
-    for expected in ("บันทึกข้อความ", "ส่วนราชการ", "เรียน", "ผู้ว่าราชการจังหวัดทดสอบ", "๓๑ มีนาคม ๒๕๖๙",
+def test_memo_pdf_has_extractable_thai_text(memos) -> None:
+    text = "".join(pages(memos["year"][1]))
+    for expected in ("บันทึกข้อความ", "ส่วนราชการ", "เรียน", "ผู้ว่าราชการจังหวัดทดสอบ", "๓๐ กันยายน ๒๕๖๙",
                      "จึงเรียนมาเพื่อโปรดทราบ", "(นางสาวสมใจ ใจดี)"):  # fmt: skip
-        assert expected in text
+        assert squeeze(expected) in squeeze(text)
 
 
-def test_manual_pdf_opens_with_its_cover(converted: dict[str, Path]) -> None:
-    assert page_count(converted["manual"]) >= 3  # cover, text, flowchart and steps
-    text = pdf_text(converted["manual"])
-    assert "คู่มือการปฏิบัติงาน" in text and "ผังกระบวนการ" in text
+def test_manual_pdf_opens_with_its_cover(manuals) -> None:
+    text = pages(manuals[1]["SOP-M01"][1])
+    assert "คู่มือการปฏิบัติงาน" in text[0] and squeeze("งานสารบรรณ") in squeeze(text[0])
+    assert any(squeeze("ผังกระบวนการ") in squeeze(page) for page in text[3:])
+
+
+def test_in_progress_round_is_titled_preliminary(memos) -> None:
+    early = squeeze(pages(memos["early"][1])[0])
+    assert squeeze("(รายงานเบื้องต้น)") in early and squeeze("วันที่ ๖ ธันวาคม ๒๕๖๙") in early  # the memo's own date
+    assert squeeze("ข้อมูล ณ วันที่ ๑ ธันวาคม") in early  # apart from the data date
+    assert squeeze("รายงานเบื้องต้น") not in squeeze(pages(memos["year"][1])[0])
+
+
+@pytest.mark.parametrize("name", ["year", "early"])
+def test_memo_tables_never_leave_a_header_or_one_row_alone(memos, name: str) -> None:
+    memo, pdf = memos[name]
+    assert len(table_rows_per_page(memo, pages(pdf))) >= 5  # the check has tables to look at
+    assert_tables_behave(memo, pdf)
+
+
+@pytest.fixture(scope="module")
+def manuals(writer: Path, tmp_path_factory: pytest.TempPathFactory):
+    settings = office_settings()
+    work = tmp_path_factory.mktemp("manuals")
+    sync = demo_sync_at(work, settings, WHOLE_YEAR)
+    paths = {p.stem: p for p in render_manuals(sync, settings, work)}
+    return sync, {name: (paths[name], to_pdf(paths[name], work, writer)) for name in ("SOP-M01", "SOP-M04", "SOP-M09", "index")}
+
+
+@pytest.mark.parametrize(("name", "low", "high"), [("SOP-M01", 7, 8), ("SOP-M04", 8, 9), ("SOP-M09", 7, 8), ("index", 3, 4)])
+def test_manual_page_counts(manuals, name: str, low: int, high: int) -> None:
+    assert low <= len(pages(manuals[1][name][1])) <= high
+
+
+@pytest.mark.parametrize("name", ["SOP-M01", "SOP-M04", "SOP-M09", "index"])
+def test_manual_tables_never_leave_a_header_or_one_row_alone(manuals, name: str) -> None:
+    document, pdf = manuals[1][name]
+    assert len(table_rows_per_page(document, pages(pdf))) >= (1 if name == "index" else 3)  # tables found to check
+    assert_tables_behave(document, pdf)
+
+
+def test_contents_page_numbers_are_the_pages_of_the_parts(manuals) -> None:
+    _docx, pdf = manuals[1]["SOP-M04"]
+    text = pages(pdf)
+    contents = next(page for page in text if "สารบัญ" in page)
+    lines: list[str] = []
+    for line in contents.splitlines():  # pdftotext may break a line inside a Thai word
+        if lines and line.strip() and not re.match(r"\s*\d+\.", line):
+            lines[-1] += line.strip()
+        else:
+            lines.append(line)
+    listed = dict(m.groups() for line in lines if (m := re.match(r"\s*(\d+)\.\s*.+?\.{3,}\s*(\d+)\s*$", line)))
+    assert len(listed) == 11
+    for part, page in listed.items():
+        heading = next(n for n, body in enumerate(text) if body is not contents and re.search(rf"^\s*{part}\.\s", body, re.M))
+        assert int(page) == heading + 1, (part, page)
+
+
+def test_flowchart_of_decisions_in_a_row_and_a_forward_jump(manuals) -> None:
+    sync, files = manuals
+    document, pdf = files["SOP-M04"]
+    steps = flow_steps(mission_steps(sync.workbook.table("sop_steps"), "M04"))
+    kinds = [s.kind for s in steps]
+    assert "decision,decision" in ",".join(kinds)  # two decisions in a row
+    chart = with_terminals(steps)
+    index = {s.number: n for n, s in enumerate(chart)}
+    logical = set(branches(chart))
+    assert (index[3], index[6], "ไม่ใช่") in logical  # the forward jump of the demo's M04
+    assert (index[4], index[2], "ไม่ใช่") in logical  # and the loop back of the decision after it
+    drawn = draw_flowchart(steps)
+    sources = {(e.source, e.label) for page in drawn for e in page.edges}
+    assert {(index[3], "ใช่"), (index[3], "ไม่ใช่"), (index[4], "ใช่"), (index[4], "ไม่ใช่")} <= sources
+    manual_pictures = [p.png for p in drawn]
+    in_docx = [part.blob for part in open_docx(document).part.package.parts if part.content_type == "image/png"]
+    assert all(png in in_docx for png in manual_pictures)
+    # in the PDF, the chart is on the page of its heading
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    image_pages = {int(line.split()[0]) for line in listing.splitlines()[2:] if line.split()[2] == "image"}
+    text = pages(pdf)
+    after_contents = next(n for n, body in enumerate(text) if "สารบัญ" in body) + 1
+    heading_page = next(n for n in range(after_contents, len(text)) if re.search(r"^\s*5\.\s*ผังกระบวนการ", text[n], re.M)) + 1
+    assert heading_page in image_pages

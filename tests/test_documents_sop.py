@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from docx.oxml.ns import qn
 
-from sheets_sync.documents.sop import flow_steps, mission_steps, render_sop_manuals
+import pandas as pd
+
+from sheets_sync.documents.sop import flow_steps, mission_steps
 from sheets_sync.documents.flowchart import draw_flowchart
 from sheets_sync.documents.typography import THAI_FONT
 from sheets_sync.errors import ConfigError
-from sheets_sync.present.thai import format_duration
 from tests.documents_fixtures import (
     NASTY,
     Sync,
@@ -22,6 +23,7 @@ from tests.documents_fixtures import (
     office_settings,
     open_docx,
     paragraphs,
+    render_manuals,
     small_workbook,
     sync_workbook,
     table_starting,
@@ -35,7 +37,7 @@ def demo(demo_xlsx: Path) -> Sync:
 
 @pytest.fixture(scope="module")
 def demo_manuals(demo: Sync, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return render_sop_manuals(demo.results, demo.workbook, office_settings(), tmp_path_factory.mktemp("out"))
+    return render_manuals(demo, office_settings(), tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Sync:
 
 @pytest.fixture(scope="module")
 def small_manuals(small: Sync, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    paths = render_sop_manuals(small.results, small.workbook, office_settings(), tmp_path_factory.mktemp("out"))
+    paths = render_manuals(small, office_settings(), tmp_path_factory.mktemp("out"))
     return {p.name: p for p in paths}
 
 
@@ -57,19 +59,37 @@ def test_one_manual_per_mission_with_steps_then_the_index(demo: Sync, demo_manua
     assert 0 < len(with_steps) < len(items)  # the demo has missions without steps: no manual for them
 
 
-def test_a_manual_that_is_not_ready_is_a_draft_saying_what_is_missing(demo: Sync, demo_manuals: list[Path]) -> None:
+NEEDS_WORDS = {
+    "ยังไม่มีข้อความคู่มือในแท็บ คู่มือ": "กำหนดวัตถุประสงค์ ขอบเขต และคำจำกัดความของคู่มือ",
+    "มีขั้นตอนน้อยกว่า 2 ขั้นตอนในแท็บ ขั้นตอนงาน": "กำหนดขั้นตอนการปฏิบัติงานให้ครบถ้วน (อย่างน้อย 2 ขั้นตอน)",
+}
+
+
+def test_a_manual_has_one_status_and_a_draft_says_what_it_needs(demo: Sync, demo_manuals: list[Path]) -> None:
     items = demo.results["missions"]["items"]
+    drafts = 0
     for path in demo_manuals[:-1]:
         mid = path.stem.removeprefix("SOP-")
         manual = open_docx(path)
-        cover = paragraphs(manual)[:20]
+        lines = paragraphs(manual)
+        cover = lines[: lines.index("คำนำ")]
         header = manual.sections[0].header.paragraphs[0].text
-        if items[mid]["sop_ready"]:
-            assert "ร่าง" not in cover and not header.endswith("(ร่าง)")
+        status = keyed(table_starting(manual, "สถานะเอกสาร"))
+        in_use = items[mid]["sop_ready"] and items[mid]["sop_status"] == "has"
+        if in_use:
+            assert "ฉบับร่าง" not in cover and not header.endswith("(ฉบับร่าง)")
+            assert table_starting(manual, "สถานะเอกสาร")[0][1] == "ฉบับใช้งาน"
         else:
-            assert "ร่าง" in cover and header.endswith("(ร่าง)")
-            assert all(missing in cover for missing in items[mid]["missing"])
-    assert any(not items[p.stem.removeprefix("SOP-")]["sop_ready"] for p in demo_manuals[:-1])
+            drafts += 1
+            assert "ฉบับร่าง" in cover and header.endswith("(ฉบับร่าง)")
+            assert table_starting(manual, "สถานะเอกสาร")[0][1] == "ฉบับร่าง"
+            expected = [NEEDS_WORDS[m] for m in items[mid]["missing"]] or ["เสนอผู้มีอำนาจอนุมัติและประกาศใช้คู่มือ"]
+            assert cover[cover.index("ก่อนประกาศใช้ต้อง") + 1 :] [: len(expected)] == expected
+        assert status.keys() == {"ฉบับที่", "วันที่มีผลบังคับใช้", "วันที่ทบทวนล่าสุด"}
+        assert "พร้อมใช้" not in all_text(manual)  # one status, never two
+    # M09 is ready but registered as still drafting: a draft that needs approving
+    assert items["M09"]["sop_ready"] and items["M09"]["sop_status"] == "drafting"
+    assert drafts >= 2
 
 
 def test_manual_step_table_and_total_time(demo: Sync, demo_manuals: list[Path]) -> None:
@@ -81,17 +101,29 @@ def test_manual_step_table_and_total_time(demo: Sync, demo_manuals: list[Path]) 
     assert [row[1] for row in table[1:-1]] == list(steps["step"])
     assert [row[2] for row in table[1:-1]] == list(steps["responsible"])
     assert table[-1][0] == "รวมระยะเวลามาตรฐาน"
-    assert table[-1][-1] == format_duration(demo.results["missions"]["items"][mid]["standard_time_parts"])
+    assert table[-1][-1] == demo.results["missions"]["items"][mid]["standard_time"]
+    # M01's steps add up to 2 hours and 60 minutes: shown with the minutes carried (rules.md)
+    assert mid == "M01" and table[-1][-1] == "3 ชั่วโมง"
 
 
 def test_manual_has_every_section_and_its_flowchart(demo: Sync, demo_manuals: list[Path]) -> None:
     manual = open_docx(demo_manuals[0])
     headings = [p.text for p in manual.paragraphs if p.style.name == "Heading 1"]
-    assert headings == [
-        "1. วัตถุประสงค์", "2. ขอบเขต", "3. คำจำกัดความ", "4. หน้าที่ความรับผิดชอบ", "5. ผังกระบวนการ (Flowchart)",
-        "6. ขั้นตอนการปฏิบัติงาน", "7. ตัวชี้วัดที่เกี่ยวข้อง", "8. กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง",
-        "9. เอกสารอ้างอิง", "10. การจัดทำและทบทวนคู่มือ",
-    ]  # fmt: skip
+    parts = [
+        "1. วัตถุประสงค์", "2. ขอบเขต", "3. คำจำกัดความ", "4. หน้าที่ความรับผิดชอบ", "5. ผังกระบวนการ",
+        "6. ขั้นตอนการปฏิบัติงาน", "7. มาตรฐานงานและการติดตามประเมินผล", "8. แบบฟอร์มที่ใช้",
+        "9. กฎหมาย ระเบียบ และข้อสั่งการที่เกี่ยวข้อง", "10. เอกสารอ้างอิง", "11. การควบคุมเอกสาร",
+    ]  # fmt: skip  (the OPDC order)
+    assert headings == parts
+    lines = paragraphs(manual)
+    # cover, then คำนำ, then สารบัญ listing every part with its page, then the parts
+    assert lines.index("คำนำ") < lines.index("สารบัญ") < lines.index("1. วัตถุประสงค์")
+    contents = lines[lines.index("สารบัญ") + 2 : lines.index("สารบัญ") + 2 + len(parts)]
+    assert [line.split("\t")[0] for line in contents] == parts
+    refs = manual.element.body.xpath(".//w:instrText")
+    assert [r.text.split()[1] for r in refs] == [f"sop_part_{n}" for n in range(1, 12)]
+    marks = [b.get(qn("w:name")) for b in manual.element.body.iter(qn("w:bookmarkStart"))]
+    assert marks == [f"sop_part_{n}" for n in range(1, 12)]
     pictures = list(images(manual))
     assert pictures and all(p.startswith(b"\x89PNG") for p in pictures)
 
@@ -112,18 +144,28 @@ def test_linked_kpis_show_this_rounds_score(demo: Sync, demo_manuals: list[Path]
     pytest.fail("no demo manual has a linked KPI")
 
 
-def test_index_lists_every_mission_and_the_coverage(demo: Sync, demo_manuals: list[Path]) -> None:
+def test_index_lists_every_mission_its_status_and_what_to_do(demo: Sync, demo_manuals: list[Path]) -> None:
     index = open_docx(demo_manuals[-1])
     missions = demo.results["missions"]
-    listed = keyed(table_starting(index, "รหัส"))
+    table = table_starting(index, "รหัส")
+    assert table[0] == ["รหัส", "ภารกิจ\n(ประเภทภารกิจ)", "ผู้รับผิดชอบ", "สถานะคู่มือ", "สิ่งที่ต้องดำเนินการ"]
+    listed = keyed(table)
     assert list(listed) == list(missions["items"])
     for mid, item in missions["items"].items():
-        manual = listed[mid][-1]
+        status, action = listed[mid][-2:]
         if item["steps"] < 1:
-            assert manual.startswith("ยังไม่จัดทำ")
+            assert status == "ยังไม่มีคู่มือ"
+            if item["sop_status"] == "has":  # registered as having a manual, yet no steps: say what to do
+                assert action.startswith("มีคู่มือเดิมแต่ยังไม่ได้กำหนดขั้นตอนการปฏิบัติงานตามแบบมาตรฐาน")
+        elif item["sop_ready"] and item["sop_status"] == "has":
+            assert status == "ฉบับใช้งาน" and action in ("ใช้ปฏิบัติงานได้ ทบทวนตามรอบ", "ทบทวนและปรับปรุงคู่มือ (ครบกำหนดทบทวน)")
+            assert action.startswith("ทบทวน") == item["sop_review_due"]
         else:
-            assert manual.startswith("พร้อมใช้" if item["sop_ready"] else "ร่าง")
-            assert f"SOP-{mid}.docx" in manual
+            assert status == "ฉบับร่าง" and action
+    text = all_text(index)
+    assert ".docx" not in text and "แท็บ" not in text
+    assert index.sections[0].header.paragraphs[0].text == "ทะเบียนคู่มือการปฏิบัติงาน ฝ่ายอำนวยการ"
+    assert index.sections[0].footer.paragraphs[0]._p.xpath(".//w:fldSimple[contains(@w:instr, 'PAGE')]")
     coverage = keyed(table_starting(index, "ประเภทภารกิจ"))
     assert coverage["รวม"][-1] == f"{missions['sop_coverage_pct']:.2f}"
     assert f"คิดเป็นร้อยละ {missions['sop_coverage_pct']:.2f}" in all_text(index)
@@ -139,13 +181,13 @@ def test_manual_fonts_and_margins(demo_manuals: list[Path]) -> None:
 
 
 def test_only_the_mission_asked_for(demo: Sync, tmp_path: Path) -> None:
-    paths = render_sop_manuals(demo.results, demo.workbook, office_settings(), tmp_path, mission_id=" M01 ")
+    paths = render_manuals(demo, office_settings(), tmp_path, mission_id=" M01 ")
     assert [p.name for p in paths] == ["SOP-M01.docx", "index.docx"]
 
 
 def test_an_unknown_mission_is_a_config_error_in_thai(demo: Sync, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ไม่พบภารกิจรหัส M99"):
-        render_sop_manuals(demo.results, demo.workbook, office_settings(), tmp_path, mission_id="M99")
+        render_manuals(demo, office_settings(), tmp_path, mission_id="M99")
     assert not (tmp_path / "sop").exists()
 
 
@@ -174,21 +216,49 @@ def test_sheet_text_reaches_the_manual_verbatim(small_manuals: dict[str, Path]) 
 def test_draft_of_a_mission_with_one_step(small_manuals: dict[str, Path]) -> None:
     manual = open_docx(small_manuals["SOP-M02.docx"])
     cover = paragraphs(manual)
-    assert "ร่าง" in cover
-    assert "ยังไม่มีข้อความคู่มือในแท็บ คู่มือ" in cover
+    assert "ฉบับร่าง" in cover
+    assert "กำหนดวัตถุประสงค์ ขอบเขต และคำจำกัดความของคู่มือ" in cover
+    assert "กำหนดขั้นตอนการปฏิบัติงานให้ครบถ้วน (อย่างน้อย 2 ขั้นตอน)" in cover
     assert "SOP-M03.docx" not in small_manuals  # no steps, no manual
 
 
-def test_responsibilities_name_owner_backup_and_step_numbers(small_manuals: dict[str, Path]) -> None:
-    table = keyed(table_starting(open_docx(small_manuals["SOP-M01.docx"]), "ผู้รับผิดชอบ"))
-    assert table["นางสาวเอ ทดสอบ"] == ["นักจัดการงานทั่วไป", "ผู้รับผิดชอบหลักของกระบวนการ และปฏิบัติขั้นตอนที่ 1, 3, 4"]
-    assert table["นายบี ทดสอบ"] == ["เจ้าพนักงานธุรการ", "ผู้ปฏิบัติแทนเมื่อผู้รับผิดชอบหลักไม่อยู่ และปฏิบัติขั้นตอนที่ 2"]
+def test_responsibilities_by_position_with_the_name(small_manuals: dict[str, Path]) -> None:
+    table = table_starting(open_docx(small_manuals["SOP-M01.docx"]), "ตำแหน่ง")
+    assert table[0] == ["ตำแหน่ง", "ชื่อ-สกุล", "หน้าที่ความรับผิดชอบ"]
+    assert table[1:] == [
+        ["นักจัดการงานทั่วไป", "นางสาวเอ ทดสอบ", "รับผิดชอบหลักของกระบวนการ กำกับ และติดตามผล และปฏิบัติขั้นตอนที่ 1, 3, 4"],
+        ["เจ้าพนักงานธุรการ", "นายบี ทดสอบ", "ปฏิบัติงานแทนเมื่อผู้รับผิดชอบหลักไม่อยู่ และปฏิบัติขั้นตอนที่ 2"],
+    ]
+
+
+def test_forms_appendix_and_document_control(small_manuals: dict[str, Path]) -> None:
+    manual = open_docx(small_manuals["SOP-M01.docx"])
+    lines = paragraphs(manual)
+    forms = lines[lines.index("8. แบบฟอร์มที่ใช้") + 1]
+    assert forms == "1) แบบ ก.1 (ขั้นตอนที่ 3)"
+    control = table_starting(manual, "บทบาท")
+    assert [row[0] for row in control[1:]] == ["ผู้จัดทำ", "ผู้ทบทวน", "ผู้อนุมัติ"]
+    assert all(row[2].startswith("....") for row in control[1:])  # a line to sign on
+
+
+def test_no_tool_words_and_no_empty_paragraphs(demo_manuals: list[Path]) -> None:
+    for path in demo_manuals:
+        document = open_docx(path)
+        text = all_text(document)
+        for word in ("แท็บ", "ทะเบียนภารกิจ", "สมุดงาน", "ชีต", "เซลล์", "sheets-sync", ".docx"):
+            assert word not in text, (path.name, word)
+        empty = [p for p in document.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing")]
+        assert empty == [], path.name
 
 
 def test_a_mission_id_with_a_slash_is_a_safe_file_name(small: Sync, tmp_path: Path) -> None:
-    results = dict(small.results)
-    items = dict(results["missions"]["items"])
-    items["M/04"] = {**items["M02"], "name": "งานทดสอบชื่อไฟล์"}
-    results["missions"] = {**results["missions"], "items": items}
-    paths = render_sop_manuals(results, small.workbook, office_settings(), tmp_path, mission_id="M/04")
+    import dataclasses
+
+    missions = small.typed.missions
+    frame = missions.missions
+    copy = frame[frame["mission_id"] == "M02"].copy()
+    copy["mission_id"], copy["name"] = "M/04", "งานทดสอบชื่อไฟล์"
+    renamed = dataclasses.replace(missions, missions=pd.concat([frame, copy], ignore_index=True), count=missions.count + 1)
+    results = dataclasses.replace(small.typed, missions=renamed)
+    paths = render_manuals(results, office_settings(), tmp_path, mission_id="M/04")
     assert paths[0] == tmp_path / "sop" / "SOP-M_04.docx"

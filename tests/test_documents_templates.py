@@ -14,8 +14,7 @@ from docx.oxml.ns import qn
 
 from sheets_sync.documents.rendering import DEFAULT_TEMPLATES, clean_text, load_template, render_document, safe_file_part
 from sheets_sync.errors import TemplateError
-from sheets_sync.documents.memo import render_followup_report
-from tests.documents_fixtures import office_settings, open_docx, small_workbook, sync_workbook
+from tests.documents_fixtures import office_settings, open_docx, render_memo, small_workbook, sync_workbook
 
 TEMPLATES = ("followup_memo.docx", "sop_manual.docx", "sop_index.docx")
 BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_templates.py"
@@ -55,14 +54,15 @@ def test_every_tag_is_whole_in_one_run(name: str) -> None:
 def test_memo_template_reads_as_an_official_memo() -> None:
     memo = open_docx(REPOSITORY_TEMPLATES / "followup_memo.docx")
     lines = [p.text for p in memo.paragraphs]
-    assert lines[:5] == [
+    assert lines[:6] == [
         "{{ emblem }}\tบันทึกข้อความ",
         "ส่วนราชการ  {{ office_line }}\t",
         "ที่  {{ document_no }}\tวันที่  {{ date }}\t",
         "เรื่อง  {{ subject }}",
         "เรียน  {{ addressee }}",
+        "สิ่งที่ส่งมาด้วย  {{ attachment }}",
     ]
-    assert "จึงเรียนมาเพื่อโปรดทราบ" in lines
+    assert "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in lines
     title = memo.paragraphs[0].runs[-1]
     assert title.bold and title._r.rPr.find(qn("w:szCs")).get(qn("w:val")) == "58"  # 29 pt
 
@@ -116,24 +116,24 @@ def test_a_misspelt_variable_is_one_clear_error(tmp_path: Path) -> None:
     settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
     with pytest.raises(TemplateError, match="ตัวแปรที่โปรแกรมไม่รู้จัก .*'adressee' is undefined"):
-        render_followup_report(small.results, small.workbook, settings, tmp_path / "out")
+        render_memo(small, settings, tmp_path / "out")
     assert not (tmp_path / "out" / "followup-FY2569-R6.docx").exists()
 
 
 def test_an_office_edit_of_the_wording_is_kept(tmp_path: Path) -> None:
     """Offices may reword the template; only the tags are the tool's."""
-    _edited_template(tmp_path, "จึงเรียนมาเพื่อโปรดทราบ", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา")
+    _edited_template(tmp_path, "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "จึงเรียนมาเพื่อโปรดทราบและโปรดพิจารณาสั่งการ")
     settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
-    memo = open_docx(render_followup_report(small.results, small.workbook, settings, tmp_path / "out"))
-    assert "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in [p.text for p in memo.paragraphs]
+    memo = open_docx(render_memo(small, settings, tmp_path / "out"))
+    assert "จึงเรียนมาเพื่อโปรดทราบและโปรดพิจารณาสั่งการ" in [p.text for p in memo.paragraphs]
 
 
 def test_values_are_escaped_and_newlines_become_line_breaks(tmp_path: Path) -> None:
     shutil.copy(REPOSITORY_TEMPLATES / "sop_index.docx", tmp_path / "sop_index.docx")
     settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
     template = load_template(settings, "sop_index.docx")
-    context = {"num": str, "office_name": "ก", "section": "ข", "as_of_date": "ค", "categories": [], "missions": [],
+    context = {"num": str, "office_name": "ก", "section": "ข", "as_of_date": "ค", "categories": [], "total": None, "missions": [],
                "summary": clean_text('<b>&"x"\r\nบรรทัดที่สอง\a\x0b')}  # fmt: skip
     document = open_docx(render_document(template, context, tmp_path / "index.docx"))
     paragraph = next(p for p in document.paragraphs if p.text.startswith("<b>"))

@@ -76,3 +76,17 @@ def test_expected_progress_rounds_the_exact_value_half_up():
     plan = _plan([("A1", "M1", "a", None, start, start + dt.timedelta(days=79), None, "x", 0.0, None, None, None, 2)])
     result = follow_up_plan(plan, pd.DataFrame({"mission_id": [], "strategy_id": []}, dtype=object), set(), start + dt.timedelta(days=22), 10)
     assert result.activities.iloc[0]["expected_pct"] == 28.8
+
+
+def test_status_shares_for_the_memo():
+    plan = _plan([
+        ("A1", "M1", "a", None, START, END, None, "x", 100.0, D(2026, 1, 12), None, None, 2),
+        ("A2", "M1", "b", None, START, END, None, "x", 20.0, None, None, None, 3),
+        ("A3", "M1", "c", None, START, END, None, "x", 25.0, None, None, None, 4),
+    ])
+    missions = pd.DataFrame({"mission_id": ["M1"], "strategy_id": [None]}, dtype=object)
+    result = follow_up_plan(plan, missions, set(), D(2026, 1, 5), 10)
+    assert result.count == 3
+    assert (result.status_pct("done"), result.status_pct("behind"), result.status_pct("overdue")) == (33.33, 66.67, 0.0)
+    empty = follow_up_plan(plan.iloc[0:0], missions, set(), D(2026, 1, 5), 10)
+    assert empty.status_pct("done") is None

@@ -13,11 +13,37 @@ import pandas as pd
 
 from ..schema.parsers import normalize_space
 from ..thai_dates import format_duration
-from ..vocabulary import MISSION_CATEGORIES, keys
+from ..vocabulary import MANUAL_STATES as VOCABULARY_MANUAL_STATES, MINUTES_PER_HOUR, MISSION_CATEGORIES, keys
 from .rounding import object_frame, pct
 
 CATEGORIES = keys(MISSION_CATEGORIES)
 MIN_STEPS_FOR_READY = 2
+# Why a manual is not ready, as codes (the documents word them for a reader; `missing` words
+# them for staff, naming the tabs to fill in).
+NO_MANUAL_TEXT, TOO_FEW_STEPS = "no_manual_text", "too_few_steps"
+# The one status a written manual carries: in use (ready and registered as existing), a draft
+# (it has steps, but is not ready or not yet registered as existing), or none (no steps).
+MANUAL_STATES = keys(VOCABULARY_MANUAL_STATES)
+
+
+def manual_state(steps: int, sop_ready: bool, sop_status: str) -> str:
+    if steps < 1:
+        return "none"
+    return "ready" if sop_ready and sop_status == "has" else "draft"
+
+
+def carry_minutes(parts: dict[str, float]) -> dict[str, float]:
+    """Minutes carry into hours (60 นาที = 1 ชั่วโมง); hours never carry into days (rules.md)."""
+    minutes = parts.get("minutes", 0)
+    if minutes < MINUTES_PER_HOUR:
+        return dict(parts)
+    whole_hours = int(minutes // MINUTES_PER_HOUR)
+    out = {unit: v for unit, v in parts.items() if unit != "minutes"}
+    out["hours"] = out.get("hours", 0) + whole_hours
+    rest = minutes - whole_hours * MINUTES_PER_HOUR
+    if rest:
+        out["minutes"] = int(rest) if float(rest).is_integer() else rest
+    return {unit: out[unit] for unit in ("days", "hours", "minutes") if unit in out}
 
 
 @dataclass
@@ -59,6 +85,29 @@ class MissionResult:
             "items": items,
         }
 
+    @property
+    def with_sop_count(self) -> int:
+        """Missions whose register says a manual exists (sop_status `has`)."""
+        return int((self.missions["sop_status"] == "has").sum()) if self.count else 0
+
+    @property
+    def ready_count(self) -> int:
+        """Missions whose manual can be written complete (sop_ready)."""
+        return int(self.missions["sop_ready"].sum()) if self.count else 0
+
+    def manual_counts(self) -> dict[str, int]:
+        """Manuals by their one status (MANUAL_STATES)."""
+        states = list(self.missions["manual_state"]) if self.count else []
+        return {state: states.count(state) for state in MANUAL_STATES}
+
+    def category_counts(self) -> dict[str, tuple[int, int]]:
+        """Per mission category: (missions, missions with a manual)."""
+        out = {}
+        for category in CATEGORIES:
+            members = self.missions[self.missions["category"] == category] if self.count else self.missions
+            out[category] = (len(members), int((members["sop_status"] == "has").sum()) if len(members) else 0)
+        return out
+
 
 def _person(name: Any) -> str | None:
     return normalize_space(name) if isinstance(name, str) and name.strip() else None
@@ -90,12 +139,14 @@ def summarize_missions(
         if steps is not None:
             for unit, duration in zip(steps["time_unit"], steps["duration"]):
                 parts[unit] = parts.get(unit, 0) + float(duration)
-        parts = {unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()}
-        missing = []
+        parts = carry_minutes({unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()})
+        missing, missing_codes = [], []
         if mid not in has_info:
             missing.append("ยังไม่มีข้อความคู่มือในแท็บ คู่มือ")
+            missing_codes.append(NO_MANUAL_TEXT)
         if step_count < MIN_STEPS_FOR_READY:
             missing.append(f"มีขั้นตอนน้อยกว่า {MIN_STEPS_FOR_READY} ขั้นตอนในแท็บ ขั้นตอนงาน")
+            missing_codes.append(TOO_FEW_STEPS)
         owner, backup = _person(mission["owner"]), _person(mission["backup"])
         capable = sorted({p for p in (owner, backup) if p} | able.get(mid, set()))
         reviewed = mission["sop_reviewed"]
@@ -108,6 +159,8 @@ def summarize_missions(
                 "steps": step_count,
                 "sop_ready": not missing,
                 "missing": missing,
+                "missing_codes": missing_codes,
+                "manual_state": manual_state(step_count, not missing, mission["sop_status"]),
                 "sop_review_due": bool(review_due),
                 "standard_time_parts": parts,
                 "standard_time": format_duration(parts),
@@ -118,7 +171,7 @@ def summarize_missions(
             }
         )
     table = object_frame(rows, list(missions.columns) + [
-        "steps", "sop_ready", "missing", "sop_review_due", "standard_time_parts", "standard_time",
+        "steps", "sop_ready", "missing", "missing_codes", "manual_state", "sop_review_due", "standard_time_parts", "standard_time",
         "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
     ])
     count = len(table)

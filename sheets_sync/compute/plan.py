@@ -48,6 +48,14 @@ class PlanResult:
     budget_by_status: dict[str, float]
     strategy_alignment_pct: float | None
 
+    @property
+    def count(self) -> int:
+        return len(self.activities)
+
+    def status_pct(self, status: str) -> float | None:
+        """The share of activities in `status`, 2 decimals (None without activities)."""
+        return pct(self.status_counts.get(status, 0), self.count)
+
     def to_json(self) -> dict:
         activities = {
             row.activity_id: {

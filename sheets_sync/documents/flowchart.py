@@ -1,10 +1,16 @@
 """The SOP flowchart: the steps of a process drawn top to bottom with the standard shapes.
 
 terminal = stadium (rounded ends), process = rectangle, decision = diamond, document = rectangle
-with a wavy bottom. A decision's "ไม่ใช่" branch returns to the step before it (the usual
-"check, else send back for correction" of a Thai SOP); its "ใช่" branch goes on down. The
-person responsible and the standard time stand beside each shape. A long process is split
-into pages joined by lettered connectors, never between a decision and the step it returns to.
+with a wavy bottom. A decision's branches follow the sheet's yes_next / no_next (workbook.md):
+"ใช่" goes to yes_next (default: the next step), "ไม่ใช่" to no_next, and a decision without
+no_next ends the process on "ไม่ใช่" (its branch runs to the end terminal). The branch that
+goes to the next step runs straight down; every other branch — a loop back, a forward jump, the
+way to the end — leaves the diamond sideways on a lane of its own (lanes are given out so no two
+branches whose heights overlap share one) and enters its target at a point of its own, so
+decisions in a row never meet at one corner. The person responsible and the standard time
+stand beside each shape. A long process is split into pages joined by lettered connectors; a
+branch whose target is on another page ends in a circle naming the target step (or a small
+end terminal), and the target shows where it comes from.
 
 Thai has no spaces between words and pythainlp is not a dependency, so text is wrapped by
 measured width at Thai character-cluster boundaries (a vowel or tone mark never leaves its
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from matplotlib.figure import Figure
@@ -24,25 +30,32 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, P
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
-from ..present.thai import digits
+from ..thai_dates import digits
+from ..vocabulary import STEP_TYPES
 from .charts import figure_png, register_thai_font, thai_figure
 
 SHAPE_KINDS = ("terminal", "process", "decision", "document")
 
 # Geometry, in inches (the axes span the whole figure, one data unit = one inch).
 WIDTH = 6.2
-NUMBER_X = 0.3  # centre of the step-number column
-LOOP_X = 0.6  # the vertical line of a decision's "no" branch
-SHAPE_LEFT, SHAPE_WIDTH = 1.08, 3.0
+NUMBER_X = 0.22  # centre of the step-number column
+SHAPE_LEFT, SHAPE_WIDTH = 1.35, 2.8
 SHAPE_X = SHAPE_LEFT + SHAPE_WIDTH / 2
-SIDE_LEFT, SIDE_WIDTH = 4.25, 1.85  # responsible person and time
+SHAPE_RIGHT = SHAPE_LEFT + SHAPE_WIDTH
+LANE_STEP = 0.15  # between two branch lanes
+# Branch lanes left of the shapes, leaving room next to a diamond's corner for its "ไม่ใช่" label.
+LEFT_LANES = tuple(round(SHAPE_LEFT - 0.4 - LANE_STEP * k, 3) for k in range(4))  # 0.95 … 0.5
+RIGHT_LANES = (SHAPE_RIGHT + 0.14, SHAPE_RIGHT + 0.27)  # for a decision whose both branches leave sideways
+SIDE_LEFT, SIDE_WIDTH = 4.6, 1.55  # responsible person and time
 HEADER_H = 0.35
 GAP = 0.38  # vertical space between shapes (the arrow)
 PAD = 0.18
 LINE_H = 0.2  # one line of 10 pt text
 TEXT_PT, SIDE_PT = 10, 9
-MAX_PAGE_HEIGHT = 8.4  # fits a portrait A4 page under a heading
-LINE_COLOUR, FILL = "#263238", {"terminal": "#E3F2FD", "process": "#FFFFFF", "decision": "#FFF8E1", "document": "#F1F8E9"}
+MAX_PAGE_HEIGHT = 9.0  # fits a portrait A4 page under its heading (25.2 cm of text height)
+LINE_COLOUR = "#263238"
+FILL = {choice.key: choice.chart for choice in STEP_TYPES}  # the vocabulary's fill of each step type
+YES_COLOUR, NO_COLOUR = "#1B5E20", "#B71C1C"
 CONNECTOR_LABELS = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
 
 
@@ -55,6 +68,20 @@ class FlowStep:
     kind: str = "process"
     responsible: str = ""
     duration: str = ""
+    yes_next: int | None = None  # a decision's "ใช่": this step (None: the next one)
+    no_next: int | None = None  # a decision's "ไม่ใช่": this step (None: the process ends)
+
+
+@dataclass(frozen=True)
+class DrawnEdge:
+    """An arrow as drawn, for tests: from one shape to another (indexes into the chart's steps,
+    terminals included), its label, and its path in inches on its page."""
+
+    source: int
+    target: int | None  # None: a marker standing for a target on another page
+    label: str  # "ใช่", "ไม่ใช่" or "" (the plain flow)
+    points: tuple[tuple[float, float], ...]
+    page: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,7 @@ class FlowchartPage:
     shapes: tuple[DrawnShape, ...]
     width_in: float
     height_in: float
+    edges: tuple[DrawnEdge, ...] = ()
 
 
 # --- Thai-aware wrapping -----------------------------------------------------------------------
@@ -218,7 +246,7 @@ def _box(step: FlowStep, thai_digits: bool) -> _Box:
         "decision": max(0.95, text_h * 2 + 0.35),
     }[kind]
     height = max(height, len(side) * LINE_H * SIDE_PT / TEXT_PT + 0.1)
-    return _Box(FlowStep(step.number, step.text, kind, step.responsible, step.duration), lines, side, height)
+    return _Box(replace(step, kind=kind), lines, side, height)
 
 
 def with_terminals(steps: Sequence[FlowStep]) -> list[FlowStep]:
@@ -259,9 +287,114 @@ def _carried_with(box: _Box, page: list[_Box], room: float) -> list[_Box]:
     return carried
 
 
+
+# --- routing ----------------------------------------------------------------------------------------
+@dataclass
+class _Placed:
+    index: int  # in the chart's steps, terminals included
+    box: _Box
+    top: float
+    page: int
+
+    @property
+    def kind(self) -> str:
+        return self.box.step.kind
+
+    @property
+    def middle(self) -> float:
+        return self.top + self.box.height / 2
+
+    @property
+    def bottom(self) -> float:
+        """Where an arrow leaves the shape downwards (a document's wave is higher in the middle)."""
+        return self.top + self.box.height - (0.1 if self.kind == "document" else 0.0)
+
+
+@dataclass
+class _Branch:
+    source: int
+    target: int  # index of the target shape
+    label: str
+    down: bool = False  # runs straight down to the next shape (through the page connectors)
+    side: str = "left"
+    points: list[tuple[float, float]] = field(default_factory=list)
+    entry: tuple[float, float] | None = None
+
+
+def branches(steps: Sequence[FlowStep]) -> list[tuple[int, int, str]]:
+    """Every arrow of the chart as (source index, target index, label), from the step kinds and
+    yes_next / no_next: a decision's "ใช่" goes to yes_next or the next step, its "ไม่ใช่" to
+    no_next or the end terminal; any other step goes on to the next one, except a terminal that
+    is not the first (it ends the process)."""
+    by_number = {s.number: n for n, s in enumerate(steps) if s.number is not None}
+    end = len(steps) - 1
+    out = []
+    for n, step in enumerate(steps):
+        following = n + 1 if n + 1 < len(steps) else None
+        if step.kind == "decision":
+            yes = by_number.get(step.yes_next, following) if step.yes_next is not None else following
+            no = by_number.get(step.no_next, end) if step.no_next is not None else end
+            if yes is not None:
+                out.append((n, yes, "ใช่"))
+            out.append((n, no, "ไม่ใช่"))
+        elif following is not None and not (step.kind == "terminal" and n > 0):
+            out.append((n, following, ""))
+    return out
+
+
+def _edge_x(placed: _Placed, y: float, side: str) -> float:
+    """Where a horizontal line at height `y` meets the shape's left or right outline."""
+    box, left = placed.box, SHAPE_LEFT
+    half = box.height / 2
+    dy = abs(y - placed.middle)
+    if placed.kind == "decision":
+        inset = SHAPE_WIDTH / 2 * min(dy / half, 1.0)
+    elif placed.kind == "terminal":
+        radius = min(half, TERMINAL_RADIUS)
+        straight = half - radius
+        curve = max(dy - straight, 0.0)
+        inset = radius + radius - (max(radius**2 - curve**2, 0.0)) ** 0.5
+    else:
+        inset = 0.0
+    return left + inset if side == "left" else SHAPE_RIGHT - inset
+
+
+def _entry_points(targets: dict[tuple[int, str], list[_Branch]], placed: dict[int, _Placed]) -> None:
+    """Each branch into a shape gets a point of its own on the shape's side (never the
+    decision's own exit corner), the branches from higher up entering higher."""
+    for (target, side), incoming in targets.items():
+        shape = placed[target]
+        incoming.sort(key=lambda b: placed[b.source].middle)
+        half = shape.box.height / 2
+        if shape.kind == "decision":
+            # the lower slanted edge: clear of the corner its own branch leaves from and of the
+            # label above that corner
+            slots = [shape.middle + half * (0.3 + 0.45 * (k + 1) / (len(incoming) + 1)) for k in range(len(incoming))]
+        else:
+            spread = min(0.12, 1.4 * half / max(len(incoming), 1))
+            slots = [shape.middle + (k - (len(incoming) - 1) / 2) * spread for k in range(len(incoming))]
+        for branch, y in zip(incoming, sorted(slots)):
+            branch.entry = (_edge_x(shape, y, side), y)
+
+
+def _assign_lanes(lateral: list[_Branch], placed: dict[int, _Placed], lanes: Sequence[float]) -> None:
+    """Give each sideways branch a vertical lane that no branch overlapping its height uses;
+    the shortest branches take the lanes nearest the shapes."""
+    taken: list[list[tuple[float, float]]] = [[] for _ in lanes]
+    for branch in sorted(lateral, key=lambda b: (abs(placed[b.source].middle - b.entry[1]), b.source)):
+        low = min(placed[branch.source].middle, branch.entry[1]) - 0.06
+        high = max(placed[branch.source].middle, branch.entry[1]) + 0.06
+        lane = next((k for k, spans in enumerate(taken) if all(high < a or low > b for a, b in spans)), len(lanes) - 1)
+        taken[lane].append((low, high))
+        x = lanes[lane]
+        start_x = SHAPE_LEFT if branch.side == "left" else SHAPE_RIGHT
+        y0 = placed[branch.source].middle
+        branch.points = [(start_x, y0), (x, y0), (x, branch.entry[1]), branch.entry]
+
+
 # --- drawing ---------------------------------------------------------------------------------------
 def _shape_patch(kind: str, top: float, height: float) -> Patch:
-    left, right, bottom = SHAPE_LEFT, SHAPE_LEFT + SHAPE_WIDTH, top + height
+    left, right, bottom = SHAPE_LEFT, SHAPE_RIGHT, top + height
     style = {"facecolor": FILL[kind], "edgecolor": LINE_COLOUR, "linewidth": 1.2}
     if kind == "terminal":
         radius = min(height / 2, TERMINAL_RADIUS)
@@ -289,13 +422,13 @@ def _shape_patch(kind: str, top: float, height: float) -> Patch:
 def _arrow(ax, points: Sequence[tuple[float, float]]) -> None:
     codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1)
     ax.add_patch(FancyArrowPatch(path=MplPath(points, codes), arrowstyle="-|>", mutation_scale=12,
-                                 color=LINE_COLOUR, linewidth=1.1, shrinkA=0, shrinkB=0))  # fmt: skip
+                                 color=LINE_COLOUR, linewidth=1.1, shrinkA=0, shrinkB=0, zorder=1))  # fmt: skip
 
 
-def _connector(ax, y: float, label: str) -> Patch:
-    circle = Circle((SHAPE_X, y), 0.16, facecolor="white", edgecolor=LINE_COLOUR, linewidth=1.2)
+def _connector(ax, y: float, label: str, x: float = SHAPE_X, radius: float = 0.16) -> Patch:
+    circle = Circle((x, y), radius, facecolor="white", edgecolor=LINE_COLOUR, linewidth=1.2, zorder=2)
     ax.add_patch(circle)
-    ax.text(SHAPE_X, y, label, ha="center", va="center", fontsize=TEXT_PT, fontweight="bold")
+    ax.text(x, y, label, ha="center", va="center", fontsize=TEXT_PT if radius >= 0.16 else SIDE_PT, fontweight="bold", zorder=3)
     return circle
 
 
@@ -303,11 +436,88 @@ def _page_height(boxes: Sequence[_Box], connectors: int) -> float:
     return HEADER_H + PAD * 2 + sum(b.height for b in boxes) + GAP * (len(boxes) - 1) + connectors * (0.32 + GAP)
 
 
-def _draw_page(
-    boxes: Sequence[_Box], *, enter: str | None = None, leave: str | None = None, thai_digits: bool = False
-) -> tuple[Figure, list[tuple[DrawnShape, Patch]]]:
-    """Draw one page; `enter`/`leave` label the connectors joining it to the pages around it."""
-    height = _page_height(boxes, (enter is not None) + (leave is not None))
+def _branch_label(ax, text: str, x: float, y: float, ha: str, va: str) -> None:
+    colour = YES_COLOUR if text == "ใช่" else NO_COLOUR
+    ax.text(x, y, text, ha=ha, va=va, fontsize=SIDE_PT, color=colour, zorder=4,
+            bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"})  # fmt: skip
+
+
+OFF_PAGE_X = SHAPE_LEFT - 0.55  # where a branch to another page ends, in a marker
+
+
+OFF_PAGE_RIGHT_X = SHAPE_RIGHT + 0.3
+
+
+def _off_page_marker(ax, y: float, text: str, *, end: bool, x: float = OFF_PAGE_X) -> Patch:
+    """A branch's target on another page: a small end terminal, or a circle naming the step."""
+    if end:
+        patch = FancyBboxPatch((x - 0.2, y - 0.13), 0.4, 0.26, boxstyle="round,pad=0,rounding_size=0.13",
+                               facecolor=FILL["terminal"], edgecolor=LINE_COLOUR, linewidth=1.1, zorder=2)  # fmt: skip
+        ax.add_patch(patch)
+        ax.text(x, y, text, ha="center", va="center", fontsize=SIDE_PT - 1, zorder=3)
+        return patch
+    return _connector(ax, y, text, x=x, radius=0.13)
+
+
+def _from_marker(ax, y: float, text: str) -> float:
+    """A marker naming the steps on other pages that lead here; returns its half width."""
+    half = max(0.13, 0.07 + 0.045 * len(text))
+    ax.add_patch(FancyBboxPatch((OFF_PAGE_X - half, y - 0.13), 2 * half, 0.26, boxstyle="round,pad=0,rounding_size=0.13",
+                                facecolor="white", edgecolor=LINE_COLOUR, linewidth=1.1, zorder=2))  # fmt: skip
+    ax.text(OFF_PAGE_X, y, text, ha="center", va="center", fontsize=SIDE_PT, fontweight="bold", zorder=3)
+    return half
+
+
+def flowchart_figures(
+    steps: Iterable[FlowStep], *, thai_digits: bool = False, max_height: float = MAX_PAGE_HEIGHT
+) -> list[tuple[Figure, list[tuple[DrawnShape, Patch]]]]:
+    """The figures of the chart, one per page, each with the shapes drawn and their artists."""
+    return [(figure, drawn) for figure, drawn, _edges in _figures(steps, thai_digits, max_height)]
+
+
+def _figures(steps: Iterable[FlowStep], thai_digits: bool, max_height: float):
+    chart_steps = with_terminals(list(steps))
+    boxes = [_box(step, thai_digits) for step in chart_steps]
+    pages = _paginate(boxes, max_height)
+    arrows = branches(chart_steps)
+    # Which branch runs down, which goes sideways (and on which side).
+    all_branches: list[_Branch] = []
+    down_taken: set[int] = set()
+    lateral_sides: dict[int, int] = {}
+    for source, target, label in arrows:
+        branch = _Branch(source, target, label)
+        if target == source + 1 and source not in down_taken:
+            branch.down = True
+            down_taken.add(source)
+        else:
+            branch.side = "left" if lateral_sides.get(source, 0) == 0 else "right"
+            lateral_sides[source] = lateral_sides.get(source, 0) + 1
+        all_branches.append(branch)
+    # The flow runs on to the next page (lettered connectors) where a straight-down branch
+    # leaves a page's last shape.
+    firsts = [sum(len(p) for p in pages[:n]) for n in range(len(pages))]
+    continues = [any(b.down and b.source == first - 1 for b in all_branches) for first in firsts]  # into page n
+    placed: dict[int, _Placed] = {}
+    index = 0
+    for page_no, page in enumerate(pages):
+        y = HEADER_H + PAD + (0.32 + GAP if continues[page_no] and page_no else 0)
+        for box in page:
+            placed[index] = _Placed(index, box, y, page_no)
+            y += box.height + GAP
+            index += 1
+    figures = []
+    for page_no, page in enumerate(pages):
+        on_page = [b for b in all_branches if placed[b.source].page == page_no or (not b.down and placed[b.target].page == page_no)]
+        enters = page_no > 0 and continues[page_no]
+        leaves = page_no < len(pages) - 1 and continues[page_no + 1]
+        figures.append(_draw_page(page_no, page, placed, on_page, thai_digits, enters, leaves))
+    return figures
+
+
+def _draw_page(page_no: int, page: Sequence[_Box], placed: dict[int, _Placed], branches_here: list[_Branch], thai_digits: bool,
+               enters: bool, leaves: bool):  # fmt: skip
+    here = [p for p in placed.values() if p.page == page_no]
+    height = _page_height(page, enters + leaves)
     with thai_figure(WIDTH, height) as figure:
         figure.set_layout_engine("none")
         ax = figure.add_axes((0, 0, 1, 1))
@@ -315,34 +525,89 @@ def _draw_page(
         ax.set_ylim(height, 0)
         ax.axis("off")
         drawn: list[tuple[DrawnShape, Patch]] = []
+        edges: list[DrawnEdge] = []
         _header(ax)
-        y = HEADER_H + PAD
-        previous_bottom: float | None = None
-        placed: list[tuple[_Box, float]] = []
-        if enter is not None:
-            drawn.append((DrawnShape(None, "connector", enter), _connector(ax, y + 0.16, enter)))
-            previous_bottom = y + 0.32
-            y += 0.32 + GAP
-        for box in boxes:
-            if previous_bottom is not None:
-                _arrow(ax, [(SHAPE_X, previous_bottom), (SHAPE_X, y)])
-            patch = _shape_patch(box.step.kind, y, box.height)
+        if enters:
+            top = HEADER_H + PAD
+            label = CONNECTOR_LABELS[page_no - 1]
+            drawn.append((DrawnShape(None, "connector", label), _connector(ax, top + 0.16, label)))
+            _arrow(ax, [(SHAPE_X, top + 0.32), (SHAPE_X, here[0].top)])
+            edges.append(DrawnEdge(here[0].index - 1, here[0].index, "", ((SHAPE_X, top + 0.32), (SHAPE_X, here[0].top)), page_no))
+        for p in here:
+            patch = _shape_patch(p.kind, p.top, p.box.height)
             ax.add_patch(patch)
-            _label_box(ax, box, y, thai_digits)
-            if box.step.kind == "decision":
-                # Neighbouring decisions' loops take turns on two lines, so they never overlap.
-                chain = 0
-                while chain < len(placed) and placed[-1 - chain][0].step.kind == "decision":
-                    chain += 1
-                _decision_branches(ax, y, box.height, placed[-1] if placed else None, LOOP_X - 0.2 * (chain % 2))
-            drawn.append((DrawnShape(box.step.number, box.step.kind, box.step.text), patch))
-            placed.append((box, y))
-            previous_bottom = y + box.height
-            y += box.height + GAP
-        if leave is not None:
-            _arrow(ax, [(SHAPE_X, previous_bottom), (SHAPE_X, y)])
-            drawn.append((DrawnShape(None, "connector", leave), _connector(ax, y + 0.16, leave)))
-        return figure, drawn
+            _label_box(ax, p.box, p.top, thai_digits)
+            drawn.append((DrawnShape(p.box.step.number, p.kind, p.box.step.text), patch))
+        # Straight-down branches.
+        for b in branches_here:
+            if not b.down or placed[b.source].page != page_no:
+                continue
+            source = placed[b.source]
+            if placed[b.target].page == page_no:
+                points = ((SHAPE_X, source.bottom), (SHAPE_X, placed[b.target].top))
+                _arrow(ax, points)
+            else:  # on to the connector at the page foot
+                y = source.top + source.box.height + GAP
+                points = ((SHAPE_X, source.bottom), (SHAPE_X, y))
+                _arrow(ax, points)
+                label = CONNECTOR_LABELS[page_no]
+                drawn.append((DrawnShape(None, "connector", label), _connector(ax, y + 0.16, label)))
+            edges.append(DrawnEdge(b.source, b.target, b.label, points, page_no))
+            if b.label:
+                _branch_label(ax, b.label, SHAPE_X + 0.08, source.bottom + 0.03, "left", "top")
+        # Sideways branches: on this page, or to / from a marker for another page.
+        local = [b for b in branches_here if not b.down and placed[b.source].page == placed[b.target].page == page_no]
+        targets: dict[tuple[int, str], list[_Branch]] = {}
+        for b in local:
+            targets.setdefault((b.target, b.side), []).append(b)
+        incoming_markers = [b for b in branches_here if not b.down and placed[b.target].page == page_no and placed[b.source].page != page_no]
+        for b in incoming_markers:
+            targets.setdefault((b.target, "left"), []).append(b)
+        _entry_points(targets, placed)
+        for side, lanes in (("left", LEFT_LANES), ("right", RIGHT_LANES)):
+            _assign_lanes([b for b in local if b.side == side], placed, lanes)
+        for b in local:
+            _arrow(ax, b.points)
+            edges.append(DrawnEdge(b.source, b.target, b.label, tuple(b.points), page_no))
+            _lateral_label(ax, b, placed)
+        for b in branches_here:
+            if b.down or placed[b.source].page != page_no or placed[b.target].page == page_no:
+                continue
+            source, target = placed[b.source], placed[b.target]
+            y = source.middle
+            end = target.index == len(placed) - 1 and target.kind == "terminal"
+            text = "สิ้นสุด" if end else digits(str(target.box.step.number or ""), thai_digits)
+            left = b.side == "left"
+            x_marker = OFF_PAGE_X if left else OFF_PAGE_RIGHT_X
+            marker = _off_page_marker(ax, y, text, end=end, x=x_marker)
+            reach = 0.2 if end else 0.13
+            points = ((SHAPE_LEFT, y), (x_marker + reach, y)) if left else ((SHAPE_RIGHT, y), (x_marker - reach, y))
+            _arrow(ax, points)
+            drawn.append((DrawnShape(None, "connector", text), marker))
+            edges.append(DrawnEdge(b.source, None, b.label, points, page_no))
+            _lateral_label(ax, b, placed)
+        by_target: dict[int, list[_Branch]] = {}
+        for b in incoming_markers:
+            by_target.setdefault(b.target, []).append(b)
+        for target, group in by_target.items():
+            # One marker per target naming every step on another page that leads here.
+            group.sort(key=lambda b: placed[b.source].index)
+            text = ",".join(digits(str(placed[b.source].box.step.number or ""), thai_digits) for b in group)
+            entry_x, y = group[0].entry
+            marker = _from_marker(ax, y, text)
+            points = ((OFF_PAGE_X + marker, y), (entry_x, y))
+            _arrow(ax, points)
+            drawn.append((DrawnShape(None, "connector", text), ax.patches[-2]))
+            edges.append(DrawnEdge(group[0].source, target, "", points, page_no))  # one arrow for the group
+        return figure, drawn, edges
+
+
+def _lateral_label(ax, b: _Branch, placed: dict[int, _Placed]) -> None:
+    y = placed[b.source].middle - 0.03
+    if b.side == "left":
+        _branch_label(ax, b.label, SHAPE_LEFT - 0.04, y, "right", "bottom")
+    else:
+        _branch_label(ax, b.label, SHAPE_RIGHT + 0.04, y, "left", "bottom")
 
 
 def _header(ax) -> None:
@@ -355,7 +620,7 @@ def _header(ax) -> None:
 def _label_box(ax, box: _Box, top: float, thai_digits: bool) -> None:
     middle = top + box.height / 2
     offset = -0.05 if box.step.kind == "document" else 0
-    ax.text(SHAPE_X, middle + offset, "\n".join(box.lines), ha="center", va="center", fontsize=TEXT_PT, linespacing=1.35)
+    ax.text(SHAPE_X, middle + offset, "\n".join(box.lines), ha="center", va="center", fontsize=TEXT_PT, linespacing=1.35, zorder=3)
     if box.step.number is not None:
         ax.text(NUMBER_X, middle, digits(str(box.step.number), thai_digits), ha="center", va="center",
                 fontsize=TEXT_PT, fontweight="bold")  # fmt: skip
@@ -364,38 +629,10 @@ def _label_box(ax, box: _Box, top: float, thai_digits: bool) -> None:
                 color="#37474F")  # fmt: skip
 
 
-def _decision_branches(ax, top: float, height: float, previous: tuple[_Box, float] | None, loop_x: float = LOOP_X) -> None:
-    """"ใช่" continues down; "ไม่ใช่" goes back to the previous shape's left side."""
-    middle = top + height / 2
-    ax.text(SHAPE_X + 0.08, top + height + 0.04, "ใช่", ha="left", va="top", fontsize=SIDE_PT, color="#1B5E20")
-    if previous is None:
-        return
-    prev_box, prev_top = previous
-    prev_middle = prev_top + prev_box.height / 2
-    # A terminal's round end starts one radius in from the column's left edge: point at it.
-    target_x = SHAPE_LEFT + (min(prev_box.height / 2, TERMINAL_RADIUS) if prev_box.step.kind == "terminal" else 0)
-    _arrow(ax, [(SHAPE_LEFT, middle), (loop_x, middle), (loop_x, prev_middle), (target_x, prev_middle)])
-    ax.text((SHAPE_LEFT + loop_x) / 2, middle - 0.03, "ไม่ใช่", ha="center", va="bottom", fontsize=SIDE_PT, color="#B71C1C")
-
-
-def flowchart_figures(
-    steps: Iterable[FlowStep], *, thai_digits: bool = False, max_height: float = MAX_PAGE_HEIGHT
-) -> list[tuple[Figure, list[tuple[DrawnShape, Patch]]]]:
-    """The figures of the chart, one per page, each with the shapes drawn and their artists."""
-    boxes = [_box(step, thai_digits) for step in with_terminals(list(steps))]
-    pages = _paginate(boxes, max_height)
-    figures = []
-    for index, page in enumerate(pages):
-        enter = CONNECTOR_LABELS[index - 1] if index > 0 else None
-        leave = CONNECTOR_LABELS[index] if index < len(pages) - 1 else None
-        figures.append(_draw_page(page, enter=enter, leave=leave, thai_digits=thai_digits))
-    return figures
-
-
 def draw_flowchart(steps: Iterable[FlowStep], *, thai_digits: bool = False, max_height: float = MAX_PAGE_HEIGHT) -> list[FlowchartPage]:
     """The flowchart of `steps` (in order) as one PNG per page, with what each page shows."""
     result = []
-    for figure, drawn in flowchart_figures(steps, thai_digits=thai_digits, max_height=max_height):
+    for figure, drawn, edges in _figures(steps, thai_digits, max_height):
         width, height = figure.get_size_inches()
-        result.append(FlowchartPage(figure_png(figure), tuple(d for d, _ in drawn), float(width), float(height)))
+        result.append(FlowchartPage(figure_png(figure), tuple(d for d, _ in drawn), float(width), float(height), tuple(edges)))
     return result

@@ -4,12 +4,28 @@ when the office wants them. Every number a document prints goes through one `For
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass
 
 from ..compute.rounding import half_up
-from ..present.thai import digits, thai_date
+from ..vocabulary import DURATION_ORDER, TIME_UNITS, choice_label
+from ..thai_dates import digits, thai_date
 
 MISSING = "-"
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value: object) -> str:
+    """Sheet text made safe for Word: no XML-illegal control characters, newlines kept.
+
+    docxtpl turns `\\n` into a line break, `\\t` into a tab and `\\a`/`\\f` into new paragraphs
+    and pages; a sheet cell must not do the last two, so they go with the other controls.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # pandas leaves NaN for empty cells
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", ""))
 
 
 @dataclass(frozen=True)
@@ -19,6 +35,11 @@ class Formatter:
     def text(self, text: str) -> str:
         """Any text the tool writes (not sheet text) with its digits converted."""
         return digits(text, self.thai)
+
+    def sheet(self, value: object) -> str:
+        """Sheet text printed in a sentence or a name cell: made safe for Word, and its digits
+        follow the setting like the tool's own (an id is printed as written, with `clean_text`)."""
+        return self.text(clean_text(value))
 
     def count(self, value: float | int | None) -> str:
         """`1,234`."""
@@ -53,6 +74,12 @@ class Formatter:
     def date(self, value: dt.date | None) -> str:
         """`31 มีนาคม 2569`; anything that is not a date (None, a pandas NaN) prints as missing."""
         return thai_date(value, thai=self.thai) if isinstance(value, dt.date) else MISSING
+
+    def duration(self, parts: dict[str, float]) -> str:
+        """A standard time per unit, largest first: `2 วัน 3 ชั่วโมง 30 นาที` (compute carried
+        the minutes into hours already)."""
+        shown = [f"{self.plain(parts[unit])} {choice_label(TIME_UNITS, unit)}" for unit in DURATION_ORDER if parts.get(unit)]
+        return " ".join(shown) or MISSING
 
     def number_word(self, number: int) -> str:
         """A section number in the template (`{{ num(3) }}`)."""

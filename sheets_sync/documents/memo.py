@@ -1,297 +1,376 @@
 """The follow-up memo to the governor (บันทึกข้อความ), rendered from `templates/followup_memo.docx`.
 
-`memo_context` turns the results document (outputs.md "JSON results"), the validated workbook
-and the settings into plain strings and lists for the template; `render_followup_report` adds
-the charts and the emblem and writes `followup-FY<fy>-R<round>.docx`. Every number printed goes
-through one `Formatter`, so Thai digits (config `output.memo_thai_digits`) apply to all of them;
-text from the sheets is passed through unchanged (docxtpl escapes it).
+The memo an office signs: its own date (the day it is written, from the caller) apart from the
+data date; one to two pages in the order an executive reads (เรื่องเดิม / ข้อเท็จจริง /
+ข้อพิจารณา / ข้อเสนอ) ending with the signer; then the attachment it names (สิ่งที่ส่งมาด้วย)
+with the detail tables and charts. A round that has not ended is a preliminary report
+(`รายงานเบื้องต้น`). Nothing in it speaks of the tool or the spreadsheet: data that could not be
+used is the office's internal matter (console, `ตรวจสอบข้อมูล`).
+
+`memo_context` turns the typed `Results` and the settings into strings and lists for the
+template; every figure comes from compute. Every number printed goes through one `Formatter`,
+so Thai digits (config `output.memo_thai_digits`) apply to all of them, sheet text in running
+text included; ids stay as written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from ..compute.fiscal import fiscal_year_span, round_end
-from ..compute.kpi import SECTION_GROUP
+from .. import vocabulary as v
+from ..compute.complaints import ComplaintResult
+from ..compute.kpi import KpiResult
+from ..compute.missions import MissionResult
+from ..compute.plan import PlanResult
+from ..compute.results import Results
 from ..config import Settings
-from ..present.layout import COLOURS, Style
-from ..schema.tabs import PERSPECTIVES
-from ..schema.validate import ValidatedWorkbook
 from . import charts
 from .formatting import MISSING, Formatter
-from .labels import PLAN_STATUSES, SCORE_TARGET, perspective_th, plan_status_th, score_band
 from .rendering import Template, clean_text, emblem_image, image, load_template, render_document
-from .sop import coverage_by_category, mission_counts
 
 TEMPLATE = "followup_memo.docx"
-CHART_WIDTH_MM = 150
-STATUS_FILL = {
-    "done": COLOURS[Style.GOOD],
-    "on_track": COLOURS[Style.GOOD],
-    "behind": COLOURS[Style.WARN],
-    "not_started": COLOURS[Style.WARN],
-    "overdue": COLOURS[Style.BAD],
-    "not_yet_due": COLOURS[Style.MUTED],
-}
-BAND_FILL = {"good": COLOURS[Style.GOOD], "warn": COLOURS[Style.WARN], "bad": COLOURS[Style.BAD]}
-NO_FILL = "FFFFFF"
 LAGGING = ("overdue", "behind", "not_started")  # what the governor should look at, worst first
+NAMED_IN_MEMO = 2  # the memo names at most this many items of a kind; the attachment lists all
+PRELIMINARY = "รายงานเบื้องต้น"
 
 
-def report_file_name(results: Mapping[str, Any]) -> str:
-    return f"followup-FY{results['fiscal_year']}-R{results['round']}.docx"
+def report_file_name(results: Results) -> str:
+    return f"followup-FY{results.period.fiscal_year}-R{results.period.round}.docx"
 
 
-def render_followup_report(results: dict[str, Any], workbook: ValidatedWorkbook, settings: Settings, out_dir: Path) -> Path:
-    """Write the memo for the results' round to `<out_dir>/followup-FY<fy>-R<round>.docx`."""
+def render_followup_report(results: Results, settings: Settings, out_dir: Path, *, memo_date: dt.date) -> Path:
+    """Write the memo for the results' round, dated `memo_date`, to `<out_dir>/followup-FY<fy>-R<round>.docx`."""
     template = load_template(settings, TEMPLATE)
-    context = memo_context(results, workbook, settings)
+    context = memo_context(results, settings, memo_date)
     thai = settings.memo_thai_digits
     context["emblem"] = emblem_image(template, settings.office.emblem)
-    context.update(_charts(template, results, thai))
+    context.update(memo_charts(template, results, thai))
     return render_document(
         template, context, Path(out_dir) / report_file_name(results), thai_page_numbers=thai, title=f"บันทึกข้อความ {context['subject']}"
     )
 
 
-def _charts(template: Template, results: Mapping[str, Any], thai: bool) -> dict[str, Any]:
-    plan, kpis, complaints = results.get("plan"), results.get("kpis"), results.get("complaints")
-    round_key = str(results["round"])
+def months_passed(results: Results) -> dict[str, dict[str, int]]:
+    """The complaints' fiscal months up to the data date's month (a future month is not a bar)."""
+    if results.complaints is None:
+        return {}
+    last = results.period.as_of.strftime("%Y-%m")
+    return {month: counts for month, counts in results.complaints.by_month.items() if month <= last}
+
+
+def memo_charts(template: Template, results: Results, thai: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"plan_chart": "", "kpi_chart": "", "complaints_chart": ""}
-    if plan and plan.get("count"):
-        out["plan_chart"] = image(template, charts.plan_status_chart(plan["status_counts"], thai_digits=thai), width_mm=CHART_WIDTH_MM)
-    if kpis:
-        scores = {key: rounds.get(round_key) for key, rounds in kpis.get("perspectives", {}).items()}
-        out["kpi_chart"] = image(template, charts.kpi_perspective_chart(scores, thai_digits=thai), width_mm=CHART_WIDTH_MM)
-    if complaints and complaints.get("by_month"):
-        png = charts.complaints_month_chart(complaints["by_month"], thai_digits=thai)
-        out["complaints_chart"] = image(template, png, width_mm=CHART_WIDTH_MM)
+    width = charts.CHART_WIDTH_MM
+    if results.plan is not None and results.plan.count:
+        out["plan_chart"] = image(template, charts.plan_status_chart(results.plan.status_counts, thai_digits=thai), width_mm=width)
+    if results.kpis is not None:
+        png = charts.kpi_perspective_chart(perspective_scores(results.kpis, results.period.round), thai_digits=thai)
+        out["kpi_chart"] = image(template, png, width_mm=width)
+    if results.complaints is not None and months_passed(results):
+        out["complaints_chart"] = image(template, charts.complaints_month_chart(months_passed(results), thai_digits=thai), width_mm=width)
     return out
 
 
-def memo_context(results: Mapping[str, Any], workbook: ValidatedWorkbook, settings: Settings) -> dict[str, Any]:
+def perspective_scores(kpis: KpiResult, round_months: int) -> dict[str, float | None]:
+    return {key: by_round.get(round_months) for key, by_round in kpis.perspectives.items()}
+
+
+def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> dict[str, Any]:
     """Everything the memo template prints, as strings and lists (no pictures)."""
     fmt = Formatter(settings.memo_thai_digits)
     office = settings.office
-    as_of = dt.date.fromisoformat(results["as_of"])
-    fy, round_months = int(results["fiscal_year"]), int(results["round"])
+    period = results.period
+    preliminary = not period.round_closed
     # The number never breaks across lines: its spaces are non-breaking.
     phone = " โทร.\u00a0" + fmt.text(office.phone).replace(" ", "\u00a0") if office.phone else ""
+    round_text = fmt.text(f"รอบ {period.round} เดือน")
+    report_name = f"รายงานผลการติดตามการดำเนินงาน {round_text} ปีงบประมาณ พ.ศ. {fmt.text(str(period.fiscal_year))}"
+    title = report_name + (f" ({PRELIMINARY})" if preliminary else "")
+    plan = plan_section(results.plan, fmt)
+    kpi = kpi_section(results.kpis, period.round, fmt)
+    complaints = complaints_section(results.complaints, period.start, period.as_of, settings.sla_days, fmt)
+    sop = sop_section(results.missions, office.section, fmt)
+    problems, risks = problems_and_risks(results.plan, fmt)
+    considerations = _considerations(results, plan, kpi, problems, settings.sla_days, fmt)
     context: dict[str, Any] = {
         "num": fmt.number_word,
         "office_name": office.name,
         "section": office.section,
         "office_line": f"{office.name} {office.section}{phone}",
         "document_no": fmt.text(office.document_no),
-        "date": fmt.date(as_of),
-        "as_of_date": fmt.date(as_of),
-        "subject": fmt.text(f"รายงานผลการติดตามการดำเนินงาน รอบ {round_months} เดือน ปีงบประมาณ พ.ศ. {fy}"),
+        "date": fmt.date(memo_date),
+        "as_of_date": fmt.date(period.as_of),
+        "subject": title,
+        "preliminary": preliminary,
         "addressee": office.addressee or f"ผู้ว่าราชการจังหวัด{office.province}",
-        "fiscal_year": fmt.text(str(fy)),
-        "round": fmt.text(str(round_months)),
-        "signer_name": office.signer_name or " " * 40,
+        "attachment": f"รายละเอียดผลการติดตาม{round_text} จำนวน {fmt.plain(1)} ชุด",
+        "attachment_title": title.replace("รายงานผล", "รายละเอียดผล", 1),
+        "fiscal_year": fmt.text(str(period.fiscal_year)),
+        "round": fmt.text(str(period.round)),
+        "background": _background(office.section, period.fiscal_year, settings.rounds, fmt),
+        "facts_intro": _facts_intro(office.section, round_text, period, preliminary, fmt),
+        "facts": _facts(plan, kpi, complaints, sop, fmt),
+        "considerations": considerations,
+        "proposal": _proposal(office.section, bool(considerations), fmt),
+        "signer_name": office.signer_name or "\u00a0" * 40,
         "signer_position": office.signer_position,
-        "data_note": _data_note(results, fmt),
+        "plan": plan,
+        "kpi": kpi,
+        "complaints": complaints,
+        "sop": sop,
+        "problems": problems,
+        "risks": risks,
     }
-    context["plan"] = plan_section(results.get("plan"), workbook.table("plan"), fmt)
-    context["kpi"] = kpi_section(results, workbook.table("kpis"), fmt)
-    context["complaints"] = complaints_section(results.get("complaints"), as_of, fy, settings.sla_days, fmt)
-    context["sop"] = sop_section(results.get("missions"), office.section, fmt)
-    context["problems"], context["risks"] = problems_and_risks(workbook.table("plan"), fmt)
-    context["overview"] = _overview(context, results, fmt)
     return context
 
 
-def _data_note(results: Mapping[str, Any], fmt: Formatter) -> str:
-    errors = int((results.get("counts") or {}).get("errors", 0))
-    if not errors:
-        return ""
+# --- the memo's four parts ------------------------------------------------------------------------
+def _background(section: str, fiscal_year: int, rounds: tuple[int, ...], fmt: Formatter) -> str:
+    numbers = [fmt.plain(r) for r in rounds]
+    listed = numbers[0] if len(numbers) == 1 else " ".join(numbers[:-1]) + " และ " + numbers[-1]
     return (
-        f"หมายเหตุ ข้อมูลในสมุดงานมีข้อผิดพลาด {fmt.count(errors)} รายการ ซึ่งไม่ได้นำมาคำนวณในรายงานนี้ "
-        "(รายละเอียดอยู่ในแท็บ ตรวจสอบข้อมูล)"
+        f"ตามที่{section}ได้จัดทำแผนปฏิบัติการและตัวชี้วัดประจำปีงบประมาณ พ.ศ. {fmt.text(str(fiscal_year))} "
+        f"และกำหนดติดตามผลการดำเนินงานรอบ {listed} เดือน นั้น"
     )
 
 
-def _overview(context: Mapping[str, Any], results: Mapping[str, Any], fmt: Formatter) -> str:
-    parts = []
-    missions, plan, complaints = results.get("missions"), results.get("plan"), results.get("complaints")
-    if missions:
-        parts.append(f"{context['section']}มีภารกิจทั้งหมด {fmt.count(missions['count'])} ภารกิจ")
-    if plan:
-        counts = plan["status_counts"]
-        parts.append(
-            f"มีกิจกรรมตามแผนปฏิบัติการ {fmt.count(plan['count'])} กิจกรรม แล้วเสร็จ {fmt.count(counts.get('done', 0))} กิจกรรม "
-            f"เกินกำหนด {fmt.count(counts.get('overdue', 0))} กิจกรรม"
+def _facts_intro(section: str, round_text: str, period, preliminary: bool, fmt: Formatter) -> str:
+    text = (
+        f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"
+    )
+    if preliminary:
+        text += (
+            f" ทั้งนี้ {round_text}จะสิ้นสุดวันที่ {fmt.date(period.round_end(period.round))} ผลที่รายงานจึงเป็นผลเบื้องต้น"
         )
-    kpi = context["kpi"]
-    if kpi["total"] != MISSING:
-        parts.append(f"คะแนนตัวชี้วัดระดับฝ่ายรอบ {context['round']} เดือน {kpi['total']} คะแนน (ร้อยละ {kpi['total_pct']})")
-    if complaints:
-        parts.append(
-            f"ศูนย์ดำรงธรรมรับเรื่องร้องเรียน {fmt.count(complaints['received'])} เรื่อง ยุติแล้ว "
-            f"{fmt.count(complaints['closed'])} เรื่อง (ร้อยละ {fmt.pct(complaints['closed_pct'])})"
+    return text
+
+
+def _facts(plan: dict[str, Any], kpi: dict[str, Any], complaints: dict[str, Any], sop: dict[str, Any], fmt: Formatter) -> list[str]:
+    items = [plan["fact"], kpi["fact"], complaints["fact"], sop["fact"]]
+    return [f"{fmt.text(f'2.{n}')} {text}" for n, text in enumerate(items, start=1)]
+
+
+def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any], problems: list[dict[str, str]], sla_days: int, fmt: Formatter) -> list[str]:
+    items = []
+    if plan["attention"]:
+        items.append(plan["attention"])
+    if kpi["attention"]:
+        items.append(kpi["attention"])
+    c = results.complaints
+    if c is not None and c.figures["overdue"]:
+        items.append(
+            f"เรื่องร้องเรียนที่ยังไม่ยุติเกิน {fmt.plain(sla_days)} วัน {fmt.count(c.figures['overdue'])} เรื่อง "
+            "ควรติดตามหน่วยงานที่รับผิดชอบให้เร่งแก้ไข"
         )
-    if missions:
-        parts.append(f"และมีคู่มือการปฏิบัติงานครอบคลุมร้อยละ {fmt.pct(missions['sop_coverage_pct'])} ของภารกิจ")
-    if not parts:
-        return "ไม่มีข้อมูลที่นำมาคำนวณได้ในรอบนี้"
-    return " ".join(parts)
+    m = results.missions
+    if m is not None and m.count:
+        without = m.count - m.with_sop_count
+        single = len(m.single_point_of_failure)
+        parts = []
+        if without:
+            parts.append(f"ภารกิจที่ยังไม่มีคู่มือ {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ")
+        if single:
+            parts.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
+        if parts:
+            items.append(" และ".join(parts))
+    if problems:
+        items.append(
+            f"ปัญหา/อุปสรรคที่กิจกรรมรายงาน {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(5)}) ควรพิจารณาแนวทางแก้ไข"
+        )
+    return [f"{fmt.text(f'3.{n}')} {text}" for n, text in enumerate(items, start=1)]
+
+
+def _proposal(section: str, has_considerations: bool, fmt: Formatter) -> str:
+    if has_considerations:
+        return (
+            f"เห็นควรมอบหมาย{section}แจ้งผู้รับผิดชอบเร่งรัดดำเนินการตามข้อ {fmt.plain(3)} และรายงานผลในรอบต่อไป"
+        )
+    return "เห็นควรให้ดำเนินการตามแผนต่อไป และรายงานผลในรอบต่อไป"
+
+
+def _named(items: list[str], fmt: Formatter) -> str:
+    """`ได้แก่ a b และ c` for at most NAMED_IN_MEMO items, `เป็นต้น` when there are more."""
+    shown = items[:NAMED_IN_MEMO]
+    text = shown[0] if len(shown) == 1 else " ".join(shown[:-1]) + " และ" + shown[-1]
+    return "ได้แก่ " + text + (" เป็นต้น" if len(items) > NAMED_IN_MEMO else "")
 
 
 # --- plan ---------------------------------------------------------------------------------------
-def plan_section(plan: Mapping[str, Any] | None, table: pd.DataFrame, fmt: Formatter) -> dict[str, Any]:
-    """Status counts and budgets, and the activities that are late, with names from the sheet."""
-    if not plan:
-        return {"summary": "ไม่มีข้อมูลแผนปฏิบัติการ (ไม่พบแท็บ แผนปฏิบัติการ หรือแท็บนี้ใช้ไม่ได้)", "rows": [],
-                "count": MISSING, "pct_total": MISSING, "budget_total": MISSING, "lagging": []}  # fmt: skip
-    counts, budgets, total = plan["status_counts"], plan.get("budget_by_status", {}), int(plan["count"])
-    rows = [
-        {
+def plan_section(plan: PlanResult | None, fmt: Formatter) -> dict[str, Any]:
+    """Status counts and budgets, and the activities that are late, with names from the plan."""
+    if plan is None:
+        none = "ไม่มีข้อมูลแผนปฏิบัติการในรอบนี้"
+        return {"summary": none, "fact": none, "attention": "", "rows": [], "count": MISSING, "pct_total": MISSING,
+                "budget_total": MISSING, "lagging": []}  # fmt: skip
+    counts = plan.status_counts
+    rows = []
+    for key in v.PLAN_STATUS_CHART_ORDER:
+        status = v.choice_of(v.PLAN_STATUSES, key)
+        rows.append({
             "status": status.th,
-            "count": fmt.count(counts.get(status.key, 0)),
-            "pct": fmt.pct(counts.get(status.key, 0) / total * 100 if total else None),
-            "budget": fmt.money(budgets.get(status.key, 0.0)),
-            "fill": STATUS_FILL[status.key],
-        }
-        for status in PLAN_STATUSES
-    ]
-    summary = (
-        f"กิจกรรมตามแผนปฏิบัติการทั้งหมด {fmt.count(total)} กิจกรรม งบประมาณรวม {fmt.money(plan.get('budget_total'))} บาท "
-        f"แล้วเสร็จ {fmt.count(counts.get('done', 0))} กิจกรรม เป็นไปตามแผน {fmt.count(counts.get('on_track', 0))} กิจกรรม "
-        f"ล่าช้ากว่าแผน {fmt.count(counts.get('behind', 0))} กิจกรรม เกินกำหนด {fmt.count(counts.get('overdue', 0))} กิจกรรม "
-        f"ยังไม่เริ่ม {fmt.count(counts.get('not_started', 0))} กิจกรรม และยังไม่ถึงกำหนด "
-        f"{fmt.count(counts.get('not_yet_due', 0))} กิจกรรม"
+            "count": fmt.count(counts.get(key, 0)),
+            "pct": fmt.pct(plan.status_pct(key)),
+            "budget": fmt.money(plan.budget_by_status.get(key, 0.0)),
+            "fill": v.TONE_FILL[status.tone],
+        })  # fmt: skip
+    by_status = " ".join(
+        f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts.get(key, 0))} กิจกรรม" for key in v.PLAN_STATUS_CHART_ORDER
     )
-    if plan.get("strategy_alignment_pct") is not None:
-        summary += f" กิจกรรมที่สอดคล้องกับประเด็นยุทธศาสตร์จังหวัดคิดเป็นร้อยละ {fmt.pct(plan['strategy_alignment_pct'])}"
+    summary = f"แผนปฏิบัติการมีกิจกรรมทั้งหมด {fmt.count(plan.count)} กิจกรรม งบประมาณรวม {fmt.money(plan.budget_total)} บาท จำแนกเป็น {by_status}"
+    shown = [f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts[key])}" for key in v.PLAN_STATUS_CHART_ORDER if counts.get(key)]
+    fact = (
+        f"แผนปฏิบัติการ {fmt.count(plan.count)} กิจกรรม งบประมาณรวม {fmt.money(plan.budget_total)} บาท "
+        f"({' '.join(shown)} กิจกรรม)" if shown else f"แผนปฏิบัติการยังไม่มีกิจกรรม"
+    )
+    if plan.strategy_alignment_pct is not None:
+        summary += f" กิจกรรมที่สอดคล้องกับประเด็นยุทธศาสตร์จังหวัดคิดเป็นร้อยละ {fmt.pct(plan.strategy_alignment_pct)}"
+    lagging = lagging_activities(plan, fmt)
     return {
         "summary": summary + " รายละเอียดดังนี้",
+        "fact": fact,
+        "attention": _plan_attention(plan, fmt),
         "rows": rows,
-        "count": fmt.count(total),
-        "pct_total": fmt.pct(100.0 if total else None),
-        "budget_total": fmt.money(plan.get("budget_total")),
-        "lagging": lagging_activities(plan["activities"], table, fmt),
+        "count": fmt.count(plan.count),
+        "pct_total": fmt.pct(100.0 if plan.count else None),
+        "budget_total": fmt.money(plan.budget_total),
+        "lagging": lagging,
     }
 
 
-def lagging_activities(activities: Mapping[str, Mapping[str, Any]], table: pd.DataFrame, fmt: Formatter) -> list[dict[str, str]]:
-    """Overdue, behind and not-started activities, worst first, then in sheet order."""
-    rows = {str(r["activity_id"]): r for r in table.to_dict("records")}
-    order = {key: n for n, key in enumerate(rows)}
-    late = [(aid, a) for aid, a in activities.items() if a["status"] in LAGGING]
-    late.sort(key=lambda item: (LAGGING.index(item[1]["status"]), order.get(item[0], len(order))))
+def _lagging_rows(plan: PlanResult) -> list[dict[str, Any]]:
+    """Overdue, behind and not-started activities, worst first, then in plan order."""
+    rows = [r for r in plan.activities.to_dict("records") if r["status"] in LAGGING]
+    return sorted(rows, key=lambda r: LAGGING.index(r["status"]))  # stable: plan order within a status
+
+
+def _plan_attention(plan: PlanResult, fmt: Formatter) -> str:
+    late = _lagging_rows(plan)
+    if not late:
+        return ""
+    counts = plan.status_counts
+    parts = [f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts[key])} กิจกรรม" for key in LAGGING if counts.get(key)]
+    named = [f"{clean_text(r['activity_id'])} {fmt.sheet(r['activity'])}" for r in late]
+    return f"กิจกรรมที่{' '.join(parts)} {_named(named, fmt)} ควรเร่งรัดให้แล้วเสร็จ"
+
+
+def lagging_activities(plan: PlanResult, fmt: Formatter) -> list[dict[str, str]]:
     out = []
-    for aid, act in late:
-        row = rows.get(aid, {})
-        status = plan_status_th(act["status"])
-        if act["status"] == "overdue" and act.get("days_overdue"):
-            status += f" {fmt.count(act['days_overdue'])} วัน"
+    for row in _lagging_rows(plan):
+        status = v.choice_label(v.PLAN_STATUSES, row["status"])
+        if row["status"] == "overdue" and row.get("days_overdue"):
+            status += f" {fmt.count(row['days_overdue'])} วัน"
         out.append(
             {
-                "id": clean_text(aid),
-                "name": clean_text(row.get("activity")),
-                "owner": clean_text(row.get("owner")),
-                "progress": fmt.days(act.get("progress_pct")),
-                "expected": fmt.days(act.get("expected_pct")),
+                "id": clean_text(row["activity_id"]),
+                "name": fmt.sheet(row.get("activity")),
+                "owner": fmt.sheet(row.get("owner")),
+                "progress": fmt.days(row.get("progress_pct")),
+                "expected": fmt.days(row.get("expected_pct")),
                 "status": status,
-                "fill": STATUS_FILL[act["status"]],
+                "fill": v.TONE_FILL[v.choice_of(v.PLAN_STATUSES, row["status"]).tone],
             }
         )
     return out
 
 
 # --- KPIs ---------------------------------------------------------------------------------------
-def kpi_section(results: Mapping[str, Any], table: pd.DataFrame, fmt: Formatter) -> dict[str, Any]:
+def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter) -> dict[str, Any]:
     """Mean score and weight share per perspective, the section total, the KPIs below target."""
-    kpis = results.get("kpis")
-    round_key = str(results["round"])
-    target = fmt.plain(int(SCORE_TARGET))
-    empty = {"summary": "ไม่มีข้อมูลตัวชี้วัด (ไม่พบแท็บ ตัวชี้วัด หรือแท็บนี้ใช้ไม่ได้)", "perspectives": [],
-             "total": MISSING, "total_pct": MISSING, "weight_total": MISSING, "below": [], "note": "", "target": target}  # fmt: skip
-    if not kpis:
-        return empty
-    section = (kpis.get("groups") or {}).get(SECTION_GROUP, {}).get(round_key) or {}
+    target = fmt.plain(int(v.SCORE_TARGET))
+    if kpis is None:
+        none = "ไม่มีข้อมูลตัวชี้วัดในรอบนี้"
+        return {"summary": none, "fact": none, "attention": "", "perspectives": [], "total": MISSING, "total_pct": MISSING,
+                "weight_total": MISSING, "below": [], "note": "", "target": target}  # fmt: skip
+    section = kpis.groups.get(v.SECTION_GROUP, {}).get(round_months) or {}
     total, total_pct = section.get("total"), section.get("total_pct")
-    weights = kpis.get("perspective_weights") or {}
     perspectives = []
-    for perspective in PERSPECTIVES:
-        score = (kpis.get("perspectives") or {}).get(perspective.key, {}).get(round_key)
+    for perspective in v.PERSPECTIVES:
+        score = kpis.perspectives.get(perspective.key, {}).get(round_months)
+        tone = v.score_tone(score)
         perspectives.append(
             {
                 "name": perspective.th,
-                "weight": fmt.pct(weights.get(perspective.key)),
+                "weight": fmt.pct(kpis.perspective_weights.get(perspective.key)),
                 "score": fmt.score(score),
-                "verdict": MISSING if score is None else ("บรรลุ" if score >= SCORE_TARGET else "ต่ำกว่าเป้าหมาย"),
-                "fill": NO_FILL if score is None else BAND_FILL[score_band(score)],
+                "verdict": MISSING if score is None else ("ถึงค่าเป้าหมาย" if tone is v.Tone.GOOD else "ต่ำกว่าค่าเป้าหมาย"),
+                "fill": v.NO_FILL if tone is None else v.TONE_FILL[tone],
             }
         )
-    shown_weights = [w for w in weights.values() if w is not None]
+    shown_weights = [w for w in kpis.perspective_weights.values() if w is not None]
+    below = below_target(kpis, round_months, fmt)
+    fact = _kpi_fact(fmt, round_months, total, total_pct, target)
     return {
-        "summary": _kpi_summary(fmt, results, total, total_pct, target),
+        "summary": fact + " จำแนกตามมิติ ดังนี้" if total is not None else fact,
+        "fact": fact,
+        "attention": _kpi_attention(below, fmt),
         "perspectives": perspectives,
         "total": fmt.score(total),
         "total_pct": fmt.pct(total_pct),
         # Shares of the section's weight add up to 100 by definition; adding the rounded shares
         # could show 100.01.
         "weight_total": fmt.pct(100.0) if shown_weights else MISSING,
-        "below": below_target(kpis, table, round_key, fmt),
-        "note": _kpi_note(results, section, fmt),
+        "below": below,
+        "note": _kpi_note(section, fmt),
         "target": target,
     }
 
 
-def _kpi_summary(fmt: Formatter, results: Mapping[str, Any], total: float | None, total_pct: float | None, target: str) -> str:
-    round_text = fmt.text(f"รอบ {results['round']} เดือน")
+def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct: float | None, target: str) -> str:
+    round_text = fmt.text(f"รอบ {round_months} เดือน")
     if total is None:
         return f"ตัวชี้วัดระดับฝ่าย{round_text} ยังไม่มีผลการประเมิน"
-    verdict = "ไม่ต่ำกว่า" if total >= SCORE_TARGET else "ต่ำกว่า"
+    verdict = "ไม่ต่ำกว่า" if total >= v.SCORE_TARGET else "ต่ำกว่า"
     return (
-        f"ผลการประเมินตัวชี้วัดระดับฝ่าย{round_text} ได้คะแนนรวม {fmt.score(total)} คะแนน จากคะแนนเต็ม {fmt.plain(5)} "
-        f"คิดเป็นร้อยละ {fmt.pct(total_pct)} ซึ่ง{verdict}ค่าเป้าหมาย (ระดับ {target}) จำแนกตามมิติ ดังนี้"
+        f"ตัวชี้วัดระดับฝ่าย{round_text} ได้คะแนนรวม {fmt.score(total)} จากคะแนนเต็ม {fmt.plain(5)} "
+        f"(ร้อยละ {fmt.pct(total_pct)}) {verdict}ค่าเป้าหมาย (ระดับ {target})"
     )
 
 
-def _kpi_note(results: Mapping[str, Any], section: Mapping[str, Any], fmt: Formatter) -> str:
-    notes = []
-    if not results.get("round_closed", True):
-        end = round_end(int(results["fiscal_year"]), int(results["round"]))
-        notes.append(f"รอบ {fmt.plain(int(results['round']))} เดือน ยังไม่สิ้นสุด (สิ้นสุดวันที่ {fmt.date(end)}) คะแนนข้างต้นเป็นผลเบื้องต้นจากผลที่รายงานแล้ว")
+def _kpi_attention(below: list[dict[str, str]], fmt: Formatter) -> str:
+    if not below:
+        return ""
+    named = [f"{b['id']} {b['name']}" for b in below]
+    not_reported = sum(1 for b in below if b["not_reported"])
+    text = f"ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย {fmt.count(len(below))} ตัวชี้วัด {_named(named, fmt)}"
+    if not_reported:
+        text += f" (ยังไม่รายงานผล {fmt.count(not_reported)} ตัวชี้วัด)"
+    return text + " ควรเร่งรัดการดำเนินงาน"
+
+
+def _kpi_note(section: dict[str, Any], fmt: Formatter) -> str:
     weight = section.get("weight")
     if weight and abs(float(weight) - 100) > 1e-9:
-        notes.append(f"น้ำหนักของตัวชี้วัดระดับฝ่ายที่นำมาคำนวณในรอบนี้รวมร้อยละ {fmt.pct(float(weight))} คะแนนรวมคิดเทียบกับน้ำหนักดังกล่าว")
-    return "หมายเหตุ " + " และ".join(notes) if notes else ""
+        return (
+            f"หมายเหตุ น้ำหนักของตัวชี้วัดระดับฝ่ายที่นำมาคำนวณในรอบนี้รวมร้อยละ {fmt.pct(float(weight))} "
+            "คะแนนรวมคิดเทียบกับน้ำหนักดังกล่าว"
+        )
+    return ""
 
 
-def below_target(kpis: Mapping[str, Any], table: pd.DataFrame, round_key: str, fmt: Formatter) -> list[dict[str, str]]:
+def below_target(kpis: KpiResult, round_months: int, fmt: Formatter) -> list[dict[str, Any]]:
     """Section KPIs scoring below 3 this round (a KPI not reported scores 0 and says so)."""
-    states = kpis.get("states") or {}
     out = []
-    for row in table.to_dict("records"):
+    for row in kpis.kpis.to_dict("records"):
         kid = str(row["kpi_id"])
-        score = (kpis.get("scores") or {}).get(kid, {}).get(round_key)
-        if row.get("level") != "section" or score is None or score >= SCORE_TARGET:
+        scored = kpis.scores.get(kid, {}).get(round_months)
+        if row.get("level") != "section" or scored is None or scored.score is None or scored.score >= v.SCORE_TARGET:
             continue
-        shown = fmt.score(score)
-        if states.get(kid, {}).get(round_key) == "not_reported":
-            shown += " (ยังไม่รายงาน)"
-        out.append({"id": clean_text(kid), "name": clean_text(row["name"]), "perspective": perspective_th(row["perspective"]),
-                    "score": shown, "fill": BAND_FILL[score_band(score)]})  # fmt: skip
+        not_reported = scored.state == "not_reported"
+        shown = fmt.score(scored.score) + (" (ยังไม่รายงาน)" if not_reported else "")
+        out.append({"id": clean_text(kid), "name": fmt.sheet(row["name"]), "perspective": v.choice_label(v.PERSPECTIVES, row["perspective"]),
+                    "score": shown, "fill": v.TONE_FILL[v.score_tone(scored.score)], "not_reported": not_reported})  # fmt: skip
     return out
 
 
 # --- complaints ---------------------------------------------------------------------------------
-def complaints_section(complaints: Mapping[str, Any] | None, as_of: dt.date, fiscal_year: int, sla_days: int, fmt: Formatter) -> dict[str, Any]:
+def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of: dt.date, sla_days: int, fmt: Formatter) -> dict[str, Any]:
     """The year's figures, by category, and what the summary sentence says."""
-    if not complaints:
-        return {"summary": "ไม่มีข้อมูลเรื่องร้องเรียน (ไม่พบแท็บ เรื่องร้องเรียน หรือแท็บนี้ใช้ไม่ได้)", "rows": [],
-                "categories": [], "received": MISSING, "closed": MISSING, "open": MISSING}  # fmt: skip
-    c = complaints
-    start = fiscal_year_span(fiscal_year)[0]
+    if complaints is None:
+        none = "ไม่มีข้อมูลเรื่องร้องเรียนในรอบนี้"
+        return {"summary": none, "fact": none, "rows": [], "categories": [], "received": MISSING, "closed": MISSING, "open": MISSING}
+    c = complaints.figures
     sla = fmt.plain(sla_days)
     rows = [
         ("เรื่องที่รับในปีงบประมาณ (เรื่อง)", fmt.count(c["received"])),
@@ -309,9 +388,13 @@ def complaints_section(complaints: Mapping[str, Any] | None, as_of: dt.date, fis
         ("จำนวนผู้ตอบแบบประเมินความพึงพอใจ (ราย)", fmt.count(c["responses"])),
     ]
     categories = [
-        {"name": clean_text(name), "received": fmt.count(v["received"]), "closed": fmt.count(v["closed"]), "open": fmt.count(v["open"])}
-        for name, v in (c.get("by_category") or {}).items()
+        {"name": fmt.sheet(name), "received": fmt.count(f["received"]), "closed": fmt.count(f["closed"]), "open": fmt.count(f["open"])}
+        for name, f in complaints.by_category.items()
     ]
+    fact = (
+        f"ศูนย์ดำรงธรรมรับเรื่องร้องเรียน/ร้องทุกข์ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง "
+        f"(ร้อยละ {fmt.pct(c['closed_pct'])}) อยู่ระหว่างดำเนินการ {fmt.count(c['open'])} เรื่อง"
+    )
     summary = (
         f"ตั้งแต่วันที่ {fmt.date(start)} ถึงวันที่ {fmt.date(as_of)} ศูนย์ดำรงธรรมรับเรื่องร้องเรียน/ร้องทุกข์ "
         f"{fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง คิดเป็นร้อยละ {fmt.pct(c['closed_pct'])} "
@@ -321,6 +404,7 @@ def complaints_section(complaints: Mapping[str, Any] | None, as_of: dt.date, fis
         summary += f" และมีเรื่องยกมาจากปีก่อน {fmt.count(c['carried_over'])} เรื่อง ยุติแล้ว {fmt.count(c['carried_over_closed'])} เรื่อง"
     return {
         "summary": summary,
+        "fact": fact,
         "rows": [{"label": label, "value": value} for label, value in rows],
         "categories": categories,
         "received": fmt.count(c["received"]),
@@ -330,42 +414,60 @@ def complaints_section(complaints: Mapping[str, Any] | None, as_of: dt.date, fis
 
 
 # --- SOP coverage -------------------------------------------------------------------------------
-def sop_section(missions: Mapping[str, Any] | None, section: str, fmt: Formatter) -> dict[str, Any]:
-    if not missions:
-        return {"summary": "ไม่มีข้อมูลภารกิจ (ไม่พบแท็บ ภารกิจ หรือแท็บนี้ใช้ไม่ได้)", "categories": [], "single_points": []}
-    items = missions.get("items") or {}
-    with_sop, ready = mission_counts(items)
-    summary = (
-        f"{section}มีภารกิจทั้งหมด {fmt.count(missions['count'])} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว {fmt.count(with_sop)} ภารกิจ "
-        f"คิดเป็นร้อยละ {fmt.pct(missions['sop_coverage_pct'])} มีขั้นตอนงานและข้อความคู่มือครบพร้อมจัดทำเป็นเอกสาร "
-        f"{fmt.count(ready)} ภารกิจ และภารกิจที่มีผู้ปฏิบัติแทนคิดเป็นร้อยละ {fmt.pct(missions.get('backup_coverage_pct'))}"
+def sop_section(missions: MissionResult | None, section: str, fmt: Formatter) -> dict[str, Any]:
+    if missions is None:
+        none = "ไม่มีข้อมูลภารกิจในรอบนี้"
+        return {"summary": none, "fact": none, "categories": [], "total": None, "single_points": []}
+    fact = (
+        f"ภารกิจ {fmt.count(missions.count)} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว {fmt.count(missions.with_sop_count)} ภารกิจ "
+        f"(ร้อยละ {fmt.pct(missions.sop_coverage_pct)})"
     )
+    summary = (
+        f"{section}มีภารกิจทั้งหมด {fmt.count(missions.count)} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว {fmt.count(missions.with_sop_count)} ภารกิจ "
+        f"คิดเป็นร้อยละ {fmt.pct(missions.sop_coverage_pct)}"
+    ) + f" และภารกิจที่มีผู้ปฏิบัติแทนคิดเป็นร้อยละ {fmt.pct(missions.backup_coverage_pct)}"
+    rows = missions.missions.set_index("mission_id", drop=False) if missions.count else None
     single = []
-    for mid in missions.get("single_point_of_failure") or []:
-        item = items.get(mid, {})
-        staff = ", ".join(clean_text(s) for s in item.get("capable_staff") or []) or MISSING
-        single.append(f"{clean_text(mid)} {clean_text(item.get('name'))} (ผู้ปฏิบัติได้: {staff})")
-    return {"summary": summary, "categories": coverage_by_category(missions, fmt), "single_points": single}
+    for mid in missions.single_point_of_failure:
+        row = rows.loc[mid]
+        staff = ", ".join(fmt.sheet(s) for s in row["capable_staff"] or []) or MISSING
+        single.append(f"{clean_text(mid)} {fmt.sheet(row['name'])} (ผู้ปฏิบัติได้: {staff})")
+    categories, total = coverage_rows(missions, fmt)
+    return {"summary": summary, "fact": fact, "categories": categories, "total": total, "single_points": single}
+
+
+def coverage_rows(missions: MissionResult, fmt: Formatter) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Per mission category: missions, with a manual, and the coverage %; and the total row."""
+    counts = missions.category_counts()
+    rows = [
+        {"name": category.th, "count": fmt.count(counts[category.key][0]), "with_sop": fmt.count(counts[category.key][1]),
+         "pct": fmt.pct(missions.sop_coverage_by_category.get(category.key))}
+        for category in v.MISSION_CATEGORIES
+    ]  # fmt: skip
+    total = {"count": fmt.count(missions.count), "with_sop": fmt.count(missions.with_sop_count), "pct": fmt.pct(missions.sop_coverage_pct)}
+    return rows, total
 
 
 # --- problems and risks -------------------------------------------------------------------------
-def problems_and_risks(table: pd.DataFrame, fmt: Formatter) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def problems_and_risks(plan: PlanResult | None, fmt: Formatter) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The plan's problems and risks, each text once, with the activities that reported it."""
-    return _collect(table, "problems", fmt), _collect(table, "risks", fmt)
+    if plan is None:
+        return [], []
+    return _collect(plan, "problems", fmt), _collect(plan, "risks", fmt)
 
 
-def _collect(table: pd.DataFrame, column: str, fmt: Formatter) -> list[dict[str, str]]:
+def _collect(plan: PlanResult, column: str, fmt: Formatter) -> list[dict[str, str]]:
     seen: dict[str, tuple[str, list[str]]] = {}
-    for row in table.to_dict("records"):
+    for row in plan.activities.to_dict("records"):
         text = clean_text(row.get(column)).strip()
         if not text:
             continue
         key = " ".join(text.split()).casefold()
-        shown, activities = seen.setdefault(key, (text, []))
+        _shown, activities = seen.setdefault(key, (text, []))
         activity = clean_text(row["activity_id"])
         if activity not in activities:
             activities.append(activity)
     return [
-        {"number": fmt.plain(n), "text": text, "activities": "กิจกรรม " + ", ".join(activities)}
+        {"number": fmt.plain(n), "text": fmt.text(text), "activities": "กิจกรรม " + ", ".join(activities)}
         for n, (text, activities) in enumerate(seen.values(), start=1)
     ]

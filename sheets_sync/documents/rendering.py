@@ -8,7 +8,6 @@ file and what to do, never a traceback.
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 from collections.abc import Mapping
@@ -30,10 +29,11 @@ from lxml import etree
 from ..config import Settings
 from ..atomic import write_atomically
 from ..errors import DocumentError, TemplateError
+from .typography import keep_tables_on_paper
+from .formatting import clean_text  # noqa: F401 - where the document modules import it from
 
 # The default templates: the top-level templates/ folder, shipped in the wheel as `sheets_sync.templates`.
 DEFAULT_TEMPLATES: Traversable = resources.files("sheets_sync.templates")
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # Children of w:sectPr that the schema puts after w:pgNumType.
 _AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
                     "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")  # fmt: skip
@@ -43,18 +43,6 @@ _REBUILD_HINT = "แก้ไฟล์ใน Word หรือสร้างแ
 def templates_dir(settings: Settings) -> Path | Traversable:
     """`output.templates` from config, else the templates shipped with the package."""
     return Path(settings.templates_dir) if settings.templates_dir else DEFAULT_TEMPLATES
-
-
-def clean_text(value: object) -> str:
-    """Sheet text made safe for Word: no XML-illegal control characters, newlines kept.
-
-    docxtpl turns `\\n` into a line break, `\\t` into a tab and `\\a`/`\\f` into new paragraphs
-    and pages; a sheet cell must not do the last two, so they go with the other controls.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):  # pandas leaves NaN for empty cells
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_ILLEGAL.sub("", text.replace("\a", "").replace("\f", ""))
 
 
 @dataclass
@@ -137,6 +125,7 @@ def render_document(
     except (ArithmeticError, TypeError, AttributeError, KeyError, IndexError) as err:
         # An expression an office wrote in Word that fails while rendering ({{ 1/0 }}).
         raise TemplateError(f"แม่แบบ {source} มีนิพจน์ที่คำนวณไม่ได้ ({type(err).__name__}: {err}) — {_REBUILD_HINT}") from None
+    keep_tables_on_paper(template.docx.docx)
     if title:
         template.docx.core_properties.title = title[:TITLE_LIMIT]
     if thai_page_numbers:

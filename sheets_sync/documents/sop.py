@@ -1,116 +1,178 @@
 """SOP manuals (คู่มือการปฏิบัติงาน), one per process, and their index, from templates/.
 
-A manual is written for every mission that has at least one valid step (or for the one asked
-for). One that is not `sop_ready` is marked ร่าง on its cover and in its header, with what is
-missing. Digits follow `output.thai_digits` (the memo's own setting is for the memo only).
+A manual follows the order Thai agencies use (OPDC guidance): cover, คำนำ, สารบัญ, objective,
+scope, definitions, responsibilities by position, flowchart, step table with the total standard
+time, work standards and follow-up, forms, legal basis, references, document control. It is
+written for every mission with at least one valid step (or the one asked for) and carries one
+status: in use (ฉบับใช้งาน) or draft (ฉบับร่าง, with what it still needs, in office words).
+Nothing in a manual speaks of the spreadsheet. Digits follow `output.thai_digits` (the memo's
+own setting is for the memo only). Every figure comes from compute (`MissionResult`, `KpiResult`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .. import vocabulary as v
+from ..compute.missions import MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
+from ..compute.results import Results
 from ..config import Settings
 from ..errors import ConfigError
-from ..present.layout import COLOURS, Style
-from ..present.thai import TIME_UNITS_TH, format_duration
-from ..schema.tabs import MISSION_CATEGORIES
-from ..schema.validate import ValidatedWorkbook
 from .flowchart import FlowchartPage, FlowStep, draw_flowchart
-from .formatting import MISSING, Formatter
-from .labels import category_th, sop_status_th
-from .rendering import Template, clean_text, image, load_template, render_document, safe_file_part
+from .formatting import MISSING, Formatter, clean_text
+from .rendering import Template, image, load_template, render_document, safe_file_part
 
 MANUAL_TEMPLATE = "sop_manual.docx"
 INDEX_TEMPLATE = "sop_index.docx"
 FLOWCHART_MAX_WIDTH_MM = 158
-FLOWCHART_MAX_HEIGHT_MM = 225  # an A4 page's text height less a heading
-MANUAL_FILL = {"ready": COLOURS[Style.GOOD], "draft": COLOURS[Style.WARN], "none": COLOURS[Style.MUTED]}
+FLOWCHART_MAX_HEIGHT_MM = 232  # an A4 page's text height (252 mm) less a heading
+STATE_LABEL = {c.key: c.th for c in v.MANUAL_STATES}
+STATE_FILL = {c.key: v.TONE_FILL[c.tone] for c in v.MANUAL_STATES}
+# What a draft still needs, in the words of an office (the summary tab names the tabs instead).
+NEEDS = {
+    NO_MANUAL_TEXT: "กำหนดวัตถุประสงค์ ขอบเขต และคำจำกัดความของคู่มือ",
+    TOO_FEW_STEPS: "กำหนดขั้นตอนการปฏิบัติงานให้ครบถ้วน (อย่างน้อย {min_steps} ขั้นตอน)",
+    "not_in_use": "เสนอผู้มีอำนาจอนุมัติและประกาศใช้คู่มือ",
+}
+END_OF_PROCESS = "สิ้นสุดกระบวนการ"
 
 
 def manual_file_name(mission_id: str) -> str:
     return f"SOP-{safe_file_part(mission_id)}.docx"
 
 
-def render_sop_manuals(
-    results: dict[str, Any],
-    workbook: ValidatedWorkbook,
-    settings: Settings,
-    out_dir: Path,
-    mission_id: str | None = None,
-) -> list[Path]:
+def render_sop_manuals(results: Results, settings: Settings, out_dir: Path, mission_id: str | None = None) -> list[Path]:
     """Write `<out_dir>/sop/SOP-<id>.docx` for each mission with steps (or just `mission_id`),
     then `<out_dir>/sop/index.docx`; return the paths written, the index last."""
-    items = (results.get("missions") or {}).get("items") or {}
-    wanted = _missions_to_write(items, mission_id)
+    missions = _missions(results)
+    wanted = _missions_to_write(missions, mission_id)
     sop_dir = Path(out_dir) / "sop"
     written = []
     for mid in wanted:
         template = load_template(settings, MANUAL_TEMPLATE)
-        context = manual_context(mid, results, workbook, settings)
-        context["flowcharts"] = _flowchart_images(template, workbook.table("sop_steps"), mid, settings.thai_digits)
+        context = manual_context(mid, results, settings)
+        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.thai_digits)
         written.append(
             render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.thai_digits,
-                            title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")
+                            title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")  # fmt: skip
         )
     index = load_template(settings, INDEX_TEMPLATE)
-    written.append(render_document(index, index_context(results, settings), sop_dir / "index.docx",
-                                   title=f"ทะเบียนคู่มือการปฏิบัติงาน {settings.office.section}"))
+    written.append(render_document(index, index_context(results, settings), sop_dir / "index.docx", thai_page_numbers=settings.thai_digits,
+                                   title=f"ทะเบียนคู่มือการปฏิบัติงาน {settings.office.section}"))  # fmt: skip
     return written
 
 
-def _missions_to_write(items: Mapping[str, Mapping[str, Any]], mission_id: str | None) -> list[str]:
+def _missions(results: Results) -> pd.DataFrame:
+    if results.missions is None or not results.missions.count:
+        return pd.DataFrame(columns=["mission_id"])
+    return results.missions.missions.set_index("mission_id", drop=False)
+
+
+def _missions_to_write(missions: pd.DataFrame, mission_id: str | None) -> list[str]:
     if mission_id is None:
-        return [mid for mid, item in items.items() if item.get("steps", 0) >= 1]
+        return [mid for mid, row in missions.iterrows() if row["steps"] >= 1]
     wanted = " ".join(mission_id.split())
-    if wanted not in items:
-        known = ", ".join(items) or "ไม่มี"
+    if wanted not in missions.index:
+        known = ", ".join(missions.index) or "ไม่มี"
         raise ConfigError(f"ไม่พบภารกิจรหัส {mission_id} ในแท็บ ภารกิจ (หรือแถวนั้นมีข้อผิดพลาด) — รหัสที่ใช้ได้: {known}")
     return [wanted]
 
 
 # --- one manual ---------------------------------------------------------------------------------
-def manual_context(mission_id: str, results: Mapping[str, Any], workbook: ValidatedWorkbook, settings: Settings) -> dict[str, Any]:
+def manual_context(mission_id: str, results: Results, settings: Settings) -> dict[str, Any]:
     """Everything the manual template prints for one mission (no pictures)."""
     fmt = Formatter(settings.thai_digits)
-    item = results["missions"]["items"][mission_id]
-    mission = _row(workbook.table("missions"), "mission_id", mission_id)
+    mission = _missions(results).loc[mission_id].to_dict()
+    workbook = results.workbook
     info = _row(workbook.table("sop_info"), "mission_id", mission_id)
     steps = mission_steps(workbook.table("sop_steps"), mission_id)
-    draft = not item.get("sop_ready", False)
-    name = clean_text(item.get("name"))
-    round_months = int(results["round"])
+    staff = _positions(workbook.table("staff"))
+    state = mission["manual_state"]
+    draft = state != "ready"
+    name = fmt.sheet(mission.get("name"))
+    section, office = settings.office.section, settings.office.name
+    total_time = fmt.duration(mission.get("standard_time_parts") or {})
     return {
         "num": fmt.number_word,
-        "office_name": settings.office.name,
-        "section": settings.office.section,
-        "header_text": f"คู่มือการปฏิบัติงาน {name}" + (" (ร่าง)" if draft else ""),
+        "office_name": office,
+        "section": section,
+        "header_text": f"คู่มือการปฏิบัติงาน {name}" + (" (ฉบับร่าง)" if draft else ""),
         "mission_id": clean_text(mission_id),
         "mission_name": name,
-        "category": category_th(item.get("category")),
+        "category": v.choice_label(v.MISSION_CATEGORIES, mission.get("category")),
         "draft": draft,
-        "missing": [clean_text(m) for m in item.get("missing") or []],
-        "version": _text(info.get("version")),
-        "as_of_date": fmt.date(dt.date.fromisoformat(results["as_of"])),
-        "objective": _text(info.get("objective")),
-        "scope": _text(info.get("scope")),
-        "definitions": _text(info.get("definitions")),
-        "references": _text(info.get("references")),
-        "legal_basis": _text(mission.get("legal_basis")),
-        "people": responsibilities(item, steps, workbook.table("staff"), fmt),
+        "status": STATE_LABEL[state],
+        "needs": draft_needs(mission, fmt),
+        "version": _text(info.get("version"), fmt),
+        "effective_on": _date_or_line(info.get("effective_on"), fmt),
+        "preface": _preface(name, section, office),
+        "preface_date": _preface_date(info, fmt),
+        "objective": _text(info.get("objective"), fmt),
+        "scope": _text(info.get("scope"), fmt),
+        "definitions": _text(info.get("definitions"), fmt),
+        "references": _text(info.get("references"), fmt),
+        "legal_basis": _text(mission.get("legal_basis"), fmt),
+        "people": responsibilities(mission, steps, staff, fmt),
         "steps": [_step_row(step, fmt) for step in steps.to_dict("records")],
-        "standard_time": format_duration(item.get("standard_time_parts") or {}, thai=fmt.thai),
-        "kpis": linked_kpis(mission_id, results, workbook.table("kpis"), fmt),
-        "round_label": fmt.text(f"รอบ {round_months} เดือน"),
-        "reviewed": fmt.date(mission.get("sop_reviewed")),
-        "owner": _text(item.get("owner")),
-        "backup": _text(item.get("backup")),
-        "status_text": _status_text(item),
+        "standard_time": total_time,
+        "standards": (
+            f"มาตรฐานคุณภาพของงานได้แก่มาตรฐานคุณภาพและจุดควบคุมของแต่ละขั้นตอนตามข้อ {fmt.plain(6)} "
+            f"โดยกระบวนการทั้งหมดใช้ระยะเวลามาตรฐานรวม {total_time}"
+        ),
+        "kpis": linked_kpis(mission_id, results, fmt),
+        "round_label": fmt.text(f"รอบ {results.period.round} เดือน"),
+        "follow_up": _follow_up(mission, staff, settings, fmt),
+        "forms": forms_used(steps, fmt),
+        "control": document_control(info, staff, fmt),
+        "reviewed": fmt.date(mission.get("sop_reviewed")) + (" (ครบกำหนดทบทวน)" if mission.get("sop_review_due") else ""),
     }
+
+
+def draft_needs(mission: Mapping[str, Any], fmt: Formatter) -> list[str]:
+    """What a draft still needs before it is put in use, in office words."""
+    if mission["manual_state"] == "ready":
+        return []
+    needs = [NEEDS[code].format(min_steps=fmt.plain(MIN_STEPS_FOR_READY)) for code in mission.get("missing_codes") or []]
+    return needs or [NEEDS["not_in_use"]]
+
+
+def _preface(name: str, section: str, office: str) -> str:
+    return (
+        f"คู่มือการปฏิบัติงาน{name}ฉบับนี้ จัดทำขึ้นเพื่อเป็นแนวทางให้ผู้ปฏิบัติงานของ{section} {office} "
+        "ปฏิบัติงานได้อย่างถูกต้อง เป็นมาตรฐานเดียวกัน และสามารถปฏิบัติงานแทนกันได้ โดยรวบรวมวัตถุประสงค์ ขอบเขต "
+        "หน้าที่ความรับผิดชอบ ผังกระบวนการ ขั้นตอนการปฏิบัติงาน มาตรฐานงาน และแบบฟอร์มที่ใช้ไว้อย่างเป็นระบบ "
+        "หวังเป็นอย่างยิ่งว่าคู่มือฉบับนี้จะเป็นประโยชน์ต่อผู้ปฏิบัติงานและผู้รับบริการ"
+    )
+
+
+def _date_or_line(value: Any, fmt: Formatter) -> str:
+    """A date from the manual's row, or a dotted line to write it on."""
+    shown = fmt.date(value)
+    return "." * 30 if shown == MISSING else shown
+
+
+def _preface_date(info: Mapping[str, Any], fmt: Formatter) -> str:
+    """The preface is dated by the approval (or the effective date); undated otherwise."""
+    for key in ("approved_on", "effective_on"):
+        shown = fmt.date(info.get(key))
+        if shown != MISSING:
+            return shown
+    return ""
+
+
+def _follow_up(mission: Mapping[str, Any], staff: Mapping[str, str], settings: Settings, fmt: Formatter) -> str:
+    owner = fmt.sheet(mission.get("owner")) or MISSING
+    rounds = " ".join(fmt.plain(r) for r in settings.rounds)
+    days = settings.review_every_days
+    review = f"อย่างน้อยปีละ {fmt.plain(1)} ครั้ง" if days == 365 else f"ทุก {fmt.plain(days)} วัน"
+    return (
+        f"ผู้รับผิดชอบหลักของกระบวนการ ({owner}) ติดตามผลการปฏิบัติงานตามมาตรฐานและตัวชี้วัดข้างต้นในรอบการติดตาม "
+        f"{rounds} เดือน รายงานผลต่อหัวหน้า{settings.office.section} และทบทวนปรับปรุงคู่มือ{review}"
+    )
 
 
 def _row(table: pd.DataFrame, key: str, value: str) -> dict[str, Any]:
@@ -120,9 +182,16 @@ def _row(table: pd.DataFrame, key: str, value: str) -> dict[str, Any]:
     return found.iloc[0].to_dict() if len(found) else {}
 
 
-def _text(value: Any) -> str:
-    text = clean_text(value).strip()
+def _text(value: Any, fmt: Formatter) -> str:
+    text = fmt.sheet(value).strip()
     return text or MISSING
+
+
+def _positions(staff: pd.DataFrame) -> dict[str, str]:
+    """Each person's position (name → position), from the staff list."""
+    if not len(staff):
+        return {}
+    return {" ".join(str(r["name"]).split()): clean_text(r.get("position")).strip() for r in staff.to_dict("records")}
 
 
 def mission_steps(table: pd.DataFrame, mission_id: str) -> pd.DataFrame:
@@ -133,73 +202,128 @@ def mission_steps(table: pd.DataFrame, mission_id: str) -> pd.DataFrame:
     return steps.sort_values("step_no", kind="stable")
 
 
+def _number(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and value != value):  # pandas NaN
+        return None
+    return int(value)
+
+
 def _duration(step: Mapping[str, Any], fmt: Formatter) -> str:
-    return f"{fmt.plain(float(step['duration']))} {TIME_UNITS_TH.get(step['time_unit'], step['time_unit'])}"
+    return f"{fmt.plain(float(step['duration']))} {v.choice_label(v.TIME_UNITS, step['time_unit'])}"
+
+
+def _branch_text(step: Mapping[str, Any], fmt: Formatter) -> str:
+    """A decision's two ways, as the table prints them under the step."""
+    yes, no = _number(step.get("yes_next")), _number(step.get("no_next"))
+    yes_text = f"ไปขั้นตอนที่ {fmt.plain(yes)}" if yes is not None else "ไปขั้นตอนถัดไป"
+    no_text = f"ไปขั้นตอนที่ {fmt.plain(no)}" if no is not None else END_OF_PROCESS
+    return f"ใช่: {yes_text}\nไม่ใช่: {no_text}"
 
 
 def _step_row(step: Mapping[str, Any], fmt: Formatter) -> dict[str, str]:
+    text = fmt.sheet(step["step"])
+    if step.get("step_type") == "decision":
+        text += "\n" + _branch_text(step, fmt)
     return {
         "number": fmt.plain(int(step["step_no"])),
-        "step": clean_text(step["step"]),
-        "responsible": clean_text(step["responsible"]),
+        "step": text,
+        "responsible": fmt.sheet(step["responsible"]),
         "duration": _duration(step, fmt),
-        "control": _text(step.get("control")),
-        "forms": _text(step.get("forms")),
+        "control": _text(step.get("control"), fmt),
+        "forms": _text(step.get("forms"), fmt),
     }
 
 
-def responsibilities(item: Mapping[str, Any], steps: pd.DataFrame, staff: pd.DataFrame, fmt: Formatter) -> list[dict[str, str]]:
-    """Who does what: the owner, the backup, and each person with the steps they carry out."""
-    positions = {str(r["name"]): clean_text(r.get("position")) for r in staff.to_dict("records")} if len(staff) else {}
+def responsibilities(mission: Mapping[str, Any], steps: pd.DataFrame, staff: Mapping[str, str], fmt: Formatter) -> list[dict[str, str]]:
+    """Who does what, by position: the owner, the backup, and whoever carries out each step.
+    A responsible written as a position rather than a person is shown as that position."""
     duties: dict[str, list[str]] = {}
-    for person, duty in ((item.get("owner"), "ผู้รับผิดชอบหลักของกระบวนการ"), (item.get("backup"), "ผู้ปฏิบัติแทนเมื่อผู้รับผิดชอบหลักไม่อยู่")):
-        name = clean_text(person).strip()
+    for person, duty in ((mission.get("owner"), "รับผิดชอบหลักของกระบวนการ กำกับ และติดตามผล"),
+                         (mission.get("backup"), "ปฏิบัติงานแทนเมื่อผู้รับผิดชอบหลักไม่อยู่")):  # fmt: skip
+        name = " ".join(clean_text(person).split())
         if name:
             duties.setdefault(name, []).append(duty)
     by_person: dict[str, list[str]] = {}
     for step in steps.to_dict("records"):
-        by_person.setdefault(clean_text(step["responsible"]), []).append(fmt.plain(int(step["step_no"])))
+        by_person.setdefault(" ".join(clean_text(step["responsible"]).split()), []).append(fmt.plain(int(step["step_no"])))
     for person, numbers in by_person.items():
         duties.setdefault(person, []).append("ปฏิบัติขั้นตอนที่ " + ", ".join(numbers))
-    return [{"name": person, "position": positions.get(person) or MISSING, "duty": " และ".join(d)} for person, d in duties.items()]
+    rows = []
+    for person, items in duties.items():
+        if person in staff:
+            position, name = staff[person] or MISSING, fmt.text(person)
+        else:  # not a member of staff by name: the sheet names a position
+            position, name = fmt.text(person), MISSING
+        rows.append({"position": position, "name": name, "duty": " และ".join(items)})
+    return rows
 
 
-def linked_kpis(mission_id: str, results: Mapping[str, Any], table: pd.DataFrame, fmt: Formatter) -> list[dict[str, str]]:
+def linked_kpis(mission_id: str, results: Results, fmt: Formatter) -> list[dict[str, str]]:
     """The KPIs whose mission is this one, with the target (level 3) and this round's score."""
-    if not len(table):
+    kpis = results.kpis
+    if kpis is None or not len(kpis.kpis):
         return []
-    kpis = results.get("kpis") or {}
-    round_key = str(results["round"])
+    round_months = results.period.round
     out = []
-    for row in table[table["mission_id"] == mission_id].to_dict("records"):
+    for row in kpis.kpis[kpis.kpis["mission_id"] == mission_id].to_dict("records"):
         kid = str(row["kpi_id"])
-        score = (kpis.get("scores") or {}).get(kid, {}).get(round_key)
-        state = (kpis.get("states") or {}).get(kid, {}).get(round_key)
-        shown = fmt.score(score) if score is not None else {"not_assessed": "ไม่ประเมิน", "not_due": "ยังไม่ถึงรอบ"}.get(state, MISSING)
-        if state == "not_reported":
-            shown += " (ยังไม่รายงาน)"
+        scored = kpis.scores.get(kid, {}).get(round_months)
+        state = scored.state if scored else None
+        if scored is not None and scored.score is not None:
+            shown = fmt.score(scored.score) + (" (ยังไม่รายงาน)" if state == "not_reported" else "")
+        else:
+            shown = v.choice_label(v.KPI_STATES, state) if state in ("not_assessed", "not_due") else MISSING
         target = fmt.text("ระดับ 3") if row["kind"] == "milestone" else fmt.plain(row.get("t3"))
-        unit = _text(row.get("unit"))
-        out.append({"id": clean_text(kid), "name": clean_text(row["name"]), "unit": unit, "target": target, "score": shown})
+        out.append({"id": clean_text(kid), "name": fmt.sheet(row["name"]), "unit": _text(row.get("unit"), fmt), "target": target, "score": shown})
     return out
 
 
-def _status_text(item: Mapping[str, Any]) -> str:
-    parts = [f"สถานะในทะเบียนภารกิจ: {sop_status_th(item.get('sop_status'))}"]
-    parts.append("เอกสารฉบับนี้พร้อมใช้" if item.get("sop_ready") else "เอกสารฉบับนี้เป็นฉบับร่าง")
-    if item.get("sop_review_due"):
-        parts.append("ถึงกำหนดทบทวนคู่มือ")
-    return " · ".join(parts)
+def forms_used(steps: pd.DataFrame, fmt: Formatter) -> list[dict[str, str]]:
+    """Each form named in the steps, once, with the steps that use it (in step order)."""
+    seen: dict[str, tuple[str, list[str]]] = {}
+    for step in steps.to_dict("records"):
+        for part in clean_text(step.get("forms")).replace(",", "\n").splitlines():
+            name = " ".join(part.split())
+            if not name:
+                continue
+            _shown, numbers = seen.setdefault(name.casefold(), (name, []))
+            numbers.append(fmt.plain(int(step["step_no"])))
+    return [
+        {"number": fmt.plain(n), "name": fmt.text(name), "steps": "ขั้นตอนที่ " + ", ".join(numbers)}
+        for n, (name, numbers) in enumerate(seen.values(), start=1)
+    ]
+
+
+def document_control(info: Mapping[str, Any], staff: Mapping[str, str], fmt: Formatter) -> list[dict[str, str]]:
+    """ผู้จัดทำ / ผู้ทบทวน / ผู้อนุมัติ: name and position (a line to fill in when not given),
+    a line to sign on, and the date (the approval date for the approver)."""
+    blank_name, blank_date = "(" + "." * 40 + ")", "....../....../......"
+    rows = []
+    for role, key in (("ผู้จัดทำ", "prepared_by"), ("ผู้ทบทวน", "reviewed_by"), ("ผู้อนุมัติ", "approved_by")):
+        person = " ".join(clean_text(info.get(key)).split())
+        if person:
+            position = staff.get(person, "")
+            who = f"({fmt.text(person)})" + (f"\n{fmt.text(position)}" if position else "")
+        else:
+            who = blank_name + "\nตำแหน่ง" + "." * 30
+        date = fmt.date(info.get("approved_on")) if key == "approved_by" and info.get("approved_on") else blank_date
+        rows.append({"role": role, "who": who, "signature": "." * 30, "date": date})
+    return rows
 
 
 def flow_steps(steps: pd.DataFrame) -> list[FlowStep]:
     """The flowchart's boxes from the step rows (the chart converts digits itself)."""
     plain = Formatter(False)
-    return [
-        FlowStep(int(step["step_no"]), clean_text(step["step"]), step.get("step_type") or "process",
-                 clean_text(step["responsible"]), _duration(step, plain))  # fmt: skip
-        for step in steps.to_dict("records")
-    ]
+    out = []
+    for step in steps.to_dict("records"):
+        kind = step.get("step_type") or "process"
+        decision = kind == "decision"
+        out.append(
+            FlowStep(int(step["step_no"]), clean_text(step["step"]), kind, clean_text(step["responsible"]), _duration(step, plain),
+                     yes_next=_number(step.get("yes_next")) if decision else None,
+                     no_next=_number(step.get("no_next")) if decision else None)  # fmt: skip
+        )
+    return out
 
 
 def _flowchart_images(template: Template, table: pd.DataFrame, mission_id: str, thai: bool) -> list[Any]:
@@ -216,80 +340,68 @@ def _fitted(template: Template, page: FlowchartPage) -> Any:
     return image(template, page.png, width_mm=page.width_in * 25.4 * scale)
 
 
-# --- coverage and the index ---------------------------------------------------------------------
-def mission_counts(items: Mapping[str, Mapping[str, Any]]) -> tuple[int, int]:
-    """(missions whose sop_status is `has`, missions that are sop_ready)."""
-    with_sop = sum(1 for i in items.values() if i.get("sop_status") == "has")
-    ready = sum(1 for i in items.values() if i.get("sop_ready"))
-    return with_sop, ready
-
-
-def coverage_by_category(missions: Mapping[str, Any], fmt: Formatter) -> list[dict[str, str]]:
-    """Per mission category: missions, with a manual, and the coverage % from the results."""
-    items = (missions.get("items") or {}).values()
-    by_category = missions.get("sop_coverage_by_category") or {}
-    rows = []
-    for category in MISSION_CATEGORIES:
-        members = [i for i in items if i.get("category") == category.key]
-        rows.append(
-            {
-                "name": category.th,
-                "count": fmt.count(len(members)),
-                "with_sop": fmt.count(sum(1 for i in members if i.get("sop_status") == "has")),
-                "pct": fmt.pct(by_category.get(category.key)),
-            }
-        )
-    rows.append(
-        {
-            "name": "รวม",
-            "count": fmt.count(missions.get("count", 0)),
-            "with_sop": fmt.count(mission_counts(missions.get("items") or {})[0]),
-            "pct": fmt.pct(missions.get("sop_coverage_pct")),
-        }
-    )
-    return rows
-
-
-def index_context(results: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
-    """The index: every mission, its registered manual status, what the tool can write, coverage."""
+# --- the index ----------------------------------------------------------------------------------
+def index_context(results: Results, settings: Settings) -> dict[str, Any]:
+    """The index: every mission, its manual's one status, and what it still needs."""
     fmt = Formatter(settings.thai_digits)
-    missions = results.get("missions") or {"count": 0, "items": {}, "sop_coverage_pct": None}
-    items = missions.get("items") or {}
-    rows = [_index_row(mid, item) for mid, item in items.items()]
-    with_sop, ready = mission_counts(items)
-    drafts = sum(1 for r in rows if r["state"] == "draft")
-    summary = (
-        f"{settings.office.section}มีภารกิจทั้งหมด {fmt.count(missions.get('count', 0))} ภารกิจ มีคู่มือการปฏิบัติงาน "
-        f"(สถานะ “มี” ในทะเบียนภารกิจ) {fmt.count(with_sop)} ภารกิจ คิดเป็นร้อยละ {fmt.pct(missions.get('sop_coverage_pct'))} "
-        f"จัดทำเอกสารคู่มือจากขั้นตอนงานได้ {fmt.count(ready + drafts)} ฉบับ เป็นฉบับพร้อมใช้ {fmt.count(ready)} ฉบับ "
-        f"และฉบับร่าง {fmt.count(drafts)} ฉบับ"
-    )
+    section = settings.office.section
+    missions = results.missions
+    frame = _missions(results)
+    rows = [_index_row(row, fmt) for _mid, row in frame.iterrows()]
+    if missions is None or not missions.count:
+        summary, categories, total = f"{section}ยังไม่ได้กำหนดภารกิจ", [], None
+    else:
+        counts = missions.manual_counts()
+        summary = (
+            f"{section}มีภารกิจทั้งหมด {fmt.count(missions.count)} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว "
+            f"{fmt.count(missions.with_sop_count)} ภารกิจ คิดเป็นร้อยละ {fmt.pct(missions.sop_coverage_pct)} "
+            f"คู่มือที่จัดทำตามแบบมาตรฐานเป็นฉบับใช้งาน {fmt.count(counts['ready'])} ฉบับ และฉบับร่าง {fmt.count(counts['draft'])} ฉบับ"
+        )
+        categories, total = _coverage(missions, fmt)
     return {
         "num": fmt.number_word,
         "office_name": settings.office.name,
-        "section": settings.office.section,
-        "as_of_date": fmt.date(dt.date.fromisoformat(results["as_of"])),
+        "section": section,
+        "as_of_date": fmt.date(results.period.as_of),
         "summary": summary,
-        "categories": coverage_by_category(missions, fmt) if items else [],
-        "missions": [{k: v for k, v in r.items() if k != "state"} for r in rows],
+        "categories": categories,
+        "total": total,
+        "missions": rows,
     }
 
 
-def _index_row(mission_id: str, item: Mapping[str, Any]) -> dict[str, str]:
-    if item.get("steps", 0) < 1:
-        state, manual = "none", "ยังไม่จัดทำ (ยังไม่มีขั้นตอนงาน)"
-    elif item.get("sop_ready"):
-        state, manual = "ready", f"พร้อมใช้\n{manual_file_name(mission_id)}"
-    else:
-        missing = "; ".join(clean_text(m) for m in item.get("missing") or [])
-        state, manual = "draft", f"ร่าง\n{manual_file_name(mission_id)}\nขาด: {missing}"
+def _coverage(missions, fmt: Formatter) -> tuple[list[dict[str, str]], dict[str, str]]:
+    counts = missions.category_counts()
+    rows = [
+        {"name": c.th, "count": fmt.count(counts[c.key][0]), "with_sop": fmt.count(counts[c.key][1]),
+         "pct": fmt.pct(missions.sop_coverage_by_category.get(c.key))}
+        for c in v.MISSION_CATEGORIES
+    ]  # fmt: skip
+    return rows, {"count": fmt.count(missions.count), "with_sop": fmt.count(missions.with_sop_count), "pct": fmt.pct(missions.sop_coverage_pct)}
+
+
+def index_action(row: Mapping[str, Any], fmt: Formatter) -> str:
+    """What the mission's manual still needs, in office language."""
+    state, registered = row["manual_state"], row.get("sop_status")
+    if state == "none":
+        if registered == "has":
+            return "มีคู่มือเดิมแต่ยังไม่ได้กำหนดขั้นตอนการปฏิบัติงานตามแบบมาตรฐาน ควรรวบรวมขั้นตอนจากคู่มือเดิมเพื่อจัดทำฉบับมาตรฐาน"
+        return "กำหนดขั้นตอนการปฏิบัติงานและจัดทำคู่มือ"
+    if state == "draft":
+        return " และ".join(draft_needs(row, fmt))
+    if row.get("sop_review_due"):
+        return "ทบทวนและปรับปรุงคู่มือ (ครบกำหนดทบทวน)"
+    return "ใช้ปฏิบัติงานได้ ทบทวนตามรอบ"
+
+
+def _index_row(row: Mapping[str, Any], fmt: Formatter) -> dict[str, str]:
+    state = row["manual_state"]
     return {
-        "id": clean_text(mission_id),
-        "name": clean_text(item.get("name")),
-        "category": category_th(item.get("category")),
-        "owner": _text(item.get("owner")),
-        "sop_status": sop_status_th(item.get("sop_status")),
-        "manual": manual,
-        "fill": MANUAL_FILL[state],
-        "state": state,
+        "id": clean_text(row["mission_id"]),
+        "name": fmt.sheet(row.get("name")),
+        "category": v.choice_label(v.MISSION_CATEGORIES, row.get("category")),
+        "owner": _text(row.get("owner"), fmt),
+        "status": STATE_LABEL[state],
+        "action": index_action(row, fmt),
+        "fill": STATE_FILL[state],
     }

@@ -21,7 +21,8 @@ from docx.shared import Cm, Pt
 from docx.styles.style import BaseStyle
 from docx.text.run import Run
 
-THAI_FONT = "TH Sarabun New"
+from ..vocabulary import THAI_FONT
+
 BODY_PT = 16  # the official size for Thai government documents
 TABLE_PT = 14
 TITLE_PT = 29  # "บันทึกข้อความ" (ระเบียบงานสารบรรณ)
@@ -249,3 +250,49 @@ def _set_theme_language(document: Document) -> None:
     found.set(qn("w:val"), "en-US")
     found.set(qn("w:bidi"), "th-TH")
 
+
+
+# --- tables on paper ------------------------------------------------------------------------------
+MIN_ROWS_TOGETHER = 3  # a table never leaves its header and fewer rows than this at a page foot
+KEEP_WHOLE_ROWS = 10  # a table of this many rows or fewer is never split
+
+
+def keep_tables_on_paper(document: Document) -> None:
+    """Every table as it should print, whatever the template or the number of rows rendered:
+
+    - no row splits across pages (`w:cantSplit`);
+    - the header row and the first MIN_ROWS_TOGETHER data rows keep together, so a page never
+      ends with a header and one or two rows;
+    - the last MIN_ROWS_TOGETHER rows keep together, so a page never begins with one row;
+    - a table of up to KEEP_WHOLE_ROWS rows keeps whole, and with the next table when a kept title joins them.
+
+    Word and LibreOffice keep rows together through keep-with-next on the rows' paragraphs.
+    """
+    for table in document.tables:
+        following = table._tbl.getnext()
+        # A table followed by a paragraph kept with what comes next (a title of the next table)
+        # stays with it too: a block of tables such as the document control is never split.
+        chained = (
+            following is not None
+            and following.tag == qn("w:p")
+            and bool(following.xpath("./w:pPr/w:keepNext"))
+            and following.getnext() is not None
+            and following.getnext().tag == qn("w:tbl")
+        )
+        rows = table.rows
+        headers = sum(1 for row in rows if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None)
+        data = len(rows) - headers
+        for index, row in enumerate(rows):
+            tr_pr = row._tr.get_or_add_trPr()
+            if tr_pr.find(qn("w:cantSplit")) is None:
+                tr_pr.insert(0, OxmlElement("w:cantSplit"))
+            position = index - headers  # among data rows; negative for the header
+            last = index == len(rows) - 1
+            keep = (last and bool(chained)) or not last and (
+                position < MIN_ROWS_TOGETHER - 1
+                or position >= data - MIN_ROWS_TOGETHER
+                or data <= KEEP_WHOLE_ROWS
+            )
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = keep or None

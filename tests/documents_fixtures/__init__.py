@@ -22,13 +22,17 @@ from docx.table import Table
 from sheets_sync.app import read_workbook
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.compute.fiscal import resolve_period
-from sheets_sync.compute.results import compute_results
+from sheets_sync.compute.results import Results, compute_results
 from sheets_sync.config import Settings, settings_from_dict
+from sheets_sync.demo import write_demo_workbook
+from sheets_sync.documents.memo import render_followup_report
+from sheets_sync.documents.sop import render_sop_manuals
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook
 from tests.conftest import write_xlsx
 
 AS_OF = dt.date(2026, 3, 31)
+MEMO_DATE = dt.date(2026, 4, 8)  # the memo is written a week after the data date
 NASTY = '<b>&"x"'  # must reach Word as these six characters
 MULTILINE = f"ปัญหา {NASTY}\nบรรทัดที่สอง"
 
@@ -52,22 +56,43 @@ def office_settings(**output: Any) -> Settings:
 
 @dataclass
 class Sync:
-    """What the sync computed: the JSON results document and the validated workbook."""
+    """What the sync computed: the typed results the documents take, and the JSON results
+    document that the sync writes (the tests compare the documents' figures with it)."""
 
+    typed: Results
     results: dict[str, Any]
-    workbook: ValidatedWorkbook
+
+    @property
+    def workbook(self) -> ValidatedWorkbook:
+        return self.typed.workbook
 
 
 def sync_workbook(path: Path, settings: Settings, as_of: dt.date = AS_OF) -> Sync:
     """Read, validate and compute exactly as `sheets-sync sync` does."""
     period = resolve_period(as_of, settings.rounds)
     _tabs, workbook = read_workbook(XlsxBackend(path), settings, period)
-    return Sync(compute_results(workbook, period, settings).to_json(), workbook)
+    results = compute_results(workbook, period, settings)
+    return Sync(results, results.to_json())
 
 
 def demo_sync(demo_xlsx: Path, settings: Settings) -> Sync:
     """The seeded demo (the session's `demo_xlsx` fixture, only read) synced with `settings`."""
     return sync_workbook(demo_xlsx, settings)
+
+
+def demo_sync_at(directory: Path, settings: Settings, as_of: dt.date) -> Sync:
+    """A demo workbook built for another as-of in `directory`, synced at that as-of."""
+    return sync_workbook(write_demo_workbook(directory / "demo.xlsx", as_of), settings, as_of)
+
+
+def render_memo(sync: Sync | Results, settings: Settings, out_dir: Path, memo_date: dt.date = MEMO_DATE) -> Path:
+    results = sync.typed if isinstance(sync, Sync) else sync
+    return render_followup_report(results, settings, out_dir, memo_date=memo_date)
+
+
+def render_manuals(sync: Sync | Results, settings: Settings, out_dir: Path, mission_id: str | None = None) -> list[Path]:
+    results = sync.typed if isinstance(sync, Sync) else sync
+    return render_sop_manuals(results, settings, out_dir, mission_id=mission_id)
 
 
 # --- the small workbook ---------------------------------------------------------------------------
