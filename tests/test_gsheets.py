@@ -18,6 +18,7 @@ from sheets_sync.app import compute_from, run_sync
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.backends import gsheets
 from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
+from sheets_sync.backends.sheets_requests import quote_title
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import CellKind
 from sheets_sync.cli import cli
@@ -196,7 +197,11 @@ def test_request_count_does_not_grow_with_data(demo_sheets, env, key_file, tmp_p
     assert result.exit_code == 0, result.output
     assert env.request_count == 4  # 10× the rows and 12 more tabs: the same 4 requests
     batch_gets = [r for r in env.requests if r.path.endswith("values:batchGet")]
-    assert all(len(r.query["ranges"]) == 8 for r in batch_gets)  # only the 8 input tabs are read
+    inputs = {quote_title(t.th) for t in input_tabs()}
+    whole, formatted = batch_gets  # every input tab unformatted, then only their columns with numbers
+    assert sorted(whole.query["ranges"]) == sorted(inputs)  # only the 8 input tabs are read
+    assert {r.split("!")[0] for r in formatted.query["ranges"]} <= inputs
+    assert all(re.fullmatch(r"[A-Z]+:[A-Z]+", r.split("!")[1]) for r in formatted.query["ranges"])
 
 
 def test_xlsx_and_sheets_give_identical_results(demo_sheets, env, key_file, tmp_path):
