@@ -248,6 +248,18 @@ def test_init_formats_id_ref_and_text_columns_as_text_with_thai_dropdown_help(tm
     assert prompts["H2:H1000"][1].startswith("วันที่ เช่น 31/03/2569")
 
 
+def test_init_into_an_existing_workbook_formats_the_new_tabs_text_columns_too(tmp_path: Path) -> None:
+    book = write_xlsx(tmp_path / "office.xlsx", {"ภารกิจ": [["รหัสภารกิจ"], ["M01"]]})
+    result = run("init", "--workbook", book)
+    assert result.exit_code == 0 and "แท็บที่มีอยู่แล้ว (ไม่ได้แตะ): ภารกิจ" in result.stdout
+    opened = openpyxl.load_workbook(book)
+    plan = opened["แผนปฏิบัติการ"]
+    assert [plan.column_dimensions[letter].number_format for letter in "ABCE"] == ["@", "@", "@", "General"]  # ids, ref, text, date
+    prompts = {str(dv.sqref): dv.prompt for dv in opened["ขั้นตอนงาน"].data_validations.dataValidation}
+    assert prompts["D2:D1000"] == "เลือกจากรายการ: เริ่มต้น/สิ้นสุด, ปฏิบัติงาน, ตัดสินใจ, เอกสาร"
+    assert opened["ภารกิจ"]["A2"].value == "M01"  # the existing tab untouched
+
+
 def _small_workbook(path: Path, missions: list[list[object]], plan: list[list[object]], kpis: list[list[object]] | None = None) -> Path:
     header_m = ["รหัสภารกิจ", "ชื่อภารกิจ", "ประเภทภารกิจ", "ผู้รับผิดชอบหลัก", "สถานะคู่มือ", "วันที่ทบทวนคู่มือ"]
     header_p = ["รหัสกิจกรรม", "รหัสภารกิจ", "กิจกรรม", "วันเริ่มตามแผน", "วันสิ้นสุดตามแผน", "ผู้รับผิดชอบ"]
@@ -351,6 +363,11 @@ def test_the_issues_tab_lists_errors_first(demo_path: Path, tmp_path: Path) -> N
         f"{i['tab']}!{i['cell']}" for i in issues if i["severity"] == "warning"
     ]
     assert [r[1] for r in rows] == expected
+    first = next(sheet.iter_rows(min_row=5, max_row=5))[1]  # each cell address links to its cell (an internal hyperlink)
+    tab, cell = rows[0][1].split("!")
+    assert first.value == rows[0][1] and first.hyperlink is not None and first.hyperlink.location == f"'{tab}'!{cell}"
+    links = [row[1].hyperlink.location for row in sheet.iter_rows(min_row=5, max_row=4 + len(rows))]
+    assert links == [f"'{where.split('!')[0]}'!{where.split('!')[1]}" for where in expected]
 
 
 # --- 6. report refuses the example office ---------------------------------------------------------

@@ -29,8 +29,10 @@ class TabRows(Protocol):
 
 def typed(row: dict[str, Any], key: str) -> str:
     """A cell of a parsed row as the person typed it (the issues list's `ค่าที่พบ`)."""
-    raw = row.get("_raw", {})
-    return raw[key] if key in raw else display_value(row.get(key))
+    cells, index = row.get("_cells", ()), row.get("_at", {}).get(key)
+    if index is not None and index < len(cells):
+        return cells[index].raw_text()
+    return display_value(row.get(key))
 
 
 def weights_sum_to_100(v: TabRows, ctx: RuleContext) -> None:
