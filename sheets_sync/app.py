@@ -103,6 +103,7 @@ def _tab_spec(tab: Tab) -> InputTabSpec:
                 choices=tuple(c.th for c in col.choices),
                 is_date=col.type is ColType.DATE,
                 width=width,
+                is_text=col.type in (ColType.ID, ColType.REF, ColType.TEXT, ColType.LIST),
             )
         )
     return InputTabSpec(tab.th, tuple(columns))
@@ -248,9 +249,22 @@ def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_
     return out_file, list(tabs)
 
 
-def run_report(backend: Backend, settings: Settings, period: Period, out_dir: Path, *, memo_date: dt.date) -> tuple[Results, Path]:
-    """The follow-up memo to the governor for the period's round (.docx), dated `memo_date`."""
+def run_report(
+    backend: Backend, settings: Settings, period: Period, out_dir: Path, *, memo_date: dt.date, allow_example_office: bool = False
+) -> tuple[Results, Path]:
+    """The follow-up memo to the governor for the period's round (.docx), dated `memo_date`.
+
+    Refused (ConfigError, exit 2) while the office, signer or document number are still the
+    example config's values: a memo must never go out signed by the example office. The demo,
+    which uses the example office on purpose, passes `allow_example_office`.
+    """
+    from .config import example_office_keys
     from .documents.memo import render_followup_report
+
+    left = [] if allow_example_office else example_office_keys(settings.office)
+    if left:
+        where = settings.source or "config/office.toml"
+        raise ConfigError(f"ยังไม่ได้ตั้งค่าของสำนักงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกรายงาน")
 
     _, results = compute_from(backend, settings, period)
     return results, render_followup_report(results, settings, out_dir, memo_date=memo_date)
@@ -282,7 +296,7 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
-    _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date())
+    _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
     _, manuals = run_sop(backend, settings, period, out_dir)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
     demo_remind = replace(

@@ -42,7 +42,9 @@ class Cell:
         if self.kind is CellKind.DATE:
             value = self.value
             assert isinstance(value, dt.datetime)
-            return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat(" ")
+            # as a Thai clerk types and sees a date cell (d/m/yyyy), not a normalised ISO date
+            day = f"{value.day}/{value.month}/{value.year}"
+            return day if value.time() == dt.time() else f"{day} {value.strftime('%H:%M:%S')}"
         if self.kind is CellKind.NUMBER:
             return _plain_number(self.value)  # type: ignore[arg-type]
         return str(self.value)

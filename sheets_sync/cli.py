@@ -20,19 +20,26 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import SheetsSyncError, printable
+from .cli_thai import DATE_META, ThaiCommand, ThaiGroup, install, run_main
+from .errors import ConfigError, SheetsSyncError, printable
+
+install()  # click's own strings (help headings, usage errors) in Thai, before any option is built
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no summer time
 DEFAULT_CONFIG = "config/office.toml"
 AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2150, 12, 31))  # fiscal years พ.ศ. 2443–2694
+DEBUG_HELP = "แสดงรายละเอียดภายในของข้อผิดพลาด (สำหรับผู้ดูแลระบบ)"
 
 
 def today_in_bangkok() -> dt.date:
     return dt.datetime.now(BANGKOK).date()
 
 
-class FriendlyGroup(click.Group):
+class FriendlyGroup(ThaiGroup):
     """Turns every failure into one clear line and its exit code; logs every run (runlog.py)."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        return run_main(super().main, args, prog_name, complete_var, standalone_mode, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         import signal
@@ -171,44 +178,57 @@ def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> 
     return value
 
 
-def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+# What a date option says when it cannot be read (the codes of the cell parser).
+DATE_OPTION_PROBLEMS = {
+    "date-year-digits": "{value!r} ต้องมีปี 4 หลัก เช่น 1/12/2569 หรือ 2569-12-01 (ไม่เดาปี 2 หลัก)",
+    "date-impossible": "{value!r} เป็นวันที่ที่ไม่มีอยู่จริง — ตรวจวันและเดือน",
+    "date-month-first": "{value!r} ดูเหมือนเขียนเดือนก่อนวัน — ใช้ วัน/เดือน/ปี เช่น 1/12/2569",
+}
+DATE_OPTION_FORMS = "เช่น 2569-12-01, 1/12/2569, \"1 ธ.ค. 2569\" หรือ 2026-12-01 (ปีที่เกิน 2400 คือ พ.ศ.)"
+DATE_HELP = "ปีที่เกิน 2400 เป็น พ.ศ. เช่น 2569-12-01, 1/12/2569, \"1 ธ.ค. 2569\" หรือ 2026-12-01"
+
+
+def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """A date option read like a date cell (ISO, d/m/yyyy, Thai month names, Thai digits, BE years)."""
     if value is None:
         return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ค.ศ.) เช่น 2026-03-31 — ได้ {value!r}") from None
-    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
-        from .errors import ConfigError
+    from .cells import Cell, CellKind
+    from .schema.parsers import CellProblem, parse_date
 
-        raise ConfigError(f"--as-of {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — ระบุวันที่ ค.ศ. เช่น 2026-03-31")
+    try:
+        day, _ = parse_date(Cell(CellKind.TEXT, value))
+    except CellProblem as problem:
+        template = DATE_OPTION_PROBLEMS.get(problem.code, "อ่าน {value!r} เป็นวันที่ไม่ได้ — " + DATE_OPTION_FORMS)
+        raise click.BadParameter(template.format(value=value)) from None
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        raise ConfigError(f"{param.opts[0] if param.opts else '--as-of'} {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — ระบุวันที่ เช่น 2026-03-31")
+    option = param.opts[0] if param.opts else f"--{param.name}"
+    ctx.meta.setdefault(DATE_META, []).append((option, value, day))
     return day
 
 
-def parse_date_option(value: str) -> dt.date:
-    """The date an option names (ISO `YYYY-MM-DD` for now); ValueError when it is not one."""
-    return dt.date.fromisoformat(value)
+_parse_as_of = parse_date_option  # the name other commands already use
 
 
-def _parse_memo_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date_option(value)
-    except ValueError:
-        raise click.BadParameter(f"ต้องเป็นวันที่แบบ YYYY-MM-DD (ค.ศ.) เช่น 2026-04-08 — ได้ {value!r}") from None
+def _fiscal_year_option(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """A fiscal year is named by its BE year; a CE year gets the BE year to type instead."""
+    if value is None or 2400 <= value <= 2700:
+        return value
+    if 1857 <= value <= 2157:
+        raise click.BadParameter(f"ปีงบประมาณเป็นปี พ.ศ. — {value} เป็นปี ค.ศ. ใช้ {value + 543}")
+    raise click.BadParameter(f"{value} ไม่ใช่ปีงบประมาณ พ.ศ. ที่ใช้ได้ (2400–2700) เช่น 2569")
 
 
 def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--config, --workbook, --sheet-id, --credentials, --debug."""
     decorators = [
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG",
-                      help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG}; env SHEETS_SYNC_CONFIG)"),
-        click.option("--workbook", type=click.Path(), help="ไฟล์ .xlsx (ใช้แบบออฟไลน์)"),  # a folder: exit 3 (boundary.py)
-        click.option("--sheet-id", help="รหัสหรือ URL ของ Google Sheet"),
-        click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
-                      help="ไฟล์กุญแจ service account (.json; env GOOGLE_APPLICATION_CREDENTIALS)"),
-        click.option("--debug", is_flag=True, callback=_remember_debug, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)"),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
+                      help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG} หรือตัวแปร SHEETS_SYNC_CONFIG)"),
+        click.option("--workbook", type=click.Path(), metavar="ไฟล์.xlsx", help="สมุดงาน .xlsx ในเครื่อง (ใช้ได้โดยไม่ต่ออินเทอร์เน็ต)"),
+        click.option("--sheet-id", metavar="รหัส", help="รหัสหรือลิงก์ของ Google Sheets"),
+        click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS", metavar="ไฟล์.json",
+                      help="ไฟล์กุญแจบัญชีบริการของ Google (หรือตัวแปร GOOGLE_APPLICATION_CREDENTIALS)"),
+        click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
@@ -216,9 +236,10 @@ def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--as-of, --fiscal-year, --round."""
     decorators = [
-        click.option("--as-of", callback=_parse_as_of, help="คำนวณ ณ วันที่ YYYY-MM-DD (ค่าเริ่มต้น: วันนี้ เวลาไทย)"),
-        click.option("--fiscal-year", type=click.IntRange(2400, 2700), help="ปีงบประมาณ พ.ศ. เช่น 2569"),
-        click.option("--round", "round_months", type=click.IntRange(1, 12), help="รอบติดตาม (เดือน) เช่น 6, 9, 12"),
+        click.option("--as-of", callback=parse_date_option, metavar="วันที่",
+                      help="คำนวณ ณ วันที่นี้ (ค่าเริ่มต้น: วันนี้ตามเวลาประเทศไทย); " + DATE_HELP),
+        click.option("--fiscal-year", type=int, callback=_fiscal_year_option, metavar="ปี", help="ปีงบประมาณ พ.ศ. เช่น 2569"),
+        click.option("--round", "round_months", type=click.IntRange(1, 12), metavar="เดือน", help="รอบติดตาม (จำนวนเดือน) เช่น 6, 9 หรือ 12"),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
@@ -226,9 +247,9 @@ def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--json, --out, --quiet."""
     decorators = [
-        click.option("--json", "as_json", is_flag=True, help="พิมพ์ผลเป็น JSON ทาง stdout"),
-        click.option("--out", "out_dir", type=click.Path(file_okay=False), help="โฟลเดอร์ผลลัพธ์ (ค่าเริ่มต้น reports/)"),
-        click.option("--quiet", is_flag=True, help="ไม่พิมพ์สรุป (พิมพ์เฉพาะข้อผิดพลาด)"),
+        click.option("--json", "as_json", is_flag=True, help="พิมพ์ผลเป็น JSON สำหรับโปรแกรมอื่น"),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="โฟลเดอร์", help="โฟลเดอร์ผลลัพธ์ (ค่าเริ่มต้น reports/)"),
+        click.option("--quiet", is_flag=True, help="พิมพ์น้อยที่สุด: ถ้าสำเร็จไม่พิมพ์อะไร (validate พิมพ์เฉพาะบรรทัดสรุป)"),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
@@ -262,16 +283,16 @@ def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None,
     return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
 
 
-@click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group("sheets-sync", cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sheets-sync")
 def cli() -> None:
-    """sheets-sync: ทะเบียนภารกิจ แผน ตัวชี้วัด เรื่องร้องเรียน และคู่มือ จากสเปรดชีตของสำนักงาน.
+    """sheets-sync: ทะเบียนภารกิจ แผน ตัวชี้วัด เรื่องร้องเรียน และคู่มือ จากสเปรดชีตของสำนักงาน
 
-    Validates the office's spreadsheet (Google Sheets or .xlsx), computes plan follow-up,
-    KPI scores and complaint figures, writes summary tabs and Word reports.
+    ตรวจสอบข้อมูลในสเปรดชีต (Google Sheets หรือไฟล์ .xlsx) คำนวณผลการติดตามแผน คะแนนตัวชี้วัด
+    และสถิติเรื่องร้องเรียน เขียนแท็บสรุปกลับลงสมุดงาน และจัดทำเอกสาร Word
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync demo
         sheets-sync validate --workbook office.xlsx
         sheets-sync sync --sheet-id 1AbC... --credentials key.json
@@ -282,40 +303,50 @@ def cli() -> None:
 @workbook_options
 @period_options
 @output_options
-def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet):
-    """Read the input tabs and list every issue, pointing at the cell. Writes nothing.
+@click.option("--errors-only", is_flag=True, help="แสดงเฉพาะข้อผิดพลาด (ไม่แสดงคำเตือน)")
+def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, errors_only):
+    """อ่านแท็บข้อมูลและแสดงปัญหาทุกรายการพร้อมเซลล์ที่ต้องแก้ โดยไม่เขียนอะไรลงสมุดงาน
 
-    Exit code 1 when an error was found (warnings alone exit 0).
+    จบด้วยรหัส 1 เมื่อพบข้อผิดพลาด (มีแต่คำเตือนจบด้วยรหัส 0)
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync validate --workbook office.xlsx
+        sheets-sync validate --workbook office.xlsx --errors-only
         sheets-sync validate --workbook office.xlsx --json > issues.json
     """
     from .app import run_validate
-    from .present.console import render_issues
+    from .present.console import issues_summary, render_issues
+    from .schema.issues import Severity
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
     _note(counts={"errors": report.workbook.error_count, "warnings": len(report.issues) - report.workbook.error_count})
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    elif not quiet or not report.valid:
-        click.echo(render_issues(report.report, backend.describe()))
+        document = report.to_json()
+        if errors_only:
+            document["issues"] = [i.to_json() for i in report.issues if i.severity is Severity.ERROR]
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif quiet:
+        if report.issues:
+            click.echo(issues_summary(report.report))
+    else:
+        click.echo(render_issues(report.report, backend.describe(), errors_only=errors_only))
     sys.exit(0 if report.valid else 1)
 
 
 @cli.command()
 @workbook_options
 def init(config_path, workbook, sheet_id, credentials, debug):
-    """Create a new workbook, or the missing input tabs of an existing one.
+    """สร้างสมุดงานใหม่ หรือเพิ่มแท็บข้อมูลที่ยังไม่มีในสมุดงานเดิม
 
-    Headers, dropdowns for enum columns, date validation and a frozen header row.
-    A tab that already exists is never touched. Also writes config/office.toml if absent.
+    หัวตาราง รายการให้เลือก วันที่ที่ตรวจได้ แถวหัวตารางตรึงไว้ และคอลัมน์รหัส/ข้อความ
+    จัดรูปแบบเป็นข้อความ (รหัส 007 ไม่กลายเป็น 7) แท็บที่มีอยู่แล้วจะไม่ถูกแตะ
+    และสร้างไฟล์ค่าตั้ง config/office.toml ถ้ายังไม่มี
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync init --workbook office.xlsx
         sheets-sync init --sheet-id 1AbC... --credentials key.json
     """
@@ -329,7 +360,7 @@ def init(config_path, workbook, sheet_id, credentials, debug):
     if outcome.existing_tabs:
         click.echo(f"แท็บที่มีอยู่แล้ว (ไม่ได้แตะ): {', '.join(outcome.existing_tabs)}")
     if outcome.config_written:
-        click.echo(f"สร้างไฟล์ค่าตั้ง {outcome.config_written} — แก้ชื่อสำนักงานและผู้ลงนามก่อนใช้งาน")
+        click.echo(f"สร้างไฟล์ค่าตั้ง {outcome.config_written} — แก้ชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือก่อนออกรายงาน")
 
 
 def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None):
@@ -345,16 +376,15 @@ def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round
 @click.option("--force", is_flag=True, help="เขียนทับแท็บสรุปชื่อเดียวกันที่ sheets-sync ไม่ได้สร้าง")
 @click.option("--strict", is_flag=True, help="จบด้วยรหัส 1 เมื่อพบข้อผิดพลาดในข้อมูล (สำหรับงานตั้งเวลา)")
 def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, force, strict):
-    """Validate, compute and rewrite the six summary tabs; save the JSON results and a snapshot.
+    """ตรวจสอบ คำนวณ และเขียนแท็บสรุปทั้งหกใหม่ บันทึกผลเป็น JSON และเก็บประวัติ
 
-    Only the tool's own summary tabs are written, in one atomic write. Staff tabs are never
-    changed. Exit code 0 even when data issues exist (they are listed in ตรวจสอบข้อมูล),
-    unless --strict.
+    เขียนเฉพาะแท็บสรุปของโปรแกรมเองในครั้งเดียว ไม่แก้แท็บที่เจ้าหน้าที่กรอก
+    จบด้วยรหัส 0 แม้มีปัญหาในข้อมูล (ดูได้ที่แท็บ ตรวจสอบข้อมูล) เว้นแต่ใช้ --strict
 
     \b
-    Example:
-        sheets-sync sync --workbook office.xlsx --as-of 2026-03-31
-        sheets-sync sync --sheet-id 1AbC... --credentials key.json --strict
+    ตัวอย่าง:
+        sheets-sync sync --workbook office.xlsx --as-of 31/03/2569
+        sheets-sync sync --sheet-id 1AbC... --credentials key.json --strict --quiet
     """
     from .app import run_sync
     from .present.console import render_sync
@@ -377,18 +407,20 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
 @workbook_options
 @period_options
 @output_options
-@click.option("--date", "memo_date", callback=_parse_memo_date,
-              help="วันที่ของบันทึกข้อความ YYYY-MM-DD (ค่าเริ่มต้น: วันนี้ เวลาไทย) — ต่างจากวันที่ของข้อมูล (--as-of)")
+@click.option("--date", "memo_date", callback=parse_date_option, metavar="วันที่",
+              help="วันที่ของบันทึกข้อความ (ค่าเริ่มต้น: วันนี้ตามเวลาประเทศไทย) ต่างจากวันที่ของข้อมูล (--as-of); "
+                   "พิมพ์ได้แบบเดียวกับ --as-of เช่น 5/10/2569")
 def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date):
-    """Write the follow-up memo to the governor (บันทึกข้อความ, .docx) for a round.
+    """จัดทำบันทึกข้อความรายงานผลการติดตามถึงผู้ว่าราชการจังหวัด (.docx) ของรอบหนึ่ง
 
-    The file is <out>/followup-FY<fy>-R<round>.docx, from templates/followup_memo.docx.
-    The memo is dated --date (default today in Bangkok); its figures are as of --as-of.
+    ไฟล์คือ <out>/followup-FY<fy>-R<round>.docx จากแม่แบบ templates/followup_memo.docx
+    บันทึกลงวันที่ --date (ค่าเริ่มต้น: วันนี้) ตัวเลขในบันทึกเป็นข้อมูล ณ --as-of
+    ต้องตั้งชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือในไฟล์ค่าตั้งก่อน (ไม่ใช้ค่าตัวอย่าง)
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
-        sheets-sync report --workbook office.xlsx --as-of 2026-09-30 --date 2026-10-05
+        sheets-sync report --workbook office.xlsx --as-of 30/09/2569 --date 5/10/2569
     """
     from .app import run_report
 
@@ -407,15 +439,15 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
 @workbook_options
 @period_options
 @output_options
-@click.option("--mission", "mission_id", help="เฉพาะภารกิจนี้ (รหัสภารกิจ)")
+@click.option("--mission", "mission_id", metavar="รหัส", help="เฉพาะภารกิจนี้ (รหัสภารกิจ)")
 def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, mission_id):
-    """Write the SOP manuals (.docx), one per process, and sop/index.docx.
+    """จัดทำคู่มือการปฏิบัติงาน (.docx) กระบวนการละหนึ่งฉบับ และสารบัญ sop/index.docx
 
-    Without --mission, a manual is written for every mission that has at least one valid
-    step; one that is not ready is marked ร่าง (draft) and lists what is missing.
+    ถ้าไม่ระบุ --mission จะทำคู่มือทุกภารกิจที่มีขั้นตอนที่ใช้ได้อย่างน้อยหนึ่งขั้นตอน
+    ภารกิจที่ยังไม่พร้อมจะมีคำว่า ร่าง และรายการสิ่งที่ยังขาด
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync sop --workbook office.xlsx
         sheets-sync sop --workbook office.xlsx --mission M04
     """
@@ -435,32 +467,61 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
             click.echo(f"  {path}")
 
 
-@cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default=True,
-              help="โฟลเดอร์ที่จะเขียนสมุดงานตัวอย่างและผลลัพธ์")
-@click.option("--as-of", callback=_parse_as_of, help="วันที่ของข้อมูลตัวอย่าง YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
-@click.option("--seed", type=int, default=2569, show_default=True, help="seed ของข้อมูลสุ่ม")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG")
-@click.option("--debug", is_flag=True, callback=_remember_debug, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)")
-def demo(out_dir, as_of, seed, config_path, debug):
-    """Build a demo workbook of a fictional province office and run every command on it.
+def invoked_as() -> str:
+    """How this run was started, as a person types it again (for the demo's closing hints)."""
+    import shlex
+    import shutil
 
-    Needs no network and no Google account. The workbook has a year's plan, KPIs, a few
-    hundred complaints, SOP steps and staff, and a handful of deliberate mistakes.
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is None:
+        return "sheets-sync"
+    if argv0.name == "cli.py":
+        return f"{shlex.quote(_relative(Path(sys.executable)))} {shlex.quote(_relative(argv0))}"
+    if argv0.name == "sheets-sync":
+        found = shutil.which("sheets-sync")
+        if found and Path(found).resolve() == argv0.resolve():
+            return "sheets-sync"
+        return shlex.quote(_relative(argv0))
+    return "sheets-sync"
+
+
+def _relative(path: Path) -> str:
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        relative = str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+    return relative if "/" in relative else f"./{relative}"
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default="reports/", metavar="โฟลเดอร์",
+              help="โฟลเดอร์ที่จะเขียนสมุดงานตัวอย่างและผลลัพธ์")
+@click.option("--as-of", callback=parse_date_option, metavar="วันที่", help="วันที่ของข้อมูลตัวอย่าง (ค่าเริ่มต้น: วันนี้); " + DATE_HELP)
+@click.option("--seed", type=int, default=2569, show_default=True, metavar="จำนวน", help="ค่าตั้งต้นของการสุ่มข้อมูลตัวอย่าง")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
+              help="ไฟล์ค่าตั้ง (ถ้าไม่มี ใช้ค่าตั้งตัวอย่าง)")
+@click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
+def demo(out_dir, as_of, seed, config_path, debug):
+    """สร้างสมุดงานตัวอย่างของสำนักงานจังหวัดสมมุติ แล้วลองทุกคำสั่งกับสมุดงานนั้น
+
+    ไม่ต้องต่ออินเทอร์เน็ตและไม่ต้องมีบัญชี Google สมุดงานมีแผนทั้งปี ตัวชี้วัด
+    เรื่องร้องเรียนหลายร้อยเรื่อง ขั้นตอนงาน บุคลากร และข้อผิดพลาดที่จงใจใส่ไว้จำนวนหนึ่ง
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync demo
-        sheets-sync demo --as-of 2026-09-30 --out /tmp/demo
+        sheets-sync demo --as-of 30/09/2569 --out /tmp/demo
     """
     from .app import run_demo
     from .present.console import render_demo
 
     settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
-    outcome = run_demo(settings, Path(out_dir), as_of or today_in_bangkok(), seed=seed, now=dt.datetime.now(BANGKOK))
+    day = as_of or today_in_bangkok()
+    outcome = run_demo(settings, Path(out_dir), day, seed=seed, now=dt.datetime.now(BANGKOK))
     _note(workbook=str(outcome.workbook.resolve()))
     _note_counts(outcome.sync.results)
-    click.echo(render_demo(outcome))
+    click.echo(render_demo(outcome, command=invoked_as(), config_path=config_path))
 
 
 # --- remind and calendar (outputs.md "Reminders", "Calendar") ---------------------------------
@@ -542,15 +603,16 @@ def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG")
-@click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
-@click.option("--debug", is_flag=True, callback=_remember_debug, help="แสดงรายละเอียดข้อผิดพลาดทั้งหมด (traceback)")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
+              help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG})")
+@click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON สำหรับโปรแกรมอื่น")
+@click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
 @click.pass_context
 def history(ctx, config_path, as_json, debug):
-    """List the stored snapshots (one per sync), newest last.
+    """แสดงประวัติที่เก็บไว้ (หนึ่งรายการต่อการ sync หนึ่งครั้ง) รายการล่าสุดอยู่ท้าย
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync history
         sheets-sync history restore 12 --out complaints-before.xlsx
     """
@@ -568,15 +630,15 @@ def history(ctx, config_path, as_json, debug):
 
 
 @history.command("restore")
-@click.argument("snapshot_id", type=int)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, help="ไฟล์ .xlsx ที่จะเขียน")
-@click.option("--tab", "only_tabs", multiple=True, help="เฉพาะแท็บนี้ (ใช้ซ้ำได้)")
+@click.argument("snapshot_id", type=int, metavar="หมายเลข")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, metavar="ไฟล์.xlsx", help="ไฟล์ .xlsx ใหม่ที่จะเขียน")
+@click.option("--tab", "only_tabs", multiple=True, metavar="แท็บ", help="เฉพาะแท็บนี้ (ใช้ซ้ำได้)")
 @click.pass_obj
 def history_restore(settings, snapshot_id, out_file, only_tabs):
-    """Write what the input tabs held at snapshot ID to a new .xlsx (the workbook is not touched).
+    """เขียนข้อมูลในแท็บข้อมูล ณ ประวัติหมายเลขนั้นลงไฟล์ .xlsx ใหม่ (ไม่แตะสมุดงานเดิม)
 
     \b
-    Example:
+    ตัวอย่าง:
         sheets-sync history restore 12 --out before.xlsx --tab เรื่องร้องเรียน
     """
     from .app import restore_snapshot
@@ -607,9 +669,9 @@ def history_prune(settings, keep_days, keep_snapshots):
 
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG",
-              help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG}; env SHEETS_SYNC_CONFIG)")
+              help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG} หรือตัวแปร SHEETS_SYNC_CONFIG)")
 @click.option("--workbook", type=click.Path(dir_okay=False), help="เฉพาะการทำงานกับไฟล์ .xlsx นี้")
-@click.option("--sheet-id", help="เฉพาะการทำงานกับ Google Sheet นี้ (รหัสหรือ URL)")
+@click.option("--sheet-id", help="เฉพาะการทำงานกับ Google Sheets นี้ (รหัสหรือลิงก์)")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="โฟลเดอร์ผลลัพธ์ที่มีบันทึกการทำงาน (ค่าเริ่มต้น reports/)")
 @click.option("--command", "command_name", help="จบด้วยรหัสของการทำงานครั้งล่าสุดของคำสั่งนี้ (ค่าเริ่มต้น sync)")
 @click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
@@ -645,4 +707,3 @@ def main() -> None:  # pragma: no cover - the console script entry point
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -119,6 +119,42 @@ _KEYS = {
 }
 
 
+# What each key holds, in Thai, for the error that names a wrong value.
+_EXPECTED = {
+    "rounds": "รายการรอบจาก 3, 6, 9, 12 เช่น [6, 9, 12]",
+    "tolerance_points": "ตัวเลข เช่น 10",
+    "below_level1_score": "ตัวเลข เช่น 1 หรือ 0",
+    "sla_days": "จำนวนเต็มมากกว่า 0 เช่น 15",
+    "review_every_days": "จำนวนเต็มมากกว่า 0 เช่น 365",
+    "complaint_categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
+    "thai_digits": "true หรือ false",
+    "memo_thai_digits": "true หรือ false",
+    "remind_due_within_days": "จำนวนเต็มตั้งแต่ 0 เช่น 14",
+    "remind_memo_due_days": "จำนวนเต็มตั้งแต่ 0 เช่น 15",
+    "mail_port": "เลขพอร์ต 1–65535 เช่น 587",
+    "mail_security": "\"starttls\", \"ssl\" หรือ \"none\"",
+    "remind_complaint_units": "ตาราง หน่วยงาน = \"ชื่อ-สกุล\" เช่น \"อำเภอเมือง\" = \"นายสมชาย ใจดี\"",
+    "sync_wait_seconds": "จำนวนวินาที 0–86400 เช่น 120",
+    "history_keep_personal_data": "true หรือ false",
+    "history_keep_days": "จำนวนเต็ม 1–36500 เช่น 400",
+    "history_keep_snapshots": "จำนวนเต็มตั้งแต่ 0 (0 = ไม่จำกัด)",
+}
+_FINITE = "ตัวเลขจริง ไม่ใช่ nan หรือ inf"
+# number keys: (lowest, highest) allowed
+_NUMBER_RANGES = {"tolerance_points": (-1e6, 1e6), "below_level1_score": (-1e6, 1e6), "sync_wait_seconds": (0, 86400)}
+# whole-number keys: (lowest, highest) allowed
+_WHOLE_RANGES = {"remind_due_within_days": (0, None), "remind_memo_due_days": (0, None), "mail_port": (1, 65535),
+                 "sla_days": (1, 3650), "review_every_days": (1, 36500), "history_keep_days": (1, 36500),
+                 "history_keep_snapshots": (0, None)}
+_TEXT = "ข้อความในเครื่องหมายคำพูด เช่น \"...\""
+
+
+class _BadValue(Exception):
+    def __init__(self, key: str, expected: str, value: Any) -> None:
+        super().__init__(key)
+        self.key, self.expected, self.value = key, expected, value
+
+
 def load_settings(path: str | Path | None, *, required: bool = False) -> Settings:
     """Read the TOML config. A missing file gives the defaults unless `required`."""
     if path is None:
@@ -133,41 +169,99 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
     except IsADirectoryError:
         raise ConfigError(f"ไฟล์ค่าตั้ง {path} เป็นโฟลเดอร์ — ระบุไฟล์ .toml") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8") from None
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8 แล้วลองอีกครั้ง") from None
     except OSError as err:
         raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({err.strerror})") from None
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"ไฟล์ค่าตั้ง {path} รูปแบบไม่ถูกต้อง: {err}") from None
-    return settings_from_dict(data, source=str(path))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(toml_error_line(path, text, err)) from None
+    return settings_from_dict(data, source=str(path), text=text)
 
 
-def _non_finite(data: Any, where: str = "") -> str | None:
-    """The dotted key of the first NaN or infinity in the config (TOML allows `nan` and `inf`)."""
-    if isinstance(data, float) and not math.isfinite(data):
-        return where or "config"
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found = _non_finite(value, f"{where}.{key}" if where else str(key))
-            if found:
-                return found
-    if isinstance(data, (list, tuple)):
-        for value in data:
-            found = _non_finite(value, where)
-            if found:
-                return found
+# tomllib's messages (Python 3.11 has them only as text) -> Thai.
+_TOML_MESSAGES = (
+    (r"Illegal character '\\n'", "ข้อความขาดเครื่องหมายคำพูดปิด (\") ก่อนสิ้นบรรทัด"),
+    (r"Illegal character .*", "มีอักขระที่ใช้ไม่ได้"),
+    (r"Unterminated string", "ข้อความขาดเครื่องหมายคำพูดปิด (\")"),
+    (r"Invalid value", "ค่าไม่ถูกต้อง — ข้อความต้องอยู่ในเครื่องหมายคำพูด \"...\" ตัวเลขไม่ต้องมี"),
+    (r"Unclosed array", "รายการ [ ... ] ไม่มีวงเล็บปิด ]"),
+    (r"Unclosed inline table", "ตาราง { ... } ไม่มีวงเล็บปิด }"),
+    (r"Expected '=' after a key in a key/value pair", "ขาดเครื่องหมาย = ระหว่างชื่อค่าตั้งกับค่า"),
+    (r"Expected '\]' at the end of a table declaration", "ชื่อหมวด [ ... ] ไม่มีวงเล็บปิด ]"),
+    (r"Expected newline or end of document after a statement", "มีข้อความเกินมาหลังค่า — หนึ่งบรรทัดมีได้หนึ่งค่า (หมายเหตุขึ้นต้นด้วย #)"),
+    (r"Cannot declare .* twice", "หมวดนี้ประกาศซ้ำ — รวมค่าตั้งไว้ใต้หมวดเดียว"),
+    (r"Cannot overwrite a value", "ค่าตั้งนี้กำหนดซ้ำ — ลบบรรทัดที่ซ้ำออก"),
+    (r"Invalid statement", "บรรทัดนี้ไม่ใช่ค่าตั้ง — ใช้รูปแบบ ชื่อ = ค่า"),
+    (r"Invalid initial character for a key part", "ชื่อค่าตั้งขึ้นต้นด้วยอักขระที่ใช้ไม่ได้"),
+    (r"Invalid date or datetime", "วันที่ไม่ถูกต้อง"),
+    (r"Unescaped '\\' in a string", "มีเครื่องหมาย \\ ในข้อความ — ใช้ / แทน หรือใช้เครื่องหมายคำพูดเดี่ยว '...'"),
+)
+
+
+def toml_error_line(path: Path, text: str, err: Exception) -> str:
+    """A TOML syntax error as one Thai line: file, line, column, what is wrong, the line itself."""
+    import re
+
+    message = str(err)
+    where = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    at_end = message.endswith("(at end of document)")
+    core = re.sub(r" \((at line \d+, column \d+|at end of document)\)$", "", message)
+    thai = next((th for pattern, th in _TOML_MESSAGES if re.fullmatch(pattern, core)), f"รูปแบบไม่ถูกต้อง ({core})")
+    if where:
+        line, column = int(where[1]), int(where[2])
+        lines = text.splitlines()
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        quoted = f": {shown}" if shown else ""
+        return f"ไฟล์ค่าตั้ง {path} บรรทัด {line} คอลัมน์ {column}: {thai}{quoted}"
+    tail = " (ท้ายไฟล์)" if at_end else ""
+    return f"ไฟล์ค่าตั้ง {path}{tail}: {thai}"
+
+
+def key_line(text: str, dotted: str) -> int | None:
+    """The line (1-based) where `section.key` is set in the TOML text, when it can be found."""
+    import re
+
+    section, _, key = dotted.rpartition(".")
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if header := re.match(r"^\[\s*([^\]]+?)\s*\]", stripped):
+            current = header[1].strip().strip('"')
+            if current == dotted:  # a table such as [remind.complaint_units]
+                return number
+            continue
+        if not key:
+            continue
+        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", stripped):
+            return number
+        if not current and re.match(rf"^{re.escape(section)}\s*\.\s*{re.escape(key)}\s*=", stripped):
+            return number
     return None
 
 
-def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
-    bad = _non_finite(data)
-    if bad:
-        raise ConfigError(f"ค่าตั้ง {bad} ใน {source or 'config'} ต้องเป็นตัวเลขจริง ไม่ใช่ nan หรือ inf")
+def _where(source: str, text: str | None, dotted: str) -> str:
+    line = key_line(text, dotted) if text else None
+    where = f"ไฟล์ค่าตั้ง {source or 'config'}"
+    return f"{where} บรรทัด {line}" if line else where
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None = None) -> Settings:
     office_fields = {f.name for f in fields(Office)}
     office_data = data.get("office", {})
+    if not isinstance(office_data, dict):
+        raise ConfigError(f"{_where(source, text, 'office')}: office ต้องเป็นหมวด [office]")
     unknown = [f"office.{k}" for k in office_data if k not in office_fields]
     values: dict[str, Any] = {}
+    keys_of: dict[str, str] = {}
     for section, table in data.items():
         if section == "office":
             continue
@@ -180,62 +274,96 @@ def settings_from_dict(data: dict[str, Any], source: str = "") -> Settings:
                 unknown.append(f"{section}.{key}")
             else:
                 values[attr] = value
+                keys_of[attr] = f"{section}.{key}"
     if unknown:
-        raise ConfigError(f"ค่าตั้งที่ไม่รู้จักใน {source or 'config'}: {', '.join(unknown)}")
+        first = _where(source, text, unknown[0])
+        raise ConfigError(f"{first}: ค่าตั้งที่ไม่รู้จัก {', '.join(unknown)} — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)")
+    for key, value in office_data.items():
+        if not isinstance(value, str):
+            dotted = f"office.{key}"
+            raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{_TEXT} (พบ {_shown(value)})")
     try:
-        office = Office(**{k: str(v) for k, v in office_data.items()})
-        settings = Settings(office=office, source=source, **_coerce(values))
-    except (TypeError, ValueError, OverflowError) as err:
-        raise ConfigError(f"ค่าตั้งไม่ถูกต้องใน {source or 'config'}: {err}") from None
-    bad_rounds = [r for r in settings.rounds if r not in ALLOWED_ROUNDS]
-    if bad_rounds or not settings.rounds:
-        raise ConfigError(f"fiscal.rounds ต้องเลือกจาก 3, 6, 9, 12 (พบ {list(settings.rounds)})")
-    if settings.sla_days <= 0 or settings.review_every_days <= 0:
-        raise ConfigError("complaints.sla_days และ sop.review_every_days ต้องมากกว่า 0")
-    if settings.sla_days > 3650 or settings.review_every_days > 36500 or settings.history_keep_days > 36500:
-        raise ConfigError("complaints.sla_days (ไม่เกิน 3650), sop.review_every_days และ history.keep_days (ไม่เกิน 36500) มากเกินไป")
-    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in (settings.tolerance_points, settings.below_level1_score)):
-        raise ConfigError("plan.tolerance_points และ kpi.below_level1_score ต้องเป็นตัวเลขไม่เกิน 1,000,000")
-    if not 0 <= settings.sync_wait_seconds <= 86400:
-        raise ConfigError("sync.wait_seconds ต้องอยู่ระหว่าง 0 ถึง 86400 วินาที")
-    if settings.history_keep_days <= 0 or settings.history_keep_snapshots < 0:
-        raise ConfigError("history.keep_days ต้องมากกว่า 0 และ history.keep_snapshots ต้องไม่ติดลบ (0 = ไม่จำกัดจำนวน)")
-    if settings.remind_due_within_days < 0 or settings.remind_memo_due_days < 0:
-        raise ConfigError("remind.due_within_days และ remind.memo_due_days ต้องเป็น 0 ขึ้นไป")
-    if settings.mail_security not in ("starttls", "ssl", "none"):
-        raise ConfigError(f"mail.security ต้องเป็น starttls, ssl หรือ none (พบ {settings.mail_security!r})")
-    for key, value in (("remind.head_email", settings.remind_head_email), ("mail.from", settings.mail_from)):
+        coerced = _coerce(values)
+    except _BadValue as bad:
+        dotted = keys_of.get(bad.key, bad.key)
+        raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
+    settings = Settings(office=Office(**office_data), source=source, **coerced)
+    for attr, value in (("remind_head_email", settings.remind_head_email), ("mail_from", settings.mail_from)):
         if value and not is_email_address(value):
-            raise ConfigError(f"{key} ไม่ใช่ที่อยู่อีเมล (พบ {value!r}) — เช่น somchai@example.go.th")
-    if not 0 < settings.mail_port < 65536:
-        raise ConfigError(f"mail.port ต้องเป็นเลขพอร์ต 1–65535 (พบ {settings.mail_port})")
+            dotted = keys_of.get(attr, attr)
+            raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ไม่ใช่ที่อยู่อีเมล (พบ \"{value}\") — เช่น somchai@example.go.th")
     return settings
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
+
+    def number(key: str) -> float:
+        value = out[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _BadValue(key, _EXPECTED[key], value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise _BadValue(key, _EXPECTED[key], value) from None
+        if not math.isfinite(number):  # TOML allows nan and inf: they must never reach the computation
+            raise _BadValue(key, _FINITE, value)
+        return number
+
     if "rounds" in out:
-        out["rounds"] = tuple(sorted({int(r) for r in out["rounds"]}))
+        rounds = out["rounds"]
+        if not isinstance(rounds, list) or not rounds or any(isinstance(r, bool) or r not in ALLOWED_ROUNDS for r in rounds):
+            raise _BadValue("rounds", _EXPECTED["rounds"], rounds)
+        out["rounds"] = tuple(sorted({int(r) for r in rounds}))
     if "complaint_categories" in out:
-        out["complaint_categories"] = tuple(str(c) for c in out["complaint_categories"])
+        categories = out["complaint_categories"]
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            raise _BadValue("complaint_categories", _EXPECTED["complaint_categories"], categories)
+        out["complaint_categories"] = tuple(categories)
     for key in ("tolerance_points", "below_level1_score", "sync_wait_seconds"):
         if key in out:
-            out[key] = float(out[key])
+            out[key] = number(key)
+            low, high = _NUMBER_RANGES[key]
+            if not low <= out[key] <= high:
+                raise _BadValue(key, _EXPECTED.get(key, f"ตัวเลขระหว่าง {low:g} ถึง {high:g}"), values[key])
     for key in ("sla_days", "review_every_days", "remind_due_within_days", "remind_memo_due_days", "mail_port",
                 "history_keep_days", "history_keep_snapshots"):
         if key in out:
-            if isinstance(out[key], bool) or not float(out[key]).is_integer():
-                raise ValueError(f"{key} ต้องเป็นจำนวนเต็ม")
-            out[key] = int(out[key])
+            value = number(key)
+            low, high = _WHOLE_RANGES.get(key, (1, None))
+            if not value.is_integer() or value < low or (high is not None and value > high):
+                raise _BadValue(key, _EXPECTED[key], out[key])
+            out[key] = int(value)
     for key in ("thai_digits", "memo_thai_digits", "history_keep_personal_data"):
         if key in out and not isinstance(out[key], bool):
-            raise ValueError(f"{key} ต้องเป็น true หรือ false")
+            raise _BadValue(key, _EXPECTED[key], out[key])
     if "remind_complaint_units" in out:
         table = out["remind_complaint_units"]
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise ValueError('remind.complaint_units ต้องเป็นตาราง หน่วยงาน = "ชื่อ-สกุล" เช่น "อำเภอเมือง" = "นายสมชาย ใจดี"')
+            raise _BadValue("remind_complaint_units", _EXPECTED["remind_complaint_units"], table)
         out["remind_complaint_units"] = tuple((str(k), v) for k, v in table.items())
-    for key in [k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port"]:
-        if not isinstance(out[key], str):
-            raise ValueError(f"{key} ต้องเป็นข้อความ")
+    if "mail_security" in out and out["mail_security"] not in ("starttls", "ssl", "none"):
+        raise _BadValue("mail_security", _EXPECTED["mail_security"], out["mail_security"])
+    text_keys = ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials", "log_file")
+    for key in [*text_keys, *(k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port")]:
+        if key in out and not isinstance(out[key], str):
+            raise _BadValue(key, _TEXT, out[key])
     return out
+
+
+# office keys a memo must not be signed with while they hold the shipped example's values
+EXAMPLE_CHECKED_KEYS = ("name", "signer_name", "document_no")
+
+
+def example_office_keys(office: Office) -> list[str]:
+    """The office keys (`office.name` …) still at the example config's value, or empty."""
+    from importlib import resources  # the example config ships in the wheel as package data
+
+    example_text = resources.files("sheets_sync.data").joinpath("office.example.toml").read_text(encoding="utf-8")
+    example = tomllib.loads(example_text).get("office", {})
+    left = []
+    for key in EXAMPLE_CHECKED_KEYS:
+        value = getattr(office, key).strip()
+        if not value or value == str(example.get(key, "")).strip() or value == getattr(Office(), key):
+            left.append(f"office.{key}")
+    return left

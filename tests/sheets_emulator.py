@@ -33,9 +33,12 @@ What is emulated
   updateDimensionProperties, autoResizeDimensions (accepted, no-op), insertDimension,
   deleteDimension, appendDimension, setDataValidation, add/deleteConditionalFormatRule,
   add/deleteProtectedRange, create/deleteDeveloperMetadata, addChart, deleteEmbeddedObject,
-  mergeCells, unmergeCells: what sheets-sync sends and its tests use, plus the sheet kinds
-  staging needs (duplicate/hide/rename/delete). Other kinds were cut (nothing used them).
+  mergeCells, unmergeCells, copyPaste (PASTE_NORMAL / PASTE_VALUES / PASTE_FORMAT, the source
+  tiled over the destination; formula references are copied as written, not shifted): what
+  sheets-sync sends and its tests use, plus the sheet kinds staging needs (add/hide/delete).
+  Other kinds were cut (nothing used them).
   ``POST /{id}/developerMetadata:search``.
+* A request body over 10,485,760 bytes answers 400 ``Request payload size exceeds the limit``.
 * Grid limits (``Range (...) exceeds grid limits``) and the 10,000,000-cell cap.
 * Faults: :meth:`fail_next`, :meth:`fail_always`, :meth:`delay_next`, per-minute quotas
   (:meth:`set_quota`), access control (:meth:`deny`, :meth:`share_with`), bearer-token checks.
@@ -43,7 +46,7 @@ What is emulated
 What is not emulated (known gaps)
 ---------------------------------
 * Drive API (``Client.open(title)``, ``create``, ``copy``, ``del_spreadsheet``), ``sheets/{id}:copyTo``,
-  ``*ByDataFilter`` value methods, sortRange, findReplace, copyPaste/cutPaste, pasteData,
+  ``*ByDataFilter`` value methods, sortRange, findReplace, cutPaste, pasteData,
   moveDimension, filter views, banding, pivot tables, slicers: a known-but-unsupported
   request kind answers 400 ``... not implemented by the Sheets emulator``.
 * Formulas: the text is always stored and returned for FORMULA reads; values are computed only for
@@ -203,6 +206,7 @@ class CellView:
     note: Optional[str]
     data_validation: Optional[dict]
     hyperlink: Optional[str] = None
+    text_format_runs: Optional[list] = None
 
     @property
     def number_format(self) -> Optional[dict]:
@@ -378,6 +382,9 @@ def _default_theme() -> dict:
             color("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}),
         ],
     }
+
+
+MAX_PAYLOAD_BYTES = 10_485_760  # Google refuses a larger request body
 
 
 class _Sheet:
@@ -611,6 +618,7 @@ class SheetsEmulator:
         self._tokens: dict[str, str] = {}
         self._tokens_issued = False
         self.requests: list[RequestRecord] = []
+        self.body_sizes: list[int] = []  # bytes of each request body, beside `requests`
         self.token_requests: list[TokenRequest] = []
         self.token_scopes: list[str] = []
         self.request_count = 0
@@ -693,6 +701,7 @@ class SheetsEmulator:
         with self._lock:
             self.request_count = 0
             self.requests.clear()
+            self.body_sizes.clear()
             self.token_requests.clear()
             self.token_scopes.clear()
 
@@ -962,6 +971,7 @@ class SheetsEmulator:
                 note=cell.note,
                 data_validation=copy.deepcopy(cell.validation),
                 hyperlink=extra.get("hyperlink"),
+                text_format_runs=extra.get("textFormatRuns"),
             )
 
     def spreadsheet(self, spreadsheet_id: str) -> dict:
@@ -1274,6 +1284,9 @@ class SheetsEmulator:
         except ValueError:
             length = 0
         body_bytes = environ["wsgi.input"].read(length) if length > 0 else b""
+        if len(body_bytes) > MAX_PAYLOAD_BYTES:
+            error = ApiError(400, f"Request payload size exceeds the limit: {MAX_PAYLOAD_BYTES} bytes.", "INVALID_ARGUMENT")
+            return 400, _dump(error.body()), "application/json; charset=UTF-8"
         decode = urllib.parse.unquote if encoded else (lambda s: s)
         path = decode(target)
 
@@ -1293,6 +1306,7 @@ class SheetsEmulator:
         with self._lock:
             self.request_count += 1
             self.requests.append(record)
+            self.body_sizes.append(len(body_bytes))
             delay = self._delays.popleft() if self._delays else 0.0
             reply_delay = self._reply_delays.popleft() if self._reply_delays else 0.0
         if delay:
@@ -2075,7 +2089,7 @@ class SheetsEmulator:
     # spreadsheets.batchUpdate
     # ----------------------------------------------------------------------------------------
     _NOT_IMPLEMENTED = {
-        "sortRange", "findReplace", "copyPaste", "cutPaste", "pasteData", "moveDimension", "textToColumns",
+        "sortRange", "findReplace", "cutPaste", "pasteData", "moveDimension", "textToColumns",
         "addFilterView", "updateFilterView", "deleteFilterView", "duplicateFilterView", "addBanding",
         "updateBanding", "deleteBanding", "addSlicer", "updateSlicerSpec", "addDimensionGroup",
         "deleteDimensionGroup", "updateDimensionGroup", "randomizeRange", "trimWhitespace",
@@ -2418,6 +2432,33 @@ class SheetsEmulator:
         for i, row in enumerate(rows):
             for j, data in enumerate(row.get("values") or []):
                 self._apply_cell_data(ss, sh, r0 + i, c0 + j, data or {}, tree)
+        return None
+
+    def _req_copyPaste(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:
+        paste_type = payload.get("pasteType", "PASTE_NORMAL")
+        if paste_type not in ("PASTE_NORMAL", "PASTE_VALUES", "PASTE_FORMAT"):
+            raise _Invalid(f"pasteType {paste_type} is not implemented by the Sheets emulator")
+        if payload.get("pasteOrientation", "NORMAL") != "NORMAL":
+            raise _Invalid("pasteOrientation TRANSPOSE is not implemented by the Sheets emulator")
+        src, box = self._grid_box(ss, payload.get("source"))
+        dst, target = self._grid_box(ss, payload.get("destination"))
+        height, width = box.row1 - box.row0, box.col1 - box.col0  # type: ignore[operator]
+        # Google repeats the source over a larger destination, and pastes it whole into a smaller one.
+        rows = max(height, (target.row1 - target.row0) // height * height) if height else 0  # type: ignore[operator]
+        cols = max(width, (target.col1 - target.col0) // width * width) if width else 0  # type: ignore[operator]
+        if target.row0 + rows > dst.row_count or target.col0 + cols > dst.col_count:  # type: ignore[operator]
+            raise _Invalid(self._grid_error(dst, Box(target.row0, target.row0 + rows, target.col0, target.col0 + cols)))  # type: ignore[operator]
+        source = {(r - box.row0, c - box.col0): cell for (r, c), cell in src.cells.items()  # type: ignore[operator]
+                  if box.row0 <= r < box.row1 and box.col0 <= c < box.col1}  # type: ignore[operator]
+        for i in range(rows):
+            for j in range(cols):
+                old = dst.get(target.row0 + i, target.col0 + j)  # type: ignore[operator]
+                new = source.get((i % height, j % width), _EMPTY)
+                if paste_type == "PASTE_VALUES":
+                    new = replace(old, value=new.value)
+                elif paste_type == "PASTE_FORMAT":
+                    new = replace(old, fmt=new.fmt)
+                dst.set_cell(target.row0 + i, target.col0 + j, new)  # type: ignore[operator]
         return None
 
     def _req_repeatCell(self, ss: _Spreadsheet, payload: dict, ctx: _Ctx) -> None:

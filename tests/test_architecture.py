@@ -20,9 +20,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("io", frozenset({"backends", "history", "send_ledger", "runlog"})),
     ("schema", frozenset({"schema"})),
     ("compute", frozenset({"compute"})),
-    ("output", frozenset({"present", "documents", "demo"})),
+    ("output", frozenset({"present", "documents", "demo", "guide"})),
     ("delivery", frozenset({"mail"})),
     ("app", frozenset({"app"})),
+    ("click-thai", frozenset({"cli_thai"})),
     ("cli", frozenset({"cli", "__main__"})),
 )
 # Modules kept only to re-export a bottom module under its old name (deprecated); they belong to

@@ -23,7 +23,7 @@ def test_every_command_of_the_spec_exists():
 def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output and f"sheets-sync {command}" in result.output
+    assert "ตัวอย่าง:" in result.output and f"sheets-sync {command}" in result.output  # help is Thai (outputs.md)
 
 
 def test_checkout_entry_point_runs_the_same_group():
@@ -54,6 +54,8 @@ def test_demo_builds_the_workbook_and_every_output(tmp_path, monkeypatch):
 
 
 def test_debug_shows_the_traceback_but_keeps_the_exit_code(tmp_path):
-    result = CliRunner().invoke(cli, ["report", "--workbook", str(tmp_path / "missing.xlsx"), "--debug"])
+    config = tmp_path / "office.toml"  # an office that has set its own name, signer and number
+    config.write_text('[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ระบบดี"\ndocument_no = "ทส 1/"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "--workbook", str(tmp_path / "missing.xlsx"), "--config", str(config), "--debug"])
     assert result.exit_code == 3
     assert "Traceback" in result.output and "ไม่พบไฟล์" in result.output

@@ -22,9 +22,13 @@ def _workbook(demo_xlsx, tmp_path, name=None):
     return path
 
 
-def _config(tmp_path, extra=""):
+OFFICE = '[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ระบบดี"\ndocument_no = "ทส 0017.1/"\n'
+
+
+def _config(tmp_path, extra="", office=OFFICE):
+    # `report` refuses the example office: these offices have set their own (issue 12)
     path = tmp_path / "office.toml"
-    path.write_text(f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\n{extra}', encoding="utf-8")
+    path.write_text(f'{office}[output]\nhistory = "{tmp_path / "h.sqlite"}"\n{extra}', encoding="utf-8")
     return str(path)
 
 
@@ -43,7 +47,7 @@ def test_an_emblem_that_is_not_an_image_is_one_clear_line(demo_xlsx, tmp_path):
     fake = tmp_path / "garuda.png"
     fake.write_text("not a picture", encoding="utf-8")
     result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF, "--out",
-                                      str(tmp_path / "out"), "--config", _config(tmp_path, f'[office]\nemblem = "{fake}"\n')])
+                                      str(tmp_path / "out"), "--config", _config(tmp_path, office=OFFICE + f'emblem = "{fake}"\n')])
     assert result.exit_code == 2
     assert "office.emblem" in result.output and result.output.strip().count("\n") == 0
     assert not (tmp_path / "out" / "followup-FY2569-R6.docx").exists()

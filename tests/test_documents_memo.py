@@ -316,7 +316,8 @@ def test_report_date_option_dates_the_memo_apart_from_the_data(tmp_path: Path) -
 
     workbook = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 9, 30))
     config = tmp_path / "office.toml"
-    config.write_text(f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\n', encoding="utf-8")
+    office = '[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ระบบดี"\ndocument_no = "ทส 0017.1/"\n'  # not the example (issue 12)
+    config.write_text(f'{office}[output]\nhistory = "{tmp_path / "h.sqlite"}"\n', encoding="utf-8")
     common = ["report", "--workbook", str(workbook), "--as-of", "2026-09-30", "--out", str(tmp_path / "out"), "--config", str(config)]
     result = CliRunner().invoke(cli, [*common, "--date", "2026-10-05"])
     assert result.exit_code == 0, result.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import shutil
 
 import pytest
@@ -17,6 +18,7 @@ from sheets_sync.app import compute_from, run_sync
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.backends import gsheets
 from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
+from sheets_sync.backends.sheets_requests import quote_title
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import CellKind
 from sheets_sync.cli import cli
@@ -195,7 +197,11 @@ def test_request_count_does_not_grow_with_data(demo_sheets, env, key_file, tmp_p
     assert result.exit_code == 0, result.output
     assert env.request_count == 4  # 10× the rows and 12 more tabs: the same 4 requests
     batch_gets = [r for r in env.requests if r.path.endswith("values:batchGet")]
-    assert all(len(r.query["ranges"]) == 8 for r in batch_gets)  # only the 8 input tabs are read
+    inputs = {quote_title(t.th) for t in input_tabs()}
+    whole, formatted = batch_gets  # every input tab unformatted, then only their columns with numbers
+    assert sorted(whole.query["ranges"]) == sorted(inputs)  # only the 8 input tabs are read
+    assert {r.split("!")[0] for r in formatted.query["ranges"]} <= inputs
+    assert all(re.fullmatch(r"[A-Z]+:[A-Z]+", r.split("!")[1]) for r in formatted.query["ranges"])
 
 
 def test_xlsx_and_sheets_give_identical_results(demo_sheets, env, key_file, tmp_path):
@@ -379,3 +385,127 @@ def test_date_cells_are_told_from_numbers_by_their_shown_text(shown, is_date):
     assert gsheets.looks_like_date(shown) is is_date
     cell = gsheets._typed_cell(46112, shown)
     assert (cell.kind is CellKind.DATE) is is_date
+
+
+# --- payload size: compact bodies, formats by range, staging over the budget -------------------
+
+def _summary_state(emu, sid):
+    """What a person sees on the summary tabs: values, formats of every cell, frozen rows,
+    column widths, charts and protection (ids left out)."""
+    state = {s["properties"]["title"]: s for s in emu.spreadsheet(sid)["sheets"]}
+    names = {s["properties"]["sheetId"]: title for title, s in state.items()}
+
+    def by_title(spec):  # a chart's data named by its tab's title, not its (random) sheetId
+        return json.loads(re.sub(r'"sheetId": (\d+)', lambda m: f'"sheet": "{names[int(m[1])]}"', json.dumps(spec)))
+
+    out = {}
+    for title in SUMMARY_TAB_TITLES:
+        values = emu.get_values(sid, title)
+        cells = {}
+        for r, row in enumerate(values, start=1):
+            for c in range(1, max(len(row), 1) + 1):
+                a1 = f"{gsheets.rowcol_to_a1(r, c)}"
+                cell = emu.get_cell(sid, title, a1)
+                cells[a1] = (cell.value, cell.bold, cell.background, cell.number_format)
+        sheet = state[title]
+        out[title] = {
+            "values": values, "cells": cells,
+            "grid": sheet["properties"]["gridProperties"],
+            "widths": sheet.get("columnWidths"),
+            "charts": [by_title(c["spec"]) for c in sheet.get("charts", [])],
+            "protection": [(p["description"], p["warningOnly"]) for p in sheet["protectedRanges"]],
+            "owner": [m["metadataKey"] for m in sheet["developerMetadata"]],
+            "hidden": sheet["properties"].get("hidden", False),
+        }
+    return out
+
+
+def _sync_with(emu, sid, key_file, tmp_path, **kwargs):
+    backend = GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, rng=random.Random(3), sleep=lambda s: None, **kwargs)
+    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
+    return backend
+
+
+def test_the_write_is_compact_utf8_with_formats_by_range(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets()
+    sid = emu.create_spreadsheet("compact", sheets)
+    emu.reset_counts()
+    _sync_with(emu, sid, key_file, tmp_path)
+    (write,) = [r for r in emu.requests if r.method == "POST"]
+    requests_ = write.body["requests"]
+    updates = [r["updateCells"] for r in requests_ if "updateCells" in r and "rows" in r["updateCells"]]
+    # values only, and the text-run links of the ตรวจสอบข้อมูล cells (issue 12)
+    assert updates and all(u["fields"] in ("userEnteredValue", "userEnteredValue,textFormatRuns") for u in updates)
+    repeats = [r["repeatCell"] for r in requests_ if "repeatCell" in r]
+    assert any(r["range"]["endRowIndex"] - r["range"]["startRowIndex"] > 10 for r in repeats)  # a whole column at once
+    size = emu.body_sizes[[r.method for r in emu.requests].index("POST")]
+    assert size == len(gsheets.encode(write.body))  # compact: no spaces, Thai as UTF-8, not \u escapes
+
+
+def test_a_write_over_the_budget_is_staged_and_gives_the_same_tabs(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets(scale=3)
+    whole = emu.create_spreadsheet("whole", sheets)
+    staged = emu.create_spreadsheet("staged", sheets)
+    emu.reset_counts()
+    _sync_with(emu, whole, key_file, tmp_path / "a")
+    (one_body,) = [size for r, size in zip(emu.requests, emu.body_sizes) if r.method == "POST"]
+    budget = one_body // 4  # the same write, now four times over the budget
+    emu.reset_counts()
+    backend = _sync_with(emu, staged, key_file, tmp_path / "b", write_budget=budget)
+    posts = [(r, size) for r, size in zip(emu.requests, emu.body_sizes) if r.method == "POST"]
+    assert len(posts) >= 5 and all(size <= budget for _, size in posts)
+    assert [up for _m, _e, up, _d in backend.http.log if up] == [s for s in emu.body_sizes if s]  # the log counts what was sent
+    final = posts[-1][0].body["requests"]
+    assert sum("copyPaste" in r for r in final) == len(SUMMARY_TAB_TITLES)
+    assert sum("deleteSheet" in r for r in final) == len(SUMMARY_TAB_TITLES)
+    assert _summary_state(emu, staged) == _summary_state(emu, whole)
+    assert emu.sheet_titles(staged) == emu.sheet_titles(whole)  # no staging sheet is left
+    ids = {t: emu.sheet_id(staged, t) for t in SUMMARY_TAB_TITLES}
+    _sync_with(emu, staged, key_file, tmp_path / "c", write_budget=budget)  # staged again, over existing tabs
+    assert {t: emu.sheet_id(staged, t) for t in SUMMARY_TAB_TITLES} == ids  # links to the tabs stay valid
+    assert _summary_state(emu, staged) == _summary_state(emu, whole)
+
+
+def test_a_staged_write_cut_short_shows_no_half_sync_and_the_next_cleans_up(demo_sheets, emu, key_file, tmp_path):
+    _, sheets = demo_sheets(scale=3)
+    sid = emu.create_spreadsheet("cut", sheets)
+    _sync_with(emu, sid, key_file, tmp_path / "a")
+    before = _summary_state(emu, sid)
+    titles = emu.sheet_titles(sid)
+    emu.reset_counts()
+    emu.fail_next(400, when=lambda r: r.method == "POST" and not any("addSheet" in q for q in r.body["requests"]))
+    with pytest.raises(WorkbookError, match="400"):
+        _sync_with(emu, sid, key_file, tmp_path / "b", write_budget=60_000)
+    assert _summary_state(emu, sid) == before  # what readers see did not change
+    leftovers = [t for t in emu.sheet_titles(sid) if t not in titles]
+    assert leftovers and all(s["properties"].get("hidden") for s in emu.spreadsheet(sid)["sheets"] if s["properties"]["title"] in leftovers)
+    _sync_with(emu, sid, key_file, tmp_path / "c", write_budget=60_000)
+    assert emu.sheet_titles(sid) == titles  # the staging sheets left behind are gone
+    assert _summary_state(emu, sid) == before
+
+
+def test_only_columns_with_numbers_are_read_formatted(emu, key_file, tmp_path):
+    sid = emu.create_spreadsheet("cols", {"ภารกิจ": [["รหัส", "ชื่อ", "ร้อยละ", "หมายเหตุ", "วันที่"],
+                                                   ["M01", "งาน", Percent(0.45), "ข้อความ", dt.date(2026, 3, 31)],
+                                                   ["007", "ก", 12, "", None]]})
+    emu.reset_counts()
+    backend = _backend(emu, sid, key_file, [])
+    rows = backend.read_tabs(["ภารกิจ"])["ภารกิจ"].rows
+    formatted = [r for r in emu.requests if r.path.endswith("values:batchGet") and r.query.get("valueRenderOption") == "FORMATTED_VALUE"]
+    assert [r.query["ranges"] for r in formatted] == [["'ภารกิจ'!C:C", "'ภารกิจ'!E:E"]]
+    assert [c.kind for c in rows[1]] == [CellKind.TEXT, CellKind.TEXT, CellKind.PERCENT, CellKind.TEXT, CellKind.DATE]
+    assert [c.kind for c in rows[2][:3]] == [CellKind.TEXT, CellKind.TEXT, CellKind.NUMBER]
+
+
+def test_an_internal_link_is_a_text_run_to_the_tab_and_cell(emu, key_file, tmp_path):
+    from sheets_sync.grid import CellLink, SummaryTab, Table
+
+    sid = emu.create_spreadsheet("links", {"ภารกิจ": [["รหัสภารกิจ"], ["M01"]]})
+    table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!A2"], ["อื่น", "ไม่มีแท็บ!A1"]],
+                  links={(0, 1): CellLink("ภารกิจ", "A2"), (1, 1): CellLink("ไม่มีแท็บ", "A1")})
+    _backend(emu, sid, key_file, []).write_summary_tabs([SummaryTab("ตรวจสอบข้อมูล", "หัวเรื่อง", "ข้อมูล ณ วันที่", [table])])
+    linked = emu.get_cell(sid, "ตรวจสอบข้อมูล", "B5")
+    assert linked.value == "ภารกิจ!A2"
+    assert linked.text_format_runs == [{"startIndex": 0, "format": {"link": {"uri": f"#gid={emu.sheet_id(sid, 'ภารกิจ')}&range=A2"}}}]
+    assert emu.get_cell(sid, "ตรวจสอบข้อมูล", "B6").text_format_runs is None  # no such tab: plain text

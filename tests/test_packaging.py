@@ -155,6 +155,11 @@ def test_an_installed_wheel_writes_the_memo_and_the_manuals_outside_the_checkout
     work = tmp_path / "office"
     work.mkdir()
     shutil.copyfile(demo_xlsx, work / "office.xlsx")
+    # `report` refuses the example office (issue 12): this office has set its own name, signer and number
+    (work / "config").mkdir()
+    (work / "config" / "office.toml").write_text(
+        '[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ระบบดี"\ndocument_no = "ทส 0017.1/"\n', encoding="utf-8"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "SHEETS_SYNC", "VIRTUAL_ENV"))}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
 

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from sheets_sync.app import input_tab_specs
+from sheets_sync.backends import xlsx_package
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import Cell, CellKind
 from sheets_sync.config import Settings
@@ -206,11 +207,11 @@ def test_a_failed_save_changes_nothing(make_xlsx: MakeXlsx, tmp_path: Path, monk
     path = make_xlsx({"ภารกิจ": [["รหัสภารกิจ"], ["M01"]]})
     before = path.read_bytes()
 
-    def disk_full(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+    def disk_full(package, handle, *args):  # the disk fills up half way through the new package
+        handle.write(b"PK\x03\x04 half a workbook")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.workbook.workbook.Workbook, "save", disk_full)
+    monkeypatch.setattr(xlsx_package, "_copy_zip", disk_full)
     with pytest.raises(WorkbookError, match="No space left on device"):
         XlsxBackend(path).write_summary_tabs([summary()])
     assert path.read_bytes() == before

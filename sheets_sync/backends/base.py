@@ -25,6 +25,17 @@ class InputColumnSpec:
     is_date: bool = False  # date validation
     note: str | None = None  # a hint shown on the header cell
     width: int = 16
+    is_text: bool = False  # id / ref / text columns: formatted as text, so `007` stays `007`
+
+
+# The help text `init` puts on its dropdowns and date columns (shown when a cell is selected).
+DATE_HELP = "วันที่ เช่น 31/03/2569, 31 มี.ค. 2569 หรือ 2026-03-31 (ปีที่เกิน 2400 คือ พ.ศ.)"
+
+
+def dropdown_help(choices: tuple[str, ...]) -> str:
+    """`เลือกจากรายการ: …` (Excel keeps a prompt to 255 characters)."""
+    text = "เลือกจากรายการ: " + ", ".join(choices)
+    return text if len(text) <= 250 else "เลือกจากรายการในช่องนี้"
 
 
 @dataclass(frozen=True)

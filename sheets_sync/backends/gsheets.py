@@ -1,8 +1,10 @@
 """The Google Sheets backend: the real gspread + google-auth clients, a constant few requests.
 
 A sync costs one metadata read, two `values:batchGet` (unformatted values with serial dates,
-and the formatted text that tells a percent or a date cell apart from a plain number), and one
-atomic `:batchUpdate` — four requests whatever the number of tabs and rows. 429 and 5xx answers
+then the formatted text — which tells a percent or a date cell apart from a plain number — only
+of the columns that hold numbers), and one atomic `:batchUpdate` — four requests whatever the
+number of tabs and rows, while the write fits the request budget (2 MB). A larger write is staged
+(see `sheets_requests`): a few more requests, each within the budget. 429 and 5xx answers
 and timeouts are retried with truncated exponential backoff with jitter, bounded in attempts
 and in total waiting time. Every failure becomes one `WorkbookError` line; nothing is half written.
 """
@@ -21,6 +23,8 @@ from typing import Any
 import gspread
 import requests
 from gspread.exceptions import APIError
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
+from gspread.utils import rowcol_to_a1
 
 from ..cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
 from ..errors import ConfigError, WorkbookError
@@ -28,7 +32,7 @@ from ..grid import SummaryTab
 from ..thai_dates import to_ascii_digits
 from ..vocabulary import MONTHS_LONG, MONTHS_SHORT
 from .base import InputTabSpec, check_ownership
-from .sheets_requests import input_tab_requests, new_sheet_id, owned_titles, quote_title, write_body
+from .sheets_requests import WRITE_BUDGET, encode, input_tab_requests, new_sheet_id, owned_titles, quote_title, write_bodies
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_BASE = "https://sheets.googleapis.com"
@@ -69,6 +73,7 @@ class _SheetsHTTPClient(gspread.HTTPClient):
         self.base_url = base_url.rstrip("/")
         self.policy, self.sleep, self.rng, self.clock = policy, sleep, rng, clock
         self.requests_sent = 0
+        self.log: list[tuple[str, str, int, int]] = []  # (method, endpoint, bytes up, bytes down) per try
         self.set_timeout(policy.timeout)
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
@@ -79,9 +84,14 @@ class _SheetsHTTPClient(gspread.HTTPClient):
         while True:
             self.requests_sent += 1
             retry_after = None
+            sent = kwargs.get("data")
+            up = len(sent) if isinstance(sent, (bytes, str)) else len(encode(kwargs["json"])) if kwargs.get("json") else 0
             try:
-                return super().request(method, endpoint, *args, **kwargs)
+                response = super().request(method, endpoint, *args, **kwargs)
+                self.log.append((method.upper(), endpoint, up, len(response.content)))
+                return response
             except APIError as err:
+                self.log.append((method.upper(), endpoint, up, len(err.response.content) if err.response is not None else 0))
                 status = _status(err)
                 if status not in RETRYABLE_STATUS:
                     raise
@@ -131,8 +141,9 @@ def _status(err: APIError) -> int:
 class GoogleSheetsBackend:
     """One Google Sheet, by id."""
 
-    def __init__(self, sheet_id: str, http: _SheetsHTTPClient, account: str | None) -> None:
+    def __init__(self, sheet_id: str, http: _SheetsHTTPClient, account: str | None, *, write_budget: int = WRITE_BUDGET) -> None:
         self.sheet_id = sheet_id
+        self.write_budget = write_budget  # bytes per request body; a larger write is staged
         self.http = http
         self.account = account  # the service account's e-mail, to tell the user whom to share with
         self._metadata: dict[str, Any] | None = None
@@ -149,6 +160,7 @@ class GoogleSheetsBackend:
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] | None = None,
+        write_budget: int = WRITE_BUDGET,
     ) -> GoogleSheetsBackend:
         """Authenticate with a service-account key (spreadsheets scope only).
 
@@ -170,7 +182,7 @@ class GoogleSheetsBackend:
                 "ต้องระบุไฟล์กุญแจ service account: --credentials key.json หรือ GOOGLE_APPLICATION_CREDENTIALS "
                 "(ดูวิธีสร้างใน README)"
             )
-        return cls(sheet_id, http, account)
+        return cls(sheet_id, http, account, write_budget=write_budget)
 
     def describe(self) -> str:
         title = (self._metadata or {}).get("properties", {}).get("title")
@@ -242,7 +254,8 @@ class GoogleSheetsBackend:
         return owned_titles(self._fetch_metadata())
 
     def read_tabs(self, titles: Sequence[str]) -> dict[str, TabData]:
-        """Two values:batchGet for all tabs: unformatted values, and the formatted text."""
+        """Two values:batchGet for all tabs: unformatted values, then the formatted text of the
+        columns that hold a number (only a number's format can make it a percent or a date)."""
         existing = set(self.tab_titles())
         present = [t for t in titles if t in existing]
         if not present:
@@ -254,14 +267,21 @@ class GoogleSheetsBackend:
                 self.sheet_id, ranges, {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER", "majorDimension": "ROWS"}
             ),
         )
-        shown = self._call(
-            "อ่านข้อมูล",
-            lambda: self.http.values_batch_get(self.sheet_id, ranges, {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}),
-        )
-        out = {}
-        for title, values, texts in zip(present, raw.get("valueRanges", []), shown.get("valueRanges", [])):
-            out[title] = TabData(title, tuple(_typed_rows(values.get("values", []), texts.get("values", []))))
-        return out
+        values = {title: vr.get("values", []) for title, vr in zip(present, raw.get("valueRanges", []))}
+        wanted = [(title, first, end) for title in present for first, end in _numeric_column_runs(values.get(title, []))]
+        texts: dict[str, list[list[Any]]] = {title: [] for title in present}
+        if wanted:
+            shown = self._call(
+                "อ่านข้อมูล",
+                lambda: self.http.values_batch_get(
+                    self.sheet_id,
+                    [f"{quote_title(t)}!{rowcol_to_a1(1, first + 1)[:-1]}:{rowcol_to_a1(1, end)[:-1]}" for t, first, end in wanted],
+                    {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "COLUMNS"},
+                ),
+            )
+            for (title, first, _end), vr in zip(wanted, shown.get("valueRanges", [])):
+                _place_columns(texts[title], first, vr.get("values", []))
+        return {title: TabData(title, tuple(_typed_rows(values.get(title, []), texts[title]))) for title in present}
 
     def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
         titles = [t.title for t in tabs]
@@ -269,7 +289,7 @@ class GoogleSheetsBackend:
         def build(metadata: dict[str, Any]) -> dict[str, Any]:
             # A tab created by an unsure earlier try already carries our developer metadata.
             check_ownership(self.tab_titles(), owned_titles(metadata), titles, force)
-            return write_body(tabs, metadata, self.rng)
+            return write_bodies(tabs, metadata, self.rng, self.write_budget)
 
         self._write("เขียนแท็บสรุป", build)
 
@@ -288,21 +308,26 @@ class GoogleSheetsBackend:
                 taken.add(sheet_id)
                 requests_.extend(input_tab_requests(spec, sheet_id, len(existing) + len(created)))
                 created.append(spec.title)
-            return {"requests": requests_} if requests_ else None
+            return [encode({"requests": requests_})] if requests_ else None
 
         self._write("สร้างแท็บ", build)
         return created
 
-    def _write(self, what: str, build: Callable[[dict[str, Any]], dict[str, Any] | None]) -> None:
-        """Send one atomic batchUpdate built from the sheet as it is. When a try fails without
-        telling whether Google applied it, read the sheet again and rebuild from what is there."""
+    def _write(self, what: str, build: Callable[[dict[str, Any]], list[bytes] | None]) -> None:
+        """Send the batchUpdate bodies built from the sheet as it is (one, atomic, while the
+        write fits the budget). When a try fails without telling whether Google applied it, read
+        the sheet again and rebuild from what is there (a staged write starts over, removing the
+        staging sheets it left)."""
         policy = self.http.policy
+        url = SPREADSHEET_BATCH_UPDATE_URL % self.sheet_id
+        headers = {"Content-Type": "application/json; charset=UTF-8"}
         for attempt in range(1, policy.attempts + 1):
-            body = build(self._fetch_metadata())
-            if body is None:
+            bodies = build(self._fetch_metadata())
+            if bodies is None:
                 return
             try:
-                self._call(what, lambda: self.http.batch_update(self.sheet_id, body))
+                for body in bodies:
+                    self._call(what, lambda body=body: self.http.request("post", url, data=body, headers=headers))
             except _Unsure as unsure:
                 self._metadata = None  # the write may have landed: look again
                 if attempt == policy.attempts:
@@ -377,3 +402,31 @@ def _typed_rows(values: list[list[Any]], texts: list[list[Any]]) -> list[tuple[C
         shown = texts[r] if r < len(texts) else []
         rows.append(tuple(_typed_cell(v, shown[c] if c < len(shown) else None) for c, v in enumerate(row)))
     return rows
+
+
+def _numeric_column_runs(rows: list[list[Any]]) -> list[tuple[int, int]]:
+    """Runs of adjacent columns (first, end) that hold at least one number."""
+    numeric: set[int] = set()
+    for row in rows:
+        for c, value in enumerate(row):
+            if c not in numeric and isinstance(value, (int, float)) and not isinstance(value, bool):
+                numeric.add(c)
+    runs: list[tuple[int, int]] = []
+    for c in sorted(numeric):
+        if runs and runs[-1][1] == c:
+            runs[-1] = (runs[-1][0], c + 1)
+        else:
+            runs.append((c, c + 1))
+    return runs
+
+
+def _place_columns(texts: list[list[Any]], first: int, columns: list[list[Any]]) -> None:
+    """Put columns of formatted text (majorDimension COLUMNS) into row lists at column `first`."""
+    for j, column in enumerate(columns):
+        for r, value in enumerate(column):
+            while len(texts) <= r:
+                texts.append([])
+            row = texts[r]
+            if len(row) <= first + j:
+                row.extend([None] * (first + j + 1 - len(row)))
+            row[first + j] = value

@@ -1,45 +1,43 @@
-"""The offline backend: an .xlsx workbook on disk, read and written with openpyxl.
+"""The offline backend: an .xlsx workbook on disk.
 
-Reading uses openpyxl's read-only mode (cached values of formulas, each cell's number format,
-so a percent-formatted 0.45 is told apart from a plain 0.45). Writing loads the whole workbook,
-replaces only the tool's own tabs, saves to a temporary file beside it and swaps it in with one
-`os.replace`, keeping the previous file as `<name>.xlsx.bak`. A workbook changed by someone else
-between the read and the write is not overwritten.
+Reading takes the values from python-calamine and, with a light pass over the package, which
+numbers are percent-formatted and which cells are formula errors (see `xlsx_reader`). Writing
+works on the package itself (see `xlsx_package`): every part of the staff tabs is copied byte
+for byte, only the tool's own tabs are written, and the shared parts are patched. The new file is
+written beside the workbook and swapped in with one rename, keeping the previous file as
+`<name>.xlsx.bak`. A workbook changed by someone else between the read and the write is not
+overwritten. A chart sheet, dialog sheet or macro sheet is a staff tab like any other.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-import re
-import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
-from openpyxl.chart import BarChart, LineChart, PieChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from lxml import etree
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineError
 
 from ..atomic import write_atomically
-from ..cells import Cell, CellKind, TabData
+from ..cells import CellKind, TabData
 from ..errors import WorkbookError
-from ..grid import NUMBER_PATTERNS, STYLE_FILLS, ChartKind, Fmt, Grid, Style, SummaryTab, lay_out
+from ..grid import SummaryTab, lay_out
 from ..vocabulary import HEADER_FILL, THAI_FONT
-from .base import OWNER_KEY, InputTabSpec, check_ownership
-from .xlsx_formulas import Cached, cached_results, formula_cells, restore_cached_results
+from . import xlsx_reader
+from .base import DATE_HELP, InputTabSpec, check_ownership, dropdown_help
+from .xlsx_package import Package, write_package
+from .xlsx_sheet import StyleBook, input_sheet, summary_sheet
 
-OWNED_NAME = "sheets_sync_owned"  # a sheet-scoped defined name on every tab the tool created
-# What openpyxl raises for a file that is not a readable .xlsx (XML parse errors are SyntaxErrors).
-_NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, InvalidFileException)
+# What a file that is not a readable .xlsx raises (XML parse errors are SyntaxErrors).
+_NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError, CalamineError, etree.LxmlError)
+__all__ = ["THAI_FONT", "XlsxBackend", "write_tabs_to_new_workbook"]
 
 
 class XlsxBackend:
@@ -54,81 +52,77 @@ class XlsxBackend:
 
     # --- reading ----------------------------------------------------------------------------
     @contextmanager
-    def _open_for_reading(self) -> Iterator[Workbook]:
+    def _open(self, *, stamp: bool = True) -> Iterator[Package]:
         if not self.path.exists():
             raise WorkbookError(f"ไม่พบไฟล์ {self.path} — ตรวจชื่อไฟล์ หรือสร้างใหม่ด้วย sheets-sync init --workbook {self.path}")
-        # openpyxl warns on stderr about things a person cannot act on (unknown extensions,
-        # out-of-range date serials); the cells themselves are judged by validation.
-        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         try:
             stat = self.path.stat()
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            package = Package(self.path)
         except PermissionError:
             raise WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path}") from None
         except _NOT_XLSX as err:
             raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
-        self._read_stamp = (stat.st_mtime, stat.st_size)
+        if stamp:
+            self._read_stamp = (stat.st_mtime, stat.st_size)
         try:
-            yield book
+            yield package
+        except _NOT_XLSX as err:
+            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
         finally:
-            book.close()
+            package.close()
 
     def tab_titles(self) -> list[str]:
-        with self._open_for_reading() as book:
-            return list(book.sheetnames)
+        with self._open() as package:
+            return package.titles()
 
     def read_tabs(self, titles: Sequence[str]) -> dict[str, TabData]:
-        with self._open_for_reading() as book:
-            result = {}
-            for title in titles:
-                if title in book.sheetnames:
-                    sheet = book[title]
-                    sheet.reset_dimensions()  # some writers record a wrong dimension
-                    result[title] = TabData(title, tuple(_read_rows(sheet)))
-            return result
+        with self._open() as package:
+            return xlsx_reader.read_tabs(package, titles)
 
     def owned_tabs(self) -> set[str]:
         if not self.path.exists():
             return set()
-        return _owned(self._load_for_writing())
+        with self._open(stamp=False) as package:
+            return package.owned()
 
     # --- writing ----------------------------------------------------------------------------
     def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
-        book = self._load_for_writing()
-        cached = self._formula_results(book)
-        owned = _owned(book)
-        check_ownership(book.sheetnames, owned, [t.title for t in tabs], force)
-        for tab in tabs:
-            index = book.sheetnames.index(tab.title) if tab.title in book.sheetnames else len(book.sheetnames)
-            if tab.title in book.sheetnames:
-                book.remove(book[tab.title])
-            sheet = book.create_sheet(tab.title, index)
-            _render(sheet, lay_out(tab), tab)
-            _mark_owned(sheet)
-        self._save(book, cached=cached)
+        self._check_writable()
+        with self._open(stamp=False) as package:
+            check_ownership(package.titles(), package.owned(), [t.title for t in tabs], force)
+            package.drop_parts_of(t.title for t in tabs)
+            styles = self._styles(package)
+            sheets = [summary_sheet(package, styles, lay_out(tab), tab) for tab in tabs]
+            self._save(lambda temp: write_package(package, sheets, styles.to_bytes(), temp))
 
     def create_input_tabs(self, specs: Sequence[InputTabSpec]) -> list[str]:
-        cached: Cached = {}
-        if self.path.exists():
-            book = self._load_for_writing()
-            cached = self._formula_results(book)
-            fresh = False
-        else:
-            book = openpyxl.Workbook()
-            fresh = True
-        created = []
-        for spec in specs:
-            if spec.title in book.sheetnames:
-                continue  # init never touches a tab that exists
-            _write_input_tab(book.create_sheet(spec.title), spec)
-            created.append(spec.title)
-        if fresh:
-            book.remove(book.worksheets[0])  # openpyxl's default empty "Sheet"
-        if created:
-            self._save(book, backup=not fresh, cached=cached)
-        return created
+        if not self.path.exists():
+            return self._create_workbook(specs)
+        self._check_writable()
+        with self._open(stamp=False) as package:
+            existing = set(package.titles())
+            styles = self._styles(package)
+            sheets = [input_sheet(styles, spec, HEADER_FILL) for spec in specs if spec.title not in existing]
+            if sheets:  # init never touches a tab that exists
+                self._save(lambda temp: write_package(package, sheets, styles.to_bytes(), temp))
+            return [s.title for s in sheets]
 
-    def _load_for_writing(self) -> Workbook:
+    def _create_workbook(self, specs: Sequence[InputTabSpec]) -> list[str]:
+        """A new file: nothing of the staff's to keep, so openpyxl writes it whole."""
+        book = openpyxl.Workbook()
+        for spec in specs:
+            _write_input_tab(book.create_sheet(spec.title), spec)
+        book.remove(book.worksheets[0])  # openpyxl's default empty "Sheet"
+        if specs:
+            self._save(book.save, backup=False)
+        return [spec.title for spec in specs]
+
+    @staticmethod
+    def _styles(package: Package) -> StyleBook:
+        part = package.styles_part()
+        return StyleBook(package.read(part) if part and part in package.names else None)
+
+    def _check_writable(self) -> None:
         if not self.path.exists():
             raise WorkbookError(f"ไม่พบไฟล์ {self.path}")
         lock = self.path.with_name(f".~lock.{self.path.name}#")
@@ -141,24 +135,12 @@ class XlsxBackend:
         stat = self.path.stat()
         if self._read_stamp is not None and self._read_stamp != (stat.st_mtime, stat.st_size):
             raise WorkbookError(f"{self.path} ถูกแก้ไขระหว่างที่กำลังคำนวณ — สั่งใหม่อีกครั้ง (ไม่ได้เปลี่ยนแปลงอะไร)")
-        try:
-            return openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm")
-        except _NOT_XLSX as err:
-            raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
 
-    def _formula_results(self, book: Workbook) -> Cached:
-        """The staff formulas' last results, to put back after openpyxl has rewritten the file."""
-        try:
-            return cached_results(self.path, formula_cells(book, book.sheetnames))
-        except _NOT_XLSX as err:
-            raise WorkbookError(f"เปิด {self.path} ไม่ได้ ({type(err).__name__})") from None
-
-    def _save(self, book: Workbook, *, backup: bool = True, cached: Cached | None = None) -> None:
-        """Save atomically (temp file beside the workbook, one rename), keeping `<name>.bak`."""
+    def _save(self, build: Callable[[Path], None], *, backup: bool = True) -> None:
+        """Write atomically (temp file beside the workbook, one rename), keeping `<name>.bak`."""
 
         def write(temp: Path) -> None:
-            book.save(temp)
-            restore_cached_results(temp, cached or {})
+            build(temp)
             if backup and self.path.exists():  # the new file is complete: now keep the old one
                 self.path.with_name(self.path.name + ".bak").write_bytes(self.path.read_bytes())
 
@@ -172,109 +154,6 @@ class XlsxBackend:
         self._read_stamp = (stat.st_mtime, stat.st_size)
 
 
-def _cell_from(value: object, number_format: str | None, data_type: str | None = None) -> Cell:
-    if value is None:
-        return Cell(CellKind.EMPTY)
-    if data_type == "e":
-        return Cell(CellKind.ERROR, str(value))
-    if isinstance(value, bool):
-        return Cell(CellKind.BOOL, value)
-    if isinstance(value, dt.datetime):
-        return Cell(CellKind.DATE, value)
-    if isinstance(value, dt.date):
-        return Cell(CellKind.DATE, dt.datetime.combine(value, dt.time()))
-    if isinstance(value, dt.time):
-        return Cell(CellKind.TEXT, value.isoformat())
-    if isinstance(value, (int, float)):
-        if number_format and _is_percent_format(number_format):
-            return Cell(CellKind.PERCENT, value)
-        return Cell(CellKind.NUMBER, value)
-    return Cell(CellKind.TEXT, str(value))
-
-
-def _is_percent_format(number_format: str) -> bool:
-    """A `%` scales the value by 100 unless it is literal text (`0"%"`, `0\\%`)."""
-    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
-
-
-def _read_rows(sheet: Worksheet) -> Iterator[tuple[Cell, ...]]:
-    for row in sheet.iter_rows():
-        cells = tuple(_cell_from(c.value, getattr(c, "number_format", None), getattr(c, "data_type", None)) for c in row)
-        end = len(cells)
-        while end and cells[end - 1].kind is CellKind.EMPTY:
-            end -= 1
-        yield cells[:end]
-
-
-def _owned(book: Workbook) -> set[str]:
-    """Tabs that carry our mark. The mark is a hidden name scoped to the sheet itself, so it goes
-    with the sheet: a staff tab later given the same title is not ours."""
-    return {ws.title for ws in book.worksheets if OWNED_NAME in ws.defined_names}
-
-
-def _mark_owned(sheet: Worksheet) -> None:
-    sheet.defined_names[OWNED_NAME] = DefinedName(OWNED_NAME, attr_text='"summary-tab"', hidden=True)
-
-
-_FILLS = {style: PatternFill("solid", fgColor=colour) for style, colour in STYLE_FILLS.items()}
-
-
-def _render(sheet: Worksheet, grid: Grid, tab: SummaryTab) -> None:
-    base = Font(name=THAI_FONT, size=14)
-    bold = Font(name=THAI_FONT, size=14, bold=True)
-    fonts = {Style.TITLE: Font(name=THAI_FONT, size=18, bold=True), Style.HEADER: bold, Style.CAPTION: bold}
-    for r, row in enumerate(grid.rows, start=1):
-        for c, gcell in enumerate(row, start=1):
-            value = gcell.value
-            if isinstance(value, str) and value.startswith("="):
-                # A value is written as a value, never as a formula: openpyxl treats a leading
-                # "=" as a formula, so store it explicitly as a string.
-                cell = sheet.cell(row=r, column=c)
-                cell.value = value
-                cell.data_type = "s"
-            else:
-                cell = sheet.cell(row=r, column=c, value=value)
-            cell.font = fonts.get(gcell.style, base) if gcell.style else base
-            if gcell.style in _FILLS:
-                cell.fill = _FILLS[gcell.style]
-            if gcell.fmt in NUMBER_PATTERNS and value is not None and not isinstance(value, str):
-                cell.number_format = NUMBER_PATTERNS[gcell.fmt]
-            if gcell.style is Style.HEADER:
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for c, width in enumerate(grid.column_widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = width
-    # Excel and LibreOffice do not grow a row for wrapped text written by a program: give the
-    # title and the (wrapping) header rows room.
-    sheet.row_dimensions[1].height = 30
-    for header_row in grid.header_rows:
-        longest = max((len(str(c.value or "")) for c in grid.rows[header_row]), default=0)
-        lines = max(1, min(3, -(-longest // 18)))
-        sheet.row_dimensions[header_row + 1].height = 20 * lines
-    if grid.header_rows:
-        sheet.freeze_panes = sheet.cell(row=grid.header_rows[0] + 2, column=1)
-    _add_charts(sheet, grid, tab)
-
-
-def _add_charts(sheet: Worksheet, grid: Grid, tab: SummaryTab) -> None:
-    anchor_col = get_column_letter(grid.width + 2)
-    for n, spec in enumerate(tab.charts):
-        area = grid.areas[spec.table]
-        end_row = area.end_row if spec.rows is None else min(area.end_row, area.first_row + spec.rows)
-        if end_row <= area.first_row:
-            continue
-        chart = {ChartKind.PIE: PieChart, ChartKind.LINE: LineChart}.get(spec.kind, BarChart)()
-        if isinstance(chart, BarChart):
-            chart.type = "bar" if spec.kind is ChartKind.BAR else "col"
-        chart.title = spec.title
-        for col in spec.value_cols:
-            data = Reference(sheet, min_col=col + 1, min_row=area.header_row + 1, max_row=end_row)
-            chart.add_data(data, titles_from_data=True)
-        labels = Reference(sheet, min_col=spec.label_col + 1, min_row=area.first_row + 1, max_row=end_row)
-        chart.set_categories(labels)
-        chart.width, chart.height = 18, 9
-        sheet.add_chart(chart, f"{anchor_col}{3 + n * 20}")
-
-
 def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
     header_font = Font(name=THAI_FONT, size=14, bold=True)
     fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -284,19 +163,23 @@ def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
         letter = get_column_letter(c)
         sheet.column_dimensions[letter].width = col.width
         cell_range = f"{letter}2:{letter}1000"
+        if col.is_text:
+            sheet.column_dimensions[letter].number_format = "@"  # text, so a typed 007 stays "007"
         if col.choices:
             listed = ",".join(col.choices)
             # A warning, not a stop: the English key (`legal`) is as valid as the Thai value.
             rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False, errorStyle="warning")
             rule.error, rule.errorTitle = "เลือกจากรายการ", col.header
-            rule.showErrorMessage = True
+            rule.prompt, rule.promptTitle = dropdown_help(col.choices), col.header
+            rule.showErrorMessage = rule.showInputMessage = True
             rule.add(cell_range)
             sheet.add_data_validation(rule)
         elif col.is_date:
             # A warning, not a stop: a BE date typed as text ("31/03/2569") is valid for sheets-sync.
             rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, errorStyle="warning")
             rule.error, rule.errorTitle = "พิมพ์เป็นวันที่ เช่น 31/03/2569", col.header
-            rule.showErrorMessage = True
+            rule.prompt, rule.promptTitle = DATE_HELP, col.header
+            rule.showErrorMessage = rule.showInputMessage = True
             rule.add(cell_range)
             sheet.add_data_validation(rule)
     sheet.freeze_panes = "A2"
@@ -321,4 +204,4 @@ def write_tabs_to_new_workbook(path: Path, tabs: dict[str, TabData]) -> None:
                 elif cell.kind is CellKind.DATE:
                     target.number_format = "d/m/yyyy"
         sheet.freeze_panes = "A2"
-    XlsxBackend(path)._save(book, backup=False)
+    XlsxBackend(path)._save(book.save, backup=False)

@@ -7,19 +7,29 @@ from ..schema.report import ValidationReport
 from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 
 
-def render_issues(report: ValidationReport, where: str) -> str:
-    """One line per issue, `แท็บ!เซลล์`, then a count line."""
-    issues, errors, warnings = report.issues, report.errors, report.warnings
+def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:
+    """The one count line of an issues list (all that `validate --quiet` prints)."""
+    hidden = " (ไม่ได้แสดงคำเตือน)" if errors_only and report.warnings else ""
+    return f"สรุป: ข้อผิดพลาด {report.errors} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {report.warnings} รายการ{hidden}"
+
+
+def render_issues(report: ValidationReport, where: str, *, errors_only: bool = False) -> str:
+    """One line per issue, `แท็บ!เซลล์`, then a count line (of every issue, also `--errors-only`)."""
+    issues = [i for i in report.issues if i.severity is Severity.ERROR] if errors_only else report.issues
     lines = [f"ตรวจสอบ {where}"]
-    if not issues:
+    if not report.issues:
         lines.append("ไม่พบปัญหาในข้อมูล ✓")
+        return "\n".join(lines)
+    if not issues:
+        lines.append("ไม่พบข้อผิดพลาด ✓")
+        lines.append(issues_summary(report, errors_only=True))
         return "\n".join(lines)
     width = max(len(i.location) for i in issues)
     for issue in issues:
         mark = "✗" if issue.severity is Severity.ERROR else "!"
         value = f"  [ค่าที่พบ: {issue.value}]" if issue.value else ""
         lines.append(f"{mark} {issue.location:<{width}}  {issue.severity.th:<10} {issue.code:<22} {issue.message}{value}")
-    lines.append(f"สรุป: ข้อผิดพลาด {errors} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {warnings} รายการ")
+    lines.append(issues_summary(report, errors_only=errors_only))
     return "\n".join(lines)
 
 
@@ -45,7 +55,8 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     return "\n".join(lines)
 
 
-def render_demo(outcome) -> str:  # outcome: app.DemoOutcome
+def render_demo(outcome, command: str = "sheets-sync", config_path: str | None = None) -> str:  # outcome: app.DemoOutcome
+    """What the demo made, then commands to try next (`command` is how this run was started)."""
     errors, warnings = outcome.validation.report.errors, outcome.validation.report.warnings
     lines = [
         f"สร้างสมุดงานตัวอย่าง: {outcome.workbook}",
@@ -62,8 +73,24 @@ def render_demo(outcome) -> str:  # outcome: app.DemoOutcome
         lines.append(render_calendar(outcome.calendar))
     lines.extend(outcome.notes)
     lines.append("")
-    lines.append("ลองต่อ: sheets-sync validate --workbook " + str(outcome.workbook))
+    lines.append("ลองต่อ (พิมพ์ตามนี้ได้เลย):")
+    lines.extend(f"  {hint}" for hint in demo_hints(outcome, command, config_path))
     return "\n".join(lines)
+
+
+def demo_hints(outcome, command: str, config_path: str | None = None) -> list[str]:
+    """Commands that work as typed on the demo workbook, for the same data date."""
+    import shlex
+
+    book = shlex.quote(str(outcome.workbook))
+    as_of = outcome.sync.results.period.as_of.isoformat()
+    out = shlex.quote(str(outcome.sync.results_path.parent))
+    config = f" --config {shlex.quote(config_path)}" if config_path else ""
+    return [
+        f"{command} validate --workbook {book} --as-of {as_of}{config}    # จบด้วยรหัส 1 เพราะมีข้อผิดพลาดที่จงใจใส่ไว้",
+        f"{command} validate --workbook {book} --as-of {as_of} --errors-only{config}",
+        f"{command} sync --workbook {book} --as-of {as_of} --out {out}{config}",
+    ]
 
 
 def render_history(snapshots, path) -> str:

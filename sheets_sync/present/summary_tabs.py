@@ -6,7 +6,8 @@ from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED
 from ..compute.results import Results
 from ..config import Office
 from ..fiscal import fiscal_months
-from ..grid import Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
+from ..schema.issues import Severity
+from ..grid import CellLink, Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
 from ..thai_dates import as_of_line, thai_month_year
 from ..vocabulary import (
     CHANNELS,
@@ -294,18 +295,26 @@ def missions_tab(results: Results, line: str) -> SummaryTab:
     return SummaryTab(title, heading, line, [missions, coverage, indicators])
 
 
+# Issues about a tab that is not there (or not one tab): nothing to link to.
+NO_SUCH_TAB = ("tab-missing", "tab-optional-missing", "tab-ambiguous")
+
+
 def issues_tab(results: Results, line: str) -> SummaryTab:
     schema = results.workbook.schema
     headers = {}
     for tab in schema.values():
         for col in tab.columns:
             headers[(tab.th, col.key)] = col.th
-    rows, styles = [], {}
-    for r, issue in enumerate(results.issues):
+    rows, styles, links = [], {}, {}
+    # Errors first (their rows are left out of every figure), then warnings; each in the report's order.
+    ordered = sorted(results.issues, key=lambda i: i.severity is not Severity.ERROR)
+    for r, issue in enumerate(ordered):
         rows.append([
             issue.tab, issue.location, headers.get((issue.tab, issue.column), issue.column), issue.severity.th,
             issue.code, issue.message, issue.value,
         ])
         styles[(r, 3)] = style_of(issue.severity.tone)
-    table = Table(["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"], rows, None, styles)
+        if issue.cell and issue.code not in NO_SUCH_TAB:
+            links[(r, 1)] = CellLink(issue.sheet or issue.tab, issue.cell)  # a click on the cell address jumps there
+    table = Table(["แท็บ", "เซลล์", "คอลัมน์", "ระดับ", "รหัส", "ข้อความ", "ค่าที่พบ"], rows, None, styles, links=links)
     return SummaryTab("ตรวจสอบข้อมูล", "ผลการตรวจสอบข้อมูล", line, [table], column_widths=[16, 22, 22, 12, 22, 90, 30])

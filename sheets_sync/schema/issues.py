@@ -8,6 +8,7 @@ tab as found in the workbook and masks personal data.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from ..vocabulary import SEVERITIES, Tone, choice_of
 from .parsers import mask_name, mask_national_id, mask_phone
 from .tabs import Column, Tab
+
+from ..vocabulary import BE_OFFSET, MONTHS_LONG
 
 
 class Severity(str, Enum):
@@ -79,7 +82,7 @@ MESSAGES: dict[str, str] = {
     "date-impossible": "\"{column}\" เป็นวันที่ที่ไม่มีอยู่จริง — ตรวจวันและเดือน (รูปแบบ วว/ดด/ปปปป)",
     "date-month-first": "\"{column}\" ดูเหมือนเขียนเดือนก่อนวัน (ดด/วว) — ใช้ วว/ดด/ปปปป เช่น 31/03/2569",
     "date-not-date": "\"{column}\" เป็นตัวเลข ไม่ใช่วันที่ — พิมพ์เป็นวันที่ เช่น 31/03/2569 หรือจัดรูปแบบเซลล์เป็นวันที่",
-    "date-be-cell": "\"{column}\" เป็นเซลล์วันที่ที่มีปี พ.ศ. (เครื่องตั้งค่าเป็น ค.ศ.) — อ่านเป็น พ.ศ. ให้แล้ว ควรพิมพ์ใหม่เป็น 31/03/2569 หรือใช้ปี ค.ศ.",
+    "date-be-cell": "\"{column}\" เป็นเซลล์วันที่ที่มีปี {be_year} ซึ่งเป็นปี พ.ศ. (เครื่องตั้งปฏิทินเป็น ค.ศ.) — อ่านเป็นวันที่ {thai} ให้แล้ว ควรแก้เป็นวันที่ปี ค.ศ. {ce_text} หรือจัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์ {be_text}",
     "number-invalid": "\"{column}\" ต้องเป็นตัวเลข เช่น 1234.50 หรือ 1,234.50 (ไม่ใช้จุลภาคเป็นทศนิยม)",
     "number-too-large": "\"{column}\" เป็นตัวเลขที่ใหญ่เกินจะใช้คำนวณ (เกิน 1,000,000,000,000,000) — ตรวจว่าพิมพ์ถูก",
     "number-not-whole": "\"{column}\" ต้องเป็นจำนวนเต็ม",
@@ -90,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "enum-unknown": "\"{column}\" ต้องเป็นค่าใดค่าหนึ่งต่อไปนี้: {choices}",
     "id-duplicate": "\"{column}\" ซ้ำกับแถว {first_row} — รหัสต้องไม่ซ้ำกัน แถวแรกใช้รหัสนี้ แถวนี้จะไม่ถูกคำนวณ",
     "ref-unknown": "\"{column}\" ไม่พบรหัสนี้ในแท็บ {ref_tab} — ตรวจการสะกด หรือเพิ่มรายการในแท็บ {ref_tab} ก่อน",
+    "ref-leading-zero": "\"{column}\" ไม่ตรงกับรหัสในแท็บ {ref_tab} แต่ต่างจากรหัส {match} แค่เลข 0 นำหน้า — เลข 0 หายไปเพราะพิมพ์ลงเซลล์ที่เป็นตัวเลข: จัดรูปแบบคอลัมน์รหัสทั้งสองแท็บเป็นข้อความ (ข้อความธรรมดา) แล้วพิมพ์ {intended} ใหม่ให้ตรงกัน",
     "ref-tab-missing": "\"{column}\" อ้างถึงแท็บ {ref_tab} ซึ่งไม่มีในสมุดงาน",
     "list-item-unknown": "\"{column}\" มีรหัสที่ไม่พบในแท็บ {ref_tab}: {items} — ไม่นำรายการนี้มาใช้ ตรวจการสะกด",
     "duplicate-in-group": "\"{column}\" ซ้ำกับแถว {first_row} ในภารกิจเดียวกัน — แถวนี้จะไม่ถูกคำนวณ",
@@ -101,7 +105,7 @@ MESSAGES: dict[str, str] = {
     "sop-reviewed-missing": "ภารกิจมีคู่มือแล้ว ควรระบุ \"{column}\" เพื่อติดตามรอบการทบทวน",
     "thresholds-order": "เกณฑ์ 1–5 ต้อง{direction}อย่างเคร่งครัด — ตรวจ \"{column}\"",
     "thresholds-missing": "ตัวชี้วัดแบบ{kind} ต้องกรอกเกณฑ์ 1–5 ให้ครบ — ยังไม่ได้กรอก \"{column}\"",
-    "weights-sum": "น้ำหนักของกลุ่ม {group} รวมได้ {total} ไม่ใช่ 100 — ระบบปรับสัดส่วนให้แล้ว ควรแก้ให้รวมเป็น 100",
+    "weights-sum": "น้ำหนักของกลุ่ม {group} รวมได้ {total} ไม่ใช่ 100{left_out} — ระบบปรับสัดส่วนให้แล้ว ควรแก้ให้รวมเป็น 100",
     "kpi-not-reported": "รอบ {round} เดือนสิ้นสุดแล้วแต่ยังไม่รายงานผล — คะแนนเป็น 0 จนกว่าจะกรอก \"{column}\" (ใส่ \"-\" ถ้าไม่ประเมิน)",
     "category-unknown": "\"{column}\" ไม่อยู่ในรายการประเภทเรื่องที่กำหนด — ใช้ค่าตามที่เขียนไว้ ตรวจการสะกดหรือเพิ่มในค่าตั้ง",
     "national-id-invalid": "\"{column}\" ไม่ใช่เลข 13 หลักที่ถูกต้อง (เลขตรวจสอบไม่ตรง) — ตรวจเลขอีกครั้ง",
@@ -114,6 +118,36 @@ MESSAGES: dict[str, str] = {
     "email-invalid": "\"{column}\" ไม่ใช่ที่อยู่อีเมล (เช่น somchai@example.go.th) — ตรวจการสะกด ระบบจะส่งการแจ้งเตือนถึงคนนี้ไม่ได้",
     "activity-outside-year": "กิจกรรมนี้อยู่นอกปีงบประมาณ {fiscal_year} ทั้งหมด — ตรวจวันที่ตามแผน",
 }
+
+
+def warning_details(code: str, value: object) -> dict[str, str]:
+    """The details a warning's message computes from the value read (the correction to type)."""
+    if code == "date-be-cell" and isinstance(value, dt.date):
+        be_year = value.year + BE_OFFSET
+        return {
+            "be_year": str(be_year),
+            "thai": f"{value.day} {MONTHS_LONG[value.month - 1]} {be_year}",
+            "ce_text": f"{value.day}/{value.month}/{value.year}",
+            "be_text": f"{value.day}/{value.month}/{be_year}",
+        }
+    return {}
+
+
+def leading_zero_match(value: str, known: set[str]) -> str | None:
+    """The id that `value` equals but for leading zeros (`1` and `001`), when there is one."""
+    if not value.isdigit():
+        return None
+    bare = value.lstrip("0")
+    matches = sorted(k for k in known if k.isdigit() and k != value and k.lstrip("0") == bare)
+    return matches[0] if matches else None
+
+
+def left_out_note(rows: list[int]) -> str:
+    """`(ไม่นับแถว 7 ซึ่งมีข้อผิดพลาด …)` for the weights warning, or "" when no row was left out."""
+    if not rows:
+        return ""
+    shown = ", ".join(str(r) for r in rows)
+    return f" (ไม่นับแถว {shown} ซึ่งมีข้อผิดพลาดและไม่ถูกนำไปคำนวณ — แก้ข้อผิดพลาดของแถวนั้นก่อน)"
 
 
 def render_message(code: str, **details: object) -> str:

@@ -200,12 +200,17 @@ def split_list(text: str) -> list[str]:
     return [normalize_space(item) for item in _LIST_SEPARATORS.split(text) if normalize_space(item)]
 
 
+_ID_SEPARATORS = re.compile(r"[\s-]")
+_THIRTEEN_DIGITS = re.compile(r"\d{13}")
+_ID_WEIGHTS = tuple(range(13, 1, -1))
+
+
 def is_valid_national_id(text: str) -> bool:
     """13 digits (dashes and spaces allowed) with a valid mod-11 check digit."""
-    digits = re.sub(r"[\s-]", "", to_ascii_digits(text))
-    if not re.fullmatch(r"\d{13}", digits):
+    digits = _ID_SEPARATORS.sub("", to_ascii_digits(text))
+    if not _THIRTEEN_DIGITS.fullmatch(digits):
         return False
-    total = sum(int(digits[i]) * (13 - i) for i in range(12))
+    total = sum(map(int.__mul__, map(int, digits[:12]), _ID_WEIGHTS))
     return (11 - total % 11) % 10 == int(digits[12])
 
 

@@ -7,6 +7,7 @@ was parsed without a problem, and it reports on the column where workbook.md wri
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -127,8 +128,13 @@ def milestone_results_are_levels(row: Row, ctx: RuleContext) -> Iterator[Hit]:
 
 
 # --- เรื่องร้องเรียน --------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _known_categories(categories: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_space(c).casefold() for c in categories)
+
+
 def known_complaint_category(row: Row, ctx: RuleContext) -> Iterator[Hit]:
-    known = {normalize_space(c).casefold() for c in ctx.complaint_categories}
+    known = _known_categories(ctx.complaint_categories)  # once per configuration, not per row
     if row["category"] and normalize_space(row["category"]).casefold() not in known:
         yield Hit("category", "category-unknown", WARNING, {})
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from ..vocabulary import SECTION_GROUP
 from .addressing import a1
 from .coltypes import display_value
-from .issues import Severity
+from .issues import Severity, left_out_note
 from .rules import RuleContext
 from .tabs import Column, Tab
 
@@ -27,14 +27,25 @@ class TabRows(Protocol):
     def issue(self, col: Column | None, cell: str, severity: Severity, code: str, value: str, **details: Any) -> None: ...
 
 
+def typed(row: dict[str, Any], key: str) -> str:
+    """A cell of a parsed row as the person typed it (the issues list's `ค่าที่พบ`)."""
+    cells, index = row.get("_cells", ()), row.get("_at", {}).get(key)
+    if index is not None and index < len(cells):
+        return cells[index].raw_text()
+    return display_value(row.get(key))
+
+
 def weights_sum_to_100(v: TabRows, ctx: RuleContext) -> None:
     """KPI weights of a group (the section, or one person) not summing to 100: a warning on the
     weight cell of the group's first usable row."""
     groups: dict[str, list[dict[str, Any]]] = {}
+    left_out: dict[str, list[int]] = {}  # rows of the group left out for an error (the message names them)
     for row in v.rows:
-        if row["_error"]:
-            continue
         group = SECTION_GROUP if row["level"] == "section" else row["owner"]
+        if row["_error"]:
+            if group:
+                left_out.setdefault(group, []).append(row["row"])
+            continue
         groups.setdefault(group, []).append(row)
     col = v.tab.column("weight")
     for group, rows in groups.items():
@@ -42,7 +53,7 @@ def weights_sum_to_100(v: TabRows, ctx: RuleContext) -> None:
         if abs(total - 100) > 1e-9:
             first = rows[0]
             v.issue(col, a1(v.positions[col.key], first["row"]), Severity.WARNING, "weights-sum",
-                    display_value(first["weight"]), group=group, total=f"{total:g}")
+                    typed(first, "weight"), group=group, total=f"{total:g}", left_out=left_out_note(left_out.get(group, [])))
 
 
 def results_reported_in_ended_rounds(v: TabRows, ctx: RuleContext) -> None:
@@ -71,7 +82,7 @@ def branches_point_at_steps(v: TabRows, ctx: RuleContext) -> None:
             if target is None or key not in v.positions or target in steps.get(row["mission_id"], set()):
                 continue
             col = v.tab.column(key)
-            v.issue(col, a1(v.positions[key], row["row"]), Severity.ERROR, "branch-unknown-step", display_value(target),
+            v.issue(col, a1(v.positions[key], row["row"]), Severity.ERROR, "branch-unknown-step", typed(row, key),
                     step=display_value(target), mission=row["mission_id"])
             row["_error"] = True
 

@@ -17,12 +17,13 @@ from ..cells import EMPTY, Cell, CellKind, TabData
 from ..fiscal import Period
 from .addressing import a1, column_letter  # noqa: F401 - column_letter re-exported for callers
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
-from .issues import Issue, Severity, new_issue
+from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details
 from .matching import find_tab, header_columns, input_titles, matching_tabs  # noqa: F401 - re-exported
 from .parsers import CellProblem, cell_text, header_key
 from .report import ValidationReport
 from .rules import ROW_RULES, RuleContext
 from .tab_rules import TAB_RULES
+from .tab_rules import typed as typed_value
 from .tabs import DEFAULT_COMPLAINT_CATEGORIES, ColType, Column, Tab, input_tabs
 
 ROW = "row"  # the column of every table that holds the sheet's own row number
@@ -68,6 +69,29 @@ class ValidatedWorkbook:
 
 def empty_table(tab: Tab) -> pd.DataFrame:
     return pd.DataFrame({c.key: pd.Series(dtype=object) for c in tab.columns} | {ROW: pd.Series(dtype=int)})
+
+
+_Parsed = tuple[Any, "str | None", "CellProblem | None"]  # value, warning code, problem
+_MEMO_LIMIT = 50_000  # values kept per column (a column of unique free text would grow forever)
+
+
+def _parse(col: Column, cell: Cell, memo: dict[tuple[Any, ...], _Parsed] | None) -> _Parsed:
+    """parse_typed as an outcome, looked up first among the column's values already parsed."""
+    key = (cell.kind, type(cell.value), cell.value)  # 1 and 1.0 and True stay apart
+    if memo is not None:
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+    try:
+        value, warning = parse_typed(col, cell)
+        outcome: _Parsed = (value, warning, None)
+    except CellProblem as problem:
+        outcome = (None, None, problem)
+    if memo is not None:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = outcome
+    return outcome
 
 
 class _TabValidator:
@@ -118,20 +142,35 @@ class _TabValidator:
 
     def parse_rows(self) -> None:
         known = list(self.positions.values())
+        # Each column once: where it is, and (but for ids, which are unique) the values already
+        # parsed in it. parse_typed is a pure function of the column and the cell, so a value
+        # seen before in the column (a status, a district, a date) is parsed only once.
+        columns = [(col, self.positions.get(col.key), {} if col.type is not ColType.ID else None) for col in self.tab.columns]
         for offset, cells in enumerate(self.data.rows[1:]):
             row_number = offset + 2
-            if all(i >= len(cells) or cells[i].is_empty for i in known):
+            width = len(cells)
+            if all(i >= width or cells[i].is_empty for i in known):
                 continue  # entirely blank rows are skipped silently
-            parsed: dict[str, Any] = {ROW: row_number, "_error": False, "_failed": set()}
-            for col in self.tab.columns:
-                parsed[col.key] = self.parse_cell(col, self.cell(cells, col.key), row_number, parsed)
+            # "_cells"/"_at": the row as typed (shared references, no copy), so an issue can show a
+            # cell exactly as the person typed it, never the parsed, normalised value.
+            parsed: dict[str, Any] = {ROW: row_number, "_error": False, "_failed": set(), "_cells": cells, "_at": self.positions}
+            for col, index, memo in columns:
+                cell = cells[index] if index is not None and index < width else EMPTY
+                if memo is not None:
+                    # A value this column parsed cleanly before (only non-empty cells of a
+                    # parsable kind are ever kept): the same value, with no cell-by-cell work.
+                    hit = memo.get((cell.kind, type(cell.value), cell.value))
+                    if hit is not None and hit[1] is None and hit[2] is None:
+                        parsed[col.key] = hit[0]
+                        continue
+                parsed[col.key] = self.parse_cell(col, cell, row_number, parsed, memo)
             self.rows.append(parsed)
 
-    def parse_cell(self, col: Column, cell: Cell, row_number: int, parsed: dict[str, Any]) -> Any:
-        where = a1(self.positions.get(col.key, 0), row_number)
+    def parse_cell(self, col: Column, cell: Cell, row_number: int, parsed: dict[str, Any],
+                   memo: dict[tuple[Any, ...], _Parsed] | None = None) -> Any:
         if cell.is_empty:
             if col.required:
-                self.issue(col, where, Severity.ERROR, "required-missing", "")
+                self.issue(col, self._where(col, row_number), Severity.ERROR, "required-missing", "")
                 parsed["_error"] = True
                 parsed["_failed"].add(col.key)
             if col.type is ColType.PERCENT:
@@ -139,20 +178,24 @@ class _TabValidator:
             return col.default if col.type is ColType.ENUM else None
         if cell.kind in (CellKind.ERROR, CellKind.BOOL):
             code = "cell-error" if cell.kind is CellKind.ERROR else "cell-boolean"
-            self.issue(col, where, Severity.ERROR, code, cell.raw_text(), found=cell.raw_text())
+            self.issue(col, self._where(col, row_number), Severity.ERROR, code, cell.raw_text(), found=cell.raw_text())
             parsed["_error"] = True
             parsed["_failed"].add(col.key)
             return None
-        try:
-            value, warning = parse_typed(col, cell)
-        except CellProblem as problem:
-            self.issue(col, where, Severity.ERROR, problem.code, cell.raw_text(), **bounds_detail(col), **problem.details)
+        value, warning, problem = _parse(col, cell, memo)
+        if problem is not None:
+            self.issue(col, self._where(col, row_number), Severity.ERROR, problem.code, cell.raw_text(),
+                       **bounds_detail(col), **problem.details)
             parsed["_error"] = True
             parsed["_failed"].add(col.key)
             return None
         if warning:
-            self.issue(col, where, Severity.WARNING, warning, cell.raw_text())
+            self.issue(col, self._where(col, row_number), Severity.WARNING, warning, cell.raw_text(), **warning_details(warning, value))
         return value
+
+    def _where(self, col: Column, row_number: int) -> str:
+        """The cell's A1 address, made only when an issue needs it."""
+        return a1(self.positions.get(col.key, 0), row_number)
 
     def check_unique(self) -> None:
         id_col = self.tab.id_column
@@ -167,7 +210,7 @@ class _TabValidator:
                 if values in seen:
                     code = "id-duplicate" if len(group) == 1 else "duplicate-in-group"
                     cell = a1(self.positions[target.key], row[ROW])
-                    self.issue(target, cell, Severity.ERROR, code, display_value(row[target.key]), first_row=seen[values])
+                    self.issue(target, cell, Severity.ERROR, code, typed_value(row, target.key), first_row=seen[values])
                     row["_error"] = True
                 else:
                     seen[values] = row[ROW]
@@ -175,14 +218,15 @@ class _TabValidator:
     def check_rules(self) -> None:
         for rule in ROW_RULES.get(self.tab.key, ()):
             for row in self.rows:
-                if any(k in row["_failed"] for k in rule.reads):
+                failed = row["_failed"]
+                if failed and not failed.isdisjoint(rule.reads):
                     continue
                 for hit in rule.check(row, self.ctx):
                     if hit.column not in self.positions:
                         continue  # the column is absent: its own warning says so
                     col = self.tab.column(hit.column)
                     cell = a1(self.positions.get(col.key, 0), row[ROW])
-                    self.issue(col, cell, hit.severity, hit.code, display_value(row[col.key]), **hit.details)
+                    self.issue(col, cell, hit.severity, hit.code, typed_value(row, col.key), **hit.details)
                     if hit.severity is Severity.ERROR:
                         row["_error"] = True
 
@@ -265,10 +309,15 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
             if col.type is ColType.LIST:
                 unknown = [item for item in value if item not in known]
                 if unknown:
-                    v.issue(col, cell, Severity.WARNING, "list-item-unknown", ", ".join(value), ref_tab=ref_tab, items=", ".join(unknown))
+                    v.issue(col, cell, Severity.WARNING, "list-item-unknown", typed_value(row, col.key), ref_tab=ref_tab, items=", ".join(unknown))
                     row[col.key] = tuple(item for item in value if item in known)
             elif value not in known:
-                v.issue(col, cell, Severity.ERROR, "ref-unknown", value, ref_tab=ref_tab)
+                match = leading_zero_match(value, known)
+                if match:  # `1` typed for `001` (or the other way round): the lost zero is the cause
+                    v.issue(col, cell, Severity.ERROR, "ref-leading-zero", typed_value(row, col.key), ref_tab=ref_tab, match=match,
+                            intended=max(value, match, key=len))  # the zero-padded form is the id meant
+                else:
+                    v.issue(col, cell, Severity.ERROR, "ref-unknown", typed_value(row, col.key), ref_tab=ref_tab)
                 row["_error"] = True
 
 
