@@ -42,7 +42,7 @@ if step == "floor":
 else:
     from sheets_sync.app import read_workbook, run_sync
     from sheets_sync.backends.xlsx import XlsxBackend
-    from sheets_sync.compute.fiscal import resolve_period
+    from sheets_sync.fiscal import resolve_period
     from sheets_sync.compute.results import compute_results
     from sheets_sync.config import Settings
     settings = Settings(out_dir=str(out), history_path=str(out / "history.sqlite"))
@@ -69,7 +69,7 @@ import cProfile, datetime as dt, io, pstats, sys
 from pathlib import Path
 from sheets_sync.app import run_sync
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.fiscal import resolve_period
 from sheets_sync.config import Settings
 path, out, top = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 settings = Settings(out_dir=str(out), history_path=str(out / "history.sqlite"))
@@ -100,7 +100,7 @@ from sheets_sync.app import run_sync
 from sheets_sync.backends.gsheets import GoogleSheetsBackend
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import CellKind
-from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.fiscal import resolve_period
 from sheets_sync.config import Settings
 from tests.sheets_emulator import Percent, SheetsEmulator
 path, out = sys.argv[1], Path(sys.argv[2])

@@ -364,7 +364,7 @@ def init(config_path, workbook, sheet_id, credentials, debug):
 
 
 def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None):
-    from .compute.fiscal import resolve_period
+    from .fiscal import resolve_period
 
     return resolve_period(as_of or today_in_bangkok(), settings.rounds, fiscal_year, round_months)
 

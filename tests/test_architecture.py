@@ -28,11 +28,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 # Modules kept only to re-export a bottom module under its old name (deprecated); they belong to
 # the bottom layer and may import nothing but the bottom layer.
-REEXPORTS = {
-    "sheets_sync.compute.fiscal": "fiscal",
-    "sheets_sync.present.thai": "thai_dates",
-    "sheets_sync.present.layout": "grid",
-}
+REEXPORTS: dict[str, str] = {}
 
 
 def module_name(root: Path, path: Path, package: str) -> str:

@@ -13,7 +13,7 @@ from docx.shared import Cm
 
 from sheets_sync.documents import charts
 from sheets_sync.documents.typography import THAI_FONT
-from sheets_sync.present.thai import thai_digits
+from sheets_sync.thai_dates import thai_digits
 from sheets_sync.schema.tabs import PERSPECTIVES
 from tests.documents_fixtures import (
     demo_sync_at,

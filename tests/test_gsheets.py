@@ -22,7 +22,7 @@ from sheets_sync.backends.sheets_requests import quote_title
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import CellKind
 from sheets_sync.cli import cli
-from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.fiscal import resolve_period
 from sheets_sync.config import Settings
 from sheets_sync.errors import WorkbookError
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs

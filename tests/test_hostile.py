@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from sheets_sync.atomic import TEMP_MARK, held_lock, lock_path
 from sheets_sync.cells import Cell, CellKind, TabData
 from sheets_sync.cli import cli
-from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.fiscal import resolve_period
 from sheets_sync.compute.results import compute_results
 from sheets_sync.config import Settings
 from sheets_sync.demo import write_demo_workbook

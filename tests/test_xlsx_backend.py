@@ -20,7 +20,7 @@ from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import Cell, CellKind
 from sheets_sync.config import Settings
 from sheets_sync.errors import OwnershipError, WorkbookError
-from sheets_sync.present.layout import SummaryTab, Table
+from sheets_sync.grid import SummaryTab, Table
 from tests.conftest import Formatted, pct
 
 MakeXlsx = Callable[..., Path]

@@ -22,7 +22,7 @@ from sheets_sync.app import run_sync
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.backends.xlsx_package import Package
 from sheets_sync.cells import Cell, CellKind
-from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.fiscal import resolve_period
 from sheets_sync.config import Settings
 from sheets_sync.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
 from sheets_sync.errors import OwnershipError

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..fiscal import Period
 from ..schema.parsers import NotAssessed
-from ..vocabulary import KPI_STATES, PERSPECTIVES, SECTION_GROUP, keys, result_band, score_tone
+from ..vocabulary import KPI_STATES, PERSPECTIVES, SECTION_GROUP, keys, result_band
 from .rounding import half_up, pct
 
 # Per-round state of one KPI (labels: vocabulary.KPI_STATES).
@@ -49,12 +49,6 @@ def score_kpi(kind: str, thresholds: Sequence[float] | None, result: float, floo
 
 
 band = result_band  # the individual result band of a total percentage (vocabulary.RESULT_BANDS)
-
-
-def score_colour(score: float | None) -> str | None:
-    """deprecated: documents still import this (labels.py); use vocabulary.score_tone."""
-    tone = score_tone(score)
-    return None if tone is None else tone.value
 
 
 @dataclass

@@ -13,7 +13,6 @@ from ..vocabulary import PLAN_STATUSES, keys
 from .rounding import exact, half_up, object_frame, pct
 
 STATUSES = keys(PLAN_STATUSES)  # in the order of the summary tab and the JSON counts
-STATUS_TH = {c.key: c.th for c in PLAN_STATUSES}  # deprecated: documents still import this (labels.py)
 
 
 def expected_progress(start: dt.date, end: dt.date, as_of: dt.date) -> Fraction:

@@ -20,7 +20,7 @@ import icalendar
 
 from ..atomic import write_atomically
 from ..compute.schedule import ACTIVITY, MEMO_DUE, ROUND_END, SOP_REVIEW, CalendarEntry
-from ..present.thai import thai_date
+from ..thai_dates import thai_date
 from ..vocabulary import PLAN_STATUSES, choice_label
 
 TIME_ZONE = "Asia/Bangkok"

@@ -21,7 +21,7 @@ from docx.table import Table
 
 from sheets_sync.app import read_workbook
 from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.compute.fiscal import resolve_period
+from sheets_sync.fiscal import resolve_period
 from sheets_sync.compute.results import Results, compute_results
 from sheets_sync.config import Settings, settings_from_dict
 from sheets_sync.demo import write_demo_workbook
