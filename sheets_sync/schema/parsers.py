@@ -193,9 +193,12 @@ _ID_WEIGHTS = tuple(range(13, 1, -1))
 
 def is_valid_national_id(text: str) -> bool:
     """13 digits (dashes and spaces allowed) with a valid mod-11 check digit."""
-    digits = _ID_SEPARATORS.sub("", to_ascii_digits(text))
-    if not _THIRTEEN_DIGITS.fullmatch(digits):
-        return False
+    if len(text) == 13 and text.isascii() and text.isdigit():
+        digits = text  # the common form, typed as 13 plain digits
+    else:
+        digits = _ID_SEPARATORS.sub("", to_ascii_digits(text))
+        if not _THIRTEEN_DIGITS.fullmatch(digits):
+            return False
     total = sum(map(int.__mul__, map(int, digits[:12]), _ID_WEIGHTS))
     return (11 - total % 11) % 10 == int(digits[12])
 

@@ -33,7 +33,7 @@ class RuleContext:
             return frozenset()
         return frozenset(f"result_{m}" for m in self.rounds if round_end(self.fiscal_year, m) <= self.as_of)
 
-    @property
+    @functools.cached_property
     def fiscal_span(self) -> tuple[dt.date, dt.date] | None:
         if self.fiscal_year is None:
             return None
