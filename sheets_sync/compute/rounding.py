@@ -48,6 +48,8 @@ def mean(values: list[float] | list[int], places: int) -> float | None:
     """The exact mean, rounded half up; None for no values."""
     if not values:
         return None
+    if all(type(v) is int for v in values):  # whole numbers (days) sum exactly as ints
+        return half_up(Fraction(sum(values), len(values)), places)
     return half_up(sum((exact(v) for v in values), Fraction(0)) / len(values), places)
 
 
