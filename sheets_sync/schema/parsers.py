@@ -194,8 +194,9 @@ _ID_ZERO_SUM = ord("0") * sum(_ID_WEIGHTS)
 
 def is_valid_national_id(text: str) -> bool:
     """13 digits (dashes and spaces allowed) with a valid mod-11 check digit."""
-    if len(text) == 13 and text.isascii() and text.isdigit():
-        digits = text  # the common form, typed as 13 plain digits
+    plain = text.replace("-", "")
+    if len(plain) == 13 and plain.isascii() and plain.isdigit():
+        digits = plain  # the common forms, 13 ASCII digits with or without dashes
     else:
         digits = _ID_SEPARATORS.sub("", to_ascii_digits(text))
         if not _THIRTEEN_DIGITS.fullmatch(digits):

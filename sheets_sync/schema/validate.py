@@ -7,8 +7,10 @@ sheet's own cell; a row with an error is left out of the tables, a row with only
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import pandas as pd
@@ -166,16 +168,17 @@ class _TabValidator:
             if index is None:
                 cells_of: list[Cell] = [EMPTY] * len(rows)
             else:
-                cells_of = [r[index] if index < len(r) else EMPTY for r in rows]
+                try:
+                    cells_of = list(map(operator.itemgetter(index), rows))
+                except IndexError:  # some rows end before this column (their last cells were empty)
+                    cells_of = [r[index] if index < len(r) else EMPTY for r in rows]
             values, needs = self._parse_column(col, cells_of)
             columns.append(values)
             slow.extend((n, c) for n in needs)
         keys = [ROW, "_error", "_failed", "_cells", "_at"] + [col.key for col in self.tab.columns]
         at, no_failed = self.positions, frozenset()
-        self.rows = [
-            dict(zip(keys, (kept[n] + 2, False, no_failed, rows[n], at, *values)))
-            for n, values in enumerate(zip(*columns))
-        ] if columns else [{ROW: o + 2, "_error": False, "_failed": no_failed, "_cells": body[o], "_at": at} for o in kept]
+        numbers = [o + 2 for o in kept]
+        self.rows = [dict(zip(keys, values)) for values in zip(numbers, repeat(False), repeat(no_failed), rows, repeat(at), *columns)]
         slow.sort()
         for n, c in slow:
             col, parsed = self.tab.columns[c], self.rows[n]
@@ -256,9 +259,10 @@ class _TabValidator:
         for group in groups + list(self.tab.unique_together):
             seen: dict[tuple[Any, ...], int] = {}
             target = self.tab.column(group[-1])
+            pick = operator.itemgetter(*group)
             for row in self.rows:
-                values = tuple(row[k] for k in group)
-                if any(v is None for v in values):
+                values = (pick(row),) if len(group) == 1 else pick(row)
+                if None in values:
                     continue
                 if values in seen:
                     code = "id-duplicate" if len(group) == 1 else "duplicate-in-group"
