@@ -384,5 +384,9 @@ def _to_frame(v: _TabValidator) -> pd.DataFrame:
     usable = [row for row in v.rows if not row["_error"]]
     if not usable:
         return empty_table(v.tab)
-    # object dtype keeps None as None (pandas would turn it into NaN in a numeric column)
-    return pd.DataFrame({k: pd.Series([row[k] for row in usable], dtype=object) for k in keys}).astype({ROW: int})
+    # object dtype keeps None as None (pandas would turn it into NaN in a numeric column); every
+    # column on one index, so pandas has nothing to align, and the row numbers made int64 directly
+    index = pd.RangeIndex(len(usable))
+    columns = {k: pd.Series([row[k] for row in usable], dtype=object, index=index) for k in keys[:-1]}
+    columns[ROW] = pd.Series([row[ROW] for row in usable], dtype="int64", index=index)
+    return pd.DataFrame(columns, copy=False)
