@@ -12,10 +12,12 @@ import json
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from .atomic import write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
+from .backends.boundary import guarded
 from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
 from .cells import TabData
 from .compute.reminders import who_owes_what
@@ -31,7 +33,7 @@ from .mail import SmtpServer, build_message, deliver, write_eml
 from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
 from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
-from .schema.parsers import normalize_space
+from .schema.parsers import header_key, normalize_space
 from .schema.report import ValidationReport
 from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
@@ -177,24 +179,50 @@ def run_sync(
 ) -> SyncOutcome:
     """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
 
-    The summary tabs are written first: if the workbook refuses, no results file or snapshot
-    claims a sync that did not happen.
+    One sync of a workbook (or Sheet) at a time: a second one waits `sync.wait_seconds`, then
+    exit 3. Everything that can fail is built and checked before the first write: the summary
+    tabs, the strict JSON text (no NaN/inf), the history rows (hashed), the output folder, and the
+    history database's write lock, which is held across the workbook write. Then the workbook
+    (last-moment checked against a staff save), the JSON, and the snapshot's commit.
     """
-    tabs, results = compute_from(backend, settings, period)
-    summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
-    document = results.to_json()
-    path = results_file(out_dir, period)
-    # Everything that could fail after the workbook write is checked before it.
-    _prepare_folder(path.parent)
-    history = History(settings.history_file)
-    history.ensure()
-    backend.write_summary_tabs(summary, force=force)
-    try:
-        write_json(path, document)
-        snapshot_id = history.record(taken_at=now, source=backend.describe(), tabs=tabs, results=document)
-    except (OSError, SheetsSyncError) as err:
-        raise SheetsSyncError(f"เขียนแท็บสรุปแล้ว แต่บันทึกผลลัพธ์/ประวัติไม่สำเร็จ: {err} — แก้แล้วสั่ง sync ใหม่") from None
+    backend = guarded(backend)
+    with backend.sync_lock(out_dir, settings.sync_wait_seconds):
+        tabs, results = compute_from(backend, settings, period)
+        summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
+        document = results.to_json()
+        try:
+            text = results_json(document) + "\n"
+        except (ValueError, OverflowError):
+            raise SheetsSyncError(
+                "ผลการคำนวณมีค่าที่ไม่ใช่ตัวเลขจริง (nan/inf) — ตรวจตัวเลขที่ใหญ่ผิดปกติในแท็บข้อมูล (ไม่ได้เปลี่ยนแปลงอะไร)"
+            ) from None
+        path = results_file(out_dir, period)
+        _prepare_folder(path.parent)
+        history = History.from_settings(settings)
+        history.ensure()
+        pending = history.prepare(taken_at=now, source=backend.describe(), tabs=tabs, results=document,
+                                  personal=personal_columns(tabs, settings))
+        with history.recording(pending) as snapshot_id:
+            backend.write_summary_tabs(summary, force=force)
+            try:
+                write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+            except OSError as err:
+                raise SheetsSyncError(
+                    f"เขียนแท็บสรุปแล้ว แต่บันทึกผลลัพธ์ {path} ไม่สำเร็จ ({err.strerror}) — แก้แล้วสั่ง sync ใหม่"
+                ) from None
     return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+
+
+def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, list[int]]:
+    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone)."""
+    names = {header_key(n) for t in input_tabs(settings.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
+    found = {}
+    for title, tab in tabs.items():
+        header = tab.rows[0] if tab.rows else ()
+        indexes = [i for i, cell in enumerate(header) if not cell.is_empty and header_key(cell.raw_text()) in names]
+        if indexes:
+            found[title] = indexes
+    return found
 
 
 def _prepare_folder(folder: Path) -> None:
@@ -209,7 +237,7 @@ def _prepare_folder(folder: Path) -> None:
 
 def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
     """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
-    tabs = History(settings.history_file).tabs(snapshot_id)
+    tabs = History.from_settings(settings).tabs(snapshot_id)
     if only_tabs:
         missing = [t for t in only_tabs if t not in tabs]
         if missing:
@@ -264,7 +292,7 @@ class DemoOutcome:
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
     """Build the demo workbook in `out_dir` and run every command on it."""
     path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.rounds)
-    backend = XlsxBackend(path)
+    backend = guarded(XlsxBackend(path))
     period = resolve_period(as_of, settings.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)

@@ -21,12 +21,13 @@ import click
 
 from . import __version__
 from .cli_thai import DATE_META, ThaiCommand, ThaiGroup, install, run_main
-from .errors import ConfigError, SheetsSyncError
+from .errors import ConfigError, SheetsSyncError, printable
 
 install()  # click's own strings (help headings, usage errors) in Thai, before any option is built
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no summer time
 DEFAULT_CONFIG = "config/office.toml"
+AS_OF_RANGE = (dt.date(1900, 1, 1), dt.date(2150, 12, 31))  # fiscal years พ.ศ. 2443–2694
 DEBUG_HELP = "แสดงรายละเอียดภายในของข้อผิดพลาด (สำหรับผู้ดูแลระบบ)"
 
 
@@ -35,33 +36,137 @@ def today_in_bangkok() -> dt.date:
 
 
 class FriendlyGroup(ThaiGroup):
-    """Turns every failure into one clear line and its exit code."""
+    """Turns every failure into one clear line and its exit code; logs every run (runlog.py)."""
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True, **extra: Any) -> Any:
         return run_main(super().main, args, prog_name, complete_var, standalone_mode, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
+        import signal
+        import time
+
+        from .atomic import on_termination, terminated
+
+        started, code = time.monotonic(), 0
+        ctx.meta["sheets_sync.args"] = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # click clears them
+        previous = signal.signal(signal.SIGTERM, on_termination)  # temp files removed, exit 143
+        previous_hook = sys.unraisablehook
+        sys.unraisablehook = _quiet_stop_in_finalizer(previous_hook)
+        try:
+            result = self._invoke_friendly(ctx)
+        except click.exceptions.Exit as done:
+            code = done.exit_code
+            if not terminated():
+                raise
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            if not terminated():
+                raise
+        except click.ClickException as err:
+            code = err.exit_code
+            ctx.meta.setdefault("sheets_sync.failure", err.format_message())
+            raise
+        except click.exceptions.Abort:
+            code = 1
+            raise
+        else:
+            if not terminated():
+                return result
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            sys.unraisablehook = previous_hook
+            if terminated():
+                code = 128 + terminated()
+                ctx.meta["sheets_sync.failure"] = "หยุดตามสัญญาณ"
+                click.echo("sheets-sync: หยุดตามสัญญาณ SIGTERM — ลบไฟล์ชั่วคราวแล้ว ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ", err=True)
+            _log_run(ctx, code, time.monotonic() - started)
+        raise SystemExit(code)  # stopped by a signal whose exit a finalizer swallowed
+
+    def _invoke_friendly(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SheetsSyncError as err:
             if _debug_requested(ctx):
                 traceback.print_exc()  # the detail, but the exit code stays the documented one
-            click.echo(f"sheets-sync: {err}", err=True)
+            ctx.meta["sheets_sync.failure"] = str(err)
+            click.echo(f"sheets-sync: {printable(str(err))}", err=True)
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
+            ctx.meta["sheets_sync.failure"] = "หยุดตามคำสั่ง"
             click.echo("sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)", err=True)
             ctx.exit(130)
         except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
             if _debug_requested(ctx):
                 traceback.print_exc()
+            ctx.meta["sheets_sync.failure"] = f"ข้อผิดพลาดภายใน {type(err).__name__}"
             click.echo(
-                f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {err}) — "
+                f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {printable(str(err))}) — "
                 "ไม่ได้เขียนอะไรที่ยังไม่เสร็จ สั่งใหม่พร้อม --debug แล้วแจ้งผู้ดูแลระบบ",
                 err=True,
             )
             ctx.exit(2)
+
+
+def _quiet_stop_in_finalizer(previous: Callable[..., Any]) -> Callable[..., Any]:
+    """A stop signal that lands inside a finalizer is not an error to print (atomic.terminated)."""
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, (SystemExit, KeyboardInterrupt)):
+            return
+        previous(unraisable)
+
+    return hook
+
+
+def _log_run(ctx: click.Context, code: int, duration: float) -> None:
+    """One line in the run log for every command run (not `status`, `--help` or `--version`)."""
+    from . import runlog
+
+    meta = ctx.meta
+    command = meta.get("sheets_sync.command") or ctx.invoked_subcommand
+    settings = meta.get("sheets_sync.settings")
+    if not command or command == "status" or (settings is None and code == 0):
+        return
+    log_file = settings.log_path if settings is not None else _fallback_log(ctx)
+    counts = meta.get("sheets_sync.counts") or {}
+    runlog.append(log_file, runlog.Run(
+        time=runlog.now_iso(), command=command, workbook=meta.get("sheets_sync.workbook", ""),
+        outcome=runlog.outcome_of(code), exit_code=code, errors=counts.get("errors"), warnings=counts.get("warnings"),
+        duration_s=round(duration, 3), message=str(meta.get("sheets_sync.failure", "")).splitlines()[0] if meta.get("sheets_sync.failure") else "",
+    ))
+
+
+def _fallback_log(ctx: click.Context) -> Path:
+    """The log of a run that failed before its settings were loaded (a usage or config error):
+    from its --config/--out when they can still be read, else the default place."""
+    args = [str(a) for a in ctx.meta.get("sheets_sync.args", ())]
+    found: dict[str, str] = {}
+    for i, arg in enumerate(args):
+        for name in ("--config", "--out"):
+            if arg == name and i + 1 < len(args):
+                found[name] = args[i + 1]
+            elif arg.startswith(name + "="):
+                found[name] = arg.split("=", 1)[1]
+    try:
+        from .config import load_settings
+
+        settings = load_settings(found.get("--config") or os.environ.get("SHEETS_SYNC_CONFIG") or DEFAULT_CONFIG)
+        return settings.with_overrides(out_dir=found.get("--out")).log_path
+    except Exception:  # noqa: BLE001 - a broken config: the default place
+        return Path(found.get("--out") or "reports") / "sheets-sync.log"
+
+
+def _note(**values: Any) -> None:
+    """Remember facts about this run for the run log (settings, workbook, issue counts)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta.update({f"sheets_sync.{k}": v for k, v in values.items()})
+
+
+def _note_counts(results: Any) -> None:
+    _note(counts={"errors": results.error_count, "warnings": results.warning_count})
 
 
 def _debug_requested(ctx: click.Context) -> bool:
@@ -95,6 +200,8 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
     except CellProblem as problem:
         template = DATE_OPTION_PROBLEMS.get(problem.code, "อ่าน {value!r} เป็นวันที่ไม่ได้ — " + DATE_OPTION_FORMS)
         raise click.BadParameter(template.format(value=value)) from None
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        raise ConfigError(f"{param.opts[0] if param.opts else '--as-of'} {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — ระบุวันที่ เช่น 2026-03-31")
     option = param.opts[0] if param.opts else f"--{param.name}"
     ctx.meta.setdefault(DATE_META, []).append((option, value, day))
     return day
@@ -117,7 +224,7 @@ def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
                       help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG} หรือตัวแปร SHEETS_SYNC_CONFIG)"),
-        click.option("--workbook", type=click.Path(dir_okay=False), metavar="ไฟล์.xlsx", help="สมุดงาน .xlsx ในเครื่อง (ใช้ได้โดยไม่ต่ออินเทอร์เน็ต)"),
+        click.option("--workbook", type=click.Path(), metavar="ไฟล์.xlsx", help="สมุดงาน .xlsx ในเครื่อง (ใช้ได้โดยไม่ต่ออินเทอร์เน็ต)"),
         click.option("--sheet-id", metavar="รหัส", help="รหัสหรือลิงก์ของ Google Sheets"),
         click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS", metavar="ไฟล์.json",
                       help="ไฟล์กุญแจบัญชีบริการของ Google (หรือตัวแปร GOOGLE_APPLICATION_CREDENTIALS)"),
@@ -160,7 +267,9 @@ def load_context(config_path: str | None, *, example_fallback: bool = False, **o
         settings = settings_from_dict(tomllib.loads(example_config_text()), source="example config")
     else:
         settings = load_settings(path, required=explicit)
-    return settings.with_overrides(**overrides), path
+    settings = settings.with_overrides(**overrides)
+    _note(settings=settings)
+    return settings, path
 
 
 def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None, credentials: str | None, *, creating: bool = False):
@@ -168,6 +277,9 @@ def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None,
 
     # Like Google's other emulators: SHEETS_EMULATOR_HOST=host:port sends every request there.
     emulator = os.environ.get("SHEETS_EMULATOR_HOST")
+    from .runlog import workbook_key
+
+    _note(workbook=workbook_key(workbook or (None if sheet_id else settings.workbook) or None, sheet_id or settings.sheet_id or None))
     return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
 
 
@@ -207,9 +319,10 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     from .present.console import issues_summary, render_issues
     from .schema.issues import Severity
 
-    settings, _ = load_context(config_path)
+    settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
+    _note(counts={"errors": report.workbook.error_count, "warnings": len(report.issues) - report.workbook.error_count})
     if as_json:
         document = report.to_json()
         if errors_only:
@@ -280,6 +393,7 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     outcome = run_sync(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir), force=force)
+    _note_counts(outcome.results)
     if as_json:
         from .app import results_json
 
@@ -314,6 +428,7 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     results, path = run_report(backend, settings, period, Path(settings.out_dir), memo_date=memo_date or today_in_bangkok())
+    _note_counts(results)
     if as_json:
         click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
     elif not quiet:
@@ -342,6 +457,7 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     results, paths = run_sop(backend, settings, period, Path(settings.out_dir), mission_id)
+    _note_counts(results)
     if as_json:
         click.echo(json.dumps({"files": [str(p) for p in paths]}, ensure_ascii=False))
     elif not quiet:
@@ -403,6 +519,8 @@ def demo(out_dir, as_of, seed, config_path, debug):
     settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
     day = as_of or today_in_bangkok()
     outcome = run_demo(settings, Path(out_dir), day, seed=seed, now=dt.datetime.now(BANGKOK))
+    _note(workbook=str(outcome.workbook.resolve()))
+    _note_counts(outcome.sync.results)
     click.echo(render_demo(outcome, command=invoked_as(), config_path=config_path))
 
 
@@ -525,8 +643,62 @@ def history_restore(settings, snapshot_id, out_file, only_tabs):
     """
     from .app import restore_snapshot
 
+    _note(command="history restore")
     path, titles = restore_snapshot(settings, snapshot_id, Path(out_file), only_tabs)
     click.echo(f"เขียนข้อมูลของประวัติหมายเลข {snapshot_id} ลง {path}: {', '.join(titles)}")
+
+
+@history.command("prune")
+@click.option("--keep-days", type=click.IntRange(min=1), help="เก็บไว้กี่วัน (ค่าเริ่มต้น history.keep_days ในค่าตั้ง คือ 400)")
+@click.option("--keep-snapshots", type=click.IntRange(min=0), help="เก็บไว้กี่รายการล่าสุด (0 = ไม่จำกัด; ค่าเริ่มต้น history.keep_snapshots)")
+@click.pass_obj
+def history_prune(settings, keep_days, keep_snapshots):
+    """ลบประวัติที่เก่ากว่าที่กำหนด (sync ทุกครั้งก็ลบให้อยู่แล้วตาม history.keep_days และ history.keep_snapshots)
+
+    \b
+    ตัวอย่าง:
+        sheets-sync history prune
+        sheets-sync history prune --keep-days 30
+    """
+    from .history import History
+
+    _note(command="history prune")
+    removed = History.from_settings(settings).prune(dt.datetime.now(BANGKOK), keep_days=keep_days, keep_snapshots=keep_snapshots)
+    click.echo(f"ลบประวัติ {removed} รายการจาก {settings.history_file}")
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG",
+              help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG} หรือตัวแปร SHEETS_SYNC_CONFIG)")
+@click.option("--workbook", type=click.Path(dir_okay=False), help="เฉพาะการทำงานกับไฟล์ .xlsx นี้")
+@click.option("--sheet-id", help="เฉพาะการทำงานกับ Google Sheets นี้ (รหัสหรือลิงก์)")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="โฟลเดอร์ผลลัพธ์ที่มีบันทึกการทำงาน (ค่าเริ่มต้น reports/)")
+@click.option("--command", "command_name", help="จบด้วยรหัสของการทำงานครั้งล่าสุดของคำสั่งนี้ (ค่าเริ่มต้น sync)")
+@click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON")
+def status(config_path, workbook, sheet_id, out_dir, command_name, as_json):
+    """แสดงการทำงานครั้งล่าสุดของแต่ละคำสั่งกับสมุดงานนี้ จากบันทึกการทำงาน (log.file)
+
+    บอกเวลา ผลลัพธ์ รหัสจบ จำนวนข้อผิดพลาด/คำเตือน และเวลาที่ใช้ จบด้วยรหัสจบของ
+    sync ครั้งล่าสุด (หรือของคำสั่งที่ระบุด้วย --command) ถ้ายังไม่มีบันทึกเลย จบด้วยรหัส 2
+
+    \b
+    ตัวอย่าง:
+        sheets-sync status --workbook office.xlsx
+        sheets-sync status --workbook office.xlsx --command validate --json
+    """
+    from . import runlog
+    from .backends import sheet_id_from
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    sheet = sheet_id or (None if workbook else settings.sheet_id) or None
+    key = runlog.workbook_key(workbook or (None if sheet else settings.workbook) or None, sheet_id_from(sheet) if sheet else None)
+    latest = runlog.last_runs(runlog.read(settings.log_path), key)
+    if as_json:
+        click.echo(json.dumps({c: r.to_json() for c, r in latest.items()}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(runlog.render_status(latest, settings.log_path))
+    chosen = latest.get(command_name or "sync") or (list(latest.values())[-1] if latest and not command_name else None)
+    sys.exit(chosen.exit_code if chosen is not None else 2)
 
 
 def main() -> None:  # pragma: no cover - the console script entry point

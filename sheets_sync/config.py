@@ -6,6 +6,7 @@ config. Unknown keys are an error (a typo must not silently change the office's 
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -49,6 +50,15 @@ class Settings:
     credentials: str = ""
     templates_dir: str = ""  # default: the repository's templates/
     source: str = ""  # the file the settings came from ("" = defaults)
+    sync_wait_seconds: float = 120.0  # a second sync of one workbook waits this long, then exit 3
+    log_file: str = ""  # the run log; default <out_dir>/sheets-sync.log
+    history_keep_personal_data: bool = False  # false: personal-data columns kept only as a keyed hash
+    history_keep_days: int = 400
+    history_keep_snapshots: int = 0  # 0 = no limit by count
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.log_file) if self.log_file else Path(self.out_dir) / "sheets-sync.log"
     # reminders and calendar (outputs.md "Reminders", "Calendar")
     remind_due_within_days: int = 14
     remind_memo_due_days: int = 15  # the round's memo is due this many days after the round ends
@@ -88,6 +98,11 @@ _KEYS = {
     ("workbook", "path"): "workbook",
     ("workbook", "sheet_id"): "sheet_id",
     ("workbook", "credentials"): "credentials",
+    ("sync", "wait_seconds"): "sync_wait_seconds",
+    ("log", "file"): "log_file",
+    ("history", "keep_personal_data"): "history_keep_personal_data",
+    ("history", "keep_days"): "history_keep_days",
+    ("history", "keep_snapshots"): "history_keep_snapshots",
     ("remind", "due_within_days"): "remind_due_within_days",
     ("remind", "memo_due_days"): "remind_memo_due_days",
     ("remind", "head_email"): "remind_head_email",
@@ -119,9 +134,18 @@ _EXPECTED = {
     "mail_port": "เลขพอร์ต 1–65535 เช่น 587",
     "mail_security": "\"starttls\", \"ssl\" หรือ \"none\"",
     "remind_complaint_units": "ตาราง หน่วยงาน = \"ชื่อ-สกุล\" เช่น \"อำเภอเมือง\" = \"นายสมชาย ใจดี\"",
+    "sync_wait_seconds": "จำนวนวินาที 0–86400 เช่น 120",
+    "history_keep_personal_data": "true หรือ false",
+    "history_keep_days": "จำนวนเต็ม 1–36500 เช่น 400",
+    "history_keep_snapshots": "จำนวนเต็มตั้งแต่ 0 (0 = ไม่จำกัด)",
 }
+_FINITE = "ตัวเลขจริง ไม่ใช่ nan หรือ inf"
+# number keys: (lowest, highest) allowed
+_NUMBER_RANGES = {"tolerance_points": (-1e6, 1e6), "below_level1_score": (-1e6, 1e6), "sync_wait_seconds": (0, 86400)}
 # whole-number keys: (lowest, highest) allowed
-_WHOLE_RANGES = {"remind_due_within_days": (0, None), "remind_memo_due_days": (0, None), "mail_port": (1, 65535)}
+_WHOLE_RANGES = {"remind_due_within_days": (0, None), "remind_memo_due_days": (0, None), "mail_port": (1, 65535),
+                 "sla_days": (1, 3650), "review_every_days": (1, 36500), "history_keep_days": (1, 36500),
+                 "history_keep_snapshots": (0, None)}
 _TEXT = "ข้อความในเครื่องหมายคำพูด เช่น \"...\""
 
 
@@ -142,6 +166,8 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
         return Settings()
     try:
         text = path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} เป็นโฟลเดอร์ — ระบุไฟล์ .toml") from None
     except UnicodeDecodeError:
         raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8 แล้วลองอีกครั้ง") from None
     except OSError as err:
@@ -276,7 +302,13 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         value = out[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _BadValue(key, _EXPECTED[key], value)
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise _BadValue(key, _EXPECTED[key], value) from None
+        if not math.isfinite(number):  # TOML allows nan and inf: they must never reach the computation
+            raise _BadValue(key, _FINITE, value)
+        return number
 
     if "rounds" in out:
         rounds = out["rounds"]
@@ -288,17 +320,21 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
             raise _BadValue("complaint_categories", _EXPECTED["complaint_categories"], categories)
         out["complaint_categories"] = tuple(categories)
-    for key in ("tolerance_points", "below_level1_score"):
+    for key in ("tolerance_points", "below_level1_score", "sync_wait_seconds"):
         if key in out:
             out[key] = number(key)
-    for key in ("sla_days", "review_every_days", "remind_due_within_days", "remind_memo_due_days", "mail_port"):
+            low, high = _NUMBER_RANGES[key]
+            if not low <= out[key] <= high:
+                raise _BadValue(key, _EXPECTED.get(key, f"ตัวเลขระหว่าง {low:g} ถึง {high:g}"), values[key])
+    for key in ("sla_days", "review_every_days", "remind_due_within_days", "remind_memo_due_days", "mail_port",
+                "history_keep_days", "history_keep_snapshots"):
         if key in out:
             value = number(key)
             low, high = _WHOLE_RANGES.get(key, (1, None))
             if not value.is_integer() or value < low or (high is not None and value > high):
                 raise _BadValue(key, _EXPECTED[key], out[key])
             out[key] = int(value)
-    for key in ("thai_digits", "memo_thai_digits"):
+    for key in ("thai_digits", "memo_thai_digits", "history_keep_personal_data"):
         if key in out and not isinstance(out[key], bool):
             raise _BadValue(key, _EXPECTED[key], out[key])
     if "remind_complaint_units" in out:
@@ -308,7 +344,7 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         out["remind_complaint_units"] = tuple((str(k), v) for k, v in table.items())
     if "mail_security" in out and out["mail_security"] not in ("starttls", "ssl", "none"):
         raise _BadValue("mail_security", _EXPECTED["mail_security"], out["mail_security"])
-    text_keys = ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials")
+    text_keys = ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials", "log_file")
     for key in [*text_keys, *(k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port")]:
         if key in out and not isinstance(out[key], str):
             raise _BadValue(key, _TEXT, out[key])

@@ -22,6 +22,14 @@ class WorkbookError(SheetsSyncError):
     exit_code = 3
 
 
+class WorkbookChangedError(WorkbookError):
+    """The workbook changed on disk after it was read (a staff save): nothing was replaced (exit 3)."""
+
+
+class BusyError(WorkbookError):
+    """Another sync of the same workbook or sheet still runs after the wait (exit 3)."""
+
+
 class OwnershipError(WorkbookError):
     """A tab with a summary name exists that the tool did not create (exit 3, use --force)."""
 
@@ -36,3 +44,17 @@ class TemplateError(SheetsSyncError):
     """A Word template is missing or broken (exit 2)."""
 
     exit_code = 2
+
+
+def printable(text: str) -> str:
+    """`text` safe to print: bytes of a file name that are not UTF-8 (kept by Python as lone
+    surrogates) are shown as Thai TIS-620, the legacy encoding such names come in."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    import re
+
+    return re.sub(
+        "[\udc80-\udcff]+",
+        lambda m: bytes(ord(ch) - 0xDC00 for ch in m.group()).decode("tis_620", "replace"),
+        text,
+    )

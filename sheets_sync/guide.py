@@ -85,6 +85,7 @@ CODES: dict[str, tuple[str, str]] = {
     "date-not-date": (ERROR, "a plain number in a date column"),
     "date-be-cell": (WARNING, "a date cell whose year is Buddhist Era (typed on a Gregorian machine); read as BE, with the correction"),
     "number-invalid": (ERROR, "not a number (decimal commas are not accepted)"),
+    "number-too-large": (ERROR, "a number beyond ±1,000,000,000,000,000 (a typing slip; it would overflow the sums)"),
     "number-not-whole": (ERROR, "must be a whole number"),
     "number-range": (ERROR, "outside the allowed range"),
     "percent-range": (ERROR, "a percentage outside 0–100"),

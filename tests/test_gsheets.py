@@ -246,7 +246,8 @@ def test_a_permanent_429_ends_with_exit_3_and_nothing_written(demo_sheets, env, 
     assert "429" in result.output and "โควตา" in result.output and "Traceback" not in result.output
     assert len(waits) == RetryPolicy().attempts - 1 and sum(waits) <= RetryPolicy().budget
     assert env.sheet_titles(sid) == list(sheets)  # nothing written
-    assert not (tmp_path / "out").exists()
+    # outputs.md "Unattended runs": the run log records the failed run; no results, no history.
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["sheets-sync.log"]
 
 
 def test_server_errors_are_retried(emu, key_file, tmp_path):

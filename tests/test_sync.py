@@ -1,5 +1,6 @@
 """End to end through the CLI on real .xlsx files: sync writes only its own tabs, the same way twice."""
 
+import re
 import datetime as dt
 import functools
 import json
@@ -207,5 +208,17 @@ def test_history_lists_and_restores_a_deleted_log(workbook, tmp_path):
     result = run("history", "--config", _config(tmp_path), "restore", "1", "--out", restored, "--tab", "เรื่องร้องเรียน")
     assert result.exit_code == 0, result.output
     values = sheet_values(restored)["เรื่องร้องเรียน"]
-    assert [[v for v, _ in row] for row in values] == [[v for v, _ in row] for row in original]
+    # rules.md "Personal data": the complainant, national ID and phone come back as keyed-hash
+    # markers (never in clear); every other cell as it was.
+    header = [v for v, _ in original[0]]
+    personal = {header.index(h) for h in ("ผู้ร้อง", "เลขประจำตัวประชาชน", "โทรศัพท์")}
+    restored_rows = [[v for v, _ in row] for row in values]
+    original_rows = [[v for v, _ in row] for row in original]
+    assert len(restored_rows) == len(original_rows) and restored_rows[0] == original_rows[0]
+    for got, was in zip(restored_rows[1:], original_rows[1:]):
+        assert [v for i, v in enumerate(got) if i not in personal] == [v for i, v in enumerate(was) if i not in personal]
+        for i in personal:
+            assert (got[i] is None) == (was[i] is None)
+            if was[i] is not None:
+                assert re.fullmatch(r"\[ปกปิด [0-9a-f]{16}\]", got[i]) and got[i] != was[i]
     assert run("history", "--config", _config(tmp_path), "restore", "1", "--out", restored).exit_code == 2  # no overwrite

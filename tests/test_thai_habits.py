@@ -81,7 +81,8 @@ def test_a_bad_date_option_is_a_thai_usage_error(demo_path: Path, tmp_path: Path
         f"sheets-sync sync: ค่าของ '--as-of' ไม่ถูกต้อง: {result.stderr.split('ไม่ถูกต้อง: ')[1].strip()}"
     ]
     assert says in result.stderr and "(ดูวิธีใช้: sheets-sync sync --help)" in result.stderr
-    assert not (tmp_path / "out").exists()
+    # outputs.md "Unattended runs": the failed run is in the run log, and nothing else is written
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["sheets-sync.log"]
 
 
 # --- 2. validate --errors-only / --quiet ---------------------------------------------------------
@@ -381,7 +382,8 @@ def test_report_refuses_the_example_office_in_one_line(demo_path: Path, tmp_path
         "sheets-sync: ยังไม่ได้ตั้งค่าของสำนักงาน: office.name, office.signer_name, office.document_no "
         "ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน config/office.toml ก่อนออกรายงาน\n"
     )
-    assert not (tmp_path / "out").exists()
+    # outputs.md "Unattended runs": the failed run is in the run log, and nothing else is written
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["sheets-sync.log"]
     config = tmp_path / "config" / "office.toml"
     text = config.read_text(encoding="utf-8").replace('"สำนักงานจังหวัดตัวอย่าง"', '"สำนักงานจังหวัดทดสอบ"')
     config.write_text(text.replace('"ตย 0017.1/"', '"ทส 0017.1/"'), encoding="utf-8")

@@ -37,16 +37,21 @@ def open_backend(
         raise ConfigError("ระบุ --workbook หรือ --sheet-id อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง")
     if not workbook and not sheet_id:
         workbook, sheet_id = settings.workbook or None, settings.sheet_id or None
+    from .boundary import Guarded, check_regular_file
+
     if workbook:
+        from pathlib import Path
+
         from .xlsx import XlsxBackend
 
         if not workbook.lower().endswith((".xlsx", ".xlsm")):
             raise ConfigError(f"--workbook ต้องเป็นไฟล์ .xlsx: {workbook}")
-        return XlsxBackend(workbook)
+        check_regular_file(Path(workbook))  # a FIFO named .xlsx is never opened
+        return Guarded(XlsxBackend(workbook))
     if sheet_id:
         from .gsheets import GoogleSheetsBackend
 
-        return GoogleSheetsBackend.connect(
+        return Guarded(GoogleSheetsBackend.connect(
             sheet_id_from(sheet_id), credentials or settings.credentials or None, emulator_host=emulator_host or None
-        )
+        ))
     raise ConfigError("ไม่ได้ระบุสมุดงาน — ใช้ --workbook ไฟล์.xlsx หรือ --sheet-id รหัส (หรือกำหนดใน [workbook] ของค่าตั้ง)")

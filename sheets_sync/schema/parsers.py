@@ -142,18 +142,32 @@ def _number_from_text(text: str) -> tuple[float, bool]:
     return float(text.replace(",", "")), has_percent
 
 
+NUMBER_LIMIT = 1e15  # larger is a typing slip; sums of a million such stay finite in JSON
+
+
 def parse_number(cell: Cell) -> float:
     """A number: a numeric cell, or text like `1,234.50` / `๑,๒๓๔`.
 
     A percent-formatted cell means what it shows (a cell shown as 30% is 30), as does `30%`.
+    NaN is invalid, and a number beyond ±1e15 (infinity included) is `number-too-large`, so no
+    computation can overflow into a value strict JSON refuses.
     """
-    if cell.kind is CellKind.NUMBER:
-        return float(cell.value)  # type: ignore[arg-type]
-    if cell.kind is CellKind.PERCENT:
-        return _clean_float(float(cell.value) * 100)  # type: ignore[arg-type]
-    if cell.kind is CellKind.TEXT:
-        return _number_from_text(str(cell.value))[0]
-    raise CellProblem("number-invalid")
+    try:
+        if cell.kind is CellKind.NUMBER:
+            value = float(cell.value)  # type: ignore[arg-type]
+        elif cell.kind is CellKind.PERCENT:
+            value = _clean_float(float(cell.value) * 100)  # type: ignore[arg-type]
+        elif cell.kind is CellKind.TEXT:
+            value = _number_from_text(str(cell.value))[0]
+        else:
+            raise CellProblem("number-invalid")
+    except (OverflowError, ValueError, TypeError):
+        raise CellProblem("number-too-large") from None
+    if value != value:  # NaN
+        raise CellProblem("number-invalid")
+    if abs(value) > NUMBER_LIMIT:
+        raise CellProblem("number-too-large")
+    return value
 
 
 def parse_percent(cell: Cell) -> float:
