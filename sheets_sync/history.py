@@ -13,7 +13,7 @@ owner-only; deleted rows are overwritten (secure_delete). Retention: `history.ke
 (default 400) and `history.keep_snapshots` (0 = no count limit), applied on every record and by
 `history prune`.
 
-`open_database(path)` is the one connection helper (owner-only file, pragmas, errors in Thai);
+`sqlite_file.open_database(path)` is the one connection helper (owner-only file, pragmas, errors in Thai);
 other stores in the same file (e.g. a send ledger) use it with their own schema.
 """
 
@@ -27,7 +27,6 @@ import os
 import re
 import secrets
 import sqlite3
-import stat
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from typing import Any
 
 from .cells import Cell, CellKind, TabData
 from .errors import ConfigError, WorkbookError
+from .sqlite_file import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -112,48 +112,7 @@ def _decode_cell(data: list[Any] | None) -> Cell:
 
 
 PERSONAL_MARK = "[ปกปิด {}]"
-BUSY_TIMEOUT_SECONDS = 30.0
-
-
-def _owner_only_file(path: Path) -> None:
-    """Create `path` empty and 0600 if absent (never through a symlink); make it 0600 if present."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except FileExistsError:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode) and stat.S_IMODE(os.fstat(fd).st_mode) != 0o600:
-            os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def open_database(path: str | Path, schema: str = "", *, timeout: float | None = None) -> Iterator[sqlite3.Connection]:
-    """A connection to the tool's SQLite file: created owner-only, `schema` applied, closed after.
-
-    Every failure (cannot create, locked past `timeout`, not a database) is a WorkbookError."""
-    path = Path(path)
-    try:
-        _owner_only_file(path)
-        for side in ("-journal", "-wal", "-shm"):
-            extra = path.with_name(path.name + side)
-            if extra.exists() and not extra.is_symlink():
-                os.chmod(extra, 0o600)
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS if timeout is None else timeout, isolation_level=None)
-    except (OSError, sqlite3.Error) as err:
-        raise WorkbookError(f"เปิดฐานข้อมูลประวัติ {path} ไม่ได้: {getattr(err, 'strerror', None) or err} — ตรวจสิทธิ์และพื้นที่ดิสก์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA secure_delete = ON")
-        if schema:
-            connection.executescript(schema)
-        yield connection
-    except sqlite3.Error as err:
-        raise WorkbookError(f"ฐานข้อมูลประวัติ {path} ใช้ไม่ได้: {err} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
-    finally:
-        connection.close()
+BUSY_TIMEOUT_SECONDS = 30.0  # how long a write waits for another run that holds the database
 
 
 _SPACE_RUN = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
@@ -184,7 +143,7 @@ class History:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with open_database(self.path, SCHEMA) as connection:
+        with open_database(self.path, SCHEMA, timeout=BUSY_TIMEOUT_SECONDS) as connection:
             yield connection
 
     def ensure(self) -> None:

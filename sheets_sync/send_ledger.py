@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WorkbookError
+from .sqlite_file import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reminders_sent (
@@ -49,21 +49,8 @@ class SendLedger:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                self.path.touch(mode=0o600)  # it names staff and their addresses: the owner only
-            connection = sqlite3.connect(self.path)
-        except (OSError, sqlite3.Error) as err:
-            raise WorkbookError(f"เปิดฐานข้อมูลประวัติ {self.path} ไม่ได้: {err}") from None
-        try:
-            connection.executescript(SCHEMA)
-            with connection:
-                yield connection
-        except sqlite3.Error as err:
-            raise WorkbookError(f"ฐานข้อมูลประวัติ {self.path} ใช้ไม่ได้: {err}") from None
-        finally:
-            connection.close()
+        with open_database(self.path, SCHEMA) as connection:  # owner-only: it names staff and their addresses
+            yield connection
 
     def already_sent(self, day: dt.date, source: str, recipient: str, content_hash: str) -> bool:
         with self._connect() as db:

@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "sheets_sync"
 # `schema`, `compute`, …); the bottom layer's modules may also import each other. Components that
 # share a layer are peers and never import each other.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("bottom", frozenset({"", "vocabulary", "errors", "cells", "atomic", "thai_dates", "fiscal", "grid", "emails"})),
+    ("bottom", frozenset({"", "vocabulary", "errors", "cells", "atomic", "thai_dates", "fiscal", "grid", "emails", "sqlite_file"})),
     ("config", frozenset({"config"})),
     ("io", frozenset({"backends", "history", "send_ledger", "runlog"})),
     ("schema", frozenset({"schema"})),

@@ -115,3 +115,47 @@ def test_the_demo_workbook_reads_as_the_openpyxl_reader_read_it(tmp_path: Path) 
     backend = XlsxBackend(path)
     titles = backend.tab_titles()
     assert {t: d.rows for t, d in backend.read_tabs(titles).items()} == {t: openpyxl_rows(path, t) for t in titles}
+
+
+# --- bounded work: a stray cell far away never makes a huge grid --------------------------------
+from sheets_sync.backends.xlsx_reader import CELL_BUDGET, bounded_sheet_xml, sheet_extent  # noqa: E402
+
+# 24 header columns: a million rows of them is over the budget
+_HEADER = b"".join(b'<c r="%s1" t="inlineStr"><is><t>h</t></is></c>' % bytes([65 + n]) for n in range(24))
+_SHEET = (
+    b'<worksheet><dimension ref="A1:X3"/><sheetData><row r="1">' + _HEADER + b"</row>"
+    b'<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>5</v></c></row>'
+    b"%s</sheetData></worksheet>"
+)
+
+
+@pytest.mark.parametrize(
+    ("stray", "kept"),
+    [
+        # a space typed at the last cell of the sheet: right of every header, dropped
+        (b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t> </t></is></c></row>', (2, 24)),
+        # a value far right of the headers (never data: headers are in row 1)
+        (b'<row r="900000"><c r="ZZ900000"><v>7</v></c></row>', (2, 24)),
+        # white space under a header column, a million rows down: dropped as blank
+        (b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>  </t></is></c></row>', (2, 24)),
+        # an empty styled cell and a blank shared string far down
+        (b'<row r="1048575"><c r="B1048575" s="3"/></row><row r="1048576"><c r="A1048576" t="s"><v>1</v></c></row>', (2, 24)),
+    ],
+)
+def test_a_stray_far_cell_is_trimmed_before_calamine(stray: bytes, kept: tuple[int, int]) -> None:
+    xml = _SHEET % stray
+    assert sheet_extent(xml)[0] * sheet_extent(xml)[1] > CELL_BUDGET
+    trimmed = bounded_sheet_xml(xml, shared_blank={1})
+    assert trimmed is not None and sheet_extent(trimmed) == kept
+    assert b'<c r="A2" t="s"><v>0</v></c><c r="B2"><v>5</v></c>' in trimmed  # the data is untouched
+
+
+def test_real_data_far_down_is_kept() -> None:
+    """A value under a header a million rows down is data: it is kept (the grid is then legitimately big)."""
+    xml = _SHEET % b'<row r="1048576"><c r="A1048576"><v>9</v></c></row>'
+    trimmed = bounded_sheet_xml(xml, shared_blank=set())
+    assert trimmed is not None and b'<c r="A1048576"><v>9</v></c>' in trimmed
+
+
+def test_a_small_sheet_is_read_as_it_is() -> None:
+    assert bounded_sheet_xml(_SHEET % b"", shared_blank=set()) is None

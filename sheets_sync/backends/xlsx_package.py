@@ -164,9 +164,16 @@ class Package:
                 return resolve(self.workbook_part, rel.get("Target", ""))
         return None
 
-    def worksheets_only(self) -> bytes:
+    def shared_strings_part(self) -> str | None:
+        for rel in self.workbook_rels:
+            if rel.get("Type", "").endswith("/sharedStrings"):
+                return resolve(self.workbook_part, rel.get("Target", ""))
+        return None
+
+    def worksheets_only(self, replaced_sheets: dict[str, bytes] | None = None) -> bytes:
         """The package without its chart, dialog and macro sheets, in memory (python-calamine
-        refuses a workbook that has an Excel 4 macro sheet). Members are copied as stored."""
+        refuses a workbook that has an Excel 4 macro sheet), with `replaced_sheets` (part name →
+        XML) put in place of those parts. The other members are copied as stored."""
         others = [s for s in self.sheets if s.kind != "worksheet"]
         workbook = etree.fromstring(_xml(self.workbook))
         rels = etree.fromstring(_xml(self.workbook_rels))
@@ -181,7 +188,7 @@ class Package:
             if rel.get("Id") in gone:
                 rels.remove(rel)
         buffer = io.BytesIO()
-        replaced = {self.workbook_part: _xml(workbook), self.workbook_rels_part: _xml(rels)}
+        replaced = {**(replaced_sheets or {}), self.workbook_part: _xml(workbook), self.workbook_rels_part: _xml(rels)}
         _copy_zip(self, buffer, replaced, {s.part for s in others}, {})
         return buffer.getvalue()
 

@@ -167,6 +167,103 @@ def _rows(values: Iterable[list[object]], first_col: int, percent: set[tuple[int
     return tuple(out)
 
 
+# calamine holds a sheet as one dense grid from its first to its last cell, so one stray cell far
+# away (a space typed at XFD1048576) would make it allocate for 17 billion cells. Past this many
+# cells the sheet is trimmed first (`bounded_sheet_xml`); real data never comes near it.
+CELL_BUDGET = 20_000_000
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})\d+"')
+_CELL_ELEMENT = re.compile(rb'<c\b[^>]*?(?:/>|>.*?</c>)', re.S)
+_FIRST_ROW = re.compile(rb'<row\b[^>]*?\br="1"[^>]*>(.*?)</row>', re.S)
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) of the grid the sheet's cells span (not its claimed dimension)."""
+    last = xml.rfind(b"<row ")
+    rows = int(m[1]) if last >= 0 and (m := _ROW_REF.match(xml, last)) else 0
+    letters = set(_CELL_COLUMN.findall(xml))
+    columns = max((_column_index(c) + 1 for c in letters), default=0)
+    return rows, columns
+
+
+def bounded_sheet_xml(xml: bytes, shared_blank: set[int]) -> bytes | None:
+    """The sheet without the cells that only make its grid huge, or None when it is small enough.
+
+    Cells right of the last header (row 1) are never data (workbook.md: headers in row 1), so they
+    go first; if the grid is still over budget, cells that hold nothing but white space go too.
+    """
+    rows, columns = sheet_extent(xml)
+    if rows * columns <= CELL_BUDGET:
+        return None
+    first = _FIRST_ROW.search(xml)
+    header_columns = [_column_index(c) for c in _CELL_COLUMN.findall(first[1])] if first else []
+    keep_columns = max(header_columns, default=-1) + 1
+
+    def blank(cell: bytes) -> bool:
+        if b"<v>" not in cell and b"<is>" not in cell and b"<f" not in cell:
+            return True
+        if b't="inlineStr"' in cell:
+            return not re.sub(rb"<[^>]+>", b"", cell).strip()
+        if b't="s"' in cell and (v := re.search(rb"<v>(\d+)</v>", cell)):
+            return int(v[1]) in shared_blank
+        return False
+
+    def trim(columns_only: bool):
+        def keep(match: re.Match[bytes]) -> bytes:
+            cell = match[0]
+            ref = _CELL_COLUMN.match(cell)
+            if ref and _column_index(ref[1]) >= keep_columns:
+                return b""
+            return b"" if not columns_only and blank(cell) else cell
+        return keep
+
+    trimmed = _CELL_ELEMENT.sub(trim(True), xml)
+    if _product(sheet_extent(_drop_empty_rows(trimmed))) > CELL_BUDGET:
+        trimmed = _CELL_ELEMENT.sub(trim(False), trimmed)
+    return re.sub(rb"<dimension\b[^>]*/>", b"", _drop_empty_rows(trimmed), count=1)
+
+
+def _drop_empty_rows(xml: bytes) -> bytes:
+    return re.sub(rb"<row\b[^>]*?(?:/>|>\s*</row>)", b"", xml)
+
+
+def _product(extent: tuple[int, int]) -> int:
+    return extent[0] * extent[1]
+
+
+def blank_shared_strings(xml: bytes | None) -> set[int]:
+    """Indexes of the shared strings that hold only white space (or nothing)."""
+    if not xml:
+        return set()
+    blank = set()
+    for n, item in enumerate(etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True)).iter(f"{{{MAIN}}}si")):
+        if not "".join(item.itertext()).strip():
+            blank.add(n)
+    return blank
+
+
+def _open_book(package: Package, replaced: dict[str, bytes]) -> CalamineWorkbook:
+    """calamine on the file itself when it can, else on a copy in memory: with the trimmed sheets,
+    without the chart, dialog and macro sheets it refuses, or for a file name that is not UTF-8."""
+    if replaced:
+        return CalamineWorkbook.from_filelike(io.BytesIO(package.worksheets_only(replaced)))
+    path = str(package.path)
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # a legacy (TIS-620) file name: calamine cannot open it by name
+        with open(package.path, "rb") as handle:
+            data = handle.read()
+        if all(s.kind == "worksheet" for s in package.sheets):
+            return CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return CalamineWorkbook.from_filelike(io.BytesIO(package.worksheets_only({})))
+    try:
+        return CalamineWorkbook.from_path(path)
+    except CalamineError:
+        if all(s.kind == "worksheet" for s in package.sheets):
+            raise
+        return CalamineWorkbook.from_filelike(io.BytesIO(package.worksheets_only({})))
+
+
 def read_tabs(package: Package, titles: Iterable[str]) -> dict[str, TabData]:
     """The named worksheets as typed cells. Chart, dialog and macro sheets are never data."""
     wanted = [s for title in titles for s in package.sheets if s.title == title and s.kind == "worksheet"]
@@ -174,18 +271,21 @@ def read_tabs(package: Package, titles: Iterable[str]) -> dict[str, TabData]:
         return {}
     styles_part = package.styles_part()
     percent = percent_styles(package.read(styles_part) if styles_part and styles_part in package.names else None)
-    try:
-        book = CalamineWorkbook.from_path(str(package.path))
-    except CalamineError:
-        if all(s.kind == "worksheet" for s in package.sheets):
-            raise
-        book = CalamineWorkbook.from_filelike(io.BytesIO(package.worksheets_only()))
+    sheets_xml = {entry.part: package.read(entry.part) for entry in wanted}
+    replaced: dict[str, bytes] = {}
+    blank: set[int] | None = None
+    for part, xml in sheets_xml.items():
+        if _product(sheet_extent(xml)) > CELL_BUDGET:
+            if blank is None:
+                shared = package.shared_strings_part()
+                blank = blank_shared_strings(package.read(shared) if shared and shared in package.names else None)
+            if (trimmed := bounded_sheet_xml(xml, blank)) is not None:
+                replaced[part] = trimmed
+    book = _open_book(package, replaced)
     try:
         result = {}
         for entry in wanted:
-            xml = package.read(entry.part)
-            percent_cells, errors = marked_cells(xml, percent)
-            del xml
+            percent_cells, errors = marked_cells(sheets_xml.pop(entry.part), percent)
             sheet = book.get_sheet_by_name(entry.title)
             first_col = sheet.start[1] if sheet.start else 0
             # Row by row: calamine's own copy of the whole sheet is never held beside ours.
