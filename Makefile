@@ -17,8 +17,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/sheets-sync demo
 
+# Two test workers when pytest-xdist is installed (it is, with .[test]); `make test JOBS=0` runs
+# in one process, and without xdist the suite runs as before.
+JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $$($(BIN)/python -c 'import xdist; print("-n $(JOBS)")' 2>/dev/null)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -8,6 +8,7 @@ content. A `Style` says what a cell is; its fill colour is the vocabulary's (`st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -212,7 +213,13 @@ def _auto_widths(rows: list[list[GridCell]], width: int) -> list[int]:
                 widths[c] = min(max(widths[c], len(str(cell.value)) // 2 + 2), 30)
                 continue
             text = cell.value.isoformat() if isinstance(cell.value, dt.date) else str(cell.value)
-            # Thai combining marks take no width; count only base characters.
-            visible = sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e4e" and ch not in "\u0e32\u0e33\u0e40\u0e41\u0e42\u0e43\u0e44\u0e45\u0e46"))
-            widths[c] = min(max(widths[c], visible + 2), 60)
+            widths[c] = min(max(widths[c], _visible_width(text) + 2), 60)
     return widths
+
+
+@functools.lru_cache(maxsize=16384)  # a long table repeats its texts (categories, districts, statuses)
+def _visible_width(text: str) -> int:
+    """Thai combining marks take no width; count only base characters."""
+    if text.isascii():
+        return len(text)
+    return sum(1 for ch in text if not ("\u0e31" <= ch <= "\u0e4e" and ch not in "\u0e32\u0e33\u0e40\u0e41\u0e42\u0e43\u0e44\u0e45\u0e46"))

@@ -75,7 +75,21 @@ class SnapshotInfo:
 
 
 def _pack(data: Any) -> bytes:
-    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), _LEVEL)
+
+
+_LEVEL = 3  # zlib: 2.5x faster than 6 on a 100,000-complaint log, 1.3x the bytes; any level reads back
+
+
+def _pack_rows(rows: Sequence[Sequence[Cell]]) -> bytes:
+    """`_pack` of the rows' encoded cells, each distinct cell encoded once: a reader shares one
+    Cell between equal values (and every cell is alive while the tab is), so its id stands for it.
+    The same JSON text as `_pack([[_encode_cell(c) for c in row] for row in rows])`."""
+    distinct = {id(c): c for row in rows for c in row}
+    text = {k: json.dumps(_encode_cell(c), ensure_ascii=False, separators=(",", ":")) for k, c in distinct.items()}
+    get = text.__getitem__
+    body = ",".join(["[" + ",".join(map(get, map(id, row))) + "]" for row in rows])
+    return zlib.compress(f"[{body}]".encode("utf-8"), _LEVEL)
 
 
 def _unpack(blob: bytes) -> Any:
@@ -172,14 +186,18 @@ class History:
         if not columns:
             return tab
         key = self._key()
+        marks: dict[str, Cell] = {}  # normalised text -> its marker cell (a value repeated is hashed once)
         rows = [tab.rows[0]]
         for row in tab.rows[1:]:
             cells = list(row)
             for i in columns:
                 if i < len(cells) and not cells[i].is_empty:
                     text = _normalized(cells[i].raw_text())
-                    digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
-                    cells[i] = Cell(CellKind.TEXT, PERSONAL_MARK.format(digest))
+                    mark = marks.get(text)
+                    if mark is None:
+                        digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
+                        mark = marks[text] = Cell(CellKind.TEXT, PERSONAL_MARK.format(digest))
+                    cells[i] = mark
             rows.append(tuple(cells))
         return TabData(tab.title, tuple(rows))
 
@@ -197,9 +215,8 @@ class History:
         packed = []
         for position, (title, tab) in enumerate(tabs.items()):
             kept = self.protect(tab, (personal or {}).get(title, ()))
-            cells = [[_encode_cell(c) for c in r] for r in kept.rows]
             data_rows = sum(1 for r in kept.rows[1:] if any(not c.is_empty for c in r))
-            packed.append((position, title, data_rows, _pack(cells)))
+            packed.append((position, title, data_rows, _pack_rows(kept.rows)))
         return PendingSnapshot(self, row, packed, taken_at)
 
     @contextmanager

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -206,22 +207,28 @@ def summary_sheet(package: Package, styles: StyleBook, grid: Grid, tab: SummaryT
     fonts = {Style.TITLE: "title", Style.HEADER: "bold", Style.CAPTION: "bold"}
     rows = []
     links: list[tuple[str, str]] = []
+    letters = [get_column_letter(c) for c in range(1, grid.width + 1)]
+    xf_of: dict[tuple[Any, Any], int] = {}  # (grid style, number format) -> xf: the style depends on no more
     for r, row in enumerate(grid.rows, start=1):
         cells = []
-        for c, gcell in enumerate(row, start=1):
+        for c, gcell in enumerate(row):
             value = gcell.value
+            ref = f"{letters[c]}{r}"
             if gcell.link is not None:
-                links.append((f"{get_column_letter(c)}{r}", f"'{gcell.link.sheet.replace(chr(39), chr(39) * 2)}'!{gcell.link.cell}"))
+                links.append((ref, f"'{gcell.link.sheet.replace(chr(39), chr(39) * 2)}'!{gcell.link.cell}"))
             number_format = None
             if gcell.fmt in NUMBER_PATTERNS and value is not None and not isinstance(value, str):
                 number_format = NUMBER_PATTERNS[gcell.fmt]
-            style = CellStyle(
-                font=fonts.get(gcell.style, "base") if gcell.style else "base",  # type: ignore[arg-type]
-                fill=style_fill(gcell.style),
-                number_format=number_format,
-                wrap=gcell.style is Style.HEADER,
-            )
-            cells.append(_cell_xml(f"{get_column_letter(c)}{r}", value, styles.xf(style)))
+            xf = xf_of.get((gcell.style, number_format))
+            if xf is None:
+                style = CellStyle(
+                    font=fonts.get(gcell.style, "base") if gcell.style else "base",  # type: ignore[arg-type]
+                    fill=style_fill(gcell.style),
+                    number_format=number_format,
+                    wrap=gcell.style is Style.HEADER,
+                )
+                xf = xf_of[(gcell.style, number_format)] = styles.xf(style)
+            cells.append(_cell_xml(ref, value, xf))
         rows.append("".join(cells))
     # Excel and LibreOffice do not grow a row for wrapped text written by a program: give the
     # title and the (wrapping) header rows room.

@@ -19,7 +19,7 @@ import pandas as pd
 from ..fiscal import Period, fiscal_months
 from ..schema.parsers import normalize_space
 from ..vocabulary import CHANNELS, COMPLAINT_STATUSES, NO_DISTRICT, keys
-from .rounding import half_up, mean, object_frame, pct
+from .rounding import half_up, mean, object_frame, pct, records
 
 STATUS_KEYS = keys(COMPLAINT_STATUSES)
 
@@ -38,7 +38,7 @@ class ComplaintResult:
 
     def to_json(self) -> dict[str, Any]:
         overdue = [
-            {**row, "received": row["received"].isoformat()} for row in self.overdue_cases.to_dict("records")
+            {**row, "received": row["received"].isoformat()} for row in records(self.overdue_cases)
         ]
         return {
             **self.figures,
@@ -69,7 +69,7 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
     last = min(as_of, period.end)  # an as-of after the fiscal year (the 12-month report in October) stops at 30 Sep
     this_year: list[dict[str, Any]] = []
     carried: list[dict[str, Any]] = []
-    for row in complaints.to_dict("records"):
+    for row in records(complaints):
         received, closed = row["received"], _effective_closed(row)
         row["category"] = normalize_space(row["category"])
         row["closed_by_as_of"] = closed is not None and closed <= as_of

@@ -48,9 +48,18 @@ def mean(values: list[float] | list[int], places: int) -> float | None:
     """The exact mean, rounded half up; None for no values."""
     if not values:
         return None
+    if all(type(v) is int for v in values):  # whole numbers (days) sum exactly as ints
+        return half_up(Fraction(sum(values), len(values)), places)
     return half_up(sum((exact(v) for v in values), Fraction(0)) / len(values), places)
 
 
 def object_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     """A table that keeps None as None (pandas 3 would infer a string dtype and turn None into NaN)."""
     return pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object) for c in columns})
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """`frame.to_dict("records")`, column by column (pandas boxes every cell one by one; a table of
+    Python objects needs no boxing, and `tolist` gives numpy numbers as Python numbers the same)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]

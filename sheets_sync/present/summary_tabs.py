@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED
 from ..compute.results import Results
+from ..compute.rounding import records
 from ..config import Office
 from ..fiscal import fiscal_months
 from ..schema.issues import Severity
@@ -242,7 +243,7 @@ def complaints_tab(results: Results, line: str) -> SummaryTab:
         ["เลขที่เรื่อง", "วันที่รับเรื่อง", "จำนวนวัน", "ประเภทเรื่อง", "อำเภอ", "หน่วยงานที่รับผิดชอบ", "สถานะ"],
         [
             [r["case_id"], r["received"], r["days_open"], r["category"], r["district"] or NO_DISTRICT, r["assigned_to"], _th(COMPLAINT_STATUSES, r["status"])]
-            for r in c.overdue_cases.to_dict("records")
+            for r in records(c.overdue_cases)
         ],
         [T, D, I, T, T, T, T],
         {(r, 2): style_of(Tone.BAD) for r in range(len(c.overdue_cases))},

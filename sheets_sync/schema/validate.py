@@ -7,8 +7,10 @@ sheet's own cell; a row with an error is left out of the tables, a row with only
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import pandas as pd
@@ -141,30 +143,84 @@ class _TabValidator:
         return cells[index]
 
     def parse_rows(self) -> None:
-        known = list(self.positions.values())
-        # Each column once: where it is, and (but for ids, which are unique) the values already
-        # parsed in it. parse_typed is a pure function of the column and the cell, so a value
-        # seen before in the column (a status, a district, a date) is parsed only once.
-        columns = [(col, self.positions.get(col.key), {} if col.type is not ColType.ID else None) for col in self.tab.columns]
-        for offset, cells in enumerate(self.data.rows[1:]):
-            row_number = offset + 2
+        """Column by column: each distinct cell of a column is looked at once (parse_typed is a
+        pure function of the column and the cell), and only the cells that raise an issue take
+        the cell-by-cell path, in the sheet's row order, so issues come out as row by row."""
+        body = self.data.rows[1:]
+        known = sorted(set(self.positions.values()))
+        kept: list[int] = []  # offsets of the rows that are not entirely blank
+        empty, text = CellKind.EMPTY, CellKind.TEXT
+        for offset, cells in enumerate(body):
             width = len(cells)
-            if all(i >= width or cells[i].is_empty for i in known):
-                continue  # entirely blank rows are skipped silently
-            # "_cells"/"_at": the row as typed (shared references, no copy), so an issue can show a
-            # cell exactly as the person typed it, never the parsed, normalised value.
-            parsed: dict[str, Any] = {ROW: row_number, "_error": False, "_failed": set(), "_cells": cells, "_at": self.positions}
-            for col, index, memo in columns:
-                cell = cells[index] if index is not None and index < width else EMPTY
-                if memo is not None:
-                    # A value this column parsed cleanly before (only non-empty cells of a
-                    # parsable kind are ever kept): the same value, with no cell-by-cell work.
-                    hit = memo.get((cell.kind, type(cell.value), cell.value))
-                    if hit is not None and hit[1] is None and hit[2] is None:
-                        parsed[col.key] = hit[0]
-                        continue
-                parsed[col.key] = self.parse_cell(col, cell, row_number, parsed, memo)
-            self.rows.append(parsed)
+            for i in known:
+                if i >= width:
+                    break
+                cell = cells[i]
+                kind = cell.kind  # Cell.is_empty, inline: an empty cell, or text of only spaces
+                if kind is not empty and (kind is not text or str(cell.value).strip()):
+                    kept.append(offset)
+                    break
+        rows = [body[o] for o in kept]
+        columns: list[list[Any]] = []
+        slow: list[tuple[int, int]] = []  # (row position, column position) of cells with an issue
+        for c, col in enumerate(self.tab.columns):
+            index = self.positions.get(col.key)
+            if index is None:
+                cells_of: list[Cell] = [EMPTY] * len(rows)
+            else:
+                try:
+                    cells_of = list(map(operator.itemgetter(index), rows))
+                except IndexError:  # some rows end before this column (their last cells were empty)
+                    cells_of = [r[index] if index < len(r) else EMPTY for r in rows]
+            values, needs = self._parse_column(col, cells_of)
+            columns.append(values)
+            slow.extend((n, c) for n in needs)
+        keys = [ROW, "_error", "_failed", "_cells", "_at"] + [col.key for col in self.tab.columns]
+        at, no_failed = self.positions, frozenset()
+        numbers = [o + 2 for o in kept]
+        self.rows = [dict(zip(keys, values)) for values in zip(numbers, repeat(False), repeat(no_failed), rows, repeat(at), *columns)]
+        slow.sort()
+        for n, c in slow:
+            col, parsed = self.tab.columns[c], self.rows[n]
+            index = self.positions.get(col.key)
+            cells = rows[n]
+            cell = cells[index] if index is not None and index < len(cells) else EMPTY
+            parsed[col.key] = self.parse_cell(col, cell, parsed[ROW], parsed)
+
+    def _parse_column(self, col: Column, cells: list[Cell]) -> tuple[list[Any], list[int]]:
+        """The clean value of every cell of a column, and the positions of the cells that raise an
+        issue (their value is filled in by parse_cell, which reports it). A reader shares one Cell
+        between equal values, and every cell stays alive in the tab meanwhile, so a cell's id
+        stands for it here: each distinct cell is looked at once."""
+        ids = list(map(id, cells))
+        distinct = dict(zip(ids, cells))
+        memo: dict[tuple[Any, ...], _Parsed] | None = {} if col.type is not ColType.ID else None
+        value_of: dict[int, Any] = {}
+        bad: set[int] = set()
+        for key, cell in distinct.items():
+            value, clean = self._clean(col, cell, memo)
+            value_of[key] = value
+            if not clean:
+                bad.add(key)
+        values = list(map(value_of.__getitem__, ids))
+        needs = [n for n, key in enumerate(ids) if key in bad] if bad else []
+        return values, needs
+
+    @staticmethod
+    def _clean(col: Column, cell: Cell, memo: dict[tuple[Any, ...], _Parsed] | None) -> tuple[Any, bool]:
+        """A cell's value when it raises no issue (True), else (None, False)."""
+        if cell.is_empty:
+            if col.required:
+                return None, False
+            if col.type is ColType.PERCENT:
+                return 0.0, True  # an empty progress is 0 %
+            return (col.default if col.type is ColType.ENUM else None), True
+        if cell.kind in (CellKind.ERROR, CellKind.BOOL):
+            return None, False
+        value, warning, problem = _parse(col, cell, memo)
+        if problem is not None or warning:
+            return None, False
+        return value, True
 
     def parse_cell(self, col: Column, cell: Cell, row_number: int, parsed: dict[str, Any],
                    memo: dict[tuple[Any, ...], _Parsed] | None = None) -> Any:
@@ -172,7 +228,7 @@ class _TabValidator:
             if col.required:
                 self.issue(col, self._where(col, row_number), Severity.ERROR, "required-missing", "")
                 parsed["_error"] = True
-                parsed["_failed"].add(col.key)
+                parsed["_failed"] = parsed["_failed"] | {col.key}
             if col.type is ColType.PERCENT:
                 return 0.0  # an empty progress is 0 %
             return col.default if col.type is ColType.ENUM else None
@@ -180,14 +236,14 @@ class _TabValidator:
             code = "cell-error" if cell.kind is CellKind.ERROR else "cell-boolean"
             self.issue(col, self._where(col, row_number), Severity.ERROR, code, cell.raw_text(), found=cell.raw_text())
             parsed["_error"] = True
-            parsed["_failed"].add(col.key)
+            parsed["_failed"] = parsed["_failed"] | {col.key}
             return None
         value, warning, problem = _parse(col, cell, memo)
         if problem is not None:
             self.issue(col, self._where(col, row_number), Severity.ERROR, problem.code, cell.raw_text(),
                        **bounds_detail(col), **problem.details)
             parsed["_error"] = True
-            parsed["_failed"].add(col.key)
+            parsed["_failed"] = parsed["_failed"] | {col.key}
             return None
         if warning:
             self.issue(col, self._where(col, row_number), Severity.WARNING, warning, cell.raw_text(), **warning_details(warning, value))
@@ -203,9 +259,10 @@ class _TabValidator:
         for group in groups + list(self.tab.unique_together):
             seen: dict[tuple[Any, ...], int] = {}
             target = self.tab.column(group[-1])
+            pick = operator.itemgetter(*group)
             for row in self.rows:
-                values = tuple(row[k] for k in group)
-                if any(v is None for v in values):
+                values = (pick(row),) if len(group) == 1 else pick(row)
+                if None in values:
                     continue
                 if values in seen:
                     code = "id-duplicate" if len(group) == 1 else "duplicate-in-group"
@@ -275,11 +332,7 @@ def validate_workbook(
         else:
             issues.extend(validator.issues)
 
-    ids = {
-        key: {row[v.tab.id_column.key] for row in v.rows if row[v.tab.id_column.key]}
-        for key, v in validators.items()
-        if v.tab.id_column
-    }
+    ids = {key: _ids(v) for key, v in validators.items() if v.tab.id_column}
     for key, v in validators.items():
         _check_refs(v, ids, schema)
         for tab_rule in TAB_RULES.get(key, ()):
@@ -290,6 +343,11 @@ def validate_workbook(
     positions = {key: dict(v.positions) for key, v in validators.items()}
     report = ValidationReport.of(issues, schema, positions)
     return ValidatedWorkbook(tables=tables, report=report, titles=titles, ids=ids, schema=schema, positions=positions)
+
+
+def _ids(v: _TabValidator) -> set[str]:
+    key = v.tab.id_column.key  # type: ignore[union-attr]
+    return {value for row in v.rows if (value := row[key])}
 
 
 def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Tab]) -> None:
@@ -323,8 +381,12 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
 
 def _to_frame(v: _TabValidator) -> pd.DataFrame:
     keys = [c.key for c in v.tab.columns] + [ROW]
-    records = [{k: row[k] for k in keys} for row in v.rows if not row["_error"]]
-    if not records:
+    usable = [row for row in v.rows if not row["_error"]]
+    if not usable:
         return empty_table(v.tab)
-    # object dtype keeps None as None (pandas would turn it into NaN in a numeric column)
-    return pd.DataFrame({k: pd.Series([r[k] for r in records], dtype=object) for k in keys}).astype({ROW: int})
+    # object dtype keeps None as None (pandas would turn it into NaN in a numeric column); every
+    # column on one index, so pandas has nothing to align, and the row numbers made int64 directly
+    index = pd.RangeIndex(len(usable))
+    columns = {k: pd.Series([row[k] for row in usable], dtype=object, index=index) for k in keys[:-1]}
+    columns[ROW] = pd.Series([row[ROW] for row in usable], dtype="int64", index=index)
+    return pd.DataFrame(columns, copy=False)
