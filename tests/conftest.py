@@ -88,6 +88,13 @@ def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert path.read_bytes() == built, "a test wrote to the shared demo workbook: use demo_copy"
 
 
+def office_config(tmp_path: Path, extra: str = "") -> Path:
+    """tmp_path/office.toml keeping the history in tmp_path, plus `extra` TOML lines."""
+    path = tmp_path / "office.toml"
+    path.write_text(f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n{extra}', encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def demo_copy(demo_xlsx: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the demo workbook in tmp_path (office.xlsx)."""

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from click.testing import CliRunner
 
 from sheets_sync import history as history_module
 from sheets_sync.cells import Cell, CellKind, TabData
 from sheets_sync.cli import cli
-from sheets_sync.demo import write_demo_workbook
 from sheets_sync.history import History
+from tests.conftest import office_config as config
 
 AS_OF = "2026-03-31"
 MARK = re.compile(r"\[ปกปิด [0-9a-f]{16}\]")
@@ -29,14 +30,9 @@ PERSONAL_HEADERS = ("ผู้ร้อง", "เลขประจำตัว�
 
 
 @pytest.fixture
-def workbook(tmp_path: Path) -> Path:
-    return write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
-
-
-def config(tmp_path: Path, extra: str = "") -> Path:
-    path = tmp_path / "office.toml"
-    path.write_text(f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n{extra}', encoding="utf-8")
-    return path
+def workbook(demo_copy: Path) -> Path:
+    """The seeded demo at 2026-03-31, a private copy (tmp_path/office.xlsx)."""
+    return demo_copy
 
 
 def sync(workbook: Path, tmp_path: Path, *extra: str):

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,15 +16,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from click.testing import CliRunner
 
 from sheets_sync.atomic import TEMP_MARK, held_lock, lock_path
 from sheets_sync.backends.boundary import NETWORK_MESSAGE, Guarded
 from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
 from sheets_sync.cli import cli
-from sheets_sync.demo import write_demo_workbook
 from sheets_sync.errors import WorkbookError
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
+from tests.conftest import office_config as config
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2026-03-31"
@@ -33,14 +33,9 @@ BIN = [sys.executable, "-m", "sheets_sync.cli"]
 
 
 @pytest.fixture
-def workbook(tmp_path: Path) -> Path:
-    return write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 3, 31))
-
-
-def config(tmp_path: Path, extra: str = "") -> Path:
-    path = tmp_path / "office.toml"
-    path.write_text(f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n{extra}', encoding="utf-8")
-    return path
+def workbook(demo_copy: Path) -> Path:
+    """The seeded demo at 2026-03-31, a private copy (tmp_path/office.xlsx)."""
+    return demo_copy
 
 
 def cli_run(*args: object) -> object:
