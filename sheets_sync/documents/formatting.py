@@ -8,8 +8,9 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..compute.missions import MissionResult
 from ..compute.rounding import half_up
-from ..vocabulary import DURATION_ORDER, TIME_UNITS, choice_label
+from ..vocabulary import DURATION_ORDER, MISSION_CATEGORIES, TIME_UNITS, choice_label
 from ..thai_dates import digits, thai_date
 
 MISSING = "-"
@@ -84,3 +85,15 @@ class Formatter:
     def number_word(self, number: int) -> str:
         """A section number in the template (`{{ num(3) }}`)."""
         return self.text(str(number))
+
+
+def coverage_rows(missions: MissionResult, fmt: Formatter) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Per mission category: missions, with a manual, and the coverage %; and the total row."""
+    counts = missions.category_counts()
+    rows = [
+        {"name": category.th, "count": fmt.count(counts[category.key][0]), "with_sop": fmt.count(counts[category.key][1]),
+         "pct": fmt.pct(missions.sop_coverage_by_category.get(category.key))}
+        for category in MISSION_CATEGORIES
+    ]  # fmt: skip
+    total = {"count": fmt.count(missions.count), "with_sop": fmt.count(missions.with_sop_count), "pct": fmt.pct(missions.sop_coverage_pct)}
+    return rows, total

@@ -27,7 +27,7 @@ from ..compute.plan import PlanResult
 from ..compute.results import Results
 from ..config import Settings
 from . import charts
-from .formatting import MISSING, Formatter
+from .formatting import MISSING, Formatter, coverage_rows
 from .rendering import Template, clean_text, emblem_image, image, load_template, render_document
 
 TEMPLATE = "followup_memo.docx"
@@ -222,7 +222,7 @@ def plan_section(plan: PlanResult | None, fmt: Formatter) -> dict[str, Any]:
     shown = [f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts[key])}" for key in v.PLAN_STATUS_CHART_ORDER if counts.get(key)]
     fact = (
         f"แผนปฏิบัติการ {fmt.count(plan.count)} กิจกรรม งบประมาณรวม {fmt.money(plan.budget_total)} บาท "
-        f"({' '.join(shown)} กิจกรรม)" if shown else f"แผนปฏิบัติการยังไม่มีกิจกรรม"
+        f"({' '.join(shown)} กิจกรรม)" if shown else "แผนปฏิบัติการยังไม่มีกิจกรรม"
     )
     if plan.strategy_alignment_pct is not None:
         summary += f" กิจกรรมที่สอดคล้องกับประเด็นยุทธศาสตร์จังหวัดคิดเป็นร้อยละ {fmt.pct(plan.strategy_alignment_pct)}"
@@ -434,18 +434,6 @@ def sop_section(missions: MissionResult | None, section: str, fmt: Formatter) ->
         single.append(f"{clean_text(mid)} {fmt.sheet(row['name'])} (ผู้ปฏิบัติได้: {staff})")
     categories, total = coverage_rows(missions, fmt)
     return {"summary": summary, "fact": fact, "categories": categories, "total": total, "single_points": single}
-
-
-def coverage_rows(missions: MissionResult, fmt: Formatter) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Per mission category: missions, with a manual, and the coverage %; and the total row."""
-    counts = missions.category_counts()
-    rows = [
-        {"name": category.th, "count": fmt.count(counts[category.key][0]), "with_sop": fmt.count(counts[category.key][1]),
-         "pct": fmt.pct(missions.sop_coverage_by_category.get(category.key))}
-        for category in v.MISSION_CATEGORIES
-    ]  # fmt: skip
-    total = {"count": fmt.count(missions.count), "with_sop": fmt.count(missions.with_sop_count), "pct": fmt.pct(missions.sop_coverage_pct)}
-    return rows, total
 
 
 # --- problems and risks -------------------------------------------------------------------------

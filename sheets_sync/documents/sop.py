@@ -23,7 +23,7 @@ from ..compute.results import Results
 from ..config import Settings
 from ..errors import ConfigError
 from .flowchart import FlowchartPage, FlowStep, draw_flowchart
-from .formatting import MISSING, Formatter, clean_text
+from .formatting import MISSING, Formatter, clean_text, coverage_rows
 from .rendering import Template, image, load_template, render_document, safe_file_part
 
 MANUAL_TEMPLATE = "sop_manual.docx"
@@ -357,7 +357,7 @@ def index_context(results: Results, settings: Settings) -> dict[str, Any]:
             f"{fmt.count(missions.with_sop_count)} ภารกิจ คิดเป็นร้อยละ {fmt.pct(missions.sop_coverage_pct)} "
             f"คู่มือที่จัดทำตามแบบมาตรฐานเป็นฉบับใช้งาน {fmt.count(counts['ready'])} ฉบับ และฉบับร่าง {fmt.count(counts['draft'])} ฉบับ"
         )
-        categories, total = _coverage(missions, fmt)
+        categories, total = coverage_rows(missions, fmt)
     return {
         "num": fmt.number_word,
         "office_name": settings.office.name,
@@ -368,16 +368,6 @@ def index_context(results: Results, settings: Settings) -> dict[str, Any]:
         "total": total,
         "missions": rows,
     }
-
-
-def _coverage(missions, fmt: Formatter) -> tuple[list[dict[str, str]], dict[str, str]]:
-    counts = missions.category_counts()
-    rows = [
-        {"name": c.th, "count": fmt.count(counts[c.key][0]), "with_sop": fmt.count(counts[c.key][1]),
-         "pct": fmt.pct(missions.sop_coverage_by_category.get(c.key))}
-        for c in v.MISSION_CATEGORIES
-    ]  # fmt: skip
-    return rows, {"count": fmt.count(missions.count), "with_sop": fmt.count(missions.with_sop_count), "pct": fmt.pct(missions.sop_coverage_pct)}
 
 
 def index_action(row: Mapping[str, Any], fmt: Formatter) -> str:
