@@ -33,7 +33,8 @@ from .mail import SmtpServer, build_message, deliver, write_eml
 from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
 from .present.summary_tabs import build_summary_tabs
 from .schema.issues import Issue
-from .schema.parsers import header_key, normalize_space
+from .schema.parsers import normalize_space
+from .schema.personal import Hidden, hidden_cells
 from .schema.report import ValidationReport
 from .schema.tabs import ColType, Tab, input_tabs
 from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
@@ -213,16 +214,9 @@ def run_sync(
     return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
 
 
-def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, list[int]]:
-    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone)."""
-    names = {header_key(n) for t in input_tabs(settings.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
-    found = {}
-    for title, tab in tabs.items():
-        header = tab.rows[0] if tab.rows else ()
-        indexes = [i for i, cell in enumerate(header) if not cell.is_empty and header_key(cell.raw_text()) in names]
-        if indexes:
-            found[title] = indexes
-    return found
+def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, Hidden]:
+    """Per tab title, what history keeps only hashed (default deny, schema/personal.py)."""
+    return hidden_cells(tabs, input_tabs(settings.rounds))
 
 
 def _prepare_folder(folder: Path) -> None:

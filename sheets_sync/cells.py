@@ -75,7 +75,11 @@ def _plain_number(value: float | int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TabData:
-    """One tab as read: row 1 is the header row; `rows[i]` is sheet row i + 1."""
+    """One tab as read: row 1 is the header row; `rows[i]` is sheet row i + 1.
+
+    `merged_headers` are the (first, last) column indexes of every merged range that takes in a
+    header cell (row 1) across more than one column: the columns under it are not read."""
 
     title: str
     rows: tuple[tuple[Cell, ...], ...]
+    merged_headers: tuple[tuple[int, int], ...] = ()

@@ -605,22 +605,26 @@ def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
 @cli.group(invoke_without_command=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
               help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG})")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="โฟลเดอร์",
+              help="โฟลเดอร์ผลลัพธ์ที่มีประวัติ history.sqlite (ค่าเริ่มต้น reports/ หรือ output.history ในค่าตั้ง)")
 @click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON สำหรับโปรแกรมอื่น")
 @click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
 @click.pass_context
-def history(ctx, config_path, as_json, debug):
+def history(ctx, config_path, out_dir, as_json, debug):
     """แสดงประวัติที่เก็บไว้ (หนึ่งรายการต่อการ sync หนึ่งครั้ง) รายการล่าสุดอยู่ท้าย
 
     \b
     ตัวอย่าง:
         sheets-sync history
+        sheets-sync history --out reports/demo
         sheets-sync history restore 12 --out complaints-before.xlsx
     """
     from .history import History
     from .present.console import render_history
 
-    settings, _ = load_context(config_path)
+    settings, _ = load_context(config_path, out_dir=out_dir)
     ctx.obj = settings
+    ctx.find_root().meta["sheets_sync.history_out"] = out_dir
     if ctx.invoked_subcommand is None:
         snapshots = History(settings.history_file).list()
         if as_json:
@@ -629,12 +633,21 @@ def history(ctx, config_path, as_json, debug):
             click.echo(render_history(snapshots, settings.history_file))
 
 
+def _history_settings(settings: Any, config_path: str | None) -> Any:
+    """The settings of a `history` subcommand: its own --config, when given, wins over the group's."""
+    if config_path is None:
+        return settings
+    group = click.get_current_context().find_root().meta.get("sheets_sync.history_out")
+    return load_context(config_path, out_dir=group)[0]
+
+
 @history.command("restore")
 @click.argument("snapshot_id", type=int, metavar="หมายเลข")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, metavar="ไฟล์.xlsx", help="ไฟล์ .xlsx ใหม่ที่จะเขียน")
 @click.option("--tab", "only_tabs", multiple=True, metavar="แท็บ", help="เฉพาะแท็บนี้ (ใช้ซ้ำได้)")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="ไฟล์", help="ไฟล์ค่าตั้ง (ใส่หลังคำสั่งย่อยก็ได้)")
 @click.pass_obj
-def history_restore(settings, snapshot_id, out_file, only_tabs):
+def history_restore(settings, snapshot_id, out_file, only_tabs, config_path):
     """เขียนข้อมูลในแท็บข้อมูล ณ ประวัติหมายเลขนั้นลงไฟล์ .xlsx ใหม่ (ไม่แตะสมุดงานเดิม)
 
     \b
@@ -644,6 +657,7 @@ def history_restore(settings, snapshot_id, out_file, only_tabs):
     from .app import restore_snapshot
 
     _note(command="history restore")
+    settings = _history_settings(settings, config_path)
     path, titles = restore_snapshot(settings, snapshot_id, Path(out_file), only_tabs)
     click.echo(f"เขียนข้อมูลของประวัติหมายเลข {snapshot_id} ลง {path}: {', '.join(titles)}")
 
@@ -651,8 +665,9 @@ def history_restore(settings, snapshot_id, out_file, only_tabs):
 @history.command("prune")
 @click.option("--keep-days", type=click.IntRange(min=1), help="เก็บไว้กี่วัน (ค่าเริ่มต้น history.keep_days ในค่าตั้ง คือ 400)")
 @click.option("--keep-snapshots", type=click.IntRange(min=0), help="เก็บไว้กี่รายการล่าสุด (0 = ไม่จำกัด; ค่าเริ่มต้น history.keep_snapshots)")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="ไฟล์", help="ไฟล์ค่าตั้ง (ใส่หลังคำสั่งย่อยก็ได้)")
 @click.pass_obj
-def history_prune(settings, keep_days, keep_snapshots):
+def history_prune(settings, keep_days, keep_snapshots, config_path):
     """ลบประวัติที่เก่ากว่าที่กำหนด (sync ทุกครั้งก็ลบให้อยู่แล้วตาม history.keep_days และ history.keep_snapshots)
 
     \b
@@ -663,6 +678,7 @@ def history_prune(settings, keep_days, keep_snapshots):
     from .history import History
 
     _note(command="history prune")
+    settings = _history_settings(settings, config_path)
     removed = History.from_settings(settings).prune(dt.datetime.now(BANGKOK), keep_days=keep_days, keep_snapshots=keep_snapshots)
     click.echo(f"ลบประวัติ {removed} รายการจาก {settings.history_file}")
 

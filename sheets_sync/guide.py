@@ -74,6 +74,8 @@ CODES: dict[str, tuple[str, str]] = {
     "tab-optional-missing": (WARNING, "an optional tab is missing; the parts that need it stay empty"),
     "column-missing": (ERROR, "a required column is missing from row 1; the tab is skipped until it is added"),
     "column-optional-missing": (WARNING, "an optional column is absent (only reported where it matters)"),
+    "header-merged": (WARNING, "a header cell is merged across several columns; the columns under it are not read"),
+    "header-missing": (WARNING, "a column holds data but has no header; it is not read"),
     "column-duplicate": (WARNING, "two columns have the same header; only the first is read"),
     "cell-error": (ERROR, "a formula in the cell fails (#DIV/0!, #N/A …)"),
     "cell-boolean": (ERROR, "a TRUE/FALSE (checkbox) cell where a value was expected"),

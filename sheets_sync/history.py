@@ -4,8 +4,9 @@ The answer to "someone deleted half the complaint log": `history restore ID --ou
 gives back what each input tab held at that sync, with its typed cells (dates stay dates,
 percent cells stay percent).
 
-Personal data (rules.md): the columns flagged `personal` in schema/tabs.py (complainant, national
-ID, phone) are stored only as a keyed hash, `[ปกปิด <16 hex>]` (HMAC-SHA256 with a per-installation
+Personal data (rules.md): what schema/personal.py finds (the personal-data columns; in the
+complaints tab every column not recognised as a non-personal one; any cell holding a national ID
+or a phone number) is stored only as a keyed hash, `[ปกปิด <16 hex>]` (HMAC-SHA256 with a per-installation
 key in `<database>.key`, owner-only, created on first use), unless config
 `history.keep_personal_data = true`. The same value always gives the same marker, so a restore
 shows which rows changed. The database (and SQLite's -journal/-wal, which take its mode) is
@@ -26,6 +27,7 @@ import json
 import os
 import re
 import secrets
+import unicodedata
 import sqlite3
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -119,7 +121,9 @@ _SPACE_RUN = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 def _normalized(text: str) -> str:
-    """The value as compared (workbook.md): trimmed, inner whitespace runs as one space."""
+    """The value as compared (workbook.md): NFKC, trimmed, inner whitespace runs as one space."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     return _SPACE_RUN.sub(" ", text).strip()
 
 
@@ -178,35 +182,43 @@ class History:
             os.fsync(handle.fileno())
         return key
 
-    def protect(self, tab: TabData, columns: Sequence[int]) -> TabData:
-        """The tab as history keeps it: the cells of the personal-data `columns` (indexes)
-        replaced by their keyed hash."""
-        if self.keep_personal_data:
-            return tab
-        if not columns:
+    def protect(self, tab: TabData, hidden: Any) -> TabData:
+        """The tab as history keeps it: the cells `hidden` names (`.columns` indexes and `.cells`
+        (row, column) pairs, as schema/personal.py finds them; or a plain sequence of column
+        indexes) replaced by their keyed hash."""
+        columns = frozenset(getattr(hidden, "columns", hidden) or ())
+        cells = frozenset(getattr(hidden, "cells", ()) or ())
+        if self.keep_personal_data or not (columns or cells):
             return tab
         key = self._key()
         marks: dict[str, Cell] = {}  # normalised text -> its marker cell (a value repeated is hashed once)
+
+        def mark_of(cell: Cell) -> Cell:
+            text = _normalized(cell.raw_text())
+            mark = marks.get(text)
+            if mark is None:
+                digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
+                mark = marks[text] = Cell(CellKind.TEXT, PERSONAL_MARK.format(digest))
+            return mark
+
+        by_row: dict[int, list[int]] = {}
+        for r, c in cells:
+            by_row.setdefault(r, []).append(c)
         rows = [tab.rows[0]]
-        for row in tab.rows[1:]:
-            cells = list(row)
-            for i in columns:
-                if i < len(cells) and not cells[i].is_empty:
-                    text = _normalized(cells[i].raw_text())
-                    mark = marks.get(text)
-                    if mark is None:
-                        digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
-                        mark = marks[text] = Cell(CellKind.TEXT, PERSONAL_MARK.format(digest))
-                    cells[i] = mark
-            rows.append(tuple(cells))
-        return TabData(tab.title, tuple(rows))
+        for r, row in enumerate(tab.rows[1:], start=1):
+            cells_of = list(row)
+            for i in (*columns, *by_row.get(r, ())):
+                if i < len(cells_of) and not cells_of[i].is_empty:
+                    cells_of[i] = mark_of(cells_of[i])
+            rows.append(tuple(cells_of))
+        return TabData(tab.title, tuple(rows), tab.merged_headers)
 
     def prepare(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any],
-                personal: Mapping[str, Sequence[int]] | None = None) -> PendingSnapshot:
+                personal: Mapping[str, Any] | None = None) -> PendingSnapshot:
         """Everything a record writes, built and checked now (hashing, packing): nothing is stored.
 
-        `personal` names, per tab title, the indexes of its personal-data columns (the app finds
-        them from the schema)."""
+        `personal` names, per tab title, what is kept only hashed (schema/personal.py's `Hidden`:
+        whole columns and single cells; the app finds them from the schema)."""
         counts = results.get("counts", {})
         row = (
             taken_at.isoformat(timespec="seconds"), source, results["as_of"], results["fiscal_year"],
@@ -235,7 +247,7 @@ class History:
             db.execute("COMMIT")
 
     def record(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any],
-               personal: Mapping[str, Sequence[int]] | None = None) -> int:
+               personal: Mapping[str, Any] | None = None) -> int:
         """Store one sync: the input tabs it read and its results document. Returns the id."""
         with self.recording(self.prepare(taken_at=taken_at, source=source, tabs=tabs, results=results, personal=personal)) as snapshot_id:
             return snapshot_id

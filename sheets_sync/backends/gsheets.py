@@ -38,7 +38,7 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_BASE = "https://sheets.googleapis.com"
 METADATA_FIELDS = (
     "spreadsheetId,properties.title,"
-    "sheets(properties(sheetId,title,index,gridProperties),developerMetadata,protectedRanges(protectedRangeId),charts(chartId))"
+    "sheets(properties(sheetId,title,index,gridProperties),merges,developerMetadata,protectedRanges(protectedRangeId),charts(chartId))"
 )
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 # A write answered 408/429 was not applied and may simply be sent again. After any other failure
@@ -281,7 +281,22 @@ class GoogleSheetsBackend:
             )
             for (title, first, _end), vr in zip(wanted, shown.get("valueRanges", [])):
                 _place_columns(texts[title], first, vr.get("values", []))
-        return {title: TabData(title, tuple(_typed_rows(values.get(title, []), texts[title]))) for title in present}
+        merged = self._merged_headers()
+        return {title: TabData(title, tuple(_typed_rows(values.get(title, []), texts[title])), merged.get(title, ()))
+                for title in present}
+
+    def _merged_headers(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Per tab, the (first, last) columns of the merges that take in row 1 across columns."""
+        found: dict[str, tuple[tuple[int, int], ...]] = {}
+        for sheet in self._fetch_metadata().get("sheets", []):
+            ranges = sorted({
+                (int(m.get("startColumnIndex", 0)), int(m.get("endColumnIndex", 0)) - 1)
+                for m in sheet.get("merges", ())
+                if int(m.get("startRowIndex", 0)) == 0 and int(m.get("endColumnIndex", 0)) - int(m.get("startColumnIndex", 0)) > 1
+            })
+            if ranges:
+                found[sheet["properties"]["title"]] = tuple(ranges)
+        return found
 
     def write_summary_tabs(self, tabs: Sequence[SummaryTab], *, force: bool = False) -> None:
         titles = [t.title for t in tabs]

@@ -91,6 +91,23 @@ def marked_cells(xml: bytes, percent: set[int]) -> tuple[set[tuple[int, int]], d
     return percent_cells, errors
 
 
+_MERGE_REF = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+
+
+def merged_header_ranges(xml: bytes) -> tuple[tuple[int, int], ...]:
+    """(first, last) column indexes of the merged ranges that take in row 1 across columns."""
+    if b"<mergeCell" not in xml:
+        return ()
+    found = set()
+    for m in _MERGE_REF.finditer(xml, max(xml.rfind(b"<mergeCells"), 0)):
+        if m[3] is None or int(m[2]) != 1:
+            continue
+        first, last = sorted((_column_index(m[1]), _column_index(m[3])))
+        if last > first:
+            found.add((first, last))
+    return tuple(sorted(found))
+
+
 def _typed(value: object) -> Cell:
     kind = type(value)
     if kind is str:
@@ -285,11 +302,13 @@ def read_tabs(package: Package, titles: Iterable[str]) -> dict[str, TabData]:
     try:
         result = {}
         for entry in wanted:
-            percent_cells, errors = marked_cells(sheets_xml.pop(entry.part), percent)
+            xml = sheets_xml.pop(entry.part)
+            percent_cells, errors = marked_cells(xml, percent)
+            merged = merged_header_ranges(xml)
             sheet = book.get_sheet_by_name(entry.title)
             first_col = sheet.start[1] if sheet.start else 0
             # Row by row: calamine's own copy of the whole sheet is never held beside ours.
-            result[entry.title] = TabData(entry.title, _rows(sheet.iter_rows(), first_col, percent_cells, errors))
+            result[entry.title] = TabData(entry.title, _rows(sheet.iter_rows(), first_col, percent_cells, errors), merged)
         return result
     finally:
         book.close()

@@ -111,7 +111,17 @@ class _TabValidator:
     def map_headers(self) -> bool:
         header = self.data.rows[0] if self.data.rows else ()
         by_key = header_columns(self.tab)
+        covered: set[int] = set()
+        likely: list[int] = []  # where a missing column most likely is: under a merged or empty header
+        for first, last in self.data.merged_headers:
+            span = f"{a1(first, 1)}:{a1(last, 1)}"
+            text = cell_text(header[first]) if first < len(header) else ""
+            self.issue(None, a1(first, 1), Severity.WARNING, "header-merged", text, span=span)
+            covered.update(range(first, last + 1))
+            likely.extend(range(first, last + 1))
         for index, cell in enumerate(header):
+            if index in covered:
+                continue  # a merged header says nothing about which column it names
             col = by_key.get(header_key(cell_text(cell))) if not cell.is_empty else None
             if col is None:
                 continue  # extra columns are kept and ignored
@@ -120,21 +130,41 @@ class _TabValidator:
                 self.issue(col, a1(index, 1), Severity.WARNING, "column-duplicate", cell_text(cell), first=first)
                 continue
             self.positions[col.key] = index
+        for index in self._unnamed_data_columns(header, covered):
+            self.issue(None, a1(index, 1), Severity.WARNING, "header-missing", "", letter=column_letter(index))
+            likely.append(index)
+        likely = sorted(set(likely))
         next_free = len(header)
         complete = True
         for col in self.tab.columns:
             if col.key in self.positions:
                 continue
-            if col.required:
-                self.issue(col, a1(next_free, 1), Severity.ERROR, "column-missing", "")
-                complete = False
+            if not col.required and col.key not in self.ctx.ended_result_columns:
+                continue
+            if likely:
+                index = likely.pop(0)
+                where = next((f"{a1(f, 1)}:{a1(t, 1)}" for f, t in self.data.merged_headers if f <= index <= t), "")
+                advice = (f"หัวคอลัมน์ {where} ถูกผสานเซลล์ ยกเลิกการผสานเซลล์แล้วพิมพ์ \"{col.th}\" ที่ {a1(index, 1)} " if where
+                          else f"พิมพ์ \"{col.th}\" ที่ {a1(index, 1)} (คอลัมน์นี้มีข้อมูลแต่ไม่มีหัว) ")
+            else:
+                index = next_free
                 next_free += 1
-            elif col.key in self.ctx.ended_result_columns:
+                advice = f"เพิ่มหัวคอลัมน์นี้ในแถวที่ 1 (เช่นที่ {a1(index, 1)}) "
+            if col.required:
+                self.issue(col, a1(index, 1), Severity.ERROR, "column-missing", "", advice=advice)
+                complete = False
+            else:
                 # An absent optional column is not an issue (offices add columns as they adopt
                 # features), except the result column of an enabled round that has ended.
-                self.issue(col, a1(next_free, 1), Severity.WARNING, "column-optional-missing", "")
-                next_free += 1
+                self.issue(col, a1(index, 1), Severity.WARNING, "column-optional-missing", "", advice=advice)
         return complete
+
+    def _unnamed_data_columns(self, header: tuple[Cell, ...], covered: set[int]) -> list[int]:
+        """Columns with an empty header (or none) that hold data in some row below it."""
+        body = self.data.rows[1:]
+        width = max(map(len, body), default=0)
+        blank = [i for i in range(width) if i not in covered and (i >= len(header) or header[i].is_empty)]
+        return [i for i in blank if any(i < len(row) and not row[i].is_empty for row in body)]
 
     def cell(self, cells: tuple[Cell, ...], key: str) -> Cell:
         index = self.positions.get(key)
