@@ -113,3 +113,23 @@ def test_a_national_id_or_phone_anywhere_is_hashed_in_history(demo_copy: Path, t
     sheet = openpyxl.load_workbook(restored)["แผนปฏิบัติการ"]
     assert MARK.match(sheet["K2"].value) and MARK.match(sheet["L2"].value)
     assert sheet["C2"].value and not MARK.match(str(sheet["C2"].value))
+
+
+# --- 2. text copied from a PDF (NFKC) ---------------------------------------------------------
+def test_text_copied_from_a_pdf_matches_and_a_real_difference_is_shown(demo_copy: Path, tmp_path: Path) -> None:
+    def copied(book):
+        sheet = book["ภารกิจ"]
+        sheet["C2"] = "สนับสนุนงานประจ\u0e4d\u0e32"  # ํ + า, as a PDF gives it, for ำ
+        sheet["C3"] = "สนับสนุนงานประจ\u0e4d"  # the า really missing
+        sheet["A4"] = "งานประจำ-01"
+        book["แผนปฏิบัติการ"]["B2"] = "งานประจ\u0e4d\u0e32-01"  # the same id, copied from a PDF
+
+    edit(demo_copy, copied)
+    found = issues_of(run("validate", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", str(office_config(tmp_path)), "--json"))
+    missions = [(i["cell"], i["code"]) for i in found if i["tab"] == "ภารกิจ"]
+    assert ("C2", "enum-unknown") not in missions
+    assert ("C3", "enum-unknown") in missions
+    plan = [(i["cell"], i["code"]) for i in found if i["tab"] == "แผนปฏิบัติการ"]
+    assert ("B2", "ref-unknown") not in plan
+    message = next(i["message"] for i in found if i["tab"] == "ภารกิจ" and i["cell"] == "C3")
+    assert "สนับสนุนงานประจำ" in message and "U+0E4D" in message

@@ -8,6 +8,7 @@ from ..cells import Cell
 from .parsers import (
     CellProblem,
     cell_text,
+    differing_characters,
     normalize_space,
     parse_date,
     parse_number,
@@ -15,6 +16,7 @@ from .parsers import (
     parse_result,
     split_list,
     trim,
+    without_invisible,
 )
 from .tabs import ColType, Column
 
@@ -32,16 +34,29 @@ def parse_typed(col: Column, cell: Cell) -> tuple[Any, str | None]:
         return parse_result(cell), None
     text = cell_text(cell)
     if kind is ColType.ENUM:
-        wanted = text.casefold()
+        # NFKC, whitespace runs as one space, any case; an invisible character inside a word
+        # (copied text) may also just be dropped
+        wanted = {text.casefold(), normalize_space(without_invisible(cell.raw_text())).casefold()}
         for choice in col.choices:
-            if wanted in (normalize_space(choice.th).casefold(), choice.key.casefold()):
+            if not wanted.isdisjoint((normalize_space(choice.th).casefold(), choice.key.casefold())):
                 return choice.key, None
-        raise CellProblem("enum-unknown", choices=", ".join(c.th for c in col.choices))
+        raise CellProblem("enum-unknown", choices=", ".join(c.th for c in col.choices), difference=enum_difference(text, col))
     if kind is ColType.LIST:
         return tuple(split_list(cell.raw_text())), None
     if kind is ColType.TEXT:
         return trim(cell.raw_text()), None  # free text keeps its line breaks
     return text, None  # id, ref: compared after trimming and collapsing whitespace
+
+
+def enum_difference(text: str, col: Column) -> str:
+    """` — ใกล้กับ "สนับสนุนงานประจำ" แต่ต่างกันที่ …` when the value is close to one allowed value."""
+    import difflib
+
+    labels = [c.th for c in col.choices]
+    close = difflib.get_close_matches(normalize_space(text), labels, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (ค่าที่พบใกล้กับ \"{close[0]}\" แต่ต่างกันที่ {differing_characters(text, close[0])})"
 
 
 def check_bounds(col: Column, value: float) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..cells import Cell, CellKind
@@ -44,9 +45,17 @@ class NotAssessed:
 NOT_ASSESSED = NotAssessed()
 
 
+def thai_nfkc(text: str) -> str:
+    """Unicode NFKC (workbook.md: Thai text is compared after it), with `ํ` + `า` written back as
+    `ำ`: NFKC decomposes ำ, and a value should still read as the clerk typed it."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).replace("\u0e4d\u0e32", "\u0e33")
+
+
 def normalize_space(text: str) -> str:
-    """Trim the ends and collapse inner whitespace runs (incl. NBSP, zero-width) to one space."""
-    return _SPACE_RUN.sub(" ", text).strip()
+    """NFKC; trim the ends and collapse inner whitespace runs (incl. NBSP, zero-width) to one space."""
+    return _SPACE_RUN.sub(" ", thai_nfkc(text)).strip()
 
 
 def trim(text: str) -> str:
@@ -55,8 +64,42 @@ def trim(text: str) -> str:
 
 
 def header_key(text: str) -> str:
-    """What a header is compared by: no whitespace at all, case folded."""
-    return _SPACE_RUN.sub("", text).casefold()
+    """What a header (or an enum value) is compared by: NFKC, no whitespace or invisible
+    character at all, case folded."""
+    return _SPACE_RUN.sub("", without_invisible(thai_nfkc(text))).casefold()
+
+
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+
+
+def without_invisible(text: str) -> str:
+    """The text with its invisible characters (zero-width spaces and joiners, BOM, soft hyphen,
+    direction marks) removed."""
+    return _INVISIBLE.sub("", text)
+
+
+def differing_characters(value: str, allowed: str) -> str:
+    """Which characters of `value` differ from `allowed` (the closest allowed value), named with
+    their code points so two values that look alike can be told apart: `"ํ" (U+0E4D)`."""
+    import difflib
+
+    a, b = thai_nfkc(value), thai_nfkc(allowed)
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        typed, wanted = a[i1:i2], b[j1:j2]
+        if typed and wanted:
+            parts.append(f"พิมพ์ {_named(typed)} แทน {_named(wanted)}")
+        elif typed:
+            parts.append(f"มี {_named(typed)} เกินมา")
+        else:
+            parts.append(f"ขาด {_named(wanted)}")
+    return "; ".join(parts)
+
+
+def _named(chars: str) -> str:
+    return " ".join(f"\"{ch}\" (U+{ord(ch):04X})" for ch in chars[:4]) + (" …" if len(chars) > 4 else "")
 
 
 def cell_text(cell: Cell) -> str:
