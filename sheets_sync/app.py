@@ -21,13 +21,14 @@ from .backends.boundary import guarded
 from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
 from .cells import TabData
 from .compute.reminders import who_owes_what
+from .compute.plan import plan_year_elsewhere
 from .compute.results import Results, compute_results
 from .compute.schedule import plan_calendar
 from .config import Settings
 from .demo import P, write_demo_workbook
 from .emails import is_email_address
 from .errors import ConfigError, SheetsSyncError
-from .fiscal import Period, resolve_period
+from .fiscal import Period, other_year_note, resolve_period
 from .history import History
 from .mail import SmtpServer, build_message, deliver, write_eml
 from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
@@ -59,6 +60,7 @@ def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple
 class ValidateOutcome:
     period: Period
     workbook: ValidatedWorkbook
+    plan_year: int | None = None  # the fiscal year the plan lies in, when it is not the period's
 
     @property
     def report(self) -> ValidationReport:
@@ -86,7 +88,9 @@ def run_validate(
 ) -> ValidateOutcome:
     """Read and validate; write nothing."""
     period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
-    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
+    workbook = read_workbook(backend, settings, period)[1]
+    plan_year = plan_year_elsewhere(workbook.table("plan"), period.fiscal_year) if workbook.has("plan") else None
+    return ValidateOutcome(period, workbook, plan_year)
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -261,6 +265,9 @@ def run_report(
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของสำนักงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกรายงาน")
 
     _, results = compute_from(backend, settings, period)
+    if results.plan_year is not None:
+        # a memo titled with one year must never carry another year's figures (rules.md)
+        raise ConfigError(f"ไม่ออกบันทึกข้อความ: {other_year_note(period.fiscal_year, results.plan_year)}")
     return results, render_followup_report(results, settings, out_dir, memo_date=memo_date)
 
 
@@ -329,6 +336,7 @@ class RemindOutcome:
     unsent: list[tuple[Any, str]] = field(default_factory=list)
     error: str | None = None
     head_missing: bool = False  # no remind.head_email: the summary could not be sent
+    plan_year: int | None = None  # the fiscal year the plan lies in, when it is not the period's
 
     @property
     def complete(self) -> bool:
@@ -408,7 +416,8 @@ def run_remind(
         build_message(summary, sender=sender, sender_name=sender_name,
                       to_address=settings.remind_head_email or None, to_name=head_name, now=now)
     )
-    outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind_head_email)
+    outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind_head_email,
+                            plan_year=results.plan_year)
     if dry_run:
         try:
             outcome.eml_files = write_eml(out_dir / "reminders", messages)
@@ -444,6 +453,7 @@ class CalendarOutcome:
     path: Path
     counts: dict[str, int]  # entry kind -> events
     period: Period
+    plan_year: int | None = None  # the fiscal year the plan lies in, when it is not the period's
 
 
 def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: Path) -> CalendarOutcome:
@@ -467,4 +477,4 @@ def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: 
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
-    return CalendarOutcome(path, counts, period)
+    return CalendarOutcome(path, counts, period, results.plan_year)

@@ -322,6 +322,7 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
+    say_period(report.period, report.plan_year, silent=quiet or as_json)
     _note(counts={"errors": report.workbook.error_count, "warnings": len(report.issues) - report.workbook.error_count})
     if as_json:
         document = report.to_json()
@@ -369,6 +370,20 @@ def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round
     return resolve_period(as_of or today_in_bangkok(), settings.rounds, fiscal_year, round_months)
 
 
+def say_period(period: Any, plan_year: int | None, *, silent: bool) -> None:
+    """After a command's work, on stderr (rules.md): `ข้อมูล ณ วันที่ … · ปีงบประมาณ … · รอบ …`
+    (not with --quiet/--json), and one line when the plan lies in another fiscal year (even with
+    --quiet/--json: stdout stays clean, and a scheduled run's log should show it). A failure
+    stays one line: its own."""
+    from .fiscal import other_year_note
+    from .thai_dates import as_of_line
+
+    if not silent:
+        click.echo(as_of_line(period.as_of, period.fiscal_year, period.round, in_progress=not period.round_closed), err=True)
+    if plan_year is not None:
+        click.echo(f"sheets-sync: {other_year_note(period.fiscal_year, plan_year)}", err=True)
+
+
 @cli.command()
 @workbook_options
 @period_options
@@ -393,6 +408,7 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     outcome = run_sync(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir), force=force)
+    say_period(period, outcome.results.plan_year, silent=quiet or as_json)
     _note_counts(outcome.results)
     if as_json:
         from .app import results_json
@@ -428,6 +444,7 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     results, path = run_report(backend, settings, period, Path(settings.out_dir), memo_date=memo_date or today_in_bangkok())
+    say_period(period, None, silent=quiet or as_json)
     _note_counts(results)
     if as_json:
         click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
@@ -457,6 +474,7 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     results, paths = run_sop(backend, settings, period, Path(settings.out_dir), mission_id)
+    say_period(period, results.plan_year, silent=quiet or as_json)
     _note_counts(results)
     if as_json:
         click.echo(json.dumps({"files": [str(p) for p in paths]}, ensure_ascii=False))
@@ -559,6 +577,7 @@ def remind(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
     period = _period(settings, as_of, fiscal_year, round_months)
     outcome = run_remind(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir),
                          password=password, dry_run=dry_run, resend=resend)
+    say_period(period, outcome.plan_year, silent=quiet or as_json)
     if as_json:
         click.echo(json.dumps({
             "dry_run": dry_run,
@@ -596,6 +615,7 @@ def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     outcome = run_calendar(backend, settings, period, Path(settings.out_dir))
+    say_period(period, outcome.plan_year, silent=quiet or as_json)
     if as_json:
         click.echo(json.dumps({"calendar": str(outcome.path), "events": outcome.counts}, ensure_ascii=False))
     elif not quiet:

@@ -89,3 +89,9 @@ def resolve_period(
     if closed:
         return Period(as_of, year, closed[-1], True, rounds)
     return Period(as_of, year, rounds[0], False, rounds)
+
+
+def other_year_note(fiscal_year: int, plan_year: int) -> str:
+    """The one line every command says when the plan lies in another fiscal year (rules.md)."""
+    return (f"แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ {fiscal_year} ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ {plan_year} "
+            f"— ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year {plan_year}")

@@ -133,3 +133,33 @@ def test_text_copied_from_a_pdf_matches_and_a_real_difference_is_shown(demo_copy
     assert ("B2", "ref-unknown") not in plan
     message = next(i["message"] for i in found if i["tab"] == "ภารกิจ" and i["cell"] == "C3")
     assert "สนับสนุนงานประจำ" in message and "U+0E4D" in message
+
+
+# --- 3. last year's workbook in November ------------------------------------------------------
+def test_every_command_says_which_as_of_and_fiscal_year_it_used(demo_copy: Path, tmp_path: Path) -> None:
+    config = str(office_config(tmp_path))
+    done = run("validate", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", config)
+    assert "ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน" in done.stderr
+    assert "--fiscal-year" not in done.stderr  # the plan lies in the year used: nothing more to say
+    quiet = run("validate", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", config, "--json")
+    assert "ปีงบประมาณ" not in quiet.stderr
+
+
+def test_last_years_workbook_in_december_is_named_and_report_refuses(demo_copy: Path, tmp_path: Path) -> None:
+    config = str(office_config(tmp_path, '[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ใจดี"\n'
+                                          'document_no = "ทส 0017/"\n'))
+    december = "2026-12-07"  # FY 2570; the demo's plan is FY 2569
+    for command in ("validate", "sync", "sop", "calendar"):
+        done = run(command, "--workbook", str(demo_copy), "--as-of", december, "--config", config, "--out", str(tmp_path / "out"))
+        assert done.exit_code in (0, 1), (command, done.output)
+        assert "ข้อมูล ณ วันที่ 7 ธันวาคม 2569 · ปีงบประมาณ 2570" in done.stderr, command
+        lines = [line for line in done.stderr.splitlines() if "--fiscal-year 2569" in line]
+        assert len(lines) == 1 and "ปีงบประมาณ 2570" in lines[0], (command, done.stderr)
+    refused = run("report", "--workbook", str(demo_copy), "--as-of", december, "--config", config, "--out", str(tmp_path / "out"))
+    assert refused.exit_code == 2, refused.output
+    assert "--fiscal-year 2569" in refused.stderr
+    assert not list((tmp_path / "out").glob("followup-*.docx"))
+    accepted = run("report", "--workbook", str(demo_copy), "--as-of", december, "--fiscal-year", "2569", "--config", config,
+                   "--out", str(tmp_path / "out"))
+    assert accepted.exit_code == 0, accepted.output
+    assert "--fiscal-year" not in accepted.stderr

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from ..fiscal import fiscal_year_of
 from ..vocabulary import PLAN_STATUSES, keys
 from .rounding import exact, half_up, object_frame, pct
 
@@ -117,3 +118,21 @@ def follow_up_plan(
         budget_by_status=by_status,
         strategy_alignment_pct=pct(int(activities["aligned"].sum()), len(activities)),
     )
+
+
+def plan_year_elsewhere(plan: pd.DataFrame, fiscal_year: int) -> int | None:
+    """The fiscal year the plan lies in when none of its valid activities touches `fiscal_year`
+    (last year's workbook synced in November, rules.md): the year most activities touch, the
+    later one on a tie. None when an activity lies in `fiscal_year`, or there is no activity."""
+    counts: dict[int, int] = {}
+    for start, end in zip(plan["planned_start"], plan["planned_end"]):
+        if start is None or end is None:
+            continue
+        first, last = fiscal_year_of(start), fiscal_year_of(end)
+        if first <= fiscal_year <= last:
+            return None
+        for year in range(first, last + 1):
+            counts[year] = counts.get(year, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda year: (counts[year], year))

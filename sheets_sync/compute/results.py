@@ -13,7 +13,7 @@ from ..schema.validate import ValidatedWorkbook
 from .complaints import ComplaintResult, summarize_complaints
 from .kpi import KpiResult, score_kpis
 from .missions import MissionResult, summarize_missions
-from .plan import PlanResult, follow_up_plan
+from .plan import PlanResult, follow_up_plan, plan_year_elsewhere
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Results:
     kpis: KpiResult | None
     complaints: ComplaintResult | None
     missions: MissionResult | None
+    plan_year: int | None = None  # the fiscal year the plan lies in, when it is not this one
 
     @property
     def report(self) -> ValidationReport:
@@ -85,4 +86,5 @@ def compute_results(workbook: ValidatedWorkbook, period: Period, settings: Setti
         if has("missions")
         else None
     )
-    return Results(period, workbook, plan, kpis, complaints, mission_result)
+    plan_year = plan_year_elsewhere(workbook.table("plan"), period.fiscal_year) if has("plan") else None
+    return Results(period, workbook, plan, kpis, complaints, mission_result, plan_year)
