@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
-from .atomic import write_atomically
+from .atomic import stage_file, write_atomically
 from .backends.base import Backend, InputColumnSpec, InputTabSpec
 from .backends.boundary import guarded
 from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
@@ -27,7 +28,7 @@ from .compute.schedule import plan_calendar
 from .config import Settings
 from .demo import P, write_demo_workbook
 from .emails import is_email_address
-from .errors import ConfigError, SheetsSyncError
+from .errors import ConfigError, SheetsSyncError, WorkbookError, os_reason
 from .fiscal import Period, other_year_note, resolve_period
 from .history import History
 from .mail import SmtpServer, build_message, deliver, write_eml
@@ -186,9 +187,16 @@ def run_sync(
 
     One sync of a workbook (or Sheet) at a time: a second one waits `sync.wait_seconds`, then
     exit 3. Everything that can fail is built and checked before the first write: the summary
-    tabs, the strict JSON text (no NaN/inf), the history rows (hashed), the output folder, and the
-    history database's write lock, which is held across the workbook write. Then the workbook
-    (last-moment checked against a staff save), the JSON, and the snapshot's commit.
+    tabs, the strict JSON text (no NaN/inf), the history rows (hashed), the output folder.
+
+    The order of the writes makes a failure at any of them truthful (a full disk, issue 17):
+    1. the results JSON is written in full beside its place, not yet in it;
+    2. the snapshot is committed to history;
+    3. the workbook is written (atomically, last-moment checked against a staff save);
+    4. the JSON is moved into place (a rename: it needs no new room on the disk).
+    A failure at 1–3 leaves the workbook, the results and the history as they were (the snapshot of
+    step 2 is removed again; if even that fails, the message says so). A failure at 4 says that the
+    workbook was written and its snapshot kept, and that only the results file was not.
     """
     backend = guarded(backend)
     with backend.sync_lock(out_dir, settings.sync_wait_seconds):
@@ -207,15 +215,50 @@ def run_sync(
         history.ensure()
         pending = history.prepare(taken_at=now, source=backend.describe(), tabs=tabs, results=document,
                                   personal=personal_columns(tabs, settings))
-        with history.recording(pending) as snapshot_id:
-            backend.write_summary_tabs(summary, force=force)
+        try:
+            staged = stage_file(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+        except OSError as err:
+            raise WorkbookError(f"บันทึกผลลัพธ์ {path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        try:
+            snapshot_id = _commit_snapshot(history, pending)
             try:
-                write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+                backend.write_summary_tabs(summary, force=force)
+            except BaseException as failed:
+                staged.discard()  # first: its room may be what removing the snapshot needs
+                _forget_snapshot(history, snapshot_id, failed)
+                raise
+            try:
+                staged.publish()
             except OSError as err:
-                raise SheetsSyncError(
-                    f"เขียนแท็บสรุปแล้ว แต่บันทึกผลลัพธ์ {path} ไม่สำเร็จ ({err.strerror}) — แก้แล้วสั่ง sync ใหม่"
+                raise WorkbookError(
+                    f"เขียนแท็บสรุปลงสมุดงานแล้ว และเก็บประวัติหมายเลข {snapshot_id} แล้ว แต่บันทึกผลลัพธ์ {path} ไม่ได้ "
+                    f"({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไฟล์ผลลัพธ์เดิมยังเป็นของครั้งก่อน)"
                 ) from None
+        finally:
+            staged.discard()
     return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+
+
+def _commit_snapshot(history: History, pending: Any) -> int:
+    """Store the snapshot; a failure stores nothing (SQLite rolls back), so nothing changed."""
+    try:
+        return history.commit(pending)
+    except (OSError, sqlite3.Error) as err:
+        raise WorkbookError(f"เก็บประวัติ {history.path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+
+
+def _forget_snapshot(history: History, snapshot_id: int, failed: BaseException) -> None:
+    """The workbook write failed: remove the snapshot stored for it. When that fails too, the
+    failure says so instead of "nothing changed" (never claimed unless true)."""
+    try:
+        history.forget(snapshot_id)
+    except (SheetsSyncError, OSError, sqlite3.Error) as err:
+        reason = os_reason(err) if not isinstance(err, SheetsSyncError) else str(err)
+        first = str(failed).replace(" (ไม่ได้เปลี่ยนแปลงอะไร)", "") if isinstance(failed, SheetsSyncError) else f"เขียนสมุดงานไม่ได้ ({os_reason(failed)})"
+        raise WorkbookError(
+            f"{first} — สมุดงานและไฟล์ผลลัพธ์ไม่ได้เปลี่ยน แต่ประวัติหมายเลข {snapshot_id} ของครั้งนี้ยังค้างอยู่ "
+            f"(ลบไม่ได้: {reason}) ลบได้ด้วย sheets-sync history prune หรือปล่อยไว้ก็ได้"
+        ) from None
 
 
 def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, Hidden]:
@@ -230,7 +273,7 @@ def _prepare_folder(folder: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as err:
-        raise ConfigError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ --out (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise ConfigError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({os_reason(err)}) — ตรวจ --out (ไม่ได้เปลี่ยนแปลงอะไร)") from None
 
 
 def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
@@ -422,7 +465,7 @@ def run_remind(
         try:
             outcome.eml_files = write_eml(out_dir / "reminders", messages)
         except OSError as err:
-            raise ConfigError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+            raise ConfigError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({os_reason(err)}) — ตรวจ --out") from None
         return outcome
 
     ledger = SendLedger(settings.history_file)
@@ -473,7 +516,7 @@ def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: 
     try:
         write_plan_calendar(path, data)
     except OSError as err:
-        raise ConfigError(f"เขียนไฟล์ปฏิทิน {path} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+        raise ConfigError(f"เขียนไฟล์ปฏิทิน {path} ไม่ได้ ({os_reason(err)}) — ตรวจ --out") from None
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1

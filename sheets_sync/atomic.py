@@ -81,6 +81,18 @@ def side_name(name: str, suffix: str, prefix: str = ".") -> str:
     return f"{prefix}{digest}{suffix}"
 
 
+_TEMP_TAIL = 8 + len(".tmp")  # mkstemp's random part and the suffix
+
+
+def _temp_prefix(name: str) -> str:
+    """The prefix of a temporary file beside `name`: the whole temp name stays within 255 bytes."""
+    prefix = side_name(name, f"{TEMP_MARK}{os.getpid()}-")
+    if len(prefix.encode("utf-8", "surrogateescape")) + _TEMP_TAIL <= NAME_MAX:
+        return prefix
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f".{digest}{TEMP_MARK}{os.getpid()}-"
+
+
 def lock_path(target: str | os.PathLike[str], purpose: str) -> Path:
     """The lock file beside `target` for `purpose` ("sync", "write")."""
     target = Path(target)
@@ -196,14 +208,16 @@ def _unblock_termination(previous: set[signal.Signals] | None) -> None:
 def remove_stale_temps(target: str | os.PathLike[str]) -> list[Path]:
     """Remove the temporary files of `target` left by runs that were killed; return them."""
     real = resolve(target)
-    start = side_name(real.name, TEMP_MARK)
+    digest = hashlib.sha256(real.name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    starts = (side_name(real.name, TEMP_MARK), f".{digest}{TEMP_MARK}")  # as `_temp_prefix` names them
     removed = []
     try:
         entries = list(os.scandir(real.parent))
     except OSError:
         return []
     for entry in entries:
-        if not entry.name.startswith(start):
+        start = next((p for p in starts if entry.name.startswith(p)), None)
+        if start is None:
             continue
         pid_text = entry.name[len(start):].split("-", 1)[0]
         if not pid_text.isdigit() or int(pid_text) == os.getpid():
@@ -255,9 +269,7 @@ def write_atomically(
     with _termination_handled():
         blocked = _block_termination()
         try:  # no signal between creating the temp and registering it
-            handle, temp_name = tempfile.mkstemp(
-                prefix=side_name(real.name, f"{TEMP_MARK}{os.getpid()}-"), suffix=".tmp", dir=real.parent
-            )
+            handle, temp_name = tempfile.mkstemp(prefix=_temp_prefix(real.name), suffix=".tmp", dir=real.parent)
             temp = Path(temp_name)
             _live_temps.add(temp)
         finally:
@@ -380,3 +392,56 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@dataclass
+class StagedFile:
+    """A file written in full beside its target but not yet in place (`stage_file`): `publish`
+    swaps it in with one rename, `discard` removes it. Lets a caller order several writes so that
+    a failure half-way leaves every target as it was."""
+
+    target: Path
+    temp: Path | None
+
+    def publish(self) -> None:
+        if self.temp is None:
+            raise RuntimeError("already published or discarded")
+        _copy_access(_stat(self.target), self.temp)
+        os.replace(self.temp, self.target)
+        _live_temps.discard(self.temp)
+        self.temp = None
+        _sync_folder(self.target.parent)
+
+    def discard(self) -> None:
+        if self.temp is not None:
+            _live_temps.discard(self.temp)
+            self.temp.unlink(missing_ok=True)
+            self.temp = None
+
+
+def stage_file(target: str | os.PathLike[str], write: Callable[[Path], None]) -> StagedFile:
+    """`write(temp)` into a fresh owner-only temporary file beside `target` (a symlink resolved),
+    flushed to disk; nothing is replaced until `publish()`. On failure the temp is removed."""
+    real = resolve(target)
+    real.parent.mkdir(parents=True, exist_ok=True)
+    current = _stat(real)
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        raise OSError(errno.EINVAL, "ไม่ใช่ไฟล์ปกติ", str(target))
+    remove_stale_temps(real)
+    blocked = _block_termination()
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=_temp_prefix(real.name), suffix=".tmp", dir=real.parent)
+        temp = Path(temp_name)
+        _live_temps.add(temp)
+    finally:
+        _unblock_termination(blocked)
+    staged = StagedFile(real, temp)
+    try:
+        os.close(handle)
+        write(temp)
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
+    except BaseException:
+        staged.discard()
+        raise
+    return staged

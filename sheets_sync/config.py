@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .emails import is_email_address
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 from .vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
@@ -171,7 +171,7 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
     except UnicodeDecodeError:
         raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8 แล้วลองอีกครั้ง") from None
     except OSError as err:
-        raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({err.strerror})") from None
+        raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({os_reason(err)})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

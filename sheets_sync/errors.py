@@ -58,3 +58,55 @@ def printable(text: str) -> str:
         lambda m: bytes(ord(ch) - 0xDC00 for ch in m.group()).decode("tis_620", "replace"),
         text,
     )
+
+
+_OS_REASONS = {
+    "ENOSPC": "ดิสก์เต็ม",
+    "EDQUOT": "เกินโควตาพื้นที่ดิสก์",
+    "ENAMETOOLONG": "ชื่อไฟล์ยาวเกินที่ระบบไฟล์รับได้",
+    "EACCES": "ไม่มีสิทธิ์",
+    "EPERM": "ไม่ได้รับอนุญาต",
+    "ENOENT": "ไม่พบไฟล์หรือโฟลเดอร์",
+    "EISDIR": "เป็นโฟลเดอร์ ไม่ใช่ไฟล์",
+    "ENOTDIR": "ส่วนหนึ่งของที่อยู่ไม่ใช่โฟลเดอร์",
+    "EROFS": "ดิสก์เป็นแบบอ่านอย่างเดียว",
+    "EIO": "อ่าน/เขียนดิสก์ผิดพลาด",
+    "EBUSY": "ไฟล์ถูกใช้งานอยู่",
+    "EEXIST": "มีไฟล์นี้อยู่แล้ว",
+    "ETXTBSY": "ไฟล์ถูกใช้งานอยู่",
+    "EMFILE": "เปิดไฟล์พร้อมกันมากเกินไป",
+    "ENFILE": "เปิดไฟล์พร้อมกันมากเกินไป",
+    "ELOOP": "ลิงก์วนซ้ำ",
+    "EXDEV": "อยู่คนละดิสก์",
+    "EINVAL": "ไม่ใช่ไฟล์ปกติ",
+    "ENOTEMPTY": "โฟลเดอร์ไม่ว่าง",
+    "EFBIG": "ไฟล์ใหญ่เกินไป",
+}
+
+
+def os_reason(err: BaseException) -> str:
+    """Why an OS (or SQLite) call failed, in Thai: never the system's English text."""
+    import errno as errno_names
+    import sqlite3
+
+    code = getattr(err, "errno", None)
+    name = errno_names.errorcode.get(code, "") if isinstance(code, int) else ""
+    if name in _OS_REASONS:
+        return _OS_REASONS[name]
+    if isinstance(err, sqlite3.Error):
+        text = str(err).lower()
+        if "full" in text:
+            return _OS_REASONS["ENOSPC"]
+        if "locked" in text or "busy" in text:
+            return "ฐานข้อมูลถูกใช้งานอยู่"
+        if "not a database" in text or "malformed" in text:
+            return "ไฟล์ไม่ใช่ฐานข้อมูลหรือเสียหาย"
+        if "readonly" in text:
+            return "เขียนไม่ได้ (อ่านอย่างเดียว)"
+        if "unable to open" in text:
+            return "เปิดไฟล์ไม่ได้"
+        return "ฐานข้อมูลผิดพลาด"
+    strerror = getattr(err, "strerror", None)
+    if isinstance(strerror, str) and any("\u0e00" <= ch <= "\u0e7f" for ch in strerror):
+        return strerror  # our own Thai reason (atomic.py raises a few)
+    return f"ข้อผิดพลาดของระบบ {name or code or type(err).__name__}"

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .cells import Cell, CellKind, TabData
-from .errors import ConfigError, WorkbookError
+from .errors import ConfigError, WorkbookError, os_reason
 from .sqlite_file import open_database
 
 SCHEMA = """
@@ -169,12 +169,12 @@ class History:
                 with os.fdopen(fd, "rb") as handle:
                     key = handle.read()
             except OSError as err:
-                raise WorkbookError(f"อ่านกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
+                raise WorkbookError(f"อ่านกุญแจของประวัติ {self.key_file} ไม่ได้ ({os_reason(err)})") from None
             if len(key) < 32:
                 raise WorkbookError(f"กุญแจของประวัติ {self.key_file} เสียหาย — ย้ายไฟล์นั้นออก (ประวัติเดิมจะเทียบค่าไม่ได้)")
             return key
         except OSError as err:
-            raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
+            raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({os_reason(err)})") from None
         key = secrets.token_bytes(32)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
@@ -241,6 +241,23 @@ class History:
             try:
                 snapshot_id = pending.insert(db)
                 yield snapshot_id
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def commit(self, pending: PendingSnapshot) -> int:
+        """Store a prepared snapshot now (one transaction); its id. A failure stores nothing."""
+        with self.recording(pending) as snapshot_id:
+            return snapshot_id
+
+    def forget(self, snapshot_id: int) -> None:
+        """Remove one snapshot (a sync whose workbook write failed after it was stored)."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM snapshot_tabs WHERE snapshot_id = ?", (snapshot_id,))
+                db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
             except BaseException:
                 db.execute("ROLLBACK")
                 raise

@@ -163,3 +163,134 @@ def test_last_years_workbook_in_december_is_named_and_report_refuses(demo_copy: 
                    "--out", str(tmp_path / "out"))
     assert accepted.exit_code == 0, accepted.output
     assert "--fiscal-year" not in accepted.stderr
+
+
+# --- 4. a full disk ---------------------------------------------------------------------------
+NOTHING_CHANGED = "ไม่ได้เปลี่ยนแปลงอะไร"
+
+
+def _snapshots(history: Path) -> int:
+    import sqlite3
+
+    if not history.exists():
+        return 0
+    with sqlite3.connect(history) as db:
+        if not db.execute("SELECT name FROM sqlite_master WHERE name = 'snapshots'").fetchone():
+            return 0
+        return db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
+
+
+def _results(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("results-*.json"))}
+
+
+def _assert_truthful(result, book: Path, before: bytes, out: Path, history: Path, snapshots_before: int,
+                     results_before: dict[str, bytes] | None = None) -> str:
+    """After a sync: either everything happened, or nothing did and the one line says so, or the
+    workbook was written and the line says that (never "nothing changed"), with its snapshot kept."""
+    results = _results(out)
+    leftovers = [p.name for p in (book.parent, out) for p in (p.iterdir() if p.is_dir() else []) if ".sheets-sync-tmp-" in p.name]
+    assert leftovers == [], leftovers
+    if result.exit_code == 0:
+        assert book.read_bytes() != before and results and _snapshots(history) == snapshots_before + 1
+        return "done"
+    assert result.exit_code == 3, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output and not re.search(r"[A-Za-z]{4,} [a-z]{3,}", lines[0].split("—")[0].replace("sheets-sync", "")), lines
+    if book.read_bytes() == before:
+        assert NOTHING_CHANGED in lines[0] or "ยังค้างอยู่" in lines[0], lines[0]
+        if NOTHING_CHANGED in lines[0]:
+            assert results == (results_before or {}) and _snapshots(history) == snapshots_before, lines[0]
+        return "nothing"
+    assert NOTHING_CHANGED not in lines[0] and "เขียนแท็บสรุปลงสมุดงานแล้ว" in lines[0], lines[0]
+    assert _snapshots(history) == snapshots_before + 1  # the snapshot of the write that was made
+    return "workbook"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a small tmpfs is not permitted here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _fill(disk: Path, leave: int) -> None:
+    import os
+
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    room = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    with open(filler, "wb") as handle:
+        try:
+            handle.write(b"\0" * max(room - leave, 0))
+            handle.flush()
+        except OSError:
+            pass
+
+
+def test_a_full_disk_never_lies_whatever_room_is_left(small_disk: Path, demo_xlsx: Path, tmp_path: Path) -> None:
+    """Workbook, results and history on one small disk, filled to leave less and less room."""
+    import shutil
+
+    outcomes = set()
+    for leave in (0, 8_000, 40_000, 120_000, 200_000, 300_000, 450_000, 700_000, 1_000_000):
+        for child in small_disk.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        book = Path(shutil.copyfile(demo_xlsx, small_disk / "office.xlsx"))
+        before = book.read_bytes()
+        out, history = small_disk / "out", small_disk / "out" / "history.sqlite"
+        config = tmp_path / "office.toml"
+        config.write_text(f'[output]\nhistory = "{history}"\n', encoding="utf-8")
+        _fill(small_disk, leave)
+        result = run("sync", "--workbook", str(book), "--as-of", AS_OF, "--config", str(config), "--out", str(out))
+        outcomes.add(_assert_truthful(result, book, before, out, history, 0))
+    assert "done" in outcomes and "nothing" in outcomes
+
+
+@pytest.mark.parametrize("step", ["results-temp", "history-commit", "workbook-temp", "workbook-bak", "workbook-rename", "results-rename"])
+def test_a_failure_at_every_write_is_told_truthfully(step: str, demo_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import os
+
+    from sheets_sync import atomic
+    from sheets_sync import history as history_module
+
+    config = office_config(tmp_path)
+    out, history = tmp_path / "out", tmp_path / "history.sqlite"
+    first = run("sync", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", str(config), "--out", str(out))
+    assert first.exit_code == 0, first.output
+    before, results_before = demo_copy.read_bytes(), _results(out)
+    full = OSError(errno.ENOSPC, "No space left on device")
+
+    def fail(*args, **kwargs):
+        raise full
+
+    real_replace, real_write_text = os.replace, Path.write_text
+    if step == "results-temp":
+        monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: fail() if ".sheets-sync-tmp-" in self.name else real_write_text(self, *a, **k))
+    elif step == "history-commit":
+        monkeypatch.setattr(history_module.PendingSnapshot, "insert", fail)
+    elif step == "workbook-temp":
+        import sheets_sync.backends.xlsx as xlsx_backend
+
+        monkeypatch.setattr(xlsx_backend, "write_package", fail)
+    elif step == "workbook-bak":
+        real_write_bytes = Path.write_bytes
+        monkeypatch.setattr(Path, "write_bytes", lambda self, *a, **k: fail() if self.name.endswith(".bak") else real_write_bytes(self, *a, **k))
+    elif step == "workbook-rename":
+        monkeypatch.setattr(atomic.os, "replace", lambda a, b: fail() if str(b).endswith(".xlsx") else real_replace(a, b))
+    elif step == "results-rename":
+        monkeypatch.setattr(atomic.os, "replace", lambda a, b: fail() if str(b).endswith(".json") else real_replace(a, b))
+    result = run("sync", "--workbook", str(demo_copy), "--as-of", "2026-04-30", "--config", str(config), "--out", str(out))
+    monkeypatch.undo()
+    outcome = _assert_truthful(result, demo_copy, before, out, history, 1, results_before)
+    assert "ดิสก์เต็ม" in result.stderr
+    assert outcome == ("workbook" if step == "results-rename" else "nothing")

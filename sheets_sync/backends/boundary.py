@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from ..atomic import FileIdentity, guard, held_lock, lock_path, side_name
 from ..cells import TabData
-from ..errors import BusyError, SheetsSyncError, WorkbookError, printable
+from ..errors import BusyError, SheetsSyncError, WorkbookError, printable, os_reason
 
 T = TypeVar("T")
 NETWORK_MESSAGE = "ติดต่อ Google ไม่ได้ (ตรวจการเชื่อมต่อเครือข่ายหรือ proxy)"
@@ -39,7 +39,7 @@ def check_regular_file(path: Path) -> None:
     except FileNotFoundError:
         return  # the backend says "not found" (or `init` creates it)
     except OSError as err:
-        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({os_reason(err)}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "โฟลเดอร์" if stat.S_ISDIR(info.st_mode) else "ไฟล์พิเศษ (FIFO/อุปกรณ์/ซ็อกเก็ต)"
         raise WorkbookError(f"{printable(str(path))} เป็น{kind} ไม่ใช่ไฟล์ .xlsx ปกติ — ระบุไฟล์สมุดงานที่ถูกต้อง (ไม่ได้เปลี่ยนแปลงอะไร)")
@@ -153,7 +153,7 @@ class Guarded:
         except SheetsSyncError as err:
             raise self._network(err) from None
         except OSError as err:
-            raise WorkbookError(f"เขียน {self.describe()} ไม่ได้: {err.strerror or err} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"เขียน {self.describe()} ไม่ได้: {os_reason(err)} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         except Exception as err:  # noqa: BLE001 - reading the package again for the write failed
             if self.path is None and _network_failure(err):
                 raise WorkbookError(f"{NETWORK_MESSAGE} — {self.describe()}") from None
@@ -184,7 +184,7 @@ class Guarded:
                 "สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)"
             ) from None
         except OSError as err:
-            raise WorkbookError(f"สร้างไฟล์ล็อก {where} ไม่ได้ ({err.strerror}) — ตรวจสิทธิ์เขียนในโฟลเดอร์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"สร้างไฟล์ล็อก {where} ไม่ได้ ({os_reason(err)}) — ตรวจสิทธิ์เขียนในโฟลเดอร์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         try:
             yield
         finally:

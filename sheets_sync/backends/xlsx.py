@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
-from ..atomic import write_atomically
+from ..atomic import backup_path, write_atomically
 from ..cells import CellKind, TabData
-from ..errors import WorkbookError
+from ..errors import WorkbookError, os_reason
 from ..grid import SummaryTab, lay_out
 from ..vocabulary import HEADER_FILL, THAI_FONT
 from . import xlsx_reader
@@ -139,17 +139,24 @@ class XlsxBackend:
     def _save(self, build: Callable[[Path], None], *, backup: bool = True) -> None:
         """Write atomically (temp file beside the workbook, one rename), keeping `<name>.bak`."""
 
+        bak = backup_path(self.path)
+        if backup and bak.is_dir() and not bak.is_symlink():
+            raise WorkbookError(f"เก็บสำเนาเดิมไว้ที่ {bak} ไม่ได้ เพราะ {bak.name} เป็นโฟลเดอร์ — ย้ายหรือเปลี่ยนชื่อโฟลเดอร์นั้นแล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)")
+
         def write(temp: Path) -> None:
             build(temp)
             if backup and self.path.exists():  # the new file is complete: now keep the old one
-                self.path.with_name(self.path.name + ".bak").write_bytes(self.path.read_bytes())
+                try:
+                    bak.write_bytes(self.path.read_bytes())
+                except OSError as err:
+                    raise WorkbookError(f"เก็บสำเนาเดิมไว้ที่ {bak} ไม่ได้ ({os_reason(err)}) — สมุดงานยังไม่ถูกเขียน (ไม่ได้เปลี่ยนแปลงอะไร)") from None
 
         try:
             write_atomically(self.path, write)
         except PermissionError:
             raise WorkbookError(f"เขียน {self.path} ไม่ได้: ไฟล์ถูกล็อกหรือไม่มีสิทธิ์เขียน — ปิดโปรแกรมที่เปิดไฟล์อยู่แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         except OSError as err:
-            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {os_reason(err)} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         stat = self.path.stat()
         self._read_stamp = (stat.st_mtime, stat.st_size)
 

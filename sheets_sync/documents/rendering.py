@@ -28,7 +28,7 @@ from lxml import etree
 
 from ..config import Settings
 from ..atomic import write_atomically
-from ..errors import DocumentError, TemplateError
+from ..errors import DocumentError, TemplateError, os_reason
 from .typography import keep_tables_on_paper
 from .formatting import clean_text  # noqa: F401 - where the document modules import it from
 
@@ -61,7 +61,7 @@ def load_template(settings: Settings, name: str) -> Template:
     except FileNotFoundError:
         raise TemplateError(f"ไม่พบแม่แบบ {path} — {_REBUILD_HINT} หรือตั้ง output.templates ในค่าตั้ง") from None
     except OSError as err:
-        raise TemplateError(f"อ่านแม่แบบ {path} ไม่ได้: {err.strerror}") from None
+        raise TemplateError(f"อ่านแม่แบบ {path} ไม่ได้: {os_reason(err)}") from None
     template = DocxTemplate(io.BytesIO(data))
     try:
         template.init_docx()
@@ -157,7 +157,7 @@ def _save(template: DocxTemplate, out_path: Path) -> None:
     except PermissionError:
         raise DocumentError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from None
     except OSError as err:
-        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({os_reason(err)}) — ตรวจ --out") from None
 
 
 def safe_file_part(text: str) -> str:
