@@ -35,7 +35,7 @@ from docx.text.paragraph import Paragraph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_sync import vocabulary  # noqa: E402
+from sheets_sync.core import vocabulary  # noqa: E402
 from sheets_sync.documents.typography import (  # noqa: E402
     FIELD_LABEL_PT,
     PARAGRAPH_INDENT,

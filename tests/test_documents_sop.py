@@ -12,7 +12,7 @@ import pandas as pd
 from sheets_sync.documents.sop import flow_steps, mission_steps
 from sheets_sync.documents.flowchart import draw_flowchart
 from sheets_sync.documents.typography import THAI_FONT
-from sheets_sync.errors import ConfigError
+from sheets_sync.core.errors import ConfigError
 from tests.documents_fixtures import (
     NASTY,
     Sync,

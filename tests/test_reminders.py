@@ -18,14 +18,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.app import compute_from
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cli import cli
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.main import compute_from
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.cli.main import cli
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.compute.reminders import who_owes_what
 from sheets_sync.config import Settings
-from sheets_sync.demo import P
-from sheets_sync.send_ledger import SendLedger
+from sheets_sync.present.demo import P
+from sheets_sync.storage.send_ledger import SendLedger
 
 from .conftest import write_xlsx
 from .smtp_server import SmtpServer, free_port

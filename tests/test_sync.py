@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
 
 AS_OF = "2026-03-31"

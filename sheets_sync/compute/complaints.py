@@ -16,9 +16,9 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..fiscal import Period, fiscal_months
+from ..core.fiscal import Period, fiscal_months
 from ..schema.parsers import normalize_space
-from ..vocabulary import CHANNELS, COMPLAINT_STATUSES, NO_DISTRICT, keys
+from ..core.vocabulary import CHANNELS, COMPLAINT_STATUSES, NO_DISTRICT, keys
 from .rounding import half_up, mean, object_frame, pct, records
 
 STATUS_KEYS = keys(COMPLAINT_STATUSES)

@@ -18,10 +18,10 @@ from urllib.parse import quote
 
 import icalendar
 
-from ..atomic import write_atomically
+from ..storage.atomic import write_atomically
 from ..compute.schedule import ACTIVITY, MEMO_DUE, ROUND_END, SOP_REVIEW, CalendarEntry
-from ..thai_dates import thai_date
-from ..vocabulary import PLAN_STATUSES, choice_label
+from ..core.thai_dates import thai_date
+from ..core.vocabulary import PLAN_STATUSES, choice_label
 
 TIME_ZONE = "Asia/Bangkok"
 BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)

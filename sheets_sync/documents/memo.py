@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .. import vocabulary as v
+from ..core import vocabulary as v
 from ..compute.complaints import ComplaintResult
 from ..compute.kpi import KpiResult
 from ..compute.missions import MissionResult

@@ -27,8 +27,8 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from ..config import Settings
-from ..atomic import write_atomically
-from ..errors import DocumentError, TemplateError
+from ..storage.atomic import write_atomically
+from ..core.errors import DocumentError, TemplateError
 from .typography import keep_tables_on_paper
 from .formatting import clean_text  # noqa: F401 - where the document modules import it from
 

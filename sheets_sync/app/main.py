@@ -15,29 +15,29 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
-from .atomic import write_atomically
-from .backends.base import Backend, InputColumnSpec, InputTabSpec
-from .backends.boundary import guarded
-from .backends.xlsx import XlsxBackend, write_tabs_to_new_workbook
-from .cells import TabData
-from .compute.reminders import who_owes_what
-from .compute.results import Results, compute_results
-from .compute.schedule import plan_calendar
-from .config import Settings
-from .demo import P, write_demo_workbook
-from .emails import is_email_address
-from .errors import ConfigError, SheetsSyncError
-from .fiscal import Period, resolve_period
-from .history import History
-from .mail import SmtpServer, build_message, deliver, write_eml
-from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
-from .present.summary_tabs import build_summary_tabs
-from .schema.issues import Issue
-from .schema.parsers import header_key, normalize_space
-from .schema.report import ValidationReport
-from .schema.tabs import ColType, Tab, input_tabs
-from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
-from .send_ledger import SendLedger
+from ..storage.atomic import write_atomically
+from ..backends.base import Backend, InputColumnSpec, InputTabSpec
+from ..backends.boundary import guarded
+from ..backends.xlsx.backend import XlsxBackend, write_tabs_to_new_workbook
+from ..core.cells import TabData
+from ..compute.reminders import who_owes_what
+from ..compute.results import Results, compute_results
+from ..compute.schedule import plan_calendar
+from ..config import Settings
+from ..present.demo import P, write_demo_workbook
+from ..core.emails import is_email_address
+from ..core.errors import ConfigError, SheetsSyncError
+from ..core.fiscal import Period, resolve_period
+from ..storage.history import History
+from ..delivery.mail import SmtpServer, build_message, deliver, write_eml
+from ..present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
+from ..present.summary_tabs import build_summary_tabs
+from ..schema.issues import Issue
+from ..schema.parsers import header_key, normalize_space
+from ..schema.report import ValidationReport
+from ..schema.tabs import ColType, Tab, input_tabs
+from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
+from ..storage.send_ledger import SendLedger
 
 
 def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
@@ -258,8 +258,8 @@ def run_report(
     example config's values: a memo must never go out signed by the example office. The demo,
     which uses the example office on purpose, passes `allow_example_office`.
     """
-    from .config import example_office_keys
-    from .documents.memo import render_followup_report
+    from ..config import example_office_keys
+    from ..documents.memo import render_followup_report
 
     left = [] if allow_example_office else example_office_keys(settings.office)
     if left:
@@ -272,7 +272,7 @@ def run_report(
 
 def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path, mission_id: str | None = None) -> tuple[Results, list[Path]]:
     """SOP manuals (.docx), one per process with steps (or just `mission_id`), plus the index."""
-    from .documents.sop import render_sop_manuals
+    from ..documents.sop import render_sop_manuals
 
     _, results = compute_from(backend, settings, period)
     return results, render_sop_manuals(results, settings, out_dir, mission_id=mission_id)
@@ -454,7 +454,7 @@ class CalendarOutcome:
 
 def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: Path) -> CalendarOutcome:
     """<out>/plan-FY<fy>.ics: the whole plan, rounds, memo due dates and SOP reviews."""
-    from .documents.calendar import calendar_file, render_plan_calendar, workbook_key, write_plan_calendar
+    from ..documents.calendar import calendar_file, render_plan_calendar, workbook_key, write_plan_calendar
 
     _, results = compute_from(backend, settings, period)
     entries = plan_calendar(results, memo_due_days=settings.remind_memo_due_days, review_every_days=settings.review_every_days)

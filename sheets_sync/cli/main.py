@@ -19,9 +19,9 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .cli_thai import DATE_META, ThaiCommand, ThaiGroup, install, run_main
-from .errors import ConfigError, SheetsSyncError, printable
+from .. import __version__
+from .thai import DATE_META, ThaiCommand, ThaiGroup, install, run_main
+from ..core.errors import ConfigError, SheetsSyncError, printable
 
 install()  # click's own strings (help headings, usage errors) in Thai, before any option is built
 
@@ -45,7 +45,7 @@ class FriendlyGroup(ThaiGroup):
         import signal
         import time
 
-        from .atomic import on_termination, terminated
+        from ..storage.atomic import on_termination, terminated
 
         started, code = time.monotonic(), 0
         ctx.meta["sheets_sync.args"] = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # click clears them
@@ -122,7 +122,7 @@ def _quiet_stop_in_finalizer(previous: Callable[..., Any]) -> Callable[..., Any]
 
 def _log_run(ctx: click.Context, code: int, duration: float) -> None:
     """One line in the run log for every command run (not `status`, `--help` or `--version`)."""
-    from . import runlog
+    from ..storage import runlog
 
     meta = ctx.meta
     command = meta.get("sheets_sync.command") or ctx.invoked_subcommand
@@ -150,7 +150,7 @@ def _fallback_log(ctx: click.Context) -> Path:
             elif arg.startswith(name + "="):
                 found[name] = arg.split("=", 1)[1]
     try:
-        from .config import load_settings
+        from ..config import load_settings
 
         settings = load_settings(found.get("--config") or os.environ.get("SHEETS_SYNC_CONFIG") or DEFAULT_CONFIG)
         return settings.with_overrides(out_dir=found.get("--out")).log_path
@@ -192,8 +192,8 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
     """A date option read like a date cell (ISO, d/m/yyyy, Thai month names, Thai digits, BE years)."""
     if value is None:
         return None
-    from .cells import Cell, CellKind
-    from .schema.parsers import CellProblem, parse_date
+    from ..core.cells import Cell, CellKind
+    from ..schema.parsers import CellProblem, parse_date
 
     try:
         day, _ = parse_date(Cell(CellKind.TEXT, value))
@@ -255,14 +255,14 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_context(config_path: str | None, *, example_fallback: bool = False, **overrides: Any):  # -> (Settings, Path|None)
-    from .config import load_settings
+    from ..config import load_settings
 
     explicit = config_path is not None
     path = Path(config_path) if explicit else Path(DEFAULT_CONFIG)
     if example_fallback and not explicit and not path.exists():
         # The demo run anywhere: the example office of the shipped config (signer, document no.).
-        from .app import example_config_text
-        from .config import settings_from_dict
+        from ..app.main import example_config_text
+        from ..config import settings_from_dict
 
         settings = settings_from_dict(tomllib.loads(example_config_text()), source="example config")
     else:
@@ -273,11 +273,11 @@ def load_context(config_path: str | None, *, example_fallback: bool = False, **o
 
 
 def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None, credentials: str | None, *, creating: bool = False):
-    from .backends import open_backend
+    from ..backends import open_backend
 
     # Like Google's other emulators: SHEETS_EMULATOR_HOST=host:port sends every request there.
     emulator = os.environ.get("SHEETS_EMULATOR_HOST")
-    from .runlog import workbook_key
+    from ..storage.runlog import workbook_key
 
     _note(workbook=workbook_key(workbook or (None if sheet_id else settings.workbook) or None, sheet_id or settings.sheet_id or None))
     return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
@@ -315,9 +315,9 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
         sheets-sync validate --workbook office.xlsx --errors-only
         sheets-sync validate --workbook office.xlsx --json > issues.json
     """
-    from .app import run_validate
-    from .present.console import issues_summary, render_issues
-    from .schema.issues import Severity
+    from ..app.main import run_validate
+    from ..present.console import issues_summary, render_issues
+    from ..schema.issues import Severity
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
@@ -350,7 +350,7 @@ def init(config_path, workbook, sheet_id, credentials, debug):
         sheets-sync init --workbook office.xlsx
         sheets-sync init --sheet-id 1AbC... --credentials key.json
     """
-    from .app import run_init
+    from ..app.main import run_init
 
     settings, path = load_context(config_path)
     backend = open_backend_from(settings, workbook, sheet_id, credentials, creating=True)
@@ -364,7 +364,7 @@ def init(config_path, workbook, sheet_id, credentials, debug):
 
 
 def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None):
-    from .fiscal import resolve_period
+    from ..core.fiscal import resolve_period
 
     return resolve_period(as_of or today_in_bangkok(), settings.rounds, fiscal_year, round_months)
 
@@ -386,8 +386,8 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
         sheets-sync sync --workbook office.xlsx --as-of 31/03/2569
         sheets-sync sync --sheet-id 1AbC... --credentials key.json --strict --quiet
     """
-    from .app import run_sync
-    from .present.console import render_sync
+    from ..app.main import run_sync
+    from ..present.console import render_sync
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
@@ -395,7 +395,7 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
     outcome = run_sync(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir), force=force)
     _note_counts(outcome.results)
     if as_json:
-        from .app import results_json
+        from ..app.main import results_json
 
         click.echo(results_json(outcome.document))
     elif not quiet:
@@ -422,7 +422,7 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
         sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
         sheets-sync report --workbook office.xlsx --as-of 30/09/2569 --date 5/10/2569
     """
-    from .app import run_report
+    from ..app.main import run_report
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
@@ -451,7 +451,7 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
         sheets-sync sop --workbook office.xlsx
         sheets-sync sop --workbook office.xlsx --mission M04
     """
-    from .app import run_sop
+    from ..app.main import run_sop
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
@@ -513,8 +513,8 @@ def demo(out_dir, as_of, seed, config_path, debug):
         sheets-sync demo
         sheets-sync demo --as-of 30/09/2569 --out /tmp/demo
     """
-    from .app import run_demo
-    from .present.console import render_demo
+    from ..app.main import run_demo
+    from ..present.console import render_demo
 
     settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
     day = as_of or today_in_bangkok()
@@ -545,9 +545,9 @@ def remind(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
         sheets-sync remind --workbook office.xlsx --dry-run
         SHEETS_SYNC_SMTP_PASSWORD=... sheets-sync remind --sheet-id 1AbC... --credentials key.json
     """
-    from .app import run_remind
-    from .errors import ConfigError
-    from .present.console import render_remind
+    from ..app.main import run_remind
+    from ..core.errors import ConfigError
+    from ..present.console import render_remind
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     password = ""
@@ -589,8 +589,8 @@ def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
         sheets-sync calendar --workbook office.xlsx
         sheets-sync calendar --sheet-id 1AbC... --credentials key.json --out /var/www/calendar
     """
-    from .app import run_calendar
-    from .present.console import render_calendar
+    from ..app.main import run_calendar
+    from ..present.console import render_calendar
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
@@ -616,8 +616,8 @@ def history(ctx, config_path, as_json, debug):
         sheets-sync history
         sheets-sync history restore 12 --out complaints-before.xlsx
     """
-    from .history import History
-    from .present.console import render_history
+    from ..storage.history import History
+    from ..present.console import render_history
 
     settings, _ = load_context(config_path)
     ctx.obj = settings
@@ -641,7 +641,7 @@ def history_restore(settings, snapshot_id, out_file, only_tabs):
     ตัวอย่าง:
         sheets-sync history restore 12 --out before.xlsx --tab เรื่องร้องเรียน
     """
-    from .app import restore_snapshot
+    from ..app.main import restore_snapshot
 
     _note(command="history restore")
     path, titles = restore_snapshot(settings, snapshot_id, Path(out_file), only_tabs)
@@ -660,7 +660,7 @@ def history_prune(settings, keep_days, keep_snapshots):
         sheets-sync history prune
         sheets-sync history prune --keep-days 30
     """
-    from .history import History
+    from ..storage.history import History
 
     _note(command="history prune")
     removed = History.from_settings(settings).prune(dt.datetime.now(BANGKOK), keep_days=keep_days, keep_snapshots=keep_snapshots)
@@ -686,8 +686,8 @@ def status(config_path, workbook, sheet_id, out_dir, command_name, as_json):
         sheets-sync status --workbook office.xlsx
         sheets-sync status --workbook office.xlsx --command validate --json
     """
-    from . import runlog
-    from .backends import sheet_id_from
+    from ..storage import runlog
+    from ..backends import sheet_id_from
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     sheet = sheet_id or (None if workbook else settings.sheet_id) or None

@@ -19,10 +19,10 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .fiscal import fiscal_year_of, fiscal_year_span, round_end
-from .schema.tabs import Tab, input_tabs
-from .thai_dates import be_year, thai_digits
-from .vocabulary import (
+from ..core.fiscal import fiscal_year_of, fiscal_year_span, round_end
+from ..schema.tabs import Tab, input_tabs
+from ..core.thai_dates import be_year, thai_digits
+from ..core.vocabulary import (
     CHANNELS,
     COMPLAINT_STATUSES,
     DEFAULT_COMPLAINT_CATEGORIES,

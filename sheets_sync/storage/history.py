@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cells import Cell, CellKind, TabData
-from .errors import ConfigError, WorkbookError
+from ..core.cells import Cell, CellKind, TabData
+from ..core.errors import ConfigError, WorkbookError
 from .sqlite_file import open_database
 
 SCHEMA = """

@@ -22,8 +22,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from .atomic import write_atomically
-from .present.reminders import RenderedMessage
+from ..storage.atomic import write_atomically
+from ..present.reminders import RenderedMessage
 
 SECURITY = ("starttls", "ssl", "none")
 
