@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.core.errors import WorkbookChangedError
 from sheets_sync.storage.atomic import (
     TEMP_MARK,
     FileIdentity,
@@ -25,7 +26,6 @@ from sheets_sync.storage.atomic import (
     side_name,
     write_atomically,
 )
-from sheets_sync.core.errors import WorkbookChangedError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,16 +11,16 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from sheets_sync.core.thai_dates import thai_digits
 from sheets_sync.documents import charts
 from sheets_sync.documents.typography import THAI_FONT
-from sheets_sync.core.thai_dates import thai_digits
 from sheets_sync.schema.tabs import PERSPECTIVES
 from tests.documents_fixtures import (
-    demo_sync_at,
     NASTY,
     Sync,
     all_text,
     demo_sync,
+    demo_sync_at,
     images,
     keyed,
     office_settings,

@@ -14,17 +14,18 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sheets_sync.app.main import compute_from, run_sync
-from sheets_sync.present.summary_tabs import build_summary_tabs
+from sheets_sync.app.sync import run_sync
+from sheets_sync.app.workbook import compute_from
 from sheets_sync.backends.gsheets import backend as gsheets
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, RetryPolicy
 from sheets_sync.backends.gsheets.batch import quote_title
 from sheets_sync.backends.xlsx.backend import XlsxBackend
-from sheets_sync.core.cells import CellKind
 from sheets_sync.cli.main import cli
-from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.config import Settings
+from sheets_sync.core.cells import CellKind
 from sheets_sync.core.errors import WorkbookError
+from sheets_sync.core.fiscal import resolve_period
+from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 from tests.sheets_emulator import Percent, SheetsEmulator
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from click.testing import CliRunner
 
-from sheets_sync.storage import history as history_module
-from sheets_sync.core.cells import Cell, CellKind, TabData
 from sheets_sync.cli.main import cli
+from sheets_sync.core.cells import Cell, CellKind, TabData
+from sheets_sync.storage import history as history_module
 from sheets_sync.storage.history import History
 from tests.conftest import office_config as config
 

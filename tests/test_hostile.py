@@ -29,16 +29,16 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.storage.atomic import TEMP_MARK, held_lock, lock_path
-from sheets_sync.core.cells import Cell, CellKind, TabData
 from sheets_sync.cli.main import cli
-from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.compute.results import compute_results
 from sheets_sync.config import Settings
+from sheets_sync.core.cells import Cell, CellKind, TabData
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.present.demo import write_demo_workbook
 from sheets_sync.schema import parsers
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 from sheets_sync.schema.validate import validate_workbook
+from sheets_sync.storage.atomic import TEMP_MARK, held_lock, lock_path
 from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -608,7 +608,7 @@ def cfg_negative_wait(tmp: Path) -> Setup:
 
 
 def cfg_not_utf8(tmp: Path) -> Setup:
-    return Setup(small_book(tmp), config="[office]\nname = \"".encode() + "สำนักงาน".encode("tis_620") + b"\"\n")
+    return Setup(small_book(tmp), config=b"[office]\nname = \"" + "สำนักงาน".encode("tis_620") + b"\"\n")
 
 
 def cfg_env_is_directory(tmp: Path) -> Setup:
@@ -777,7 +777,7 @@ def run_case(tmp: Path, setup: Setup, command: str) -> tuple[int, str, str]:
     args += setup.args
     if setup.subprocess:
         env = {**os.environ, "PYTHONPATH": str(ROOT), **setup.env}
-        child = subprocess.run([sys.executable, "-m", "sheets_sync.cli.main", *args], capture_output=True, timeout=30, env=env, cwd=tmp,
+        child = subprocess.run([sys.executable, "-m", "sheets_sync.cli", *args], capture_output=True, timeout=30, env=env, cwd=tmp,
                                preexec_fn=_limit_memory)
         return child.returncode, child.stdout.decode("utf-8", "replace"), child.stderr.decode("utf-8", "replace")
     held = setup.before() if setup.before else None

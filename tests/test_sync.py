@@ -1,9 +1,9 @@
 """End to end through the CLI on real .xlsx files: sync writes only its own tabs, the same way twice."""
 
-import re
 import datetime as dt
 import functools
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from sheets_sync.present import guide
 from sheets_sync.cli.main import cli
+from sheets_sync.present import guide
 from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]

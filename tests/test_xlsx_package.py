@@ -18,16 +18,16 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from sheets_sync.app.main import run_sync
+from sheets_sync.app.sync import run_sync
 from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.backends.xlsx.package import Package
-from sheets_sync.core.cells import Cell, CellKind
-from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.config import Settings
-from sheets_sync.present.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
+from sheets_sync.core.cells import Cell, CellKind
 from sheets_sync.core.errors import OwnershipError
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.core.grid import NUMBER_PATTERNS, Style, lay_out, style_fill
 from sheets_sync.core.vocabulary import HEADER_FILL
+from sheets_sync.present.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 
@@ -238,7 +238,7 @@ def test_openpyxl_opens_the_result_and_the_summary_tabs_keep_their_look(staff_bo
 
 
 def test_input_tabs_added_by_init_leave_the_staff_parts_alone(tmp_path: Path) -> None:
-    from sheets_sync.app.main import input_tab_specs
+    from sheets_sync.app.workbook import input_tab_specs
 
     path = staff_workbook(tmp_path / "staff.xlsx")
     with zipfile.ZipFile(path) as archive:

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from ..core.fiscal import Period
-from ..schema.parsers import NotAssessed
 from ..core.vocabulary import KPI_STATES, PERSPECTIVES, SECTION_GROUP, keys, result_band
+from ..schema.parsers import NotAssessed
 from .rounding import half_up, pct
 
 # Per-round state of one KPI (labels: vocabulary.KPI_STATES).

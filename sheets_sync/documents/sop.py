@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..core import vocabulary as v
 from ..compute.missions import MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
 from ..compute.results import Results
 from ..config import Settings
+from ..core import vocabulary as v
 from ..core.errors import ConfigError
 from .flowchart import FlowchartPage, FlowStep, draw_flowchart
 from .formatting import MISSING, Formatter, clean_text, coverage_rows

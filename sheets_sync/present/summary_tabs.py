@@ -7,7 +7,6 @@ from ..compute.results import Results
 from ..compute.rounding import records
 from ..config import Office
 from ..core.fiscal import fiscal_months
-from ..schema.issues import Severity
 from ..core.grid import CellLink, Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
 from ..core.thai_dates import as_of_line, thai_month_year
 from ..core.vocabulary import (
@@ -30,6 +29,7 @@ from ..core.vocabulary import (
     score_tone,
 )
 from ..core.vocabulary import choice_label as _th
+from ..schema.issues import Severity
 
 YES, NO = "ใช่", "-"
 

@@ -19,14 +19,14 @@ import docx
 from docx.document import Document
 from docx.table import Table
 
-from sheets_sync.app.main import read_workbook
+from sheets_sync.app.workbook import read_workbook
 from sheets_sync.backends.xlsx.backend import XlsxBackend
-from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.compute.results import Results, compute_results
 from sheets_sync.config import Settings, settings_from_dict
-from sheets_sync.present.demo import write_demo_workbook
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.documents.memo import render_followup_report
 from sheets_sync.documents.sop import render_sop_manuals
+from sheets_sync.present.demo import write_demo_workbook
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook
 from tests.conftest import write_xlsx

@@ -25,13 +25,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
-from ...storage.atomic import write_atomically
 from ...core.cells import CellKind, TabData
 from ...core.errors import WorkbookError
 from ...core.grid import SummaryTab, lay_out
 from ...core.vocabulary import HEADER_FILL, THAI_FONT
-from . import reader as xlsx_reader
+from ...storage.atomic import write_atomically
 from ..base import DATE_HELP, InputTabSpec, check_ownership, dropdown_help
+from . import reader as xlsx_reader
 from .package import Package, write_package
 from .sheet import StyleBook, input_sheet, summary_sheet
 
