@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from sheets_sync import guide
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
+from sheets_sync.present import guide
 from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,8 @@ def test_as_of_takes_every_cell_form_of_a_date(demo_path: Path, typed: str) -> N
     assert result.exit_code == 1, result.output  # the demo's deliberate errors
     document = json.loads(result.stdout)
     assert (document["as_of"], document["fiscal_year"]) == ("2026-12-01", 2570)
-    assert result.stderr == ""  # --json: nothing but the document
+    # --json: nothing but the document on stdout; on stderr only that the demo's plan is FY 2569
+    assert result.stderr.splitlines() == ["sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 — ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569"]
 
 
 def test_a_be_as_of_is_echoed_in_thai_and_syncs_the_right_fiscal_year(demo_path: Path, tmp_path: Path) -> None:
@@ -60,7 +61,11 @@ def test_a_be_as_of_is_echoed_in_thai_and_syncs_the_right_fiscal_year(demo_path:
     book.write_bytes(demo_path.read_bytes())
     result = run("sync", "--workbook", book, "--as-of", "2569-12-01", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == ["ใช้วันที่ 1 ธันวาคม 2569 (--as-of 2569-12-01)"]
+    assert result.stderr.splitlines() == [
+        "ใช้วันที่ 1 ธันวาคม 2569 (--as-of 2569-12-01)",
+        "ข้อมูล ณ วันที่ 1 ธันวาคม 2569 · ปีงบประมาณ 2570 · รอบ 6 เดือน (อยู่ระหว่างดำเนินการ)",
+        "sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 — ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569",  # the demo's plan is FY 2569
+    ]
     assert sorted(p.name for p in (tmp_path / "out").glob("results-*.json")) == ["results-FY2570-R6.json"]  # not FY3113
     assert openpyxl.load_workbook(book)["สรุปภาพรวม"]["A2"].value.startswith("ข้อมูล ณ วันที่ 1 ธันวาคม 2569 · ปีงบประมาณ 2570")
 
@@ -68,9 +73,9 @@ def test_a_be_as_of_is_echoed_in_thai_and_syncs_the_right_fiscal_year(demo_path:
 def test_quiet_sync_prints_nothing_at_all_on_success(demo_path: Path, tmp_path: Path) -> None:
     book = tmp_path / "book.xlsx"
     book.write_bytes(demo_path.read_bytes())
-    result = run("sync", "--workbook", book, "--as-of", "15/10/2569", "--out", tmp_path / "out", "--quiet")
+    result = run("sync", "--workbook", book, "--as-of", "15/03/2569", "--out", tmp_path / "out", "--quiet")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
-    assert (tmp_path / "out" / "results-FY2570-R6.json").exists()
+    assert (tmp_path / "out" / "results-FY2569-R6.json").exists()
 
 
 @pytest.mark.parametrize(("typed", "says"), [("31/02/2569", "ไม่มีอยู่จริง"), ("1 Dec 2569", "อ่าน '1 Dec 2569' เป็นวันที่ไม่ได้")])
@@ -399,7 +404,8 @@ def test_the_memo_date_option_takes_the_cell_forms_too(demo_path: Path, tmp_path
     assert (bad.exit_code, bad.stderr) == (2, "sheets-sync report: ค่าของ '--date' ไม่ถูกต้อง: '5 ต.ค 69' ต้องมีปี 4 หลัก เช่น 1/12/2569 หรือ 2569-12-01 (ไม่เดาปี 2 หลัก) (ดูวิธีใช้: sheets-sync report --help)\n")
     result = run(*common, "--date", "๕ ต.ค. ๒๕๖๙")
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == ["ใช้วันที่ 5 ตุลาคม 2569 (--date ๕ ต.ค. ๒๕๖๙)"]
+    assert result.stderr.splitlines() == ["ใช้วันที่ 5 ตุลาคม 2569 (--date ๕ ต.ค. ๒๕๖๙)",
+                                          "ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน"]
     import docx
 
     memo = docx.Document(str(tmp_path / "out" / "followup-FY2569-R6.docx"))
@@ -412,7 +418,7 @@ def test_the_memo_date_option_takes_the_cell_forms_too(demo_path: Path, tmp_path
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_the_workbook_guide_in_the_repository_is_what_the_schema_generates(lang: str) -> None:
     path = guide.GUIDES[lang]
-    assert path.read_text(encoding="utf-8") == guide.render(lang), "สั่ง python -m sheets_sync.guide เพื่อสร้างคู่มือใหม่"
+    assert path.read_text(encoding="utf-8") == guide.render(lang), "สั่ง python -m sheets_sync.present.guide เพื่อสร้างคู่มือใหม่"
 
 
 def test_the_guide_covers_every_tab_column_and_code_and_the_readme_links_it() -> None:
@@ -429,7 +435,7 @@ def test_the_guide_covers_every_tab_column_and_code_and_the_readme_links_it() ->
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/workbook-guide.md)" in readme and "(docs/workbook-guide.en.md)" in readme
     assert "shared/spec" not in readme
-    done = subprocess.run([sys.executable, "-m", "sheets_sync.guide", "--check"], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "sheets_sync.present.guide", "--check"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
 from fractions import Fraction
 
 import pandas as pd
 
-from ..fiscal import fiscal_year_of
-from ..vocabulary import PLAN_STATUSES, keys
+from ..core.fiscal import fiscal_year_of
+from ..core.vocabulary import PLAN_STATUSES, keys
 from .rounding import exact, half_up, object_frame, pct
 
 STATUSES = keys(PLAN_STATUSES)  # in the order of the summary tab and the JSON counts

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..cells import Cell, CellKind, TabData
-from ..thai_dates import to_ascii_digits
+from ..core.cells import Cell, CellKind, TabData
+from ..core.thai_dates import to_ascii_digits
 from .matching import header_columns, matching_tabs
 from .parsers import cell_text, header_key, is_valid_national_id
 from .tabs import Tab

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import WorkbookError, os_reason
+from ..core.errors import WorkbookError, os_reason
 
 
 def _owner_only_file(path: Path) -> None:

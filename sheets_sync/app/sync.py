@@ -1,0 +1,121 @@
+"""`sync`: validate, compute, rewrite the summary tabs, save the JSON and a snapshot; `history restore`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from ..backends.base import Backend
+from ..backends.boundary import guarded
+from ..backends.xlsx.backend import write_tabs_to_new_workbook
+from ..config import Settings
+from ..core.errors import ConfigError, SheetsSyncError, WorkbookError, os_reason
+from ..core.fiscal import Period
+from ..present.summary_tabs import build_summary_tabs
+from ..storage.atomic import stage_file
+from ..storage.history import History
+from .outcomes import SyncOutcome
+from .workbook import _prepare_folder, compute_from, personal_columns, results_file, results_json
+
+
+def run_sync(
+    backend: Backend,
+    settings: Settings,
+    period: Period,
+    *,
+    now: dt.datetime,
+    out_dir: Path,
+    force: bool = False,
+) -> SyncOutcome:
+    """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
+
+    One sync of a workbook (or Sheet) at a time: a second one waits `sync.wait_seconds`, then
+    exit 3. Everything that can fail is built and checked before the first write: the summary
+    tabs, the strict JSON text (no NaN/inf), the history rows (hashed), the output folder.
+
+    The order of the writes makes a failure at any of them truthful (a full disk, issue 17):
+    1. the results JSON is written in full beside its place, not yet in it;
+    2. the snapshot is committed to history;
+    3. the workbook is written (atomically, last-moment checked against a staff save);
+    4. the JSON is moved into place (a rename: it needs no new room on the disk).
+    A failure at 1–3 leaves the workbook, the results and the history as they were (the snapshot of
+    step 2 is removed again; if even that fails, the message says so). A failure at 4 says that the
+    workbook was written and its snapshot kept, and that only the results file was not.
+    """
+    backend = guarded(backend)
+    with backend.sync_lock(out_dir, settings.sync.wait_seconds):
+        tabs, results = compute_from(backend, settings, period)
+        summary = build_summary_tabs(results, thai_digits=settings.output.thai_digits, section=settings.office.section)
+        document = results.to_json()
+        try:
+            text = results_json(document) + "\n"
+        except (ValueError, OverflowError):
+            raise SheetsSyncError(
+                "ผลการคำนวณมีค่าที่ไม่ใช่ตัวเลขจริง (nan/inf) — ตรวจตัวเลขที่ใหญ่ผิดปกติในแท็บข้อมูล (ไม่ได้เปลี่ยนแปลงอะไร)"
+            ) from None
+        path = results_file(out_dir, period)
+        _prepare_folder(path.parent)
+        history = History.from_settings(settings)
+        history.ensure()
+        pending = history.prepare(taken_at=now, source=backend.describe(), tabs=tabs, results=document,
+                                  personal=personal_columns(tabs, settings))
+        try:
+            staged = stage_file(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+        except OSError as err:
+            raise WorkbookError(f"บันทึกผลลัพธ์ {path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        try:
+            snapshot_id = _commit_snapshot(history, pending)
+            try:
+                backend.write_summary_tabs(summary, force=force)
+            except BaseException as failed:
+                staged.discard()  # first: its room may be what removing the snapshot needs
+                _forget_snapshot(history, snapshot_id, failed)
+                raise
+            try:
+                staged.publish()
+            except OSError as err:
+                raise WorkbookError(
+                    f"เขียนแท็บสรุปลงสมุดงานแล้ว และเก็บประวัติหมายเลข {snapshot_id} แล้ว แต่บันทึกผลลัพธ์ {path} ไม่ได้ "
+                    f"({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไฟล์ผลลัพธ์เดิมยังเป็นของครั้งก่อน)"
+                ) from None
+        finally:
+            staged.discard()
+    return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+
+
+def _commit_snapshot(history: History, pending: Any) -> int:
+    """Store the snapshot; a failure stores nothing (SQLite rolls back), so nothing changed."""
+    try:
+        return history.commit(pending)
+    except (OSError, sqlite3.Error) as err:
+        raise WorkbookError(f"เก็บประวัติ {history.path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+
+
+def _forget_snapshot(history: History, snapshot_id: int, failed: BaseException) -> None:
+    """The workbook write failed: remove the snapshot stored for it. When that fails too, the
+    failure says so instead of "nothing changed" (never claimed unless true)."""
+    try:
+        history.forget(snapshot_id)
+    except (SheetsSyncError, OSError, sqlite3.Error) as err:
+        reason = os_reason(err) if not isinstance(err, SheetsSyncError) else str(err)
+        first = str(failed).replace(" (ไม่ได้เปลี่ยนแปลงอะไร)", "") if isinstance(failed, SheetsSyncError) else f"เขียนสมุดงานไม่ได้ ({os_reason(failed)})"
+        raise WorkbookError(
+            f"{first} — สมุดงานและไฟล์ผลลัพธ์ไม่ได้เปลี่ยน แต่ประวัติหมายเลข {snapshot_id} ของครั้งนี้ยังค้างอยู่ "
+            f"(ลบไม่ได้: {reason}) ลบได้ด้วย sheets-sync history prune หรือปล่อยไว้ก็ได้"
+        ) from None
+
+
+def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+    """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
+    tabs = History.from_settings(settings).tabs(snapshot_id)
+    if only_tabs:
+        missing = [t for t in only_tabs if t not in tabs]
+        if missing:
+            raise ConfigError(f"ประวัติหมายเลข {snapshot_id} ไม่มีแท็บ {', '.join(missing)} (มี: {', '.join(tabs)})")
+        tabs = {t: tabs[t] for t in only_tabs}
+    if out_file.exists():
+        raise ConfigError(f"{out_file} มีอยู่แล้ว — ระบุชื่อไฟล์ใหม่ (ไม่เขียนทับไฟล์เดิม)")
+    write_tabs_to_new_workbook(out_file, tabs)
+    return out_file, list(tabs)
