@@ -306,3 +306,22 @@ def test_quiet_and_json_runs_still_name_last_years_workbook_on_stderr(demo_copy:
         "sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 "
         "— ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569"
     ]
+
+
+# --- 5. a long Thai file name -----------------------------------------------------------------
+def test_a_long_thai_file_name_syncs_and_everything_beside_it_fits(demo_copy: Path, tmp_path: Path) -> None:
+    import os
+
+    stem = "แผนและผลการดำเนินงานสำนักงานจังหวัด"  # 3 bytes a character
+    name = (stem * 3)[: (251 - len(".xlsx")) // 3] + ".xlsx"
+    assert 245 <= len(name.encode()) <= 251
+    book = demo_copy.rename(tmp_path / name)
+    config = str(office_config(tmp_path))
+    first = run("sync", "--workbook", str(book), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "out"))
+    assert first.exit_code == 0, first.output
+    again = run("sync", "--workbook", str(book), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "out"))
+    assert again.exit_code == 0, again.output  # the second sync keeps a .bak beside it
+    names = [n for _, _, files in os.walk(tmp_path) for n in files]
+    assert [n for n in names if len(n.encode()) > 255] == []
+    assert any(n.endswith(".bak") for n in os.listdir(tmp_path))
+    assert "File name too long" not in first.output + again.output

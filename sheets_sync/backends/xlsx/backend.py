@@ -127,7 +127,7 @@ class XlsxBackend:
             raise WorkbookError(f"ไม่พบไฟล์ {self.path}")
         lock = self.path.with_name(f".~lock.{self.path.name}#")
         office_lock = self.path.with_name(f"~${self.path.name}")
-        if lock.exists() or office_lock.exists():
+        if _present(lock) or _present(office_lock):
             raise WorkbookError(f"{self.path} เปิดอยู่ในโปรแกรมอื่น — ปิดไฟล์ใน Excel/LibreOffice แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)")
         read_only = not self.path.stat().st_mode & 0o222  # os.access alone is always true for root
         if read_only or not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
@@ -159,6 +159,16 @@ class XlsxBackend:
             raise WorkbookError(f"เขียน {self.path} ไม่ได้: {os_reason(err)} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
         stat = self.path.stat()
         self._read_stamp = (stat.st_mtime, stat.st_size)
+
+
+def _present(path: Path) -> bool:
+    """`path` exists; a name longer than the file system allows cannot, so it is absent (the
+    office's own lock beside a 251-byte workbook name is such a name)."""
+    try:
+        os.stat(path)
+    except OSError:
+        return False
+    return True
 
 
 def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
