@@ -325,3 +325,41 @@ def test_a_long_thai_file_name_syncs_and_everything_beside_it_fits(demo_copy: Pa
     assert [n for n in names if len(n.encode()) > 255] == []
     assert any(n.endswith(".bak") for n in os.listdir(tmp_path))
     assert "File name too long" not in first.output + again.output
+
+
+# --- 6. output file names from sheet ids ------------------------------------------------------
+def test_two_missions_whose_ids_differ_only_by_a_slash_get_two_manuals(demo_copy: Path, tmp_path: Path) -> None:
+    def ids(book):
+        missions, steps = book["ภารกิจ"], book["ขั้นตอนงาน"]
+        old = {missions.cell(row=r, column=1).value: r for r in range(2, missions.max_row + 1)}
+        with_steps = []
+        for r in range(2, steps.max_row + 1):
+            mid = steps.cell(row=r, column=1).value
+            if mid in old and mid not in with_steps:
+                with_steps.append(mid)
+        first, second = with_steps[:2]
+        for new, previous in (("ฝอ/01", first), ("ฝอ:01", second)):
+            missions.cell(row=old[previous], column=1).value = new
+            for sheet in book.worksheets:
+                if sheet.title in ("ภารกิจ", "บุคลากร"):
+                    continue
+                header = [c.value for c in sheet[1]]
+                if "รหัสภารกิจ" in header:
+                    col = header.index("รหัสภารกิจ") + 1
+                    for r in range(2, sheet.max_row + 1):
+                        if sheet.cell(row=r, column=col).value == previous:
+                            sheet.cell(row=r, column=col).value = new
+
+    edit(demo_copy, ids)
+    config = str(office_config(tmp_path))
+    names = []
+    for _ in range(2):
+        done = run("sop", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "out"), "--json")
+        assert done.exit_code == 0, done.output
+        names.append(sorted(Path(p).name for p in json.loads(done.stdout)["files"]))
+    assert names[0] == names[1]  # stable between runs
+    ours = [n for n in names[0] if n.startswith("SOP-ฝอ_01")]
+    assert len(ours) == 2 and len(set(ours)) == 2, names[0]
+    alone = run("sop", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "one"),
+                "--mission", "ฝอ:01", "--json")
+    assert Path(json.loads(alone.stdout)["files"][0]).name in ours  # --mission names the file as a full run does

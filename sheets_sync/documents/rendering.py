@@ -8,9 +8,10 @@ file and what to do, never a traceback.
 from __future__ import annotations
 
 import io
+import hashlib
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -164,3 +165,40 @@ def safe_file_part(text: str) -> str:
     """A sheet id usable in a file name on Windows and Linux (`M/01` → `M_01`)."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" .")
     return cleaned or "_"
+
+
+FILE_PART_BYTES = 200  # room left in a 255-byte name for a prefix, a suffix and `.docx`
+
+
+def unique_file_parts(ids: Iterable[str]) -> dict[str, str]:
+    """A file-name part per sheet id, one file per id: ids that would share a file (`ฝอ/01` and
+    `ฝอ:01` both `ฝอ_01`; `M01` and `m01` on a disk that ignores case) get a suffix from a hash
+    of the id itself, so it is the same on every run; an id that is already a safe file name
+    keeps it when it is the only one of its group that is. Over-long parts are cut to fit."""
+    parts: dict[str, str] = {}
+    for sheet_id in ids:
+        part = safe_file_part(sheet_id)
+        if len(part.encode("utf-8")) > FILE_PART_BYTES:
+            part = _suffixed(_cut(part, FILE_PART_BYTES - 7), sheet_id)
+        parts[sheet_id] = part
+    groups: dict[str, list[str]] = {}
+    for sheet_id, part in parts.items():
+        groups.setdefault(part.casefold(), []).append(sheet_id)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        exact = [m for m in members if parts[m] == m]
+        keep = exact[0] if len(exact) == 1 else None
+        for sheet_id in members:
+            if sheet_id != keep:
+                parts[sheet_id] = _suffixed(parts[sheet_id], sheet_id)
+    return parts
+
+
+def _suffixed(part: str, sheet_id: str) -> str:
+    return f"{part}-{hashlib.sha256(sheet_id.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+def _cut(text: str, limit: int) -> str:
+    data = text.encode("utf-8")[:limit]
+    return data.decode("utf-8", "ignore")

@@ -11,7 +11,7 @@ own setting is for the memo only). Every figure comes from compute (`MissionResu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from ..core import vocabulary as v
 from ..core.errors import ConfigError
 from .flowchart import FlowchartPage, FlowStep, draw_flowchart
 from .formatting import MISSING, Formatter, clean_text, coverage_rows
-from .rendering import Template, image, load_template, render_document, safe_file_part
+from .rendering import Template, image, load_template, render_document, unique_file_parts
 
 MANUAL_TEMPLATE = "sop_manual.docx"
 INDEX_TEMPLATE = "sop_index.docx"
@@ -41,8 +41,10 @@ NEEDS = {
 END_OF_PROCESS = "สิ้นสุดกระบวนการ"
 
 
-def manual_file_name(mission_id: str) -> str:
-    return f"SOP-{safe_file_part(mission_id)}.docx"
+def manual_file_name(mission_id: str, all_ids: Iterable[str] = ()) -> str:
+    """`SOP-<id>.docx`, unique per mission among `all_ids` (rendering.unique_file_parts)."""
+    parts = unique_file_parts({*all_ids, mission_id})
+    return f"SOP-{parts[mission_id]}.docx"
 
 
 def render_sop_manuals(results: Results, settings: Settings, out_dir: Path, mission_id: str | None = None) -> list[Path]:
@@ -51,13 +53,14 @@ def render_sop_manuals(results: Results, settings: Settings, out_dir: Path, miss
     missions = _missions(results)
     wanted = _missions_to_write(missions, mission_id)
     sop_dir = Path(out_dir) / "sop"
+    parts = unique_file_parts([*missions.index, *wanted])  # every mission: `--mission X` names X's file as a full run does
     written = []
     for mid in wanted:
         template = load_template(settings, MANUAL_TEMPLATE)
         context = manual_context(mid, results, settings)
         context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.output.thai_digits)
         written.append(
-            render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.output.thai_digits,
+            render_document(template, context, sop_dir / f"SOP-{parts[mid]}.docx", thai_page_numbers=settings.output.thai_digits,
                             title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")  # fmt: skip
         )
     index = load_template(settings, INDEX_TEMPLATE)
