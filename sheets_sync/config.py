@@ -323,7 +323,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
                 unknown.append(f"{section}.{key}")
     if unknown:
         first = _where(source, text, unknown[0])
-        raise ConfigError(f"{first}: ค่าตั้งที่ไม่รู้จัก {', '.join(unknown)} — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)")
+        raise ConfigError(f"{first}: ค่าตั้งที่ไม่รู้จัก {', '.join(unknown)} — ตรวจการสะกด (ดูรายการที่ใช้ได้ในไฟล์ตัวอย่าง {example_config_path()})")
     for key, value in office_data.items():
         if not isinstance(value, str):
             dotted = f"office.{key}"
@@ -402,6 +402,13 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
 
 # office keys a memo must not be signed with while they hold the shipped example's values
 EXAMPLE_CHECKED_KEYS = ("name", "signer_name", "document_no")
+
+
+def example_config_path() -> str:
+    """Where the commented example config that ships with the package is on this machine."""
+    from importlib import resources
+
+    return str(resources.files("sheets_sync.data").joinpath("office.example.toml"))
 
 
 def example_office_keys(office: Office) -> list[str]:

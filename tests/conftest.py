@@ -48,6 +48,55 @@ def put(cell: Any, value: Any) -> None:
 Tabs = Mapping[str, Sequence[Sequence[Any]]]
 
 
+# --- tests never write outside their temporary folders ------------------------------------------
+CHECKOUT = Path(__file__).resolve().parents[1]
+_NOT_OURS = (".venv/", ".pytest_cache", ".hypothesis", ".ruff_cache", "__pycache__", ".egg-info", ".mypy_cache")
+
+
+def checkout_state() -> tuple[str, dict[str, tuple[int, int]]]:
+    """What a test run must leave as it was: git's view of the checkout (tracked changes and new
+    files, ignored ones too: `reports/`, `config/office.toml`), and the size and time of every
+    file under reports/ and config/."""
+    status = subprocess.run(["git", "status", "--porcelain=v1", "--untracked-files=all", "--ignored"], cwd=CHECKOUT,
+                            capture_output=True, text=True, check=False).stdout
+    lines = "\n".join(sorted(line for line in status.splitlines() if not any(mark in line for mark in _NOT_OURS)))
+    files = {}
+    for folder in ("reports", "config"):
+        for path in sorted((CHECKOUT / folder).rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                files[str(path.relative_to(CHECKOUT))] = (info.st_size, info.st_mtime_ns)
+    return lines, files
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller (or the only process)
+        session.config._checkout_before = checkout_state()  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = getattr(session.config, "_checkout_before", None)
+    if before is None:
+        return
+    after = checkout_state()
+    if after != before:
+        changed = sorted(set(after[0].splitlines()) ^ set(before[0].splitlines()))
+        changed += sorted(k for k in set(after[1]) | set(before[1]) if after[1].get(k) != before[1].get(k))
+        print(f"\nTHE TEST RUN CHANGED THE CHECKOUT {CHECKOUT}: {changed[:20]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs in its own empty folder, so a command that writes relative to where it
+    was started (`reports/`, `config/office.toml`) writes there, never into the checkout; and the
+    office's own config or environment never reaches a test."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SHEETS_SYNC_CONFIG", raising=False)
+    monkeypatch.delenv("SHEETS_SYNC_DEBUG", raising=False)
+    return tmp_path
+
+
 def write_xlsx(path: Path, tabs: Tabs) -> Path:
     """An .xlsx with one sheet per tab (title -> rows, row 1 first); None leaves a cell empty."""
     book = openpyxl.Workbook()

@@ -41,7 +41,7 @@ def _relative(path: Path) -> str:
 
 
 @click.command(cls=ThaiCommand)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports", show_default="reports/", metavar="โฟลเดอร์",
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports/demo", show_default="reports/demo/", metavar="โฟลเดอร์",
               help="โฟลเดอร์ที่จะเขียนสมุดงานตัวอย่างและผลลัพธ์")
 @click.option("--as-of", callback=parse_date_option, metavar="วันที่", help="วันที่ของข้อมูลตัวอย่าง (ค่าเริ่มต้น: วันนี้); " + DATE_HELP)
 @click.option("--seed", type=int, default=2569, show_default=True, metavar="จำนวน", help="ค่าตั้งต้นของการสุ่มข้อมูลตัวอย่าง")
