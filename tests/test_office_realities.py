@@ -363,3 +363,111 @@ def test_two_missions_whose_ids_differ_only_by_a_slash_get_two_manuals(demo_copy
     alone = run("sop", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "one"),
                 "--mission", "ฝอ:01", "--json")
     assert Path(json.loads(alone.stdout)["files"][0]).name in ours  # --mission names the file as a full run does
+
+
+# --- 8. the smaller items ---------------------------------------------------------------------
+STEP_HEADER = ["รหัสภารกิจ", "ลำดับ", "ขั้นตอน", "ชนิดขั้นตอน", "ผู้รับผิดชอบ", "ระยะเวลามาตรฐาน", "หน่วยเวลา",
+               "มาตรฐานคุณภาพ/จุดควบคุม", "เอกสาร/แบบฟอร์ม", "ถ้าใช่ไปขั้นตอน", "ถ้าไม่ใช่ไปขั้นตอน"]
+P = "นางสาวสมใจ ใจดี"
+
+
+def _steps_book(make_xlsx, steps: list[list]) -> Path:
+    return make_xlsx({
+        "ภารกิจ": [["รหัสภารกิจ", "ชื่อภารกิจ", "ประเภทภารกิจ", "ผู้รับผิดชอบหลัก", "สถานะคู่มือ"],
+                   ["M01", "งานอนุญาต", "สนับสนุนงานประจำ", P, "มี"]],
+        "แผนปฏิบัติการ": [["รหัสกิจกรรม", "รหัสภารกิจ", "กิจกรรม", "วันเริ่มตามแผน", "วันสิ้นสุดตามแผน", "ผู้รับผิดชอบ"],
+                          ["A01", "M01", "อบรม", "1/11/2568", "30/11/2568", P]],
+        "ขั้นตอนงาน": [STEP_HEADER, *steps],
+        "ตัวชี้วัด": [["รหัสตัวชี้วัด", "ตัวชี้วัด", "มิติ", "ระดับ", "ผู้รับผิดชอบ", "ประเภทการวัด", "น้ำหนัก (%)",
+                       "เกณฑ์ 1", "เกณฑ์ 2", "เกณฑ์ 3", "เกณฑ์ 4", "เกณฑ์ 5", "ผลรอบ 6 เดือน"]],
+        "เรื่องร้องเรียน": [["เลขที่เรื่อง", "วันที่รับเรื่อง", "ช่องทาง", "ประเภทเรื่อง", "เรื่อง", "สถานะ"]],
+    })
+
+
+def test_start_and_end_steps_need_no_duration_and_the_standard_time_is_the_longest_path(make_xlsx, tmp_path: Path) -> None:
+    book = _steps_book(make_xlsx, [
+        ["M01", 1, "เริ่มต้น", "เริ่มต้น/สิ้นสุด", P, None, None, None, None, None, None],
+        ["M01", 2, "รับคำขอ", "ปฏิบัติงาน", P, 1, "วัน", None, None, None, None],
+        ["M01", 3, "ผ่านการพิจารณาหรือไม่", "ตัดสินใจ", P, 2, "วัน", None, None, 4, 6],
+        ["M01", 4, "ออกใบอนุญาต", "ปฏิบัติงาน", P, 15, "วัน", None, None, None, None],
+        ["M01", 5, "สิ้นสุด", "เริ่มต้น/สิ้นสุด", P, 0, "วัน", None, None, None, None],
+        ["M01", 6, "แจ้งผลไม่อนุญาต", "ปฏิบัติงาน", P, 30, "นาที", None, None, None, None],
+        ["M01", 7, "สิ้นสุด", "เริ่มต้น/สิ้นสุด", P, None, None, None, None, None, None],
+        ["M01", 8, "ตรวจเอกสาร", "ปฏิบัติงาน", P, None, "วัน", None, None, None, None],  # a real step still needs one
+    ])
+    config = str(office_config(tmp_path))
+    found = issues_of(run("validate", "--workbook", str(book), "--as-of", AS_OF, "--config", config, "--json"))
+    steps = [(i["cell"], i["code"]) for i in found if i["tab"] == "ขั้นตอนงาน"]
+    assert steps == [("F9", "required-missing")]
+    synced = run("sync", "--workbook", str(book), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "out"), "--json")
+    assert synced.exit_code == 0, synced.output
+    mission = json.loads(synced.stdout)["missions"]["items"]["M01"]
+    assert mission["standard_time"] == "18 วัน"  # the longest path, not 18 วัน 30 นาที (both branches added)
+    assert mission["shortest_time_parts"] == {"days": 3, "minutes": 30}
+    sop = run("sop", "--workbook", str(book), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "out"), "--json")
+    assert sop.exit_code == 0, sop.output
+    import docx
+
+    manual = docx.Document(json.loads(sop.stdout)["files"][0])
+    text = "\n".join(p.text for p in manual.paragraphs) + "\n".join(c.text for t in manual.tables for r in t.rows for c in r.cells)
+    assert "18 วัน (กรณีขั้นตอนที่ 3 ผ่านการพิจารณาหรือไม่ เป็น \"ไม่ใช่\" 3 วัน 30 นาที)" in text
+
+
+def test_reversed_thresholds_of_a_lower_is_better_kpi_say_why(make_xlsx, tmp_path: Path) -> None:
+    book = make_xlsx({"ตัวชี้วัด": [
+        ["รหัสตัวชี้วัด", "ตัวชี้วัด", "มิติ", "ระดับ", "ผู้รับผิดชอบ", "ประเภทการวัด", "น้ำหนัก (%)", "เกณฑ์ 1", "เกณฑ์ 2", "เกณฑ์ 3", "เกณฑ์ 4", "เกณฑ์ 5"],
+        ["K01", "ระยะเวลาปิดเรื่อง", "ประสิทธิภาพ", "ฝ่าย", P, "น้อยดี", 100, 10, 15, 20, 25, 30],
+    ]})
+    found = issues_of(run("validate", "--workbook", str(book), "--as-of", AS_OF, "--config", str(office_config(tmp_path)), "--json"))
+    message = next(i["message"] for i in found if i["code"] == "thresholds-order")
+    assert "น้อยดี" in message and "ลดลง" in message
+
+
+def test_summary_line_without_errors_and_thai_dates_in_sentences(make_xlsx, tmp_path: Path) -> None:
+    book = _steps_book(make_xlsx, [["M01", 1, "รับคำขอ", "ปฏิบัติงาน", P, 1, "วัน", None, None, None, None],
+                                   ["M01", 2, "ตอบ", "ปฏิบัติงาน", P, 1, "วัน", None, None, None, None]])
+    config = str(office_config(tmp_path))
+    done = run("validate", "--workbook", str(book), "--as-of", AS_OF, "--config", config)
+    summary = done.stdout.strip().splitlines()[-1]
+    assert "ไม่มีข้อผิดพลาด" in summary and "แถวเหล่านี้" not in summary
+    synced = run("sync", "--workbook", str(book), "--as-of", AS_OF, "--config", config, "--out", str(tmp_path / "out"))
+    assert "เรียบร้อย" in synced.stdout and not re.search(r"\d{4}-\d{2}-\d{2}", synced.stdout + synced.stderr)
+    assert "31 มีนาคม 2569" in synced.stdout
+
+
+def test_a_bak_that_is_a_folder_is_named_in_the_refusal(demo_copy: Path, tmp_path: Path) -> None:
+    (tmp_path / "office.xlsx.bak").mkdir()
+    done = run("sync", "--workbook", str(demo_copy), "--as-of", AS_OF, "--config", str(office_config(tmp_path)), "--out", str(tmp_path / "out"))
+    assert done.exit_code == 3
+    assert "office.xlsx.bak" in done.stderr and "โฟลเดอร์" in done.stderr and NOTHING_CHANGED in done.stderr
+
+
+def test_a_misspelt_config_key_points_at_an_example_that_exists(tmp_path: Path, demo_xlsx: Path) -> None:
+    config = tmp_path / "office.toml"
+    config.write_text('[plan]\ntolerance_pionts = 5\n', encoding="utf-8")
+    done = run("validate", "--workbook", str(demo_xlsx), "--as-of", AS_OF, "--config", str(config))
+    assert done.exit_code == 2
+    shown = re.search(r"ไฟล์ตัวอย่าง (\S+\.toml)", done.stderr)
+    assert shown and Path(shown[1]).is_file(), done.stderr
+
+
+def test_demo_writes_under_reports_demo(tmp_path: Path) -> None:
+    done = run("demo", "--as-of", AS_OF)
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["demo"]
+    assert (tmp_path / "reports" / "demo" / "history.sqlite").exists()
+    listed = run("history", "--out", "reports/demo")
+    assert listed.exit_code == 0 and "reports/demo/history.sqlite" in listed.output
+
+
+def test_init_creates_the_office_config_and_git_ignores_it(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import CHECKOUT
+
+    done = run("init", "--workbook", str(tmp_path / "office.xlsx"))
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "config" / "office.toml").is_file()
+    tracked = subprocess.run(["git", "ls-files", "config/office.toml"], cwd=CHECKOUT, capture_output=True, text=True).stdout
+    ignored = subprocess.run(["git", "check-ignore", "config/office.toml"], cwd=CHECKOUT, capture_output=True, text=True).stdout
+    assert tracked == "" and ignored.strip() == "config/office.toml"

@@ -23,6 +23,8 @@ from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 3, 31)
+PLAN_IN_FY2569 = ("sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 "
+                  "— ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569")  # the demo at a FY 2570 as-of
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +55,7 @@ def test_as_of_takes_every_cell_form_of_a_date(demo_path: Path, typed: str) -> N
     document = json.loads(result.stdout)
     assert (document["as_of"], document["fiscal_year"]) == ("2026-12-01", 2570)
     # --json: nothing but the document on stdout; on stderr only that the demo's plan is FY 2569
-    assert result.stderr.splitlines() == ["sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 — ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569"]
+    assert result.stderr.splitlines() == [PLAN_IN_FY2569]
 
 
 def test_a_be_as_of_is_echoed_in_thai_and_syncs_the_right_fiscal_year(demo_path: Path, tmp_path: Path) -> None:
@@ -64,7 +66,7 @@ def test_a_be_as_of_is_echoed_in_thai_and_syncs_the_right_fiscal_year(demo_path:
     assert result.stderr.splitlines() == [
         "ใช้วันที่ 1 ธันวาคม 2569 (--as-of 2569-12-01)",
         "ข้อมูล ณ วันที่ 1 ธันวาคม 2569 · ปีงบประมาณ 2570 · รอบ 6 เดือน (อยู่ระหว่างดำเนินการ)",
-        "sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 — ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569",  # the demo's plan is FY 2569
+        PLAN_IN_FY2569,  # the demo's plan is FY 2569
     ]
     assert sorted(p.name for p in (tmp_path / "out").glob("results-*.json")) == ["results-FY2570-R6.json"]  # not FY3113
     assert openpyxl.load_workbook(book)["สรุปภาพรวม"]["A2"].value.startswith("ข้อมูล ณ วันที่ 1 ธันวาคม 2569 · ปีงบประมาณ 2570")
@@ -218,13 +220,16 @@ def test_version_is_thai() -> None:
         ('[fiscal]\nrounds = [6, 8]\n', "ไฟล์ค่าตั้ง office.toml บรรทัด 2: fiscal.rounds ต้องเป็นรายการรอบจาก 3, 6, 9, 12 เช่น [6, 9, 12] (พบ [6, 8])"),
         ('[output]\nthai_digits = "ใช่"\n', 'ไฟล์ค่าตั้ง office.toml บรรทัด 2: output.thai_digits ต้องเป็นtrue หรือ false (พบ "ใช่")'),
         ('[office]\nname = "สำนักงานจังหวัดทดสอบ"\nphone = 55555555\n', 'ไฟล์ค่าตั้ง office.toml บรรทัด 3: office.phone ต้องเป็นข้อความในเครื่องหมายคำพูด เช่น "..." (พบ 55555555)'),
-        ('[plan]\ntolerance = 5\n', "ไฟล์ค่าตั้ง office.toml บรรทัด 2: ค่าตั้งที่ไม่รู้จัก plan.tolerance — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)"),
+        ('[plan]\ntolerance = 5\n', "ไฟล์ค่าตั้ง office.toml บรรทัด 2: ค่าตั้งที่ไม่รู้จัก plan.tolerance — ตรวจการสะกด (ดูรายการที่ใช้ได้ในไฟล์ตัวอย่าง {example})"),
         ("[plan]\ntolerance_points = สิบห้า\n", "ไฟล์ค่าตั้ง office.toml บรรทัด 2 คอลัมน์ 20: ค่าไม่ถูกต้อง — ข้อความต้องอยู่ในเครื่องหมายคำพูด \"...\" ตัวเลขไม่ต้องมี: tolerance_points = สิบห้า"),
     ],
 )
 def test_config_errors_name_the_key_the_type_and_the_line(demo_path: Path, tmp_path: Path, text: str, expected: str) -> None:
+    from sheets_sync.config import example_config_path
+
     (tmp_path / "office.toml").write_text(text, encoding="utf-8")
     result = run("validate", "--workbook", demo_path, "--config", "office.toml")
+    expected = expected.replace("{example}", example_config_path())
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"sheets-sync: {expected}\n")
 
 

@@ -208,7 +208,10 @@ ROW_CASES = [
     # ขั้นตอนงาน
     ("sop_steps", {"step_no": 1}, [(S, "B3", ERR, "duplicate-in-group")], [2]),
     ("sop_steps", {"step_no": 1.5}, [(S, "B3", ERR, "number-not-whole")], [2]),
-    ("sop_steps", {"duration": 0}, [(S, "F3", ERR, "number-range")], [2]),
+    ("sop_steps", {"duration": 0, "step_type": "ปฏิบัติงาน"}, [(S, "F3", ERR, "number-range")], [2]),
+    ("sop_steps", {"duration": 0}, [], [2, 3]),  # a start/end step needs no duration (rules.md)
+    ("sop_steps", {"duration": None, "time_unit": None}, [], [2, 3]),
+    ("sop_steps", {"duration": None, "step_type": "ปฏิบัติงาน"}, [(S, "F3", ERR, "required-missing")], [2]),
     ("sop_steps", {"mission_id": "M99"}, [(S, "A3", ERR, "ref-unknown")], [2]),
     ("sop_steps", {"time_unit": "สัปดาห์"}, [(S, "G3", ERR, "enum-unknown")], [2]),
     ("sop_steps", {"step_type": None}, [], [2, 3]),

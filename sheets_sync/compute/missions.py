@@ -47,6 +47,83 @@ def carry_minutes(parts: dict[str, float]) -> dict[str, float]:
     return {unit: out[unit] for unit in ("days", "hours", "minutes") if unit in out}
 
 
+# Only to rank two paths whose units differ (never to convert what is shown): a working day of
+# 7 hours, the civil service's 08:30–16:30 less the lunch hour.
+_RANK_MINUTES = {"days": 7 * 60, "hours": 60, "minutes": 1}
+_PATH_LIMIT = 10_000  # simple paths explored per process (a real SOP has a handful)
+
+
+@dataclass(frozen=True)
+class StandardTime:
+    """A process's standard time (rules.md): its longest path from the first step to an end;
+    the shortest one too when the branches differ, with the decision whose "no" ends it."""
+
+    longest: dict[str, float]
+    shortest: dict[str, float] | None = None
+    shortest_via: tuple[int, str] | None = None  # (step_no, step) of the decision whose "no" the shortest path takes
+
+
+def _rank(parts: dict[str, float]) -> float:
+    return sum(_RANK_MINUTES.get(unit, 0) * amount for unit, amount in parts.items())
+
+
+def _parts_of(steps: list[dict[str, Any]]) -> dict[str, float]:
+    parts: dict[str, float] = {}
+    for step in steps:
+        duration, unit = step.get("duration"), step.get("time_unit")
+        if duration is None or unit is None or not float(duration):
+            continue
+        parts[unit] = parts.get(unit, 0) + float(duration)
+    return carry_minutes({unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()})
+
+
+def standard_time(steps: pd.DataFrame) -> StandardTime:
+    """The longest path from the first step to an end, each step counted once (a loop back is
+    not taken again). A decision goes to yes_next (default: the next step) or no_next (default:
+    an end of its own, workbook.md); any other step goes to the next step; a terminal step after
+    the first, and the last step, end the process."""
+    rows = sorted(steps.to_dict("records"), key=lambda r: r["step_no"]) if len(steps) else []
+    if not rows:
+        return StandardTime({})
+    by_no = {int(r["step_no"]): n for n, r in enumerate(rows)}
+
+    def successors(n: int) -> list[tuple[int | None, bool]]:
+        """(next step index or None for an end, taken as a "no")."""
+        row, after = rows[n], (n + 1 if n + 1 < len(rows) else None)
+        if row.get("step_type") == "decision":
+            yes = by_no.get(int(row["yes_next"])) if row.get("yes_next") is not None else after
+            no = by_no.get(int(row["no_next"])) if row.get("no_next") is not None else None
+            return [(yes, False), (no, True)]
+        if row.get("step_type") == "terminal" and n > 0:
+            return [(None, False)]
+        return [(after, False)]
+
+    paths: list[tuple[list[int], int | None]] = []  # (steps, the last decision taken as "no")
+
+    def walk(n: int, seen: list[int], last_no: int | None) -> None:
+        if len(paths) >= _PATH_LIMIT:
+            return
+        seen.append(n)
+        for nxt, is_no in successors(n):
+            via = n if is_no else last_no
+            if nxt is None:
+                paths.append((list(seen), via))
+            elif nxt not in seen:
+                walk(nxt, seen, via)
+        seen.pop()
+
+    walk(0, [], None)
+    if not paths:  # every way out loops back: count every step once
+        return StandardTime(_parts_of(rows))
+    timed = [(_parts_of([rows[i] for i in path]), via) for path, via in paths]
+    longest = max(timed, key=lambda t: _rank(t[0]))
+    shortest = min(timed, key=lambda t: _rank(t[0]))
+    if _rank(shortest[0]) == _rank(longest[0]):
+        return StandardTime(longest[0])
+    via = shortest[1]
+    return StandardTime(longest[0], shortest[0], (int(rows[via]["step_no"]), str(rows[via]["step"])) if via is not None else None)
+
+
 @dataclass
 class MissionResult:
     missions: pd.DataFrame  # one row per valid mission + computed columns
@@ -71,6 +148,7 @@ class MissionResult:
                 "steps": row["steps"],
                 "standard_time": row["standard_time"],
                 "standard_time_parts": row["standard_time_parts"],
+                "shortest_time_parts": row["shortest_time_parts"],
                 "capable_staff": row["capable_staff"],
                 "single_point_of_failure": row["single_point_of_failure"],
                 "missing": row["missing"],
@@ -136,11 +214,8 @@ def summarize_missions(
         mid = mission["mission_id"]
         steps = steps_by_mission.get(mid)
         step_count = 0 if steps is None else len(steps)
-        parts: dict[str, float] = {}
-        if steps is not None:
-            for unit, duration in zip(steps["time_unit"], steps["duration"]):
-                parts[unit] = parts.get(unit, 0) + float(duration)
-        parts = carry_minutes({unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()})
+        timing = standard_time(steps) if steps is not None else StandardTime({})
+        parts = timing.longest
         missing, missing_codes = [], []
         if mid not in has_info:
             missing.append("ยังไม่มีข้อความคู่มือในแท็บ คู่มือ")
@@ -165,6 +240,8 @@ def summarize_missions(
                 "sop_review_due": bool(review_due),
                 "standard_time_parts": parts,
                 "standard_time": format_duration(parts),
+                "shortest_time_parts": timing.shortest,
+                "shortest_time_via": timing.shortest_via,
                 "has_backup": bool(backup) and backup != owner,
                 "capable_staff": capable,
                 "single_point_of_failure": len(capable) < 2,
@@ -173,7 +250,7 @@ def summarize_missions(
         )
     table = object_frame(rows, list(missions.columns) + [
         "steps", "sop_ready", "missing", "missing_codes", "manual_state", "sop_review_due", "standard_time_parts", "standard_time",
-        "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
+        "shortest_time_parts", "shortest_time_via", "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
     ])
     count = len(table)
     has_sop = table["sop_status"] == "has" if count else pd.Series(dtype=bool)

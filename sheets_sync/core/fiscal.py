@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .errors import ConfigError
+from .thai_dates import thai_date
 from .vocabulary import BE_OFFSET, FISCAL_YEAR_START_MONTH
 
 
@@ -78,7 +79,7 @@ def resolve_period(
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
     start, end = fiscal_year_span(year)
     if as_of < start:
-        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {as_of.isoformat()} (เริ่ม {start.isoformat()}) — ตรวจ --fiscal-year / --as-of")
+        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {thai_date(as_of)} (เริ่ม {thai_date(start)}) — ตรวจ --fiscal-year / --as-of")
     # A past fiscal year is reported as it stood at its end (30 September), whatever today is.
     as_of = min(as_of, end)
     if round_months is not None:

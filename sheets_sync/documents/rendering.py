@@ -7,8 +7,8 @@ file and what to do, never a traceback.
 
 from __future__ import annotations
 
-import io
 import hashlib
+import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping

@@ -99,6 +99,10 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
     name = fmt.sheet(mission.get("name"))
     section, office = settings.office.section, settings.office.name
     total_time = fmt.duration(mission.get("standard_time_parts") or {})
+    if mission.get("shortest_time_parts"):  # the branches differ: the shortest way too (rules.md)
+        via = mission.get("shortest_time_via")
+        case = f"กรณีขั้นตอนที่ {fmt.plain(via[0])} {fmt.sheet(via[1])} เป็น \"ไม่ใช่\"" if via else "กรณีทางที่สั้นที่สุด"
+        total_time += f" ({case} {fmt.duration(mission['shortest_time_parts'])})"
     return {
         "num": fmt.number_word,
         "office_name": office,
@@ -212,6 +216,8 @@ def _number(value: Any) -> int | None:
 
 
 def _duration(step: Mapping[str, Any], fmt: Formatter) -> str:
+    if step.get("duration") is None or not float(step["duration"]) or not step.get("time_unit"):
+        return "-"  # a start or end step needs no time (rules.md)
     return f"{fmt.plain(float(step['duration']))} {v.choice_label(v.TIME_UNITS, step['time_unit'])}"
 
 

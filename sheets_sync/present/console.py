@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core.thai_dates import thai_date
 from ..core.vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
@@ -10,6 +11,8 @@ from ..schema.report import ValidationReport
 def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:
     """The one count line of an issues list (all that `validate --quiet` prints)."""
     hidden = " (ไม่ได้แสดงคำเตือน)" if errors_only and report.warnings else ""
+    if not report.errors:
+        return f"สรุป: ไม่มีข้อผิดพลาด ทุกแถวถูกนำไปคำนวณ, คำเตือน {report.warnings} รายการ{hidden}"
     return f"สรุป: ข้อผิดพลาด {report.errors} รายการ (แถวเหล่านี้ไม่ถูกนำไปคำนวณ), คำเตือน {report.warnings} รายการ{hidden}"
 
 
@@ -37,7 +40,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     """A short summary of a sync: what was written and the headline figures."""
     r = outcome.results
     in_progress = "" if r.period.round_closed else " (อยู่ระหว่างดำเนินการ)"
-    lines = [f"ซิงก์ {where} เรียบร้อย — {r.period.as_of.isoformat()} · ปีงบประมาณ {r.period.fiscal_year} · รอบ {r.period.round} เดือน{in_progress}"]
+    lines = [f"ซิงก์ {where} เรียบร้อย — ข้อมูล ณ วันที่ {thai_date(r.period.as_of)} · ปีงบประมาณ {r.period.fiscal_year} · รอบ {r.period.round} เดือน{in_progress}"]
     if r.missions:
         lines.append(f"  ภารกิจ {r.missions.count} · ร้อยละกระบวนการที่มีคู่มือ {_num(r.missions.sop_coverage_pct)}")
     if r.plan:

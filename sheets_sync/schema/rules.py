@@ -110,7 +110,8 @@ def thresholds_complete_and_ordered(row: Row, ctx: RuleContext) -> Iterator[Hit]
     for previous, key in zip(THRESHOLDS, THRESHOLDS[1:]):
         ordered = row[key] > row[previous] if kind == "higher" else row[key] < row[previous]
         if not ordered:
-            direction = "เพิ่มขึ้น" if kind == "higher" else "ลดลง"
+            direction = ("เพิ่มขึ้นอย่างเคร่งครัด เพราะตัวชี้วัดนี้เป็นแบบมากดี (เกณฑ์ 1 น้อยที่สุด ถึงเกณฑ์ 5 มากที่สุด)" if kind == "higher"
+                         else "ลดลงอย่างเคร่งครัด เพราะตัวชี้วัดนี้เป็นแบบน้อยดี (เกณฑ์ 1 มากที่สุด ถึงเกณฑ์ 5 น้อยที่สุด)")
             yield Hit(key, "thresholds-order", ERROR, {"direction": direction})
             return
 

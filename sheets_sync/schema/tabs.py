@@ -53,6 +53,9 @@ class Column:
     min_exclusive: bool = False  # `> minimum` instead of `>= minimum`
     personal: bool = False  # masked in the issues list
     default: str | None = None  # enum key used when the cell is empty
+    # (column, enum key): on a row where that column holds that key, the cell may be empty and a
+    # zero passes an exclusive minimum (a terminal step needs no duration, rules.md)
+    exempt_when: tuple[str, str] | None = None
 
     def choice_th(self, key: str) -> str:
         """The Thai label of an enum key (for output)."""
@@ -209,8 +212,8 @@ SOP_STEPS = Tab(
         Column("ขั้นตอน", "step", T, required=True),
         Column("ชนิดขั้นตอน", "step_type", ENUM, choices=STEP_TYPES, default="process"),
         Column("ผู้รับผิดชอบ", "responsible", T, required=True),
-        Column("ระยะเวลามาตรฐาน", "duration", NUM, required=True, minimum=0, min_exclusive=True),
-        Column("หน่วยเวลา", "time_unit", ENUM, required=True, choices=TIME_UNITS),
+        Column("ระยะเวลามาตรฐาน", "duration", NUM, required=True, minimum=0, min_exclusive=True, exempt_when=("step_type", "terminal")),
+        Column("หน่วยเวลา", "time_unit", ENUM, required=True, choices=TIME_UNITS, exempt_when=("step_type", "terminal")),
         Column("มาตรฐานคุณภาพ/จุดควบคุม", "control", T),
         Column("เอกสาร/แบบฟอร์ม", "forms", T),
         Column("ถ้าใช่ไปขั้นตอน", "yes_next", NUM, whole=True),

@@ -21,7 +21,7 @@ from .addressing import a1, column_letter  # noqa: F401 - column_letter re-expor
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
 from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details
 from .matching import find_tab, header_columns, input_titles, matching_tabs  # noqa: F401 - re-exported
-from .parsers import CellProblem, cell_text, header_key
+from .parsers import CellProblem, cell_text, header_key, parse_number
 from .report import ValidationReport
 from .rules import ROW_RULES, RuleContext
 from .tab_rules import TAB_RULES
@@ -254,8 +254,9 @@ class _TabValidator:
 
     def parse_cell(self, col: Column, cell: Cell, row_number: int, parsed: dict[str, Any],
                    memo: dict[tuple[Any, ...], _Parsed] | None = None) -> Any:
+        exempt = col.exempt_when is not None and parsed.get(col.exempt_when[0]) == col.exempt_when[1]
         if cell.is_empty:
-            if col.required:
+            if col.required and not exempt:
                 self.issue(col, self._where(col, row_number), Severity.ERROR, "required-missing", "")
                 parsed["_error"] = True
                 parsed["_failed"] = parsed["_failed"] | {col.key}
@@ -269,6 +270,8 @@ class _TabValidator:
             parsed["_failed"] = parsed["_failed"] | {col.key}
             return None
         value, warning, problem = _parse(col, cell, memo)
+        if problem is not None and exempt and problem.code == "number-range" and parse_number_or_none(cell) == 0:
+            return 0  # a terminal step may give 0 for its duration
         if problem is not None:
             self.issue(col, self._where(col, row_number), Severity.ERROR, problem.code, cell.raw_text(),
                        **bounds_detail(col), **problem.details)
@@ -373,6 +376,13 @@ def validate_workbook(
     positions = {key: dict(v.positions) for key, v in validators.items()}
     report = ValidationReport.of(issues, schema, positions)
     return ValidatedWorkbook(tables=tables, report=report, titles=titles, ids=ids, schema=schema, positions=positions)
+
+
+def parse_number_or_none(cell: Cell) -> float | None:
+    try:
+        return parse_number(cell)
+    except CellProblem:
+        return None
 
 
 def _ids(v: _TabValidator) -> set[str]:
