@@ -510,3 +510,25 @@ def test_an_internal_link_is_a_text_run_to_the_tab_and_cell(emu, key_file, tmp_p
     assert linked.value == "ภารกิจ!A2"
     assert linked.text_format_runs == [{"startIndex": 0, "format": {"link": {"uri": f"#gid={emu.sheet_id(sid, 'ภารกิจ')}&range=A2"}}}]
     assert emu.get_cell(sid, "ตรวจสอบข้อมูล", "B6").text_format_runs is None  # no such tab: plain text
+
+
+def test_a_merged_header_on_a_google_sheet_is_a_warning_and_never_in_clear_in_history(demo_sheets, env, key_file, tmp_path):
+    """Issue 17 on the Sheets backend: the merge comes from the sheet's metadata (one request)."""
+    _, sheets = demo_sheets()
+    sid = env.create_spreadsheet("merged", sheets)
+    info = env.service_account_info("merger@office-project.iam.gserviceaccount.com")
+    env.share_with(sid, EMAIL, info["client_email"])
+    book = env.gspread_client(info).open_by_key(sid)
+    book.worksheet("เรื่องร้องเรียน").merge_cells("G1:H1")
+    env.reset_counts()
+    validated = run("validate", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--json")
+    assert validated.exit_code == 1, validated.output
+    assert env.request_count == 3, [r.path for r in env.requests]
+    merged = [(i["cell"], i["severity"]) for i in json.loads(validated.stdout)["issues"] if i["code"] == "header-merged"]
+    assert merged == [("G1", "warning")]
+    assert run("sync", "--sheet-id", sid, "--credentials", key_file, "--as-of", AS_OF, "--out", tmp_path / "out").exit_code == 0
+    from sheets_sync.storage.history import History
+
+    complaints = History(tmp_path / "history.sqlite").tabs(1)["เรื่องร้องเรียน"]
+    ids = [row[7].value for row in complaints.rows[1:] if len(row) > 7 and not row[7].is_empty]
+    assert ids and all(str(v).startswith("[ปกปิด ") for v in ids)
