@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
-from ..core.cells import Cell, CellKind, TabData
+from ..core.cells import EMPTY, Cell, CellKind, TabData
 from ..core.thai_dates import to_ascii_digits
 from .matching import header_columns, matching_tabs
 from .parsers import cell_text, header_key, is_valid_national_id
@@ -28,6 +29,7 @@ from .tabs import Tab
 _PHONE = re.compile(r"(?<![\d+])(?:\+66|0)[-. ]?[1-9](?:[-. ]?\d){7,8}(?![\d])")
 _ID_CANDIDATE = re.compile(r"(?<!\d)\d(?:[- ]?\d){12}(?!\d)")
 _THAI_DIGITS = re.compile("[\u0e50-\u0e59]")
+_DIGIT_RUN = re.compile(r"\d(?:[-. ]?\d){8}")
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,10 @@ def looks_personal(cell: Cell) -> bool:
     if cell.kind is not CellKind.TEXT:
         return False
     text = str(cell.value)
-    if sum(ch.isdigit() for ch in text) < 9:
-        return False
     if _THAI_DIGITS.search(text):
         text = to_ascii_digits(text)
+    if not _DIGIT_RUN.search(text):  # no run of 9 digits (separators allowed): the common case
+        return False
     if _PHONE.search(text):
         return True
     return any(is_valid_national_id(m[0]) for m in _ID_CANDIDATE.finditer(text))
@@ -103,10 +105,27 @@ def hidden_cells(tabs: Mapping[str, TabData], schema: Iterable[Tab], *, deny_unk
 
 def _personal_cells(data: TabData, skip: set[int]) -> set[tuple[int, int]]:
     """(row, column) of the body cells outside `skip` that hold a national ID or a phone number.
-    A reader shares one Cell between equal values: each distinct cell is looked at once."""
+    Column by column; a reader shares one Cell between equal values, so each distinct cell is
+    looked at once, and a column without a hit costs no more than reading it."""
     body = data.rows[1:]
-    distinct = {id(c): c for row in body for c in row}
-    hits = {key for key, cell in distinct.items() if looks_personal(cell)}
-    if not hits:
-        return set()
-    return {(r, c) for r, row in enumerate(body, start=1) for c, cell in enumerate(row) if c not in skip and id(cell) in hits}
+    width = max(map(len, body), default=0)
+    verdict: dict[int, bool] = {}
+    found: set[tuple[int, int]] = set()
+    for c in range(width):
+        if c in skip:
+            continue
+        try:
+            column = list(map(itemgetter(c), body))
+        except IndexError:  # some rows end before this column
+            column = [row[c] if c < len(row) else EMPTY for row in body]
+        ids = list(map(id, column))
+        hits = set()
+        for key, cell in dict(zip(ids, column)).items():
+            personal = verdict.get(key)
+            if personal is None:
+                personal = verdict[key] = looks_personal(cell)
+            if personal:
+                hits.add(key)
+        if hits:
+            found.update((r, c) for r, key in enumerate(ids, start=1) if key in hits)
+    return found
