@@ -164,7 +164,9 @@ def manuals(writer: Path, tmp_path_factory: pytest.TempPathFactory):
     return sync, {name: (paths[name], to_pdf(paths[name], work, writer)) for name in ("SOP-M01", "SOP-M04", "SOP-M09", "index")}
 
 
-@pytest.mark.parametrize(("name", "low", "high"), [("SOP-M01", 7, 8), ("SOP-M04", 8, 9), ("SOP-M09", 7, 8), ("index", 3, 4)])
+# SOP-M04 has a decision whose branches differ: its standard-time sentence also gives the shortest
+# path (rules.md), one line more, which can carry the last paragraph onto a tenth page.
+@pytest.mark.parametrize(("name", "low", "high"), [("SOP-M01", 7, 8), ("SOP-M04", 8, 10), ("SOP-M09", 7, 8), ("index", 3, 4)])
 def test_manual_page_counts(manuals, name: str, low: int, high: int) -> None:
     assert low <= len(pages(manuals[1][name][1])) <= high
 

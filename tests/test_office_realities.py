@@ -410,7 +410,7 @@ def test_start_and_end_steps_need_no_duration_and_the_standard_time_is_the_longe
 
     manual = docx.Document(json.loads(sop.stdout)["files"][0])
     text = "\n".join(p.text for p in manual.paragraphs) + "\n".join(c.text for t in manual.tables for r in t.rows for c in r.cells)
-    assert "18 วัน (กรณีขั้นตอนที่ 3 ผ่านการพิจารณาหรือไม่ เป็น \"ไม่ใช่\" 3 วัน 30 นาที)" in text
+    assert "18 วัน (กรณีขั้นตอนที่ 3 เป็น \"ไม่ใช่\" 3 วัน 30 นาที)" in text
 
 
 def test_reversed_thresholds_of_a_lower_is_better_kpi_say_why(make_xlsx, tmp_path: Path) -> None:

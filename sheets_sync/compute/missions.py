@@ -74,7 +74,8 @@ def _parts_of(steps: list[dict[str, Any]]) -> dict[str, float]:
         if duration is None or unit is None or not float(duration):
             continue
         parts[unit] = parts.get(unit, 0) + float(duration)
-    return carry_minutes({unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()})
+    carried = carry_minutes({unit: (int(v) if float(v).is_integer() else v) for unit, v in parts.items()})
+    return {unit: carried[unit] for unit in ("days", "hours", "minutes") if unit in carried}
 
 
 def standard_time(steps: pd.DataFrame) -> StandardTime:

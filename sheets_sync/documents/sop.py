@@ -98,11 +98,11 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
     draft = state != "ready"
     name = fmt.sheet(mission.get("name"))
     section, office = settings.office.section, settings.office.name
-    total_time = fmt.duration(mission.get("standard_time_parts") or {})
+    total_time = with_shortest = fmt.duration(mission.get("standard_time_parts") or {})
     if mission.get("shortest_time_parts"):  # the branches differ: the shortest way too (rules.md)
         via = mission.get("shortest_time_via")
-        case = f"กรณีขั้นตอนที่ {fmt.plain(via[0])} {fmt.sheet(via[1])} เป็น \"ไม่ใช่\"" if via else "กรณีทางที่สั้นที่สุด"
-        total_time += f" ({case} {fmt.duration(mission['shortest_time_parts'])})"
+        case = f"กรณีขั้นตอนที่ {fmt.plain(via[0])} เป็น \"ไม่ใช่\"" if via else "กรณีทางที่สั้นที่สุด"
+        with_shortest += f" ({case} {fmt.duration(mission['shortest_time_parts'])})"
     return {
         "num": fmt.number_word,
         "office_name": office,
@@ -128,7 +128,7 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
         "standard_time": total_time,
         "standards": (
             f"มาตรฐานคุณภาพของงานได้แก่มาตรฐานคุณภาพและจุดควบคุมของแต่ละขั้นตอนตามข้อ {fmt.plain(6)} "
-            f"โดยกระบวนการทั้งหมดใช้ระยะเวลามาตรฐานรวม {total_time}"
+            f"โดยกระบวนการทั้งหมดใช้ระยะเวลามาตรฐาน {with_shortest}"
         ),
         "kpis": linked_kpis(mission_id, results, fmt),
         "round_label": fmt.text(f"รอบ {results.period.round} เดือน"),
