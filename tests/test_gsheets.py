@@ -225,7 +225,7 @@ def test_a_429_storm_is_survived_with_bounded_waits(demo_sheets, emu, key_file, 
     backend = _backend(emu, sid, key_file, sleeps)
     emu.fail_next(429, count=4)
     settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
-    outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
+    outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9))
     assert outcome.results.missions.count == 12
     assert len(sleeps) == 4
     assert all(2 ** n <= wait <= 2 ** n + 1 for n, wait in enumerate(sleeps))  # exponential, with jitter
@@ -348,7 +348,7 @@ def test_a_server_error_on_the_write_is_retried_from_a_fresh_look(demo_sheets, e
     backend = _backend(emu, sid, key_file, sleeps)
     settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
     emu.fail_next(503, count=1, when=lambda r: r.method == "POST")
-    outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
+    outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9))
     assert outcome.snapshot_id == 1
     assert emu.sheet_titles(sid)[-6:] == list(SUMMARY_TAB_TITLES) and len(sleeps) == 1
 
@@ -424,7 +424,7 @@ def _summary_state(emu, sid):
 def _sync_with(emu, sid, key_file, tmp_path, **kwargs):
     backend = GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, rng=random.Random(3), sleep=lambda s: None, **kwargs)
     settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
-    run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
+    run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9))
     return backend
 
 

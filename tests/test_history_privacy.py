@@ -18,7 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.cli.main import cli
+from sheets_sync.config import HistoryPolicy
 from sheets_sync.core.cells import Cell, CellKind, TabData
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.storage import history as history_module
 from sheets_sync.storage.history import History
 from tests.conftest import office_config as config
@@ -119,19 +121,19 @@ def _tab(value: str) -> dict[str, TabData]:
 
 
 def _results() -> dict:
-    return {"as_of": "2026-03-31", "fiscal_year": 2569, "round": 6, "counts": {"errors": 0, "warnings": 0}}
+    return {"period": resolve_period(dt.date(2026, 3, 31)), "counts": (0, 0), "results": {"counts": {"errors": 0, "warnings": 0}}}
 
 
 def test_retention_by_days_and_by_count(tmp_path: Path) -> None:
     tz = dt.timezone(dt.timedelta(hours=7))
     now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=tz)
-    store = History(tmp_path / "h.sqlite", keep_days=400, keep_snapshots=3)
-    old = store.record(taken_at=now - dt.timedelta(days=401), source="x", tabs=_tab("นายก"), results=_results())
-    kept = store.record(taken_at=now - dt.timedelta(days=399), source="x", tabs=_tab("นายข"), results=_results())
+    store = History(tmp_path / "h.sqlite", HistoryPolicy(keep_days=400, keep_snapshots=3))
+    old = store.record(taken_at=now - dt.timedelta(days=401), source="x", tabs=_tab("นายก"), **_results())
+    kept = store.record(taken_at=now - dt.timedelta(days=399), source="x", tabs=_tab("นายข"), **_results())
     assert [s.id for s in store.list()] == [old, kept]  # 2 days apart: both within 400 days
-    today = store.record(taken_at=now, source="x", tabs=_tab("นายค"), results=_results())
+    today = store.record(taken_at=now, source="x", tabs=_tab("นายค"), **_results())
     assert [s.id for s in store.list()] == [kept, today]  # the 401-day-old one went with today's record
-    ids = [store.record(taken_at=now + dt.timedelta(minutes=i), source="x", tabs=_tab("นายค"), results=_results()) for i in range(1, 4)]
+    ids = [store.record(taken_at=now + dt.timedelta(minutes=i), source="x", tabs=_tab("นายค"), **_results()) for i in range(1, 4)]
     assert [s.id for s in store.list()] == ids  # only the newest 3
     with sqlite3.connect(store.path) as db:
         assert db.execute("SELECT COUNT(DISTINCT snapshot_id) FROM snapshot_tabs").fetchone()[0] == 3

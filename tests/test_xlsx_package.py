@@ -122,7 +122,7 @@ def settings_for(tmp_path: Path) -> Settings:
 
 
 def sync(path: Path, tmp_path: Path) -> dict[str, Any]:
-    outcome = run_sync(XlsxBackend(path), settings_for(tmp_path), resolve_period(AS_OF), now=NOW, out_dir=tmp_path / "out")
+    outcome = run_sync(XlsxBackend(path), settings_for(tmp_path), resolve_period(AS_OF), now=NOW)
     return outcome.results.to_json()
 
 
@@ -211,7 +211,7 @@ def test_results_equal_those_of_the_same_data_written_by_openpyxl(staff_book: Pa
 
 
 def test_openpyxl_opens_the_result_and_the_summary_tabs_keep_their_look(staff_book: Path, tmp_path: Path) -> None:
-    results = run_sync(XlsxBackend(staff_book), settings_for(tmp_path), resolve_period(AS_OF), now=NOW, out_dir=tmp_path / "out").results
+    results = run_sync(XlsxBackend(staff_book), settings_for(tmp_path), resolve_period(AS_OF), now=NOW).results
     tabs = {tab.title: tab for tab in build_summary_tabs(results, thai_digits=Settings().output.thai_digits)}
     book = openpyxl.load_workbook(staff_book)
     for title, tab in tabs.items():

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from ..backends.base import Backend
 from ..compute.reminders import who_owes_what
 from ..compute.results import Results
 from ..config import Settings
 from ..core.emails import is_email_address
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, OutputError
 from ..core.fiscal import Period
-from ..delivery.mail import SmtpServer, build_message, deliver, write_eml
+from ..delivery.mail import Outgoing, SmtpServer, build_message, deliver, write_eml
 from ..present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
 from ..schema.parsers import normalize_space
 from ..storage.send_ledger import SendLedger
@@ -43,7 +42,6 @@ def run_remind(
     period: Period,
     *,
     now: dt.datetime,
-    out_dir: Path,
     password: str = "",
     dry_run: bool = False,
     resend: bool = False,
@@ -53,6 +51,8 @@ def run_remind(
     A message already accepted today with the same content is not sent again (unless `resend`);
     a person without an address is not reachable and is listed in the head's summary.
     """
+    if not dry_run and settings.mail.username and not password:
+        raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail.password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
     if not dry_run and not settings.mail.host:
         raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย --dry-run เพื่อเขียนเป็นไฟล์ .eml")
     if not dry_run and not settings.mail.from_:
@@ -94,11 +94,12 @@ def run_remind(
                       to_address=settings.remind.head_email or None, to_name=head_name, now=now)
     )
     outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind.head_email)
+    out_dir = settings.out_dir
     if dry_run:
         try:
             outcome.eml_files = write_eml(out_dir / "reminders", messages)
         except OSError as err:
-            raise ConfigError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+            raise OutputError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจโฟลเดอร์ผลลัพธ์") from err
         return outcome
 
     ledger = SendLedger(settings.history_file)
@@ -115,7 +116,7 @@ def run_remind(
         settings.mail.host, settings.mail.port, settings.mail.security, settings.mail.username, password, settings.mail.cafile
     )
 
-    def record(item: Any) -> None:
+    def record(item: Outgoing) -> None:
         ledger.mark_sent(day=day, source=source, recipient=item.address, person=item.person,
                          content_hash=item.content_hash, subject=item.rendered.subject, sent_at=now)
 

@@ -6,7 +6,6 @@ what makes every result reproducible.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from importlib import resources
@@ -17,8 +16,8 @@ from ..backends.base import Backend, InputColumnSpec, InputTabSpec
 from ..compute.results import Results, compute_results
 from ..config import Settings
 from ..core.cells import TabData
-from ..core.errors import ConfigError
-from ..core.fiscal import Period, resolve_period
+from ..core.errors import OutputError
+from ..core.fiscal import Period
 from ..schema.parsers import header_key
 from ..schema.tabs import ColType, Tab, input_tabs
 from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
@@ -39,16 +38,9 @@ def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple
     return tabs, validated
 
 
-def run_validate(
-    backend: Backend,
-    settings: Settings,
-    as_of: dt.date,
-    fiscal_year: int | None = None,
-    round_months: int | None = None,
-) -> ValidateOutcome:
-    """Read and validate; write nothing."""
-    period = resolve_period(as_of, settings.fiscal.rounds, fiscal_year, round_months)
-    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
+def run_validate(backend: Backend, settings: Settings, period: Period) -> ValidateOutcome:
+    """Read and validate for the period; write nothing."""
+    return ValidateOutcome(period, read_workbook(backend, settings, period)[1], backend.describe())
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -82,7 +74,7 @@ def run_init(backend: Backend, settings: Settings, config_path: Path | None) -> 
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(example_config_text(), encoding="utf-8")
         written = config_path
-    return InitOutcome(created, written, existing)
+    return InitOutcome(created, written, existing, source=backend.describe())
 
 
 def example_config_text() -> str:
@@ -105,9 +97,10 @@ def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[
     return tabs, compute_results(workbook, period, settings)
 
 
-def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, list[int]]:
-    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone)."""
-    names = {header_key(n) for t in input_tabs(settings.fiscal.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
+def personal_columns(tabs: Mapping[str, TabData], schema: Mapping[str, Tab]) -> dict[str, list[int]]:
+    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone),
+    by the schema the workbook was validated with."""
+    names = {header_key(n) for t in schema.values() for c in t.columns if c.personal for n in (c.th, c.key)}
     found = {}
     for title, tab in tabs.items():
         header = tab.rows[0] if tab.rows else ()
@@ -117,14 +110,15 @@ def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[st
     return found
 
 
-def _prepare_folder(folder: Path) -> None:
+def prepare_folder(folder: Path) -> None:
+    """Make sure the output folder exists and takes a file, before anything is written (exit 3)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".sheets-sync-write-test"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as err:
-        raise ConfigError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ --out (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise OutputError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจโฟลเดอร์ผลลัพธ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
 
 
 def workbook_identity(backend: Backend) -> str:

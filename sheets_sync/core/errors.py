@@ -34,6 +34,13 @@ class OwnershipError(WorkbookError):
     """A tab with a summary name exists that the tool did not create (exit 3, use --force)."""
 
 
+class OutputError(SheetsSyncError):
+    """An output folder or file (results, calendar, .eml, restored .xlsx) cannot be written;
+    nothing that was not finished was changed (exit 3)."""
+
+    exit_code = 3
+
+
 class DocumentError(SheetsSyncError):
     """A Word document could not be written (open in Word, no permission); exit 2."""
 

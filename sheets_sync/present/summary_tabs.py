@@ -87,8 +87,8 @@ def overview_tab(results: Results, line: str, office_section: str = Office.secti
     add("ร้อยละยุติ", fig.get("closed_pct"), P)
     add("เกินกำหนด", fig.get("overdue"), I)
     add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.DECIMAL2)
-    add("ข้อผิดพลาดในข้อมูล", results.error_count, I)
-    add(_th(SEVERITIES, "warning"), results.warning_count, I)
+    add("ข้อผิดพลาดในข้อมูล", results.report.errors, I)
+    add(_th(SEVERITIES, "warning"), results.report.warnings, I)
     add("ปรับปรุงล่าสุด", results.period.as_of, D)
     table = Table(
         ["ตัวชี้วัดภาพรวม", "ค่า"],

@@ -60,14 +60,6 @@ class ValidatedWorkbook:
     def issues(self) -> list[Issue]:
         return self.report.issues
 
-    @property
-    def error_count(self) -> int:
-        return self.report.errors
-
-    @property
-    def warning_count(self) -> int:
-        return self.report.warnings
-
 
 def empty_table(tab: Tab) -> pd.DataFrame:
     return pd.DataFrame({c.key: pd.Series(dtype=object) for c in tab.columns} | {ROW: pd.Series(dtype=int)})

@@ -1,10 +1,148 @@
-"""What a person sees in the terminal: the issues list and short summaries."""
+"""What a person sees: one renderer for every command's outcome, as text or `--json`.
+
+`show` is the end of every command: it records the issue counts for the run log, prints the
+outcome (its `to_json()`, or the text below) and exits with the outcome's exit code.
+"""
 
 from __future__ import annotations
 
+import json
+import shlex
+from functools import singledispatch
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from ..app.outcomes import (
+    CalendarOutcome,
+    DemoOutcome,
+    HistoryOutcome,
+    InitOutcome,
+    Outcome,
+    PruneOutcome,
+    RemindOutcome,
+    ReportOutcome,
+    RestoreOutcome,
+    SopOutcome,
+    StatusOutcome,
+    SyncOutcome,
+    ValidateOutcome,
+)
 from ..core.vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
+from ..storage.history import SnapshotInfo
+from ..storage.runlog import OUTCOME_TH, Run
+from .edge import current_run
+
+COMPACT_JSON = (ReportOutcome, SopOutcome, CalendarOutcome)  # one line, as these always printed
+
+
+def show(outcome: Outcome, *, as_json: bool = False, quiet: bool = False, **options: Any) -> NoReturn:
+    """Print `outcome` (JSON or text; `quiet` prints only what a scheduled job must see) and exit
+    with its code. `options` reach the outcome's text renderer (e.g. `errors_only`)."""
+    record = current_run()
+    if outcome.report is not None:
+        record.errors, record.warnings = outcome.report.errors, outcome.report.warnings
+    if as_json:
+        click.echo(json_text(outcome, errors_only=bool(options.get("errors_only"))))
+    else:
+        text = render(outcome, quiet=quiet, **options)
+        if text:
+            click.echo(text)
+    click.get_current_context().exit(outcome.exit_code)
+
+
+def json_text(outcome: Outcome, *, errors_only: bool = False) -> str:
+    """The `--json` document: strict JSON (NaN refused), Thai kept as it is."""
+    document = outcome.to_json()
+    if errors_only and isinstance(outcome, ValidateOutcome):
+        document["issues"] = [i.to_json() for i in outcome.report.issues if i.severity is Severity.ERROR]
+    if isinstance(outcome, COMPACT_JSON):
+        return json.dumps(document, ensure_ascii=False, allow_nan=False)
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+@singledispatch
+def render(outcome: Outcome, *, quiet: bool = False, **options: Any) -> str:
+    raise TypeError(f"no text renderer for {type(outcome).__name__}")  # pragma: no cover
+
+
+@render.register
+def _(outcome: ValidateOutcome, *, quiet: bool = False, errors_only: bool = False, **_: Any) -> str:
+    if quiet:
+        return issues_summary(outcome.report) if outcome.report.issues else ""
+    return render_issues(outcome.report, outcome.source, errors_only=errors_only)
+
+
+@render.register
+def _(outcome: InitOutcome, **_: Any) -> str:
+    lines = []
+    if outcome.created_tabs:
+        lines.append(f"สร้างแท็บใน {outcome.source}: {', '.join(outcome.created_tabs)}")
+    if outcome.existing_tabs:
+        lines.append(f"แท็บที่มีอยู่แล้ว (ไม่ได้แตะ): {', '.join(outcome.existing_tabs)}")
+    if outcome.config_written:
+        lines.append(f"สร้างไฟล์ค่าตั้ง {outcome.config_written} — แก้ชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือก่อนออกรายงาน")
+    return "\n".join(lines)
+
+
+@render.register
+def _(outcome: SyncOutcome, *, quiet: bool = False, **_: Any) -> str:
+    return "" if quiet else render_sync(outcome, outcome.source)
+
+
+@render.register
+def _(outcome: ReportOutcome, *, quiet: bool = False, **_: Any) -> str:
+    period = outcome.results.period
+    return "" if quiet else f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {outcome.path}"
+
+
+@render.register
+def _(outcome: SopOutcome, *, quiet: bool = False, **_: Any) -> str:
+    if quiet:
+        return ""
+    missions = outcome.results.missions
+    coverage = missions.sop_coverage_pct if missions else None
+    lines = [f"เขียนคู่มือ {len(outcome.paths)} ไฟล์ใน {outcome.folder} (ร้อยละกระบวนการที่มีคู่มือ {coverage})"]
+    lines.extend(f"  {path}" for path in outcome.paths)
+    return "\n".join(lines)
+
+
+@render.register
+def _(outcome: CalendarOutcome, *, quiet: bool = False, **_: Any) -> str:
+    return "" if quiet else render_calendar(outcome).strip()
+
+
+@render.register
+def _(outcome: RemindOutcome, *, quiet: bool = False, **_: Any) -> str:
+    return "" if quiet and outcome.complete else render_remind(outcome)
+
+
+@render.register
+def _(outcome: DemoOutcome, *, command: str = "sheets-sync", config_path: str | None = None, **_: Any) -> str:
+    return render_demo(outcome, command=command, config_path=config_path)
+
+
+@render.register
+def _(outcome: HistoryOutcome, **_: Any) -> str:
+    return render_history(outcome.snapshots, outcome.path)
+
+
+@render.register
+def _(outcome: RestoreOutcome, **_: Any) -> str:
+    return f"เขียนข้อมูลของประวัติหมายเลข {outcome.snapshot_id} ลง {outcome.path}: {', '.join(outcome.titles)}"
+
+
+@render.register
+def _(outcome: PruneOutcome, **_: Any) -> str:
+    return f"ลบประวัติ {outcome.removed} รายการจาก {outcome.path}"
+
+
+@render.register
+def _(outcome: StatusOutcome, **_: Any) -> str:
+    return render_status(outcome.latest, outcome.log_file)
 
 
 def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:
@@ -33,7 +171,7 @@ def render_issues(report: ValidationReport, where: str, *, errors_only: bool = F
     return "\n".join(lines)
 
 
-def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
+def render_sync(outcome: SyncOutcome, where: str) -> str:
     """A short summary of a sync: what was written and the headline figures."""
     r = outcome.results
     in_progress = "" if r.period.round_closed else " (อยู่ระหว่างดำเนินการ)"
@@ -55,7 +193,7 @@ def render_sync(outcome, where: str) -> str:  # outcome: app.SyncOutcome
     return "\n".join(lines)
 
 
-def render_demo(outcome, command: str = "sheets-sync", config_path: str | None = None) -> str:  # outcome: app.DemoOutcome
+def render_demo(outcome: DemoOutcome, command: str = "sheets-sync", config_path: str | None = None) -> str:
     """What the demo made, then commands to try next (`command` is how this run was started)."""
     errors, warnings = outcome.validation.report.errors, outcome.validation.report.warnings
     lines = [
@@ -67,21 +205,16 @@ def render_demo(outcome, command: str = "sheets-sync", config_path: str | None =
     ]
     for path in outcome.documents:
         lines.append(f"  เอกสาร: {path}")
-    if outcome.reminders is not None:
-        lines.append(render_remind(outcome.reminders))
-    if outcome.calendar is not None:
-        lines.append(render_calendar(outcome.calendar))
-    lines.extend(outcome.notes)
+    lines.append(render_remind(outcome.reminders))
+    lines.append(render_calendar(outcome.calendar))
     lines.append("")
     lines.append("ลองต่อ (พิมพ์ตามนี้ได้เลย):")
     lines.extend(f"  {hint}" for hint in demo_hints(outcome, command, config_path))
     return "\n".join(lines)
 
 
-def demo_hints(outcome, command: str, config_path: str | None = None) -> list[str]:
+def demo_hints(outcome: DemoOutcome, command: str, config_path: str | None = None) -> list[str]:
     """Commands that work as typed on the demo workbook, for the same data date."""
-    import shlex
-
     book = shlex.quote(str(outcome.workbook))
     as_of = outcome.sync.results.period.as_of.isoformat()
     out = shlex.quote(str(outcome.sync.results_path.parent))
@@ -93,7 +226,7 @@ def demo_hints(outcome, command: str, config_path: str | None = None) -> list[st
     ]
 
 
-def render_history(snapshots, path) -> str:
+def render_history(snapshots: list[SnapshotInfo], path: Path) -> str:
     if not snapshots:
         return f"ยังไม่มีประวัติใน {path} (ประวัติจะถูกบันทึกทุกครั้งที่สั่ง sync)"
     lines = [f"ประวัติใน {path}", "หมายเลข  เวลา                 ข้อมูล ณ     ปีงบ  รอบ  ผิดพลาด  เตือน  ที่มา"]
@@ -105,11 +238,11 @@ def render_history(snapshots, path) -> str:
     return "\n".join(lines)
 
 
-def _num(value, places: int = 2) -> str:
+def _num(value: float | None, places: int = 2) -> str:
     return "-" if value is None else f"{value:.{places}f}"
 
 
-def render_remind(outcome) -> str:  # outcome: app.RemindOutcome
+def render_remind(outcome: RemindOutcome) -> str:
     """Who was told (or, in a dry run, which .eml files were written), who could not be reached."""
     people = [m for m in outcome.messages if m.person]
     lines = []
@@ -137,9 +270,28 @@ def render_remind(outcome) -> str:  # outcome: app.RemindOutcome
     return "\n".join(lines)
 
 
-def render_calendar(outcome) -> str:  # outcome: app.CalendarOutcome
+def render_calendar(outcome: CalendarOutcome) -> str:
     c = outcome.counts
     return (
         f"  ปฏิทินแผนปฏิบัติการ: {outcome.path} (กิจกรรม {c.get('activity', 0)} · สิ้นสุดรอบ {c.get('round_end', 0)}"
         f" · กำหนดเสนอรายงาน {c.get('memo_due', 0)} · ทบทวนคู่มือ {c.get('sop_review', 0)})"
     )
+
+
+def render_status(latest: dict[str, Run], log_file: Path) -> str:
+    """The last run of each command, one line each (and its one-line message on failure)."""
+    if not latest:
+        return f"ยังไม่มีบันทึกการทำงานใน {log_file}"
+    lines = [f"การทำงานครั้งล่าสุดของแต่ละคำสั่ง (จาก {log_file}):"]
+    for run in latest.values():
+        counts = ""
+        if run.errors is not None:
+            counts = f" ข้อผิดพลาด {run.errors} คำเตือน {run.warnings}"
+        where = f" {run.workbook}" if run.workbook else ""
+        lines.append(
+            f"  {run.command}: {run.time}{where} — {OUTCOME_TH.get(run.outcome, run.outcome)} (รหัส {run.exit_code})"
+            f"{counts} ใช้เวลา {run.duration_s:.1f} วินาที"
+        )
+        if run.message:
+            lines.append(f"    {run.message}")
+    return "\n".join(lines)
