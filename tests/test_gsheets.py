@@ -214,8 +214,8 @@ def test_xlsx_and_sheets_give_identical_results(demo_sheets, env, key_file, tmp_
     assert json.loads(through_sheets.output) == json.loads(through_xlsx.output)
 
 
-def _backend(emu, sid, key_file, sleeps, policy=RetryPolicy()):
-    return GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, policy=policy, sleep=sleeps.append, rng=random.Random(7))
+def _backend(emu, sid, key_file, sleeps, policy=None):
+    return GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, policy=policy or RetryPolicy(), sleep=sleeps.append, rng=random.Random(7))
 
 
 def test_a_429_storm_is_survived_with_bounded_waits(demo_sheets, emu, key_file, tmp_path):

@@ -251,9 +251,11 @@ def f_bad_shared_string(tmp: Path) -> Setup:
     xml = _end_of_row_2(part(base, sheet), b'<c r="Z2" t="s"><v>99999</v></c>')
     sst = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>x</t></si></sst>'
     ct = part(base, "[Content_Types].xml").replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                     b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
     rels = part(base, "xl/_rels/workbook.xml.rels").replace(
-        b"</Relationships>", b'<Relationships Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'.replace(b"<Relationships ", b"<Relationship ", 1))
+        b"</Relationships>", b'<Relationships Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                             b'Target="sharedStrings.xml"/></Relationships>'.replace(b"<Relationships ", b"<Relationship ", 1))
     return Setup(rezip(base, tmp / "sst.xlsx", replace={sheet: xml, "xl/sharedStrings.xml": sst, "[Content_Types].xml": ct,
                                                         "xl/_rels/workbook.xml.rels": rels}))
 

@@ -25,8 +25,8 @@ TABS = input_tabs()
 TITLES = [tab.th for tab in TABS]
 
 
-def init(path: Path, config: Path | None = None, settings: Settings = Settings()):
-    return run_init(XlsxBackend(path), settings, config)
+def init(path: Path, config: Path | None = None, settings: Settings | None = None):
+    return run_init(XlsxBackend(path), settings or Settings(), config)
 
 
 def validations(sheet) -> dict[str, tuple[str, str | None]]:

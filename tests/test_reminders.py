@@ -118,7 +118,8 @@ def test_each_person_gets_one_message_with_only_their_items(demo, server, tmp_pa
     }
     assert set(inbox) == set(expected) | {HEAD}  # waraporn and somchai have nothing due: no message
     assert all(len(item.recipients) == 1 for item in server.inbox.received)
-    names = {f"{local}@example.go.th": name for name, local in zip(P, ["pimchanok.s", "thanakorn.b", "waraporn.k", "somchai.j", "kanokwan.t", "pakorn.s", "", "anucha.w"])}
+    locals_ = ["pimchanok.s", "thanakorn.b", "waraporn.k", "somchai.j", "kanokwan.t", "pakorn.s", "", "anucha.w"]
+    names = {f"{local}@example.go.th": name for name, local in zip(P, locals_)}
     for address, ids in expected.items():
         [message] = inbox[address]
         text, page = texts(message)

@@ -173,8 +173,10 @@ def test_help_of_every_command_is_thai(path: tuple[str, ...]) -> None:
     ("args", "expected"),
     [
         (["validate", "--round", "13"], "sheets-sync validate: ค่าของ '--round' ไม่ถูกต้อง: 13 ไม่อยู่ในช่วง 1<=x<=12 (ดูวิธีใช้: sheets-sync validate --help)"),
-        (["validate", "--fiscal-year", "สองห้าหกเก้า"], "sheets-sync validate: ค่าของ '--fiscal-year' ไม่ถูกต้อง: 'สองห้าหกเก้า' ไม่ใช่ตัวเลข (ต้องพิมพ์เป็นตัวเลข) (ดูวิธีใช้: sheets-sync validate --help)"),
-        (["validate", "--fiscal-year", "2026"], "sheets-sync validate: ค่าของ '--fiscal-year' ไม่ถูกต้อง: ปีงบประมาณเป็นปี พ.ศ. — 2026 เป็นปี ค.ศ. ใช้ 2569 (ดูวิธีใช้: sheets-sync validate --help)"),
+        (["validate", "--fiscal-year", "สองห้าหกเก้า"], "sheets-sync validate: ค่าของ '--fiscal-year' ไม่ถูกต้อง: 'สองห้าหกเก้า' ไม่ใช่ตัวเลข "
+                                                        "(ต้องพิมพ์เป็นตัวเลข) (ดูวิธีใช้: sheets-sync validate --help)"),
+        (["validate", "--fiscal-year", "2026"], "sheets-sync validate: ค่าของ '--fiscal-year' ไม่ถูกต้อง: ปีงบประมาณเป็นปี พ.ศ. — 2026 เป็นปี ค.ศ. "
+                                                "ใช้ 2569 (ดูวิธีใช้: sheets-sync validate --help)"),
         (["validate", "--strict"], "sheets-sync validate: ไม่มีตัวเลือก '--strict' (ดูวิธีใช้: sheets-sync validate --help)"),
         (["sync", "--stric"], "sheets-sync sync: ไม่มีตัวเลือก '--stric' หมายถึง '--strict' หรือไม่? (ดูวิธีใช้: sheets-sync sync --help)"),
         (["history", "restore"], "sheets-sync history restore: ยังไม่ได้ระบุอาร์กิวเมนต์ 'หมายเลข' (ดูวิธีใช้: sheets-sync history restore --help)"),
@@ -212,9 +214,11 @@ def test_version_is_thai() -> None:
         ('[complaints]\nsla_days = 7.5\n', "ไฟล์ค่าตั้ง office.toml บรรทัด 2: complaints.sla_days ต้องเป็นจำนวนเต็มมากกว่า 0 เช่น 15 (พบ 7.5)"),
         ('[fiscal]\nrounds = [6, 8]\n', "ไฟล์ค่าตั้ง office.toml บรรทัด 2: fiscal.rounds ต้องเป็นรายการรอบจาก 3, 6, 9, 12 เช่น [6, 9, 12] (พบ [6, 8])"),
         ('[output]\nthai_digits = "ใช่"\n', 'ไฟล์ค่าตั้ง office.toml บรรทัด 2: output.thai_digits ต้องเป็นtrue หรือ false (พบ "ใช่")'),
-        ('[office]\nname = "สำนักงานจังหวัดทดสอบ"\nphone = 55555555\n', 'ไฟล์ค่าตั้ง office.toml บรรทัด 3: office.phone ต้องเป็นข้อความในเครื่องหมายคำพูด เช่น "..." (พบ 55555555)'),
+        ('[office]\nname = "สำนักงานจังหวัดทดสอบ"\nphone = 55555555\n', 'ไฟล์ค่าตั้ง office.toml บรรทัด 3: office.phone '
+                                                                        'ต้องเป็นข้อความในเครื่องหมายคำพูด เช่น "..." (พบ 55555555)'),
         ('[plan]\ntolerance = 5\n', "ไฟล์ค่าตั้ง office.toml บรรทัด 2: ค่าตั้งที่ไม่รู้จัก plan.tolerance — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)"),
-        ("[plan]\ntolerance_points = สิบห้า\n", "ไฟล์ค่าตั้ง office.toml บรรทัด 2 คอลัมน์ 20: ค่าไม่ถูกต้อง — ข้อความต้องอยู่ในเครื่องหมายคำพูด \"...\" ตัวเลขไม่ต้องมี: tolerance_points = สิบห้า"),
+        ("[plan]\ntolerance_points = สิบห้า\n", "ไฟล์ค่าตั้ง office.toml บรรทัด 2 คอลัมน์ 20: ค่าไม่ถูกต้อง — ข้อความต้องอยู่ในเครื่องหมายคำพูด "
+                                                "\"...\" ตัวเลขไม่ต้องมี: tolerance_points = สิบห้า"),
     ],
 )
 def test_config_errors_name_the_key_the_type_and_the_line(demo_path: Path, tmp_path: Path, text: str, expected: str) -> None:
@@ -396,7 +400,8 @@ def test_the_memo_date_option_takes_the_cell_forms_too(demo_path: Path, tmp_path
     config.write_text('[office]\nname = "สำนักงานจังหวัดทดสอบ"\nsigner_name = "นายทดสอบ ระบบดี"\ndocument_no = "ทส 1/"\n', encoding="utf-8")
     common = ["report", "--workbook", demo_path, "--as-of", AS_OF.isoformat(), "--out", tmp_path / "out", "--config", config]
     bad = run(*common, "--date", "5 ต.ค 69")
-    assert (bad.exit_code, bad.stderr) == (2, "sheets-sync report: ค่าของ '--date' ไม่ถูกต้อง: '5 ต.ค 69' ต้องมีปี 4 หลัก เช่น 1/12/2569 หรือ 2569-12-01 (ไม่เดาปี 2 หลัก) (ดูวิธีใช้: sheets-sync report --help)\n")
+    assert (bad.exit_code, bad.stderr) == (2, "sheets-sync report: ค่าของ '--date' ไม่ถูกต้อง: '5 ต.ค 69' ต้องมีปี 4 หลัก เช่น 1/12/2569 หรือ "
+                                              "2569-12-01 (ไม่เดาปี 2 หลัก) (ดูวิธีใช้: sheets-sync report --help)\n")
     result = run(*common, "--date", "๕ ต.ค. ๒๕๖๙")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == ["ใช้วันที่ 5 ตุลาคม 2569 (--date ๕ ต.ค. ๒๕๖๙)"]

@@ -115,7 +115,7 @@ def test_good_workbook_has_no_issue_and_every_row(make_xlsx: MakeXlsx) -> None:
 
 
 # (tab key, changes to a second row (sheet row 3), expected issues, sheet rows kept)
-M, P, K, C, S, I, ST, SG = (TITLE[k] for k in ("missions", "plan", "kpis", "complaints", "sop_steps", "sop_info", "staff", "strategies"))
+M, P, K, C, S, SI, ST, SG = (TITLE[k] for k in ("missions", "plan", "kpis", "complaints", "sop_steps", "sop_info", "staff", "strategies"))
 ERR, WARN = "error", "warning"
 ROW_CASES = [
     # ภารกิจ
@@ -213,9 +213,9 @@ ROW_CASES = [
     ("sop_steps", {"time_unit": "สัปดาห์"}, [(S, "G3", ERR, "enum-unknown")], [2]),
     ("sop_steps", {"step_type": None}, [], [2, 3]),
     # คู่มือ
-    ("sop_info", {"mission_id": "M01"}, [(I, "A3", ERR, "id-duplicate")], [2]),
-    ("sop_info", {"mission_id": "M99"}, [(I, "A3", ERR, "ref-unknown")], [2]),
-    ("sop_info", {"mission_id": "M01", "objective": None}, [(I, "A3", ERR, "id-duplicate"), (I, "B3", ERR, "required-missing")], [2]),
+    ("sop_info", {"mission_id": "M01"}, [(SI, "A3", ERR, "id-duplicate")], [2]),
+    ("sop_info", {"mission_id": "M99"}, [(SI, "A3", ERR, "ref-unknown")], [2]),
+    ("sop_info", {"mission_id": "M01", "objective": None}, [(SI, "A3", ERR, "id-duplicate"), (SI, "B3", ERR, "required-missing")], [2]),
     # บุคลากร
     ("staff", {"can_do": "M01, M99"}, [(ST, "C3", WARN, "list-item-unknown")], [2, 3]),
     ("staff", {"can_do": "M99/M98"}, [(ST, "C3", WARN, "list-item-unknown")], [2, 3]),
@@ -484,7 +484,7 @@ def test_issues_are_in_tab_row_column_order(make_xlsx: MakeXlsx) -> None:
         (P, "B3", ERR, "ref-unknown"),
         (P, "G3", ERR, "number-range"),
         (P, "I4", ERR, "percent-range"),
-        (I, "A1", WARN, "tab-optional-missing"),
+        (SI, "A1", WARN, "tab-optional-missing"),
         (ST, "C3", WARN, "list-item-unknown"),
     ]
 

@@ -97,7 +97,8 @@ def fill_cached_results(path: Path, results: dict[str, tuple[str, str]]) -> None
     for ref, (cached, cell_type) in results.items():
         pattern = rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?'
         type_attr = f' t="{cell_type}"' if cell_type else ""
-        xml, count = re.subn(pattern, lambda m: f'<c r="{ref}"{m[1]}{type_attr}><f>{m[2]}</f><v>{cached}</v>', xml)
+        cell = f'<c r="{ref}"{{attrs}}{type_attr}><f>{{formula}}</f><v>{cached}</v>'
+        xml, count = re.subn(pattern, lambda m, cell=cell: cell.format(attrs=m[1], formula=m[2]), xml)
         assert count == 1, ref
     parts["xl/worksheets/sheet1.xml"] = xml.encode()
     with zipfile.ZipFile(path, "w") as book:

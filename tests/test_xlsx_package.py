@@ -337,7 +337,8 @@ def with_dialog_and_macro_sheets(path: Path) -> Path:
     workbook = workbook.replace("</sheets>", '<sheet name="กล่องโต้ตอบ" sheetId="90" r:id="rId90"/><sheet name="มาโคร" sheetId="91" r:id="rId91"/></sheets>')
     parts["xl/workbook.xml"] = workbook.encode()
     types = parts["[Content_Types].xml"].decode()
-    types = types.replace("</Types>", '<Override PartName="/xl/dialogsheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml"/>'
+    types = types.replace("</Types>", '<Override PartName="/xl/dialogsheets/sheet1.xml" '
+                                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml"/>'
                                       '<Override PartName="/xl/macrosheets/sheet1.xml" ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>')
     parts["[Content_Types].xml"] = types.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:

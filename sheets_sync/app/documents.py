@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from ..backends.base import Backend
 from ..compute.schedule import plan_calendar

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..core.errors import ConfigError
 from ..config import Settings
+from ..core.errors import ConfigError
 from ..core.fiscal import Period
 from ..core.thai_dates import now_in_bangkok
 from .edge import DEBUG_HELP, DEFAULT_CONFIG, current_run, remember_debug
@@ -50,7 +50,8 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
         template = DATE_OPTION_PROBLEMS.get(problem.code, "อ่าน {value!r} เป็นวันที่ไม่ได้ — " + DATE_OPTION_FORMS)
         raise click.BadParameter(template.format(value=value)) from problem
     if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
-        raise ConfigError(f"{param.opts[0] if param.opts else '--as-of'} {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — ระบุวันที่ เช่น 2026-03-31")
+        raise ConfigError(f"{param.opts[0] if param.opts else '--as-of'} {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — "
+                          "ระบุวันที่ เช่น 2026-03-31")
     option = param.opts[0] if param.opts else f"--{param.name}"
     ctx.meta.setdefault(DATE_META, []).append((option, value, day))
     return day

@@ -128,9 +128,9 @@ def _normalized(text: str) -> str:
 class History:
     """The snapshot store at `path` (created on first use)."""
 
-    def __init__(self, path: str | Path, policy: HistoryPolicy = HistoryPolicy()) -> None:
+    def __init__(self, path: str | Path, policy: HistoryPolicy | None = None) -> None:
         self.path = Path(path)
-        self.policy = policy
+        self.policy = policy or HistoryPolicy()
 
     @property
     def key_file(self) -> Path:
@@ -155,15 +155,7 @@ class History:
         try:
             fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except FileExistsError:
-            try:
-                fd = os.open(self.key_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-                with os.fdopen(fd, "rb") as handle:
-                    key = handle.read()
-            except OSError as err:
-                raise WorkbookError(f"อ่านกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
-            if len(key) < 32:
-                raise WorkbookError(f"กุญแจของประวัติ {self.key_file} เสียหาย — ย้ายไฟล์นั้นออก (ประวัติเดิมจะเทียบค่าไม่ได้)")
-            return key
+            return self._existing_key()
         except OSError as err:
             raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
         key = secrets.token_bytes(32)
@@ -171,6 +163,17 @@ class History:
             handle.write(key)
             handle.flush()
             os.fsync(handle.fileno())
+        return key
+
+    def _existing_key(self) -> bytes:
+        try:
+            fd = os.open(self.key_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as handle:
+                key = handle.read()
+        except OSError as err:
+            raise WorkbookError(f"อ่านกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from err
+        if len(key) < 32:
+            raise WorkbookError(f"กุญแจของประวัติ {self.key_file} เสียหาย — ย้ายไฟล์นั้นออก (ประวัติเดิมจะเทียบค่าไม่ได้)")
         return key
 
     def protect(self, tab: TabData, columns: Sequence[int]) -> TabData:

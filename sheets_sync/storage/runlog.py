@@ -16,7 +16,6 @@ logged (issue values are never written here). A log that cannot be written never
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from collections.abc import Iterable

@@ -1,0 +1,75 @@
+"""The CLI stays thin (STYLE.md): every command parses, calls one app function and hands its
+outcome to `render.show`; failures are caught only at the process edge. Read with `ast`."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CLI_DIR = Path(__file__).resolve().parents[1] / "sheets_sync" / "cli"
+MAX_BODY_LINES = 25
+
+
+def _is_command(node: ast.FunctionDef) -> bool:
+    """Decorated with `@click.command`, `@click.group` or `@<group>.command(...)`."""
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Attribute) and target.attr in ("command", "group"):
+            return True
+    return False
+
+
+def commands() -> list[tuple[str, ast.FunctionDef]]:
+    found = []
+    for path in sorted(CLI_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and _is_command(node):
+                found.append((f"{path.name}:{node.name}", node))
+    return found
+
+
+def body_lines(node: ast.FunctionDef) -> int:
+    """Lines of the body, the docstring (the command's --help) not counted."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return 0 if not body else body[-1].end_lineno - body[0].lineno + 1  # type: ignore[operator]
+
+
+def test_the_cli_has_its_commands():
+    names = {name.split(":")[1] for name, _ in commands()}
+    assert {"validate", "init", "sync", "report", "sop", "calendar", "remind", "demo", "history", "status"} <= names
+
+
+@pytest.mark.parametrize(("name", "node"), commands(), ids=[name for name, _ in commands()])
+def test_no_command_body_is_longer_than_25_lines(name, node):
+    assert body_lines(node) <= MAX_BODY_LINES, f"{name}: {body_lines(node)} lines besides its help"
+
+
+@pytest.mark.parametrize(("name", "node"), commands(), ids=[name for name, _ in commands()])
+def test_a_command_catches_nothing_and_ends_with_show(name, node):
+    """Failures rise to the edge (cli/edge.py); the outcome goes to the one renderer."""
+    assert not [n for n in ast.walk(node) if isinstance(n, ast.Try)], f"{name} catches an exception itself"
+    if body_lines(node) == 0:
+        return  # a group that only holds its sub-commands
+    calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "show" in calls, f"{name} does not hand its outcome to render.show"
+
+
+def test_only_the_edge_catches_sheets_sync_error():
+    catching = []
+    for path in sorted(CLI_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None and "SheetsSyncError" in ast.unparse(node.type):
+                catching.append(path.name)
+    assert catching == ["edge.py"]
+
+
+def test_the_run_is_recorded_on_one_object_not_in_ctx_meta():
+    """The run log's facts live on `edge.RunRecord`; `ctx.meta` only carries click's date notes."""
+    for path in sorted(CLI_DIR.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "sheets_sync.failure" not in text and "sheets_sync.counts" not in text, path.name
+        assert "sys.exit(" not in text or path.name == "edge.py", f"{path.name}: exit through the outcome's code"
