@@ -20,7 +20,6 @@ from sheets_sync.storage.atomic import (
     TEMP_MARK,
     FileIdentity,
     backup_path,
-    guard,
     lock_path,
     remove_stale_temps,
     side_name,
@@ -157,15 +156,15 @@ def test_a_changed_file_is_not_replaced(tmp_path: Path) -> None:
     assert _temps(tmp_path) == []
 
 
-def test_a_guard_checks_writes_that_do_not_pass_expect(tmp_path: Path) -> None:
+def test_the_identity_check_sees_a_save_in_place_and_is_only_made_when_asked(tmp_path: Path) -> None:
     target = tmp_path / "book.xlsx"
     target.write_bytes(b"as read")
-    with guard(target, FileIdentity.of(target)):
-        target.write_bytes(b"staff typed more")  # same inode, another size
-        with pytest.raises(WorkbookChangedError):
-            write_atomically(target, _writer(b"sync result"))
+    identity = FileIdentity.of(target)
+    target.write_bytes(b"staff typed more")  # same inode, another size
+    with pytest.raises(WorkbookChangedError):
+        write_atomically(target, _writer(b"sync result"), expect=identity)
     assert target.read_bytes() == b"staff typed more"
-    write_atomically(target, _writer(b"sync result"))  # outside the guard: no check
+    write_atomically(target, _writer(b"sync result"))  # no identity given: no check
     assert target.read_bytes() == b"sync result"
 
 

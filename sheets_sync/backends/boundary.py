@@ -6,9 +6,8 @@
 - any exception raised while opening or reading (damaged zip, missing part, hostile or broken XML,
   a bad shared-string or style index, unknown compression, an encrypted member, a bad encoding,
   an OS error) is `WorkbookError` (exit 3) naming the file and, when it can be told, the tab;
-- the file's identity (`FileIdentity`) is taken right before each read, and the write of the
-  summary tabs runs under `atomic.guard`, so the replace is refused if a staff save landed after
-  the read (checked at the last moment, under the write lock, by `write_atomically`);
+- (the "changed since it was read" check is the xlsx backend's: it passes the identity of the
+  file it read to `write_atomically`, which checks it at the last moment, under the write lock);
 - a network failure on the Google path says so, distinct from a rejected key;
 - `sync_lock()` is the one-sync-at-a-time lock of this workbook or sheet (filelock).
 """
@@ -24,7 +23,7 @@ from typing import Any, TypeVar
 
 from ..core.cells import TabData
 from ..core.errors import BusyError, SheetsSyncError, WorkbookError, printable
-from ..storage.atomic import FileIdentity, guard, held_lock, lock_path, side_name
+from ..storage.atomic import held_lock, lock_path, side_name
 
 T = TypeVar("T")
 NETWORK_MESSAGE = "ติดต่อ Google ไม่ได้ (ตรวจการเชื่อมต่อเครือข่ายหรือ proxy)"
@@ -67,7 +66,6 @@ class Guarded:
         self.backend = backend
         path = getattr(backend, "path", None)
         self.path: Path | None = Path(path) if path is not None else None
-        self._identity: FileIdentity | None = None
 
     def __getattr__(self, name: str) -> Any:  # anything else the backend offers
         return getattr(self.backend, name)
@@ -94,7 +92,6 @@ class Guarded:
     def _read(self, call: Callable[[], T], *, raw: bool = False) -> T:
         if self.path is not None:
             check_regular_file(self.path)
-            self._identity = FileIdentity.of(self.path)
         try:
             return call()
         except SheetsSyncError as err:
@@ -146,9 +143,6 @@ class Guarded:
         if self.path is not None:
             check_regular_file(self.path)
         try:
-            if self.path is not None:
-                with guard(self.path, self._identity):
-                    return call()
             return call()
         except SheetsSyncError as err:
             raise self._network(err) from None
