@@ -38,7 +38,7 @@ def check_regular_file(path: Path) -> None:
     except FileNotFoundError:
         return  # the backend says "not found" (or `init` creates it)
     except OSError as err:
-        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
     if not stat.S_ISREG(info.st_mode):
         kind = "โฟลเดอร์" if stat.S_ISDIR(info.st_mode) else "ไฟล์พิเศษ (FIFO/อุปกรณ์/ซ็อกเก็ต)"
         raise WorkbookError(f"{printable(str(path))} เป็น{kind} ไม่ใช่ไฟล์ .xlsx ปกติ — ระบุไฟล์สมุดงานที่ถูกต้อง (ไม่ได้เปลี่ยนแปลงอะไร)")
@@ -84,7 +84,7 @@ class Guarded:
             raise
         except Exception as err:  # noqa: BLE001 - which tab? read them one by one to tell
             tab = self._failing_tab(titles)
-            raise self._read_error(err, tab) from None
+            raise self._read_error(err, tab) from err
 
     def owned_tabs(self) -> set[str]:
         return self._read(lambda: self.backend.owned_tabs())
@@ -95,13 +95,13 @@ class Guarded:
         try:
             return call()
         except SheetsSyncError as err:
-            raise self._network(err) from None
+            raise self._network(err) from err
         except RecursionError as err:
-            raise self._read_error(err, None) from None
+            raise self._read_error(err, None) from err
         except Exception as err:  # noqa: BLE001 - the boundary: nothing a file holds may crash us
             if raw:
                 raise
-            raise self._read_error(err, None) from None
+            raise self._read_error(err, None) from err
 
     def _failing_tab(self, titles: Sequence[str]) -> str | None:
         if self.path is None or len(titles) < 2:
@@ -145,15 +145,15 @@ class Guarded:
         try:
             return call()
         except SheetsSyncError as err:
-            raise self._network(err) from None
+            raise self._network(err) from err
         except OSError as err:
-            raise WorkbookError(f"เขียน {self.describe()} ไม่ได้: {err.strerror or err} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"เขียน {self.describe()} ไม่ได้: {err.strerror or err} (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         except Exception as err:  # noqa: BLE001 - reading the package again for the write failed
             if self.path is None and _network_failure(err):
-                raise WorkbookError(f"{NETWORK_MESSAGE} — {self.describe()}") from None
+                raise WorkbookError(f"{NETWORK_MESSAGE} — {self.describe()}") from err
             raise WorkbookError(
                 f"เขียน {self.describe()} ไม่ได้: ไฟล์เสียหายหรือไม่ใช่ .xlsx ที่สมบูรณ์ ({type(err).__name__}) (ไม่ได้เปลี่ยนแปลงอะไร)"
-            ) from None
+            ) from err
 
     # --- one sync at a time -----------------------------------------------------------------
     def sync_lock_file(self, out_dir: Path) -> Path:
@@ -172,13 +172,13 @@ class Guarded:
             where.parent.mkdir(parents=True, exist_ok=True)
             held = held_lock(where, wait_seconds)
             held.__enter__()
-        except Timeout:
+        except Timeout as err:
             raise BusyError(
                 f"มี sheets-sync อีกรายการกำลัง sync {self.describe()} อยู่ รอ {wait_seconds:g} วินาทีแล้วยังไม่เสร็จ — "
                 "สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)"
-            ) from None
+            ) from err
         except OSError as err:
-            raise WorkbookError(f"สร้างไฟล์ล็อก {where} ไม่ได้ ({err.strerror}) — ตรวจสิทธิ์เขียนในโฟลเดอร์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"สร้างไฟล์ล็อก {where} ไม่ได้ ({err.strerror}) — ตรวจสิทธิ์เขียนในโฟลเดอร์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         try:
             yield
         finally:

@@ -20,7 +20,7 @@ from ..core.fiscal import Period
 from .addressing import a1, column_letter  # noqa: F401 - column_letter re-exported for callers
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
 from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details
-from .matching import find_tab, header_columns, input_titles, matching_tabs  # noqa: F401 - re-exported
+from .matching import header_columns, input_titles, matching_tabs  # noqa: F401 - input_titles re-exported
 from .parsers import CellProblem, cell_text, header_key
 from .report import ValidationReport
 from .rules import ROW_RULES, RuleContext

@@ -249,8 +249,8 @@ def write_atomically(
             try:
                 held = held_lock(lock_path(real, "write"), lock_timeout)
                 held.__enter__()
-            except Timeout:
-                raise WorkbookError(f"{path} กำลังถูกเขียนโดย sheets-sync อีกรายการ — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            except Timeout as err:
+                raise WorkbookError(f"{path} กำลังถูกเขียนโดย sheets-sync อีกรายการ — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)") from err
             try:
                 if _terminating:  # a stop request whose SystemExit was swallowed: never replace now
                     raise SystemExit(128 + _terminating)

@@ -157,7 +157,7 @@ class History:
         except FileExistsError:
             return self._existing_key()
         except OSError as err:
-            raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
+            raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from err
         key = secrets.token_bytes(32)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)

@@ -55,16 +55,16 @@ class XlsxBackend:
         try:
             identity = FileIdentity.of(self.path)
             package = Package(self.path)
-        except PermissionError:
-            raise WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path}") from None
+        except PermissionError as err:
+            raise WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path}") from err
         except _NOT_XLSX as err:
-            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
+            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from err
         if stamp:
             self._read_as = identity
         try:
             yield package
         except _NOT_XLSX as err:
-            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
+            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from err
         finally:
             package.close()
 
@@ -142,10 +142,10 @@ class XlsxBackend:
         one identity check: a file that is no longer the one read is not replaced (atomic.py)."""
         try:
             write_atomically(self.path, build, expect=self._read_as, backup=backup)
-        except PermissionError:
-            raise WorkbookError(f"เขียน {self.path} ไม่ได้: ไฟล์ถูกล็อกหรือไม่มีสิทธิ์เขียน — ปิดโปรแกรมที่เปิดไฟล์อยู่แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        except PermissionError as err:
+            raise WorkbookError(f"เขียน {self.path} ไม่ได้: ไฟล์ถูกล็อกหรือไม่มีสิทธิ์เขียน — ปิดโปรแกรมที่เปิดไฟล์อยู่แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         except OSError as err:
-            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         self._read_as = FileIdentity.of(self.path)
 
 
