@@ -10,7 +10,7 @@ from ..config import Settings
 from ..core.errors import ConfigError, OutputError
 from ..core.fiscal import Period
 from .outcomes import CalendarOutcome, ReportOutcome, SopOutcome
-from .workbook import compute_from, workbook_identity
+from .workbook import compute_from
 
 
 def run_report(
@@ -53,7 +53,7 @@ def run_calendar(backend: Backend, settings: Settings, period: Period) -> Calend
         entries,
         fiscal_year=period.fiscal_year,
         as_of=period.as_of,
-        key=workbook_key(settings.office.name, workbook_identity(backend)),
+        key=workbook_key(settings.office.name, backend.ref.name),
         calendar_name=f"แผนปฏิบัติการ {settings.office.section} ปีงบประมาณ {period.fiscal_year}",
     )
     path = calendar_file(settings.out_dir, period.fiscal_year)

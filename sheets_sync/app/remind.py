@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from ..backends.base import Backend
 from ..compute.reminders import who_owes_what
@@ -17,7 +16,7 @@ from ..present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render
 from ..schema.parsers import normalize_space
 from ..storage.send_ledger import SendLedger
 from .outcomes import RemindOutcome
-from .workbook import compute_from, workbook_url
+from .workbook import compute_from
 
 
 def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, str | None], dict[str, list[str]]]:
@@ -68,8 +67,8 @@ def run_remind(
         fiscal_year=period.fiscal_year,
         round=period.round,
         round_closed=period.round_closed,
-        workbook=Path(backend.describe()).name if not workbook_url(backend) else backend.describe(),
-        workbook_url=workbook_url(backend),
+        workbook=backend.describe() if backend.ref.url else backend.ref.name,
+        workbook_url=backend.ref.url,
         sla_days=settings.complaints.sla_days,
         due_within_days=settings.remind.due_within_days,
     )

@@ -119,14 +119,3 @@ def prepare_folder(folder: Path) -> None:
         probe.unlink()
     except OSError as err:
         raise OutputError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจโฟลเดอร์ผลลัพธ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
-
-
-def workbook_identity(backend: Backend) -> str:
-    """What names the workbook on every machine: the Google Sheet's id, or the .xlsx file's name."""
-    sheet_id = getattr(backend, "sheet_id", None)
-    return str(sheet_id) if sheet_id else Path(backend.describe()).name
-
-
-def workbook_url(backend: Backend) -> str:
-    sheet_id = getattr(backend, "sheet_id", None)
-    return f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit" if sheet_id else ""

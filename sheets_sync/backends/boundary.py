@@ -160,7 +160,7 @@ class Guarded:
         """Beside the workbook file (its real location); for a Sheet, in the output folder."""
         if self.path is not None:
             return lock_path(os.path.realpath(self.path), "sync")
-        key = getattr(self.backend, "sheet_id", None) or self.describe()
+        key = self.backend.ref.sheet_id or self.describe()
         return Path(out_dir) / side_name(str(key), ".sheets-sync-sync.lock", prefix=".~sheet-")
 
     @contextmanager

@@ -36,7 +36,7 @@ class RunRecord:
     args: list[str] = field(default_factory=list)  # as typed, for a run that fails before its options are read
     command: str = ""  # `sync`, `history restore`, … ("" until a command is chosen)
     settings: Settings | None = None
-    workbook: str = ""  # the run log's name of the workbook (runlog.workbook_key)
+    workbook: str = ""  # the run log's name of the workbook (WorkbookRef.log_key)
     errors: int | None = None
     warnings: int | None = None
     failure: str = ""  # the one line shown

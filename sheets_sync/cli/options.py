@@ -126,32 +126,22 @@ def load_context(config_path: str | None, *, example_fallback: bool = False, out
 
 
 def workbook_named(settings: Settings, workbook: str | None, sheet_id: str | None) -> str:
-    """The run log's name of the workbook the options (or the config) point at."""
-    from ..backends import sheet_id_from
-    from ..storage.runlog import workbook_key
+    """The run log's name of the workbook the options (or the config) point at ("" when none)."""
+    from ..backends import workbook_ref
 
-    sheet = sheet_id or (None if workbook else settings.workbook.sheet_id) or None
-    return workbook_key(workbook or (None if sheet else settings.workbook.path) or None, sheet_id_from(sheet) if sheet else None)
+    if not (workbook or sheet_id or settings.workbook.path or settings.workbook.sheet_id):
+        return ""  # every workbook's runs
+    return workbook_ref(settings, workbook=workbook, sheet_id=sheet_id).log_key
 
 
-def open_backend_from(settings: Settings, workbook: str | None, sheet_id: str | None, credentials: str | None, *, creating: bool = False) -> Backend:
-    """The workbook's backend (recorded for the run log)."""
-    from ..backends import open_backend
+def open_backend_from(settings: Settings, workbook: str | None, sheet_id: str | None, credentials: str | None) -> Backend:
+    """The workbook's backend (its name recorded for the run log)."""
+    from ..backends import open_backend, workbook_ref
 
+    ref = workbook_ref(settings, workbook=workbook, sheet_id=sheet_id)
+    current_run().workbook = ref.log_key
     # Like Google's other emulators: SHEETS_EMULATOR_HOST=host:port sends every request there.
-    emulator = os.environ.get("SHEETS_EMULATOR_HOST")
-    current_run().workbook = _quiet_key(settings, workbook, sheet_id)
-    return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
-
-
-def _quiet_key(settings: Settings, workbook: str | None, sheet_id: str | None) -> str:
-    """The name to log even when the sheet id is not one (open_backend then says why)."""
-    try:
-        return workbook_named(settings, workbook, sheet_id)
-    except ConfigError:
-        from ..storage.runlog import workbook_key
-
-        return workbook_key(None, sheet_id or settings.workbook.sheet_id or None)
+    return open_backend(settings, ref, credentials=credentials, emulator_host=os.environ.get("SHEETS_EMULATOR_HOST"))
 
 
 def period_of(settings: Settings, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None) -> Period:

@@ -51,7 +51,7 @@ def init(config_path, workbook, sheet_id, credentials, debug):
     from ..app.workbook import run_init
 
     settings, path = load_context(config_path)
-    backend = open_backend_from(settings, workbook, sheet_id, credentials, creating=True)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
     show(run_init(backend, settings, path))
 
 

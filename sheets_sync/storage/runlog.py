@@ -56,17 +56,6 @@ def outcome_of(exit_code: int) -> str:
     return OUTCOMES.get(exit_code, "failed")
 
 
-def workbook_key(workbook: str | None, sheet_id: str | None) -> str:
-    """How the log names a workbook: the resolved .xlsx path, or `sheet:<id>`."""
-    if workbook:
-        from ..core.errors import printable
-
-        return printable(os.path.realpath(os.path.expanduser(workbook)))
-    if sheet_id:
-        return f"sheet:{sheet_id}"
-    return ""
-
-
 def append(log_file: Path, run: Run) -> bool:
     """Append one line; False (and nothing raised) when the log cannot be written."""
     line = json.dumps(run.to_json(), ensure_ascii=False, allow_nan=False) + "\n"

@@ -31,7 +31,7 @@ from ...core.errors import ConfigError, WorkbookError
 from ...core.grid import SummaryTab
 from ...core.thai_dates import to_ascii_digits
 from ...core.vocabulary import MONTHS_LONG, MONTHS_SHORT
-from ..base import InputTabSpec, check_ownership
+from ..base import InputTabSpec, WorkbookRef, check_ownership
 from .batch import WRITE_BUDGET, encode, input_tab_requests, new_sheet_id, owned_titles, quote_title, write_bodies
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -183,6 +183,10 @@ class GoogleSheetsBackend:
                 "(ดูวิธีสร้างใน README)"
             )
         return cls(sheet_id, http, account, write_budget=write_budget)
+
+    @property
+    def ref(self) -> WorkbookRef:
+        return WorkbookRef(sheet_id=self.sheet_id)
 
     def describe(self) -> str:
         title = (self._metadata or {}).get("properties", {}).get("title")

@@ -27,7 +27,7 @@ from ...core.errors import WorkbookError
 from ...core.grid import SummaryTab, lay_out
 from ...core.vocabulary import HEADER_FILL, THAI_FONT
 from ...storage.atomic import FileIdentity, write_atomically
-from ..base import InputTabSpec, check_ownership
+from ..base import InputTabSpec, WorkbookRef, check_ownership
 from . import reader as xlsx_reader
 from .package import Package, write_package
 from .sheet import StyleBook, input_sheet, summary_sheet
@@ -46,6 +46,10 @@ class XlsxBackend:
 
     def describe(self) -> str:
         return str(self.path)
+
+    @property
+    def ref(self) -> WorkbookRef:
+        return WorkbookRef(path=self.path)
 
     # --- reading ----------------------------------------------------------------------------
     @contextmanager
