@@ -14,10 +14,10 @@ from typing import Any
 
 from .core.emails import is_email_address
 from .core.errors import ConfigError
+from .core.fiscal import DEFAULT_ROUNDS
 from .core.vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
-DEFAULT_ROUNDS = (6, 9, 12)  # fiscal.rounds when the config does not say
 
 
 @dataclass(frozen=True)

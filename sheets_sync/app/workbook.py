@@ -27,15 +27,8 @@ from .outcomes import InitOutcome, ValidateOutcome
 def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
     """Read every input tab in one go and validate it for the period: the tabs as read, and the
     validation (`validate` and `sync` both come through here, so they list the same issues)."""
-    schema = input_tabs(settings.fiscal.rounds)
-    tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
-    validated = validate_workbook(
-        tabs,
-        rounds=settings.fiscal.rounds,
-        complaint_categories=settings.complaints.categories,
-        period=period,
-    )
-    return tabs, validated
+    tabs = backend.read_tabs(input_titles(backend.tab_titles(), input_tabs(period.rounds)))
+    return tabs, validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories)
 
 
 def run_validate(backend: Backend, settings: Settings, period: Period) -> ValidateOutcome:

@@ -42,6 +42,9 @@ def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
     return months
 
 
+DEFAULT_ROUNDS = (6, 9, 12)  # the follow-up rounds (months) when the config does not say: written once
+
+
 @dataclass(frozen=True)
 class Period:
     """What a sync is computed for: the as-of date, its fiscal year and round."""
@@ -69,7 +72,7 @@ class Period:
 
 def resolve_period(
     as_of: dt.date,
-    rounds: tuple[int, ...] = (6, 9, 12),
+    rounds: tuple[int, ...] = DEFAULT_ROUNDS,
     fiscal_year: int | None = None,
     round_months: int | None = None,
 ) -> Period:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.cells import EMPTY, Cell, CellKind, TabData
-from ..core.fiscal import Period
+from ..core.fiscal import DEFAULT_ROUNDS, Period
 from .addressing import a1, column_letter  # noqa: F401 - column_letter re-exported for callers
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
 from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details
@@ -283,21 +283,25 @@ class _TabValidator:
 def validate_workbook(
     tabs: Mapping[str, TabData],
     *,
-    rounds: tuple[int, ...] = (6, 9, 12),
-    fiscal_year: int | None = None,
-    complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
-    as_of: dt.date | None = None,
     period: Period | None = None,
+    rounds: tuple[int, ...] | None = None,
+    fiscal_year: int | None = None,
+    as_of: dt.date | None = None,
+    complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
 ) -> ValidatedWorkbook:
     """Validate every input tab found in `tabs` (title -> typed cells).
 
     With an as-of (a `period` is what `validate` and `sync` pass: its rounds, fiscal year and
     as-of), the as-of rules run too: a complaint after the fiscal year, a KPI result missing in a
-    round that has ended. So `validate` and `sync` list exactly the same issues.
+    round that has ended. So `validate` and `sync` list exactly the same issues. Without a
+    period, its parts may be given one by one (a test of one rule, the tabs without an as-of).
     """
     if period is not None:
-        rounds, fiscal_year, as_of = period.rounds, period.fiscal_year, period.as_of
-    ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), as_of)
+        if (rounds, fiscal_year, as_of) != (None, None, None):
+            raise TypeError("validate_workbook: a period or its parts (rounds, fiscal_year, as_of), not both")
+        ctx = RuleContext(period.fiscal_year, tuple(complaint_categories), tuple(sorted(period.rounds)), period.as_of)
+    else:
+        ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds or DEFAULT_ROUNDS)), as_of)
     schema = {tab.key: tab for tab in input_tabs(ctx.rounds)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []
