@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,7 @@ from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.present.demo import build_demo_records, build_demo_rows, lay_out_rows, write_demo_workbook
 from sheets_sync.schema.tabs import ColType, Column, input_tabs
 from sheets_sync.schema.validate import validate_workbook
-
-AS_OF = dt.date(2026, 3, 31)
+from tests.conftest import AS_OF
 
 
 def test_a_column_inserted_in_the_schema_keeps_every_value_under_its_header() -> None:

@@ -26,11 +26,9 @@ from sheets_sync.config import Output, Settings
 from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.present.demo import P
 from sheets_sync.storage.send_ledger import SendLedger
+from tests.conftest import AS_OF, write_xlsx
+from tests.smtp_server import SmtpServer, free_port
 
-from .conftest import write_xlsx
-from .smtp_server import SmtpServer, free_port
-
-AS_OF = dt.date(2026, 3, 31)
 USER, PASSWORD = "sheets-sync@example.go.th", "s3cret-ผ่าน"
 HEAD = "head.admin@example.go.th"
 ID = re.compile(r"ดธ\.\d\d/\d{4}|\b[AKM]\d\d\b")

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
+from tests.conftest import AS_OF, invoke_cli
 
-AS_OF = "2026-03-31"
-GOLDEN = Path(__file__).parent / "data" / "golden-demo-2026-03-31.json"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden-demo-2026-03-31.json"
 
 
 @pytest.fixture
@@ -45,7 +43,7 @@ def synced(demo_xlsx, tmp_path_factory):
 
 
 def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
+    result = invoke_cli(*args)
     return result
 
 

@@ -10,7 +10,6 @@ import re
 import shutil
 
 import pytest
-from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -20,16 +19,15 @@ from sheets_sync.backends.gsheets import backend as gsheets
 from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, RetryPolicy
 from sheets_sync.backends.gsheets.batch import quote_title
 from sheets_sync.backends.xlsx.backend import XlsxBackend
-from sheets_sync.cli.main import cli
 from sheets_sync.config import Output, Settings
 from sheets_sync.core.cells import CellKind
 from sheets_sync.core.errors import WorkbookError
 from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
-from tests.sheets_emulator import Percent, SheetsEmulator
+from tests.conftest import AS_OF, invoke_cli
+from tests.emulator.sheets_emulator import Percent, SheetsEmulator
 
-AS_OF = dt.date(2026, 3, 31)
 EMAIL = "sheets-sync-bot@office-project.iam.gserviceaccount.com"
 
 
@@ -103,7 +101,7 @@ def demo_sheets(demo_xlsx, demo_typed, tmp_path):
 
 
 def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+    return invoke_cli(*args)
 
 
 def test_init_creates_input_tabs_in_one_request(env, key_file):

@@ -30,8 +30,8 @@ from sheets_sync.core.vocabulary import HEADER_FILL
 from sheets_sync.present.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
+from tests.conftest import AS_OF
 
-AS_OF = dt.date(2026, 3, 31)
 NOW = dt.datetime(2026, 3, 31, 9)
 # The parts every write may patch; everything else in the package is the staff's.
 SHARED = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "docProps/app.xml"}

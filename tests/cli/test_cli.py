@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["init", "demo", "validate", "sync", "report", "sop", "history"]
 
 

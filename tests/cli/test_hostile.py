@@ -39,10 +39,9 @@ from sheets_sync.schema import parsers
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 from sheets_sync.schema.validate import validate_workbook
 from sheets_sync.storage.atomic import TEMP_MARK, held_lock, lock_path
-from tests.conftest import write_xlsx
+from tests.conftest import AS_OF, write_xlsx
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = "2026-03-31"
+ROOT = Path(__file__).resolve().parents[2]
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 NEEDS_ISSUE_9 = "needs the issue-9 reader"
 FAR_CELL = "issue-9 calamine reader: a cell at XFD1048576 makes it allocate 512 GB and abort (bounded work needed)"
@@ -775,7 +774,7 @@ def run_case(tmp: Path, setup: Setup, command: str) -> tuple[int, str, str]:
     if not setup.no_config:
         args += ["--config", str(config)]
     if not any(a.startswith("--as-of") for a in setup.args):
-        args += ["--as-of", AS_OF]
+        args += ["--as-of", AS_OF.isoformat()]
     args += setup.args
     if setup.subprocess:
         env = {**os.environ, "PYTHONPATH": str(ROOT), **setup.env}
@@ -888,7 +887,7 @@ def test_a_full_disk_changes_nothing(tiny_disk: Path, tmp_path: Path) -> None:
     assert room < len(before)
     config = tmp_path / "office.toml"
     config.write_text(f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["sync", "--workbook", str(book), "--as-of", AS_OF, "--out", str(tmp_path / "out"),
+    result = CliRunner().invoke(cli, ["sync", "--workbook", str(book), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"),
                                       "--config", str(config)])
     assert result.exit_code == 3, result.output
     lines = [x for x in result.stderr.splitlines() if x.strip()]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-CLI_DIR = Path(__file__).resolve().parents[1] / "sheets_sync" / "cli"
+CLI_DIR = Path(__file__).resolve().parents[2] / "sheets_sync" / "cli"
 MAX_BODY_LINES = 25
 
 

@@ -15,14 +15,13 @@ from pathlib import Path
 import click
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from sheets_sync.cli.main import cli
 from sheets_sync.present import guide
-from tests.conftest import write_xlsx
+from tests.conftest import AS_OF, invoke_cli, write_xlsx
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = dt.date(2026, 3, 31)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +39,7 @@ def demo_path(demo_xlsx: Path) -> Path:
 
 
 def run(*args: object) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
+    return invoke_cli(*args)
 
 
 # --- 1. dates on the command line --------------------------------------------------------------

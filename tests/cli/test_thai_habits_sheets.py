@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from sheets_sync.schema.tabs import input_tabs
-from tests.test_gsheets import AS_OF, demo_sheets, demo_typed, emu, env, key_file, run  # noqa: F401 - fixtures
+from tests.backends.test_gsheets import AS_OF, demo_sheets, demo_typed, emu, env, key_file, run  # noqa: F401 - fixtures
 
 
 def test_init_formats_id_ref_and_text_columns_as_plain_text(env, key_file):  # noqa: F811

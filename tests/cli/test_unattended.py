@@ -24,10 +24,10 @@ from sheets_sync.cli.main import cli
 from sheets_sync.core.errors import WorkbookError
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
 from sheets_sync.storage.atomic import TEMP_MARK, held_lock, lock_path
+from tests.conftest import AS_OF, invoke_cli
 from tests.conftest import office_config as config
 
-ROOT = Path(__file__).resolve().parents[1]
-AS_OF = "2026-03-31"
+ROOT = Path(__file__).resolve().parents[2]
 BIN = [sys.executable, "-m", "sheets_sync.cli"]
 
 
@@ -37,8 +37,7 @@ def workbook(demo_copy: Path) -> Path:
     return demo_copy
 
 
-def cli_run(*args: object) -> object:
-    return CliRunner().invoke(cli, [str(a) for a in args])
+cli_run = invoke_cli
 
 
 def sync_args(workbook: Path, tmp_path: Path, *extra: object) -> list[str]:

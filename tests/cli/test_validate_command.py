@@ -7,12 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import input_tabs
+from tests.conftest import AS_OF, invoke_cli
 
-AS_OF = "2026-03-31"
 TITLES = [tab.th for tab in input_tabs()]
 ISSUE_KEYS = {"tab", "cell", "column", "severity", "code", "message", "value"}
 
@@ -26,8 +25,8 @@ def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
+def run(*args: object) -> Result:
+    return invoke_cli(*args)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +59,7 @@ def test_validate_json(demo_path: Path) -> None:
     result = run("validate", "--workbook", str(demo_path), "--as-of", AS_OF, "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert (set(data), data["as_of"], data["fiscal_year"]) == ({"as_of", "fiscal_year", "issues"}, AS_OF, 2569)
+    assert (set(data), data["as_of"], data["fiscal_year"]) == ({"as_of", "fiscal_year", "issues"}, AS_OF.isoformat(), 2569)
     assert [set(issue) for issue in data["issues"]] == [ISSUE_KEYS] * len(data["issues"])
     errors = [(f"{i['tab']}!{i['cell']}", i["code"]) for i in data["issues"] if i["severity"] == "error"]
     assert errors == DEMO_ERRORS

@@ -4,9 +4,9 @@ import pandas as pd
 
 from sheets_sync.compute.complaints import summarize_complaints
 from sheets_sync.core.fiscal import resolve_period
+from tests.conftest import AS_OF
 
 D = dt.date
-AS_OF = D(2026, 3, 31)  # FY 2569 starts 2025-10-01
 COLS = ["case_id", "received", "channel", "category", "district", "subject", "complainant", "national_id", "phone",
         "assigned_to", "status", "closed", "satisfaction", "feedback", "row"]
 

@@ -20,8 +20,7 @@ from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.cli.main import cli
 from sheets_sync.config import Output, Settings
 from sheets_sync.core.fiscal import resolve_period
-
-AS_OF = dt.date(2026, 3, 31)
+from tests.conftest import AS_OF
 
 
 @pytest.fixture(scope="module")

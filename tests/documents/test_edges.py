@@ -8,8 +8,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from sheets_sync.cli.main import cli
-
-AS_OF = "2026-03-31"
+from tests.conftest import AS_OF
 
 
 def _workbook(demo_xlsx, tmp_path, name=None):
@@ -34,7 +33,7 @@ def _config(tmp_path, extra="", office=OFFICE):
 
 def test_a_long_name_with_markup_becomes_a_plain_title_within_words_limit(demo_xlsx, tmp_path):
     name = '<b>&"x" ' + "งานศูนย์ดำรงธรรมจังหวัด" * 14
-    result = CliRunner().invoke(cli, ["sop", "--workbook", str(_workbook(demo_xlsx, tmp_path, name)), "--as-of", AS_OF,
+    result = CliRunner().invoke(cli, ["sop", "--workbook", str(_workbook(demo_xlsx, tmp_path, name)), "--as-of", AS_OF.isoformat(),
                                       "--out", str(tmp_path / "out"), "--config", _config(tmp_path), "--mission", "M04"])
     assert result.exit_code == 0, result.output
     manual = docx.Document(tmp_path / "out" / "sop" / "SOP-M04.docx")
@@ -46,7 +45,7 @@ def test_a_long_name_with_markup_becomes_a_plain_title_within_words_limit(demo_x
 def test_an_emblem_that_is_not_an_image_is_one_clear_line(demo_xlsx, tmp_path):
     fake = tmp_path / "garuda.png"
     fake.write_text("not a picture", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF, "--out",
+    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF.isoformat(), "--out",
                                       str(tmp_path / "out"), "--config", _config(tmp_path, office=OFFICE + f'emblem = "{fake}"\n')])
     assert result.exit_code == 2
     assert "office.emblem" in result.output and result.output.strip().count("\n") == 0
@@ -60,7 +59,7 @@ def test_a_failing_expression_in_an_edited_template_is_a_template_error(demo_xls
     proposal = next(p for p in memo.paragraphs if "{{ proposal }}" in p.text)
     proposal.add_run("{{ 1 / 0 }}")  # an office's experiment in Word
     memo.save(templates / "followup_memo.docx")
-    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF, "--out",
+    result = CliRunner().invoke(cli, ["report", "--workbook", str(_workbook(demo_xlsx, tmp_path)), "--as-of", AS_OF.isoformat(), "--out",
                                       str(tmp_path / "out"), "--config", _config(tmp_path, f'templates = "{templates}"\n')])
     assert result.exit_code == 2
     assert "followup_memo.docx" in result.output and "ZeroDivisionError" in result.output

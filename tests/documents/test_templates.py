@@ -17,8 +17,8 @@ from sheets_sync.documents.rendering import DEFAULT_TEMPLATES, clean_text, load_
 from tests.documents_fixtures import office_settings, open_docx, render_memo, small_workbook, sync_workbook
 
 TEMPLATES = ("followup_memo.docx", "sop_manual.docx", "sop_index.docx")
-BUILD_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_templates.py"
-REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"  # what `make templates` writes
+BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_templates.py"
+REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"  # what `make templates` writes
 
 
 @pytest.fixture(scope="module")

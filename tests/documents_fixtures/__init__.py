@@ -29,9 +29,8 @@ from sheets_sync.documents.sop import render_sop_manuals
 from sheets_sync.present.demo import write_demo_workbook
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook
-from tests.conftest import write_xlsx
+from tests.conftest import AS_OF, write_xlsx
 
-AS_OF = dt.date(2026, 3, 31)
 MEMO_DATE = dt.date(2026, 4, 8)  # the memo is written a week after the data date
 NASTY = '<b>&"x"'  # must reach Word as these six characters
 MULTILINE = f"ปัญหา {NASTY}\nบรรทัดที่สอง"

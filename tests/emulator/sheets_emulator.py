@@ -9,7 +9,7 @@ daemon thread), and answers with the JSON shapes recorded from Google
 
 Quick start::
 
-    from tests.sheets_emulator import SheetsEmulator, Formula, Percent
+    from tests.emulator.sheets_emulator import SheetsEmulator, Formula, Percent
 
     with SheetsEmulator() as emu:                       # or emu.start() / emu.stop()
         sid = emu.create_spreadsheet("Office", {"ภารกิจ": [["รหัสภารกิจ", "ชื่อภารกิจ"], ["M01", "งานสารบรรณ"]]})

@@ -1,4 +1,4 @@
-"""Pure helpers for the Sheets API emulator (``tests/sheets_emulator.py``).
+"""Pure helpers for the Sheets API emulator (``tests/emulator/sheets_emulator.py``).
 
 Nothing here touches the network or emulator state.  The module holds:
 

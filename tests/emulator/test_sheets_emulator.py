@@ -1,4 +1,4 @@
-"""Tests for the Sheets API emulator (``tests/sheets_emulator.py``).
+"""Tests for the Sheets API emulator (``tests/emulator/sheets_emulator.py``).
 
 1. Replay of ``shared/reference/sheets-api/real-responses.json`` (31 request/response pairs
    recorded from Google by gspread's test suite).  For each recorded pair the emulator is put in
@@ -41,7 +41,7 @@ from google.auth import jwt as google_jwt
 from google.auth.exceptions import RefreshError
 from gspread.utils import ValueInputOption, ValueRenderOption
 
-from tests.sheets_emulator import (
+from tests.emulator.sheets_emulator import (
     GOOGLE_TOKEN_AUDIENCE,
     Formatted,
     Formula,
@@ -53,8 +53,8 @@ from tests.sheets_emulator import (
 
 # Google's real recorded answers: the copy kept with the tests (so a clean clone runs every replay),
 # which must stay identical to the shared reference when that is beside the checkout.
-REAL_RESPONSES = Path(__file__).resolve().parent / "data" / "sheets-api-real-responses.json"
-SHARED_RESPONSES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sheets-api" / "real-responses.json"
+REAL_RESPONSES = Path(__file__).resolve().parents[1] / "data" / "sheets-api-real-responses.json"
+SHARED_RESPONSES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "sheets-api" / "real-responses.json"
 SA_EMAIL = "sheets-sync-test@emulator-project.iam.gserviceaccount.com"
 RECORDED_CALLER = "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com"
 FRUIT = [["🍇", "🍉", "🍋"], ["🍐", "🍎", "🍓"]]

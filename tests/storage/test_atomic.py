@@ -26,7 +26,7 @@ from sheets_sync.storage.atomic import (
     write_atomically,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _writer(data: bytes):

@@ -23,9 +23,9 @@ from sheets_sync.core.cells import Cell, CellKind, TabData
 from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.storage import history as history_module
 from sheets_sync.storage.history import History
+from tests.conftest import AS_OF
 from tests.conftest import office_config as config
 
-AS_OF = "2026-03-31"
 MARK = re.compile(r"\[ปกปิด [0-9a-f]{16}\]")
 PERSONAL_HEADERS = ("ผู้ร้อง", "เลขประจำตัวประชาชน", "โทรศัพท์")
 
@@ -39,7 +39,7 @@ def workbook(demo_copy: Path) -> Path:
 def sync(workbook: Path, tmp_path: Path, *extra: str):
     if not (tmp_path / "office.toml").exists():
         config(tmp_path)
-    return CliRunner().invoke(cli, ["sync", "--workbook", str(workbook), "--as-of", AS_OF, "--out", str(tmp_path / "out"),
+    return CliRunner().invoke(cli, ["sync", "--workbook", str(workbook), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"),
                                     "--config", str(tmp_path / "office.toml"), *extra])
 
 
@@ -181,7 +181,7 @@ def _docx_text(path: Path) -> str:
 
 def test_no_personal_data_in_any_output_of_the_demo(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--as-of", AS_OF])
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--as-of", AS_OF.isoformat()])
     assert result.exit_code == 0, result.output
     workbook = out / "demo-workbook.xlsx"
     values = personal_values(workbook)
