@@ -209,7 +209,7 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
     path = Path(path)
     if not path.exists():
         if required:
-            raise ConfigError(f"ไม่พบไฟล์ค่าตั้ง {path} — สร้างด้วย sheets-sync init หรือระบุ --config")
+            raise ConfigError(f"ไม่พบไฟล์ค่าตั้ง {path} — สร้างด้วย sheets-sync init หรือระบุ {{config}}")
         return Settings()
     try:
         text = path.read_text(encoding="utf-8")

@@ -60,7 +60,7 @@ def run_calendar(backend: Backend, settings: Settings, period: Period) -> Calend
     try:
         write_plan_calendar(path, data)
     except OSError as err:
-        raise OutputError(f"เขียนไฟล์ปฏิทิน {path} ไม่ได้ ({err.strerror}) — ตรวจโฟลเดอร์ผลลัพธ์") from err
+        raise OutputError(f"เขียนไฟล์ปฏิทิน {path} ไม่ได้ ({err.strerror}) — ตรวจ {{out}}") from err
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1

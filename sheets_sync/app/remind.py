@@ -53,7 +53,7 @@ def run_remind(
     if not dry_run and settings.mail.username and not password:
         raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail.password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
     if not dry_run and not settings.mail.host:
-        raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย --dry-run เพื่อเขียนเป็นไฟล์ .eml")
+        raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย {dry_run} เพื่อเขียนเป็นไฟล์ .eml")
     if not dry_run and not settings.mail.from_:
         raise ConfigError("ยังไม่ได้ตั้งผู้ส่ง — กำหนด [mail] from (อีเมลผู้ส่ง) ในค่าตั้ง")
     _, results = compute_from(backend, settings, period)
@@ -98,7 +98,7 @@ def run_remind(
         try:
             outcome.eml_files = write_eml(out_dir / "reminders", messages)
         except OSError as err:
-            raise OutputError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจโฟลเดอร์ผลลัพธ์") from err
+            raise OutputError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจ {{out}}") from err
         return outcome
 
     ledger = SendLedger(settings.history_file)

@@ -111,4 +111,4 @@ def prepare_folder(folder: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as err:
-        raise OutputError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจโฟลเดอร์ผลลัพธ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
+        raise OutputError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ {{out}} (ไม่ได้เปลี่ยนแปลงอะไร)") from err

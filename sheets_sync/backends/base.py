@@ -115,5 +115,5 @@ def check_ownership(existing: Sequence[str], owned: set[str], wanted: Sequence[s
         names = ", ".join(foreign)
         raise OwnershipError(
             f"แท็บ {names} มีอยู่แล้วแต่ไม่ได้สร้างโดย sheets-sync — ไม่ได้เขียนทับ "
-            f"(เปลี่ยนชื่อแท็บนั้น หรือใช้ --force ถ้าต้องการให้ sheets-sync เขียนแทน)"
+            f"(เปลี่ยนชื่อแท็บนั้น หรือใช้ {{force}} ถ้าต้องการให้ sheets-sync เขียนแทน)"
         )

@@ -28,6 +28,21 @@ DEBUG_HELP = "แสดงรายละเอียดภายในของ
 STOPPED = "sheets-sync: หยุดตามสัญญาณ SIGTERM — ลบไฟล์ชั่วคราวแล้ว ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ"
 INTERRUPTED = "sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)"
 
+# How the command line names the settings a library message points at (core.errors.SETTING_WORDS).
+OPTION_NAMES = {
+    "config": "--config",
+    "workbook": "--workbook",
+    "sheet_id": "--sheet-id",
+    "credentials": "--credentials",
+    "out": "--out",
+    "force": "--force",
+    "dry_run": "--dry-run",
+    "fiscal_year": "--fiscal-year",
+    "as_of": "--as-of",
+    "round": "--round",
+    "init": "sheets-sync init",
+}
+
 
 @dataclass
 class RunRecord:
@@ -121,8 +136,8 @@ def _exit_code_of(call: Callable[[], Any], record: RunRecord) -> int:
     except SheetsSyncError as err:
         if record.wants_traceback:
             traceback.print_exc()  # the detail, but the exit code stays the documented one
-        record.failure = str(err)
-        click.echo(f"sheets-sync: {printable(str(err))}", err=True)
+        record.failure = err.render(OPTION_NAMES)
+        click.echo(f"sheets-sync: {printable(record.failure)}", err=True)
         return err.exit_code
     except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
         if record.wants_traceback:

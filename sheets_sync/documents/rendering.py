@@ -157,7 +157,7 @@ def _save(template: DocxTemplate, out_path: Path) -> None:
     except PermissionError as err:
         raise DocumentError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from err
     except OSError as err:
-        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({err.strerror}) — ตรวจ --out") from err
+        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({err.strerror}) — ตรวจ {{out}}") from err
 
 
 def safe_file_part(text: str) -> str:

@@ -4,9 +4,12 @@ outcome to `render.show`; failures are caught only at the process edge. Read wit
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import invoke_cli
 
 CLI_DIR = Path(__file__).resolve().parents[2] / "sheets_sync" / "cli"
 MAX_BODY_LINES = 25
@@ -73,3 +76,32 @@ def test_the_run_is_recorded_on_one_object_not_in_ctx_meta():
         text = path.read_text(encoding="utf-8")
         assert "sheets_sync.failure" not in text and "sheets_sync.counts" not in text, path.name
         assert "sys.exit(" not in text or path.name == "edge.py", f"{path.name}: exit through the outcome's code"
+
+
+def test_library_messages_name_settings_not_options():
+    """Outside cli/, a message names a setting by a `{key}` placeholder (core.errors.SETTING_WORDS);
+    only the command line turns it into its option (`--out`)."""
+    package = CLI_DIR.parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.is_relative_to(CLI_DIR) or path.name == "guide.py":  # guide.py: its own `--check` argv
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if re.search(r"(?<![\w-])--[a-z][a-z-]+", node.value):
+                    found.append(f"{path.relative_to(package)}:{node.lineno}: {node.value[:60]}")
+    assert found == []
+
+
+def test_the_command_line_shows_a_library_message_with_its_options(tmp_path):
+    from sheets_sync.core.errors import ConfigError
+
+    error = ConfigError("ระบุ {workbook} หรือ {sheet_id} อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง")
+    assert str(error) == "ระบุ ไฟล์สมุดงาน .xlsx หรือ รหัส Google Sheet อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง"
+    result = invoke_cli("sync", "--workbook", tmp_path / "x.xlsx", "--sheet-id", "1" * 20)
+    assert result.exit_code == 2
+    assert result.output.strip() == "sheets-sync: ระบุ --workbook หรือ --sheet-id อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง"

@@ -179,7 +179,7 @@ class GoogleSheetsBackend:
             http = _SheetsHTTPClient(None, requests.Session(), base_url=base, **tools)
         else:
             raise ConfigError(
-                "ต้องระบุไฟล์กุญแจ service account: --credentials key.json หรือ GOOGLE_APPLICATION_CREDENTIALS "
+                "ต้องระบุไฟล์กุญแจ service account: {credentials} หรือ GOOGLE_APPLICATION_CREDENTIALS "
                 "(ดูวิธีสร้างใน README)"
             )
         return cls(sheet_id, http, account, write_budget=write_budget)
@@ -223,7 +223,7 @@ class GoogleSheetsBackend:
             return (f"ไม่มีสิทธิ์เข้าถึง Google Sheet {self.sheet_id} (403) — เปิด Sheet แล้วกด Share "
                     f"ให้บัญชีบริการ{who} เป็น Editor (ไม่ได้เปลี่ยนแปลงอะไร)")
         if status == 404:
-            return f"ไม่พบ Google Sheet รหัส {self.sheet_id} (404) — ตรวจ --sheet-id (คัดลอกจาก URL ระหว่าง /d/ กับ /edit)"
+            return f"ไม่พบ Google Sheet รหัส {self.sheet_id} (404) — ตรวจ {{sheet_id}} (คัดลอกจาก URL ระหว่าง /d/ กับ /edit)"
         if status == 401:
             return "Google ปฏิเสธกุญแจ service account (401) — สร้างกุญแจใหม่ตาม README (ไม่ได้เปลี่ยนแปลงอะไร)"
         message = str(err.error.get("message", ""))[:200]
@@ -351,7 +351,7 @@ def _load_key(path: str) -> tuple[Any, str | None]:
 
     key = Path(path)
     if not key.is_file():
-        raise WorkbookError(f"ไม่พบไฟล์กุญแจ service account: {key} — ตรวจ --credentials หรือ GOOGLE_APPLICATION_CREDENTIALS")
+        raise WorkbookError(f"ไม่พบไฟล์กุญแจ service account: {key} — ตรวจ {{credentials}} หรือ GOOGLE_APPLICATION_CREDENTIALS")
     try:
         info = json.loads(key.read_text(encoding="utf-8"))
         if info.get("type") != "service_account":

@@ -55,7 +55,7 @@ class XlsxBackend:
     @contextmanager
     def _open(self, *, stamp: bool = True) -> Iterator[Package]:
         if not self.path.exists():
-            raise WorkbookError(f"ไม่พบไฟล์ {self.path} — ตรวจชื่อไฟล์ หรือสร้างใหม่ด้วย sheets-sync init --workbook {self.path}")
+            raise WorkbookError(f"ไม่พบไฟล์ {self.path} — ตรวจชื่อไฟล์ หรือสร้างใหม่ด้วย {{init}} {{workbook}} {self.path}")
         try:
             identity = FileIdentity.of(self.path)
             package = Package(self.path)
