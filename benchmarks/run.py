@@ -55,7 +55,7 @@ else:
     elif step == "validate":
         read_workbook(backend, settings, period)
     elif step == "compute":
-        _, wb = read_workbook(backend, settings, period)
+        wb = read_workbook(backend, settings, period).workbook
         t0 = time.perf_counter()
         compute_results(wb, period, settings)
     elif step == "sync":

@@ -30,7 +30,7 @@ def run_report(
         where = settings.source or "config/office.toml"
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของสำนักงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกรายงาน")
 
-    _, results = compute_from(backend, settings, period)
+    results = compute_from(backend, settings, period).results
     return ReportOutcome(results, render_followup_report(results, settings, settings.out_dir, memo_date=memo_date))
 
 
@@ -38,7 +38,7 @@ def run_sop(backend: Backend, settings: Settings, period: Period, mission_id: st
     """SOP manuals (.docx), one per process with steps (or just `mission_id`), plus the index."""
     from ..documents.sop import render_sop_manuals
 
-    _, results = compute_from(backend, settings, period)
+    results = compute_from(backend, settings, period).results
     paths = render_sop_manuals(results, settings, settings.out_dir, mission_id=mission_id)
     return SopOutcome(results, paths, settings.out_dir / "sop")
 
@@ -47,7 +47,7 @@ def run_calendar(backend: Backend, settings: Settings, period: Period) -> Calend
     """<out>/plan-FY<fy>.ics: the whole plan, rounds, memo due dates and SOP reviews."""
     from ..documents.calendar import calendar_file, render_plan_calendar, workbook_key, write_plan_calendar
 
-    _, results = compute_from(backend, settings, period)
+    results = compute_from(backend, settings, period).results
     entries = plan_calendar(results, memo_due_days=settings.remind.memo_due_days, review_every_days=settings.sop.review_every_days)
     data = render_plan_calendar(
         entries,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ..backends.base import Backend
 from ..compute.reminders import who_owes_what
@@ -19,10 +20,16 @@ from .outcomes import RemindOutcome
 from .workbook import compute_from
 
 
-def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-    """From `บุคลากร`: person -> e-mail address (None when empty or not an address); and from
-    config `remind.complaint_units` (unit -> person): person -> the units whose overdue complaints
-    they follow (and their own name: a case assigned to a person by name is theirs)."""
+@dataclass(frozen=True)
+class StaffDirectory:
+    addresses: dict[str, str | None]  # person -> e-mail address (None: empty or not an address)
+    units: dict[str, list[str]]  # person -> the units whose overdue complaints they follow
+
+
+def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> StaffDirectory:
+    """From `บุคลากร`: each person's e-mail address; and from config `remind.complaint_units`
+    (unit -> person): the units whose overdue complaints each person follows (and their own name:
+    a case assigned to a person by name is theirs)."""
     addresses: dict[str, str | None] = {}
     units: dict[str, list[str]] = {}
     for row in results.workbook.table("staff").to_dict("records"):
@@ -32,7 +39,7 @@ def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ..
         units[name] = [name]  # a case assigned to a person by name is theirs
     for unit, person in complaint_units:
         units.setdefault(normalize_space(person), []).append(unit)
-    return addresses, units
+    return StaffDirectory(addresses, units)
 
 
 def run_remind(
@@ -56,8 +63,9 @@ def run_remind(
         raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย {dry_run} เพื่อเขียนเป็นไฟล์ .eml")
     if not dry_run and not settings.mail.from_:
         raise ConfigError("ยังไม่ได้ตั้งผู้ส่ง — กำหนด [mail] from (อีเมลผู้ส่ง) ในค่าตั้ง")
-    _, results = compute_from(backend, settings, period)
-    addresses, units = staff_addresses(results, settings.remind.complaint_units)
+    results = compute_from(backend, settings, period).results
+    staff = staff_addresses(results, settings.remind.complaint_units)
+    addresses, units = staff.addresses, staff.units
     plan = who_owes_what(
         results, due_within_days=settings.remind.due_within_days, review_every_days=settings.sop.review_every_days, units=units
     )

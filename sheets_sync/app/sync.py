@@ -38,7 +38,8 @@ def run_sync(
     backend = guarded(backend)
     out_dir = settings.out_dir
     with backend.sync_lock(out_dir, settings.sync.wait_seconds):
-        tabs, results = compute_from(backend, settings, period)
+        computed = compute_from(backend, settings, period)
+        tabs, results = computed.tabs, computed.results
         summary = build_summary_tabs(results, thai_digits=settings.output.thai_digits, section=settings.office.section)
         document = results.to_json()
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,16 +25,32 @@ from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 from .outcomes import InitOutcome, ValidateOutcome
 
 
-def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
-    """Read every input tab in one go and validate it for the period: the tabs as read, and the
-    validation (`validate` and `sync` both come through here, so they list the same issues)."""
+@dataclass(frozen=True)
+class WorkbookRead:
+    """The input tabs as read, and their validation for the period."""
+
+    tabs: dict[str, TabData]
+    workbook: ValidatedWorkbook
+
+
+@dataclass(frozen=True)
+class Computed:
+    """The input tabs as read (what the history keeps), and the results computed from them."""
+
+    tabs: dict[str, TabData]
+    results: Results
+
+
+def read_workbook(backend: Backend, settings: Settings, period: Period) -> WorkbookRead:
+    """Read every input tab in one go and validate it for the period (`validate` and `sync` both
+    come through here, so they list the same issues)."""
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), input_tabs(period.rounds)))
-    return tabs, validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories)
+    return WorkbookRead(tabs, validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories))
 
 
 def run_validate(backend: Backend, settings: Settings, period: Period) -> ValidateOutcome:
     """Read and validate for the period; write nothing."""
-    return ValidateOutcome(period, read_workbook(backend, settings, period)[1], backend.describe())
+    return ValidateOutcome(period, read_workbook(backend, settings, period).workbook, backend.describe())
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -84,10 +101,10 @@ def results_file(out_dir: Path, period: Period) -> Path:
     return out_dir / f"results-FY{period.fiscal_year}-R{period.round}.json"
 
 
-def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
-    """Read, validate and compute, writing nothing (report and sop use this)."""
-    tabs, workbook = read_workbook(backend, settings, period)
-    return tabs, compute_results(workbook, period, settings)
+def compute_from(backend: Backend, settings: Settings, period: Period) -> Computed:
+    """Read, validate and compute, writing nothing."""
+    read = read_workbook(backend, settings, period)
+    return Computed(read.tabs, compute_results(read.workbook, period, settings))
 
 
 def personal_columns(tabs: Mapping[str, TabData], schema: Mapping[str, Tab]) -> dict[str, list[int]]:

@@ -40,7 +40,7 @@ def demo(tmp_path_factory, demo_xlsx):
     folder = tmp_path_factory.mktemp("demo")
     path = demo_xlsx
     settings = Settings(output=Output(dir=str(folder)))
-    _, results = compute_from(XlsxBackend(path), settings, resolve_period(AS_OF, settings.fiscal.rounds))
+    results = compute_from(XlsxBackend(path), settings, resolve_period(AS_OF, settings.fiscal.rounds)).results
     sheet = openpyxl.load_workbook(path)["เรื่องร้องเรียน"]
     header = [c.value for c in sheet[1]]
     personal = set()
@@ -335,7 +335,7 @@ def _plan_for(tmp_path, as_of, units=None, due_within_days=14):
     }
     path = write_xlsx(tmp_path / "small.xlsx", tabs)
     settings = Settings(output=Output(dir=str(tmp_path)))
-    _, results = compute_from(XlsxBackend(path), settings, resolve_period(as_of, settings.fiscal.rounds))
+    results = compute_from(XlsxBackend(path), settings, resolve_period(as_of, settings.fiscal.rounds)).results
     return who_owes_what(results, due_within_days=due_within_days, units=units)
 
 

@@ -327,7 +327,7 @@ def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(demo_sheets, emu, 
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps, RetryPolicy(timeout=1.0))
     settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
-    tabs, results = compute_from(backend, settings, resolve_period(AS_OF))
+    results = compute_from(backend, settings, resolve_period(AS_OF)).results
     emu.reset_counts()
     emu.delay_reply_next(2.0)  # the write is applied, then its answer is late
     backend.write_summary_tabs(build_summary_tabs(results))

@@ -105,3 +105,16 @@ def test_the_command_line_shows_a_library_message_with_its_options(tmp_path):
     result = invoke_cli("sync", "--workbook", tmp_path / "x.xlsx", "--sheet-id", "1" * 20)
     assert result.exit_code == 2
     assert result.output.strip() == "sheets-sync: ระบุ --workbook หรือ --sheet-id อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง"
+
+
+def test_no_app_function_returns_a_tuple_or_an_any_field():
+    """Every app function returns a named, typed value; outcomes have no `Any` field."""
+    app = CLI_DIR.parent / "app"
+    found = []
+    for path in sorted(app.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.returns is not None and ast.unparse(node.returns).startswith("tuple"):
+                found.append(f"{path.name}:{node.name} returns {ast.unparse(node.returns)}")
+            if isinstance(node, ast.AnnAssign) and "Any" in ast.unparse(node.annotation).replace("dict[str, Any]", ""):
+                found.append(f"{path.name}:{node.lineno} field {ast.unparse(node.annotation)}")
+    assert found == []

@@ -27,7 +27,7 @@ from tests.conftest import AS_OF
 def demo(tmp_path_factory, demo_xlsx):
     folder = tmp_path_factory.mktemp("calendar")
     path = demo_xlsx  # only read
-    _, results = compute_from(XlsxBackend(path), Settings(output=Output(dir=str(folder))), resolve_period(AS_OF))
+    results = compute_from(XlsxBackend(path), Settings(output=Output(dir=str(folder))), resolve_period(AS_OF)).results
     return path, results
 
 
