@@ -181,7 +181,7 @@ class HistoryOutcome:
     report: None = None
     exit_code: int = 0
 
-    def to_json(self) -> list[dict[str, Any]]:  # type: ignore[override]
+    def to_json(self) -> list[dict[str, Any]]:
         return [s.__dict__ for s in self.snapshots]
 
 
