@@ -44,6 +44,10 @@ OPTION_NAMES = {
 }
 
 
+class Interrupted(Exception):
+    """Ctrl-C while a command runs (carried past click to `run_at_edge`)."""
+
+
 @dataclass
 class RunRecord:
     """What the run log says about one run, filled in as the run goes (one per process)."""
@@ -79,6 +83,12 @@ class FriendlyGroup(ThaiGroup):
         argv = list(sys.argv[1:] if args is None else args)
         record = RunRecord(args=[str(a) for a in argv])
         sys.exit(run_at_edge(lambda: super(FriendlyGroup, self).main(argv, prog_name, complete_var, False, obj=record, **extra), record))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as err:  # past click, which would print a blank line and abort
+            raise Interrupted from err
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
@@ -129,7 +139,7 @@ def _exit_code_of(call: Callable[[], Any], record: RunRecord) -> int:
             return _interrupted(record)
         click.echo("sheets-sync: ยกเลิกแล้ว", err=True)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         return _interrupted(record)
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)

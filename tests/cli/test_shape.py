@@ -118,3 +118,19 @@ def test_no_app_function_returns_a_tuple_or_an_any_field():
             if isinstance(node, ast.AnnAssign) and "Any" in ast.unparse(node.annotation).replace("dict[str, Any]", ""):
                 found.append(f"{path.name}:{node.lineno} field {ast.unparse(node.annotation)}")
     assert found == []
+
+
+def test_ctrl_c_during_a_command_is_one_line_and_exit_130(monkeypatch, tmp_path):
+    import sheets_sync.app.workbook as app_workbook
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app_workbook, "run_validate", interrupted)
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(b"")
+    result = invoke_cli("validate", "--workbook", book, "--out", tmp_path / "out")
+    assert result.exit_code == 130
+    assert result.output == "sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)\n"
+    [line] = (tmp_path / "out" / "sheets-sync.log").read_text(encoding="utf-8").splitlines()
+    assert '"outcome": "interrupted"' in line and '"exit_code": 130' in line
