@@ -11,13 +11,13 @@ from ..backends.base import Backend
 from ..backends.boundary import guarded
 from ..backends.xlsx.backend import write_tabs_to_new_workbook
 from ..config import Settings
-from ..core.errors import ConfigError, SheetsSyncError, WorkbookError, os_reason
+from ..core.errors import ConfigError, OutputError, SheetsSyncError, WorkbookError, os_reason
 from ..core.fiscal import Period
 from ..present.summary_tabs import build_summary_tabs
 from ..storage.atomic import stage_file
 from ..storage.history import History
-from .outcomes import SyncOutcome
-from .workbook import _prepare_folder, compute_from, personal_columns, results_file, results_json
+from .outcomes import RestoreOutcome, SyncOutcome
+from .workbook import compute_from, personal_columns, prepare_folder, results_file, results_json
 
 
 def run_sync(
@@ -26,8 +26,8 @@ def run_sync(
     period: Period,
     *,
     now: dt.datetime,
-    out_dir: Path,
     force: bool = False,
+    strict: bool = False,
 ) -> SyncOutcome:
     """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
 
@@ -45,26 +45,29 @@ def run_sync(
     workbook was written and its snapshot kept, and that only the results file was not.
     """
     backend = guarded(backend)
+    out_dir = settings.out_dir
     with backend.sync_lock(out_dir, settings.sync.wait_seconds):
-        tabs, results = compute_from(backend, settings, period)
+        computed = compute_from(backend, settings, period)
+        tabs, results = computed.tabs, computed.results
         summary = build_summary_tabs(results, thai_digits=settings.output.thai_digits, section=settings.office.section)
         document = results.to_json()
         try:
             text = results_json(document) + "\n"
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError) as err:
             raise SheetsSyncError(
                 "ผลการคำนวณมีค่าที่ไม่ใช่ตัวเลขจริง (nan/inf) — ตรวจตัวเลขที่ใหญ่ผิดปกติในแท็บข้อมูล (ไม่ได้เปลี่ยนแปลงอะไร)"
-            ) from None
+            ) from err
         path = results_file(out_dir, period)
-        _prepare_folder(path.parent)
-        history = History.from_settings(settings)
+        prepare_folder(path.parent)
+        history = History(settings.history_file, settings.history)
         history.ensure()
-        pending = history.prepare(taken_at=now, source=backend.describe(), tabs=tabs, results=document,
-                                  personal=personal_columns(tabs, settings))
+        pending = history.prepare(taken_at=now, source=backend.describe(), period=period,
+                                  counts=(results.report.errors, results.report.warnings), tabs=tabs, results=document,
+                                  personal=personal_columns(tabs, results.workbook.schema))
         try:
             staged = stage_file(path, lambda temp: temp.write_text(text, encoding="utf-8"))
         except OSError as err:
-            raise WorkbookError(f"บันทึกผลลัพธ์ {path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise OutputError(f"บันทึกผลลัพธ์ {path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         try:
             snapshot_id = _commit_snapshot(history, pending)
             try:
@@ -76,13 +79,13 @@ def run_sync(
             try:
                 staged.publish()
             except OSError as err:
-                raise WorkbookError(
+                raise OutputError(
                     f"เขียนแท็บสรุปลงสมุดงานแล้ว และเก็บประวัติหมายเลข {snapshot_id} แล้ว แต่บันทึกผลลัพธ์ {path} ไม่ได้ "
                     f"({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไฟล์ผลลัพธ์เดิมยังเป็นของครั้งก่อน)"
-                ) from None
+                ) from err
         finally:
             staged.discard()
-    return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+    return SyncOutcome(results, path, snapshot_id, [t.title for t in summary], source=backend.describe(), strict=strict)
 
 
 def _commit_snapshot(history: History, pending: Any) -> int:
@@ -90,7 +93,7 @@ def _commit_snapshot(history: History, pending: Any) -> int:
     try:
         return history.commit(pending)
     except (OSError, sqlite3.Error) as err:
-        raise WorkbookError(f"เก็บประวัติ {history.path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"เก็บประวัติ {history.path} ไม่ได้ ({os_reason(err)}) — แก้แล้วสั่ง sync ใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
 
 
 def _forget_snapshot(history: History, snapshot_id: int, failed: BaseException) -> None:
@@ -99,17 +102,17 @@ def _forget_snapshot(history: History, snapshot_id: int, failed: BaseException) 
     try:
         history.forget(snapshot_id)
     except (SheetsSyncError, OSError, sqlite3.Error) as err:
-        reason = os_reason(err) if not isinstance(err, SheetsSyncError) else str(err)
+        reason = str(err) if isinstance(err, SheetsSyncError) else os_reason(err)
         first = str(failed).replace(" (ไม่ได้เปลี่ยนแปลงอะไร)", "") if isinstance(failed, SheetsSyncError) else f"เขียนสมุดงานไม่ได้ ({os_reason(failed)})"
         raise WorkbookError(
             f"{first} — สมุดงานและไฟล์ผลลัพธ์ไม่ได้เปลี่ยน แต่ประวัติหมายเลข {snapshot_id} ของครั้งนี้ยังค้างอยู่ "
             f"(ลบไม่ได้: {reason}) ลบได้ด้วย sheets-sync history prune หรือปล่อยไว้ก็ได้"
-        ) from None
+        ) from err
 
 
-def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> RestoreOutcome:
     """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
-    tabs = History.from_settings(settings).tabs(snapshot_id)
+    tabs = History(settings.history_file, settings.history).tabs(snapshot_id)
     if only_tabs:
         missing = [t for t in only_tabs if t not in tabs]
         if missing:
@@ -118,4 +121,4 @@ def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_
     if out_file.exists():
         raise ConfigError(f"{out_file} มีอยู่แล้ว — ระบุชื่อไฟล์ใหม่ (ไม่เขียนทับไฟล์เดิม)")
     write_tabs_to_new_workbook(out_file, tabs)
-    return out_file, list(tabs)
+    return RestoreOutcome(snapshot_id, out_file, list(tabs))

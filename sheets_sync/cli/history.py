@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from .edge import BANGKOK, DEBUG_HELP, DEFAULT_CONFIG, _note, _remember_debug
-from .options import load_context
-from .thai import ThaiCommand, ThaiGroup
+from ..config import Settings
+from ..core.errors import ConfigError
+from ..core.thai_dates import now_in_bangkok
+from .edge import DEBUG_HELP, DEFAULT_CONFIG, FriendlyGroup, current_run, remember_debug
+from .options import load_context, workbook_named
+from .render import show
+from .thai import ThaiCommand
 
 
-@click.group(cls=ThaiGroup, invoke_without_command=True)
+@click.group(cls=FriendlyGroup, invoke_without_command=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
               help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG})")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="โฟลเดอร์",
               help="โฟลเดอร์ผลลัพธ์ที่มีประวัติ history.sqlite (ค่าเริ่มต้น reports/ หรือ output.history ในค่าตั้ง)")
 @click.option("--json", "as_json", is_flag=True, help="พิมพ์เป็น JSON สำหรับโปรแกรมอื่น")
-@click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
+@click.option("--debug", is_flag=True, callback=remember_debug, help=DEBUG_HELP)
 @click.pass_context
 def history(ctx, config_path, out_dir, as_json, debug):
     """แสดงประวัติที่เก็บไว้ (หนึ่งรายการต่อการ sync หนึ่งครั้ง) รายการล่าสุดอยู่ท้าย
@@ -32,27 +32,12 @@ def history(ctx, config_path, out_dir, as_json, debug):
         sheets-sync history --out reports/demo
         sheets-sync history restore 12 --out complaints-before.xlsx
     """
-    from ..present.console import render_history
-    from ..storage.history import History
+    from ..app.history import list_snapshots
 
     settings, _ = load_context(config_path, out_dir=out_dir)
-    ctx.obj = settings
-    ctx.find_root().meta["sheets_sync.history_out"] = out_dir
+    ctx.meta["sheets_sync.history_out"] = out_dir
     if ctx.invoked_subcommand is None:
-        snapshots = History(settings.history_file).list()
-        if as_json:
-            click.echo(json.dumps([s.__dict__ for s in snapshots], ensure_ascii=False, indent=2))
-        else:
-            click.echo(render_history(snapshots, settings.history_file))
-
-
-def _history_settings(settings: Any, config_path: str | None) -> Any:
-    """The settings of a `history` subcommand: its own --config, when given, wins over the group's
-    (`history restore 1 --config …` as well as `history --config … restore 1`)."""
-    if config_path is None:
-        return settings
-    group_out = click.get_current_context().find_root().meta.get("sheets_sync.history_out")
-    return load_context(config_path, out_dir=group_out)[0]
+        show(list_snapshots(settings), as_json=as_json)
 
 
 @history.command("restore")
@@ -60,28 +45,23 @@ def _history_settings(settings: Any, config_path: str | None) -> Any:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, metavar="ไฟล์.xlsx", help="ไฟล์ .xlsx ใหม่ที่จะเขียน")
 @click.option("--tab", "only_tabs", multiple=True, metavar="แท็บ", help="เฉพาะแท็บนี้ (ใช้ซ้ำได้)")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="ไฟล์", help="ไฟล์ค่าตั้ง (ใส่หลังคำสั่งย่อยก็ได้)")
-@click.pass_obj
-def history_restore(settings, snapshot_id, out_file, only_tabs, config_path):
+def history_restore(snapshot_id, out_file, only_tabs, config_path):
     """เขียนข้อมูลในแท็บข้อมูล ณ ประวัติหมายเลขนั้นลงไฟล์ .xlsx ใหม่ (ไม่แตะสมุดงานเดิม)
 
     \b
     ตัวอย่าง:
         sheets-sync history restore 12 --out before.xlsx --tab เรื่องร้องเรียน
     """
-    from ..app.sync import restore_snapshot
+    from ..app.history import restore_snapshot
 
-    _note(command="history restore")
-    settings = _history_settings(settings, config_path)
-    path, titles = restore_snapshot(settings, snapshot_id, Path(out_file), only_tabs)
-    click.echo(f"เขียนข้อมูลของประวัติหมายเลข {snapshot_id} ลง {path}: {', '.join(titles)}")
+    show(restore_snapshot(_settings(config_path), snapshot_id, Path(out_file), only_tabs))
 
 
 @history.command("prune")
 @click.option("--keep-days", type=click.IntRange(min=1), help="เก็บไว้กี่วัน (ค่าเริ่มต้น history.keep_days ในค่าตั้ง คือ 400)")
 @click.option("--keep-snapshots", type=click.IntRange(min=0), help="เก็บไว้กี่รายการล่าสุด (0 = ไม่จำกัด; ค่าเริ่มต้น history.keep_snapshots)")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="ไฟล์", help="ไฟล์ค่าตั้ง (ใส่หลังคำสั่งย่อยก็ได้)")
-@click.pass_obj
-def history_prune(settings, keep_days, keep_snapshots, config_path):
+def history_prune(keep_days, keep_snapshots, config_path):
     """ลบประวัติที่เก่ากว่าที่กำหนด (sync ทุกครั้งก็ลบให้อยู่แล้วตาม history.keep_days และ history.keep_snapshots)
 
     \b
@@ -89,12 +69,9 @@ def history_prune(settings, keep_days, keep_snapshots, config_path):
         sheets-sync history prune
         sheets-sync history prune --keep-days 30
     """
-    from ..storage.history import History
+    from ..app.history import prune_history
 
-    _note(command="history prune")
-    settings = _history_settings(settings, config_path)
-    removed = History.from_settings(settings).prune(dt.datetime.now(BANGKOK), keep_days=keep_days, keep_snapshots=keep_snapshots)
-    click.echo(f"ลบประวัติ {removed} รายการจาก {settings.history_file}")
+    show(prune_history(_settings(config_path), now_in_bangkok(), keep_days=keep_days, keep_snapshots=keep_snapshots))
 
 
 @click.command(cls=ThaiCommand)
@@ -116,16 +93,19 @@ def status(config_path, workbook, sheet_id, out_dir, command_name, as_json):
         sheets-sync status --workbook office.xlsx
         sheets-sync status --workbook office.xlsx --command validate --json
     """
-    from ..backends import sheet_id_from
-    from ..storage import runlog
+    from ..app.history import run_status
 
     settings, _ = load_context(config_path, out_dir=out_dir)
-    sheet = sheet_id or (None if workbook else settings.workbook.sheet_id) or None
-    key = runlog.workbook_key(workbook or (None if sheet else settings.workbook.path) or None, sheet_id_from(sheet) if sheet else None)
-    latest = runlog.last_runs(runlog.read(settings.log_path), key)
-    if as_json:
-        click.echo(json.dumps({c: r.to_json() for c, r in latest.items()}, ensure_ascii=False, indent=2))
-    else:
-        click.echo(runlog.render_status(latest, settings.log_path))
-    chosen = latest.get(command_name or "sync") or (list(latest.values())[-1] if latest and not command_name else None)
-    sys.exit(chosen.exit_code if chosen is not None else 2)
+    show(run_status(settings, workbook_named(settings, workbook, sheet_id), command_name), as_json=as_json)
+
+
+def _settings(config_path: str | None = None) -> Settings:
+    """The settings the `history` group loaded for its sub-commands; a sub-command's own
+    `--config` (`history restore 1 --config …`) wins, with the group's `--out`."""
+    if config_path is not None:
+        group_out = click.get_current_context().parent.meta.get("sheets_sync.history_out")  # type: ignore[union-attr]
+        return load_context(config_path, out_dir=group_out)[0]
+    settings = current_run().settings
+    if settings is None:  # pragma: no cover - a sub-command always runs after its group
+        raise ConfigError("ยังไม่ได้อ่านค่าตั้ง")
+    return settings

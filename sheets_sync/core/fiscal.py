@@ -43,6 +43,9 @@ def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
     return months
 
 
+DEFAULT_ROUNDS = (6, 9, 12)  # the follow-up rounds (months) when the config does not say: written once
+
+
 @dataclass(frozen=True)
 class Period:
     """What a sync is computed for: the as-of date, its fiscal year and round."""
@@ -70,7 +73,7 @@ class Period:
 
 def resolve_period(
     as_of: dt.date,
-    rounds: tuple[int, ...] = (6, 9, 12),
+    rounds: tuple[int, ...] = DEFAULT_ROUNDS,
     fiscal_year: int | None = None,
     round_months: int | None = None,
 ) -> Period:
@@ -79,12 +82,12 @@ def resolve_period(
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
     start, end = fiscal_year_span(year)
     if as_of < start:
-        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {thai_date(as_of)} (เริ่ม {thai_date(start)}) — ตรวจ --fiscal-year / --as-of")
+        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {thai_date(as_of)} (เริ่ม {thai_date(start)}) — ตรวจ {{fiscal_year}} / {{as_of}}")
     # A past fiscal year is reported as it stood at its end (30 September), whatever today is.
     as_of = min(as_of, end)
     if round_months is not None:
         if round_months not in rounds:
-            raise ConfigError(f"--round {round_months} ไม่ใช่รอบที่เปิดใช้ในค่าตั้ง (รอบที่ใช้: {', '.join(map(str, rounds))})")
+            raise ConfigError(f"{{round}} {round_months} ไม่ใช่รอบที่เปิดใช้ในค่าตั้ง (รอบที่ใช้: {', '.join(map(str, rounds))})")
         return Period(as_of, year, round_months, round_end(year, round_months) <= as_of, rounds)
     closed = [m for m in rounds if round_end(year, m) <= as_of]
     if closed:
@@ -93,6 +96,7 @@ def resolve_period(
 
 
 def other_year_note(fiscal_year: int, plan_year: int) -> str:
-    """The one line every command says when the plan lies in another fiscal year (rules.md)."""
+    """The one line every command says when the plan lies in another fiscal year (rules.md); the
+    `{fiscal_year}` placeholder is the setting, named by the CLI as its option."""
     return (f"แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ {fiscal_year} ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ {plan_year} "
-            f"— ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year {plan_year}")
+            f"— ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม {{fiscal_year}} {plan_year}")  # the CLI names the option
