@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core.cells import TabData
-from ..core.errors import BusyError, SheetsSyncError, WorkbookError, printable, os_reason
+from ..core.errors import BusyError, SheetsSyncError, WorkbookError, os_reason, printable
 from ..storage.atomic import held_lock, lock_path, side_name
 
 T = TypeVar("T")

@@ -22,7 +22,6 @@ from sheets_sync.present import guide
 from tests.conftest import AS_OF, invoke_cli, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-AS_OF = dt.date(2026, 3, 31)
 PLAN_IN_FY2569 = ("sheets-sync: แผนปฏิบัติการไม่มีกิจกรรมในปีงบประมาณ 2570 ที่ใช้คำนวณ แต่มีกิจกรรมในปีงบประมาณ 2569 "
                   "— ถ้าเป็นข้อมูลของปีนั้น สั่งใหม่พร้อม --fiscal-year 2569")  # the demo at a FY 2570 as-of
 

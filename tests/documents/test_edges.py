@@ -55,7 +55,7 @@ def test_an_emblem_that_is_not_an_image_is_one_clear_line(demo_xlsx, tmp_path):
 
 def test_a_failing_expression_in_an_edited_template_is_a_template_error(demo_xlsx, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", templates)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates", templates)
     memo = docx.Document(templates / "followup_memo.docx")
     proposal = next(p for p in memo.paragraphs if "{{ proposal }}" in p.text)
     proposal.add_run("{{ 1 / 0 }}")  # an office's experiment in Word
