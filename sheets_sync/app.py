@@ -23,11 +23,15 @@ from .cells import TabData
 from .compute.reminders import who_owes_what
 from .compute.results import Results, compute_results
 from .compute.schedule import plan_calendar
+from .compute.trend import ClosedFigures
 from .config import Settings
 from .demo import P, write_demo_workbook
 from .emails import is_email_address
 from .errors import ConfigError, SheetsSyncError
 from .fiscal import Period, resolve_period
+from .closings import Closing, Closings, already_closed
+from .compute.late_edits import ClosedRound, late_edits
+from .compute.trend import TRENDED_YEARS
 from .history import History
 from .mail import SmtpServer, build_message, deliver, write_eml
 from .present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
@@ -51,7 +55,7 @@ def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple
         complaint_categories=settings.complaint_categories,
         period=period,
     )
-    return tabs, validated
+    return tabs, with_late_edits(validated, tabs, settings, period)
 
 
 @dataclass
@@ -163,9 +167,10 @@ def results_file(out_dir: Path, period: Period) -> Path:
 
 
 def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
-    """Read, validate and compute, writing nothing (report and sop use this)."""
+    """Read, validate and compute, writing nothing (report and sop use this). The results know
+    the closed rounds (closing.md): each round's closing state, the trend, the memo's comparison."""
     tabs, workbook = read_workbook(backend, settings, period)
-    return tabs, compute_results(workbook, period, settings)
+    return tabs, with_closed_rounds(compute_results(workbook, period, settings), settings)
 
 
 def run_sync(
@@ -176,6 +181,7 @@ def run_sync(
     now: dt.datetime,
     out_dir: Path,
     force: bool = False,
+    closing_by: str | None = None,
 ) -> SyncOutcome:
     """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
 
@@ -188,6 +194,9 @@ def run_sync(
     backend = guarded(backend)
     with backend.sync_lock(out_dir, settings.sync_wait_seconds):
         tabs, results = compute_from(backend, settings, period)
+        if closing_by is not None:  # the sync of `close`: its tabs already show the round closed
+            results.round_states = {**(results.round_states or {}), period.round: ClosedFigures(
+                period.fiscal_year, period.round, period.as_of, now.date(), closing_by, {})}
         summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
         document = results.to_json()
         try:
@@ -258,16 +267,45 @@ def run_report(
     example config's values: a memo must never go out signed by the example office. The demo,
     which uses the example office on purpose, passes `allow_example_office`.
     """
-    from .config import example_office_keys
     from .documents.memo import render_followup_report
+
+    _check_office(settings, allow_example_office)
+    _, results = compute_from(backend, settings, period)
+    return results, render_followup_report(results, settings, out_dir, memo_date=memo_date)
+
+
+def _check_office(settings: Settings, allow_example_office: bool) -> None:
+    from .config import example_office_keys
 
     left = [] if allow_example_office else example_office_keys(settings.office)
     if left:
         where = settings.source or "config/office.toml"
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของสำนักงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกรายงาน")
 
-    _, results = compute_from(backend, settings, period)
-    return results, render_followup_report(results, settings, out_dir, memo_date=memo_date)
+
+@dataclass
+class ReportOutcome:
+    results: Results
+    path: Path
+    closed: ClosedReport | None = None  # the round is closed and the memo shows its closed figures
+
+
+def report_round(backend: Backend, settings: Settings, period: Period, out_dir: Path, *, memo_date: dt.date | None,
+                 today: dt.date, live: bool = False, allow_example_office: bool = False) -> ReportOutcome:
+    """`report`: a closed round's memo renders the closed figures (the memo that was sent, dated
+    the closing day unless `memo_date` is given); `live`, or a round not closed, renders the
+    workbook as it is now, dated `memo_date` or `today` (closing.md)."""
+    closing = None if live else _closings(settings).active(period.fiscal_year, period.round)
+    if closing is None:
+        results, path = run_report(backend, settings, period, out_dir, memo_date=memo_date or today,
+                                   allow_example_office=allow_example_office)
+        return ReportOutcome(results, path)
+    from .documents.memo import render_followup_report
+
+    _check_office(settings, allow_example_office)
+    results, match = closed_results(settings, closing)
+    path = render_followup_report(results, settings, out_dir, memo_date=memo_date or closing.closed_on)
+    return ReportOutcome(results, path, ClosedReport(closing, match))
 
 
 def run_sop(backend: Backend, settings: Settings, period: Period, out_dir: Path, mission_id: str | None = None) -> tuple[Results, list[Path]]:
@@ -474,3 +512,148 @@ def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: 
     for entry in entries:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
     return CalendarOutcome(path, counts, period)
+
+
+# --- closed rounds (shared/spec/closing.md) --------------------------------------------------
+
+
+def _closings(settings: Settings) -> Closings:
+    return Closings(settings.history_file)
+
+
+def closing_period(settings: Settings, closing: Closing) -> Period:
+    """The period a closing was computed for (its round stays usable if the config dropped it)."""
+    rounds = tuple(sorted(set(settings.rounds) | {closing.round}))
+    return resolve_period(closing.as_of, rounds, closing.fiscal_year, closing.round)
+
+
+def _validate_for(tabs: Mapping[str, TabData], settings: Settings, period: Period) -> ValidatedWorkbook:
+    return validate_workbook(tabs, rounds=period.rounds, complaint_categories=settings.complaint_categories, period=period)
+
+
+def with_late_edits(validated: ValidatedWorkbook, tabs: Mapping[str, TabData], settings: Settings, period: Period) -> ValidatedWorkbook:
+    """The validation plus a `closed-round-changed` warning on every cell edited after a closing of
+    this fiscal year that moves a figure of that round (compute/late_edits.py)."""
+    closings = [c for c in _closings(settings).list(period.fiscal_year) if c.active]
+    if not closings:
+        return validated
+    history = History.from_settings(settings)
+    found: list[Issue] = []
+    for closing in closings:
+        then_period = closing_period(settings, closing)
+        try:
+            then_tabs = history.tabs(closing.snapshot_id)
+        except ConfigError:
+            continue  # a snapshot a closing names is never pruned; one removed by hand cannot be compared
+        then = _validate_for(then_tabs, settings, then_period)
+        now = _validate_for(tabs, settings, then_period)
+        found.extend(late_edits(then, now, ClosedRound(then_period, closing.closed_on)))
+    if not found:
+        return validated
+    report = ValidationReport.of([*validated.report.issues, *found], validated.schema, validated.positions)
+    return replace(validated, report=report)
+
+
+def closed_figures(settings: Settings, closing: Closing) -> ClosedFigures:
+    return ClosedFigures(closing.fiscal_year, closing.round, closing.as_of, closing.closed_on, closing.closed_by,
+                         _closings(settings).results(closing.id))
+
+
+def with_closed_rounds(results: Results, settings: Settings, at: dt.datetime | None = None) -> Results:
+    """The results with each enabled round's closing state and the closed rounds of this fiscal
+    year and the previous two (all closings in force, or those in force at `at`)."""
+    year = results.period.fiscal_year
+    everything = _closings(settings).list()
+    kept = [c for c in everything if year - TRENDED_YEARS < c.fiscal_year <= year
+            and (c.active if at is None else c.active_at(at))]
+    closed = [closed_figures(settings, c) for c in kept]
+    states: dict[int, ClosedFigures | None] = {m: None for m in results.period.rounds}
+    for figures in closed:
+        if figures.fiscal_year == year:
+            states[figures.round] = figures
+    results.round_states = states
+    results.closed_rounds = closed
+    return results
+
+
+@dataclass
+class CloseOutcome:
+    closing: Closing
+    sync: SyncOutcome
+    protected: bool = False  # the result column is protected in the Google Sheet
+
+
+def run_close(backend: Backend, settings: Settings, period: Period, *, now: dt.datetime, out_dir: Path, by: str,
+              force: bool = False) -> CloseOutcome:
+    """Close the period's round: a sync, then its closing recorded in the history database and,
+    on Google Sheets, the round's result column protected (closing.md)."""
+    if not period.round_closed:
+        raise ConfigError(
+            f"รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year} ยังไม่สิ้นสุด ณ วันที่ {period.as_of.isoformat()}"
+            f" (สิ้นสุด {period.round_end(period.round).isoformat()}) — ปิดรอบได้เมื่อรอบสิ้นสุดแล้ว"
+        )
+    if not by.strip():
+        raise ConfigError("ไม่ทราบชื่อผู้ปิดรอบ — ระบุ --by \"ชื่อ\" หรือกำหนด office.signer_name ในค่าตั้ง")
+    if _closings(settings).active(period.fiscal_year, period.round):
+        raise ConfigError(already_closed(period.fiscal_year, period.round))
+    outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir, force=force, closing_by=by)
+    closing = _closings(settings).record(
+        fiscal_year=period.fiscal_year, round_months=period.round, as_of=period.as_of, closed_by=by, closed_at=now,
+        snapshot_id=outcome.snapshot_id, source=backend.describe(), results=outcome.document,
+    )
+    protected = protect_result_column(backend, settings, period.round, protect=True)
+    return CloseOutcome(closing, outcome, protected)
+
+
+def protect_result_column(backend: Backend, settings: Settings, round_months: int, *, protect: bool) -> bool:
+    """Google Sheets: protect (or unprotect) the round's KPI result column; .xlsx cannot (False)."""
+    method = getattr(guarded(backend), "protect_result_column", None)
+    if method is None:
+        return False
+    from .schema.tabs import kpi_result_column, kpis_tab
+
+    editors = tuple(getattr(settings, "close_editors", ()) or ())
+    return bool(method(kpis_tab(settings.rounds).th, kpi_result_column(round_months).th, round_months, editors=editors, protect=protect))
+
+
+def run_reopen(backend: Backend | None, settings: Settings, fiscal_year: int, round_months: int, *, now: dt.datetime,
+               by: str, reason: str) -> Closing:
+    """Mark the round's closing reopened (who, when, why); nothing is deleted."""
+    if not reason.strip():
+        raise ConfigError("ต้องระบุเหตุผลที่เปิดรอบใหม่ด้วย --reason \"…\"")
+    if not by.strip():
+        raise ConfigError("ไม่ทราบชื่อผู้เปิดรอบ — ระบุ --by \"ชื่อ\" หรือกำหนด office.signer_name ในค่าตั้ง")
+    closing = _closings(settings).reopen(fiscal_year=fiscal_year, round_months=round_months, reopened_by=by,
+                                         reopened_at=now, reason=reason.strip())
+    if backend is not None:
+        protect_result_column(backend, settings, round_months, protect=False)
+    return closing
+
+
+def list_closings(settings: Settings) -> list[Closing]:
+    return _closings(settings).list()
+
+
+@dataclass
+class ClosedReport:
+    """Where a closed round's memo came from: its closing, and whether the recomputed figures are
+    the ones the closing keeps (False means the tool's computation changed since)."""
+
+    closing: Closing
+    figures_match: bool
+
+
+FIGURE_PARTS = ("missions", "plan", "kpis", "complaints")
+
+
+def closed_results(settings: Settings, closing: Closing) -> tuple[Results, bool]:
+    """The closed round's results, computed again from the closing's snapshot for the closing's
+    period, with the closed rounds in force when it was closed; and whether every figure equals
+    the results the closing keeps."""
+    period = closing_period(settings, closing)
+    tabs = History.from_settings(settings).tabs(closing.snapshot_id)
+    results = compute_results(_validate_for(tabs, settings, period), period, settings)
+    with_closed_rounds(results, settings, at=closing.closed_at - dt.timedelta(microseconds=1))
+    kept = _closings(settings).results(closing.id)
+    now = json.loads(results_json(results.to_json()))
+    return results, all(now.get(k) == kept.get(k) for k in FIGURE_PARTS)

@@ -273,6 +273,7 @@ class History:
             ids = [r[0] for r in db.execute("SELECT id FROM snapshots ORDER BY id DESC")]
             doomed.update(ids[count:])
         doomed.discard(spare)  # the snapshot being recorded always stays
+        doomed -= _closing_snapshots(db)  # a closed round's snapshot is its record (closing.md): never pruned
         for snapshot_id in doomed:
             db.execute("DELETE FROM snapshot_tabs WHERE snapshot_id = ?", (snapshot_id,))
             db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
@@ -312,6 +313,13 @@ class History:
         if row is None:
             raise ConfigError(f"ไม่พบประวัติหมายเลข {snapshot_id}")
         return _unpack(row[0])
+
+
+def _closing_snapshots(db: sqlite3.Connection) -> set[int]:
+    """The snapshots that closings (closings.py, same database) name; empty before the first closing."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'closings'").fetchone():
+        return set()
+    return {r[0] for r in db.execute("SELECT snapshot_id FROM closings")}
 
 
 @dataclass

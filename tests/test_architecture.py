@@ -17,7 +17,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "sheets_sync"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("bottom", frozenset({"", "vocabulary", "errors", "cells", "atomic", "thai_dates", "fiscal", "grid", "emails", "sqlite_file"})),
     ("config", frozenset({"config"})),
-    ("io", frozenset({"backends", "history", "send_ledger", "runlog"})),
+    ("io", frozenset({"backends", "history", "closings", "send_ledger", "runlog"})),
     ("schema", frozenset({"schema"})),
     ("compute", frozenset({"compute"})),
     ("output", frozenset({"present", "documents", "demo", "guide"})),
