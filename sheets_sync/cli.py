@@ -410,11 +410,14 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
 @click.option("--date", "memo_date", callback=parse_date_option, metavar="วันที่",
               help="วันที่ของบันทึกข้อความ (ค่าเริ่มต้น: วันนี้ตามเวลาประเทศไทย) ต่างจากวันที่ของข้อมูล (--as-of); "
                    "พิมพ์ได้แบบเดียวกับ --as-of เช่น 5/10/2569")
-def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date):
+@click.option("--live", is_flag=True, help="รอบที่ปิดแล้ว: ใช้ข้อมูลในสมุดงานตอนนี้แทนตัวเลขที่รายงานเมื่อปิดรอบ")
+def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date, live):
     """จัดทำบันทึกข้อความรายงานผลการติดตามถึงผู้ว่าราชการจังหวัด (.docx) ของรอบหนึ่ง
 
     ไฟล์คือ <out>/followup-FY<fy>-R<round>.docx จากแม่แบบ templates/followup_memo.docx
     บันทึกลงวันที่ --date (ค่าเริ่มต้น: วันนี้) ตัวเลขในบันทึกเป็นข้อมูล ณ --as-of
+    รอบที่ปิดแล้ว (sheets-sync close) ใช้ตัวเลขที่รายงานเมื่อปิดรอบและลงวันที่วันปิดรอบ
+    (--live ใช้ข้อมูลตอนนี้)
     ต้องตั้งชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือในไฟล์ค่าตั้งก่อน (ไม่ใช้ค่าตัวอย่าง)
 
     \b
@@ -422,17 +425,23 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
         sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
         sheets-sync report --workbook office.xlsx --as-of 30/09/2569 --date 5/10/2569
     """
-    from .app import run_report
+    from .app import report_round
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
-    results, path = run_report(backend, settings, period, Path(settings.out_dir), memo_date=memo_date or today_in_bangkok())
-    _note_counts(results)
+    outcome = report_round(backend, settings, period, Path(settings.out_dir), memo_date=memo_date, today=today_in_bangkok(), live=live)
+    path, closed = outcome.path, outcome.closed
+    _note_counts(outcome.results)
+    if closed is not None and not closed.figures_match:
+        click.echo("sheets-sync: คำเตือน: ตัวเลขที่คำนวณใหม่จากข้อมูลตอนปิดรอบไม่ตรงกับผลที่บันทึกไว้ตอนปิดรอบ"
+                   " (โปรแกรมรุ่นนี้คำนวณต่างจากเดิม) — เทียบกับไฟล์ผลลัพธ์ของการปิดรอบก่อนส่ง", err=True)
     if as_json:
-        click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
+        click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round,
+                               "closed": closed.closing.to_json() if closed else None}, ensure_ascii=False))
     elif not quiet:
-        click.echo(f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {path}")
+        source = (f" (ตัวเลขที่รายงานเมื่อปิดรอบ {closed.closing.closed_on.isoformat()} — ค่าปัจจุบันใช้ --live)" if closed else "")
+        click.echo(f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {outcome.results.period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {path}{source}")
 
 
 @cli.command()
@@ -699,6 +708,71 @@ def status(config_path, workbook, sheet_id, out_dir, command_name, as_json):
         click.echo(runlog.render_status(latest, settings.log_path))
     chosen = latest.get(command_name or "sync") or (list(latest.values())[-1] if latest and not command_name else None)
     sys.exit(chosen.exit_code if chosen is not None else 2)
+
+
+@cli.command()
+@workbook_options
+@period_options
+@output_options
+@click.option("--by", "by_name", metavar="ชื่อ", help="ผู้ปิด/เปิดรอบ (ค่าเริ่มต้น office.signer_name ในค่าตั้ง)")
+@click.option("--reopen", is_flag=True, help="เปิดรอบที่ปิดแล้วอีกครั้ง (ต้องระบุ --reason) การปิดรอบเดิมยังอยู่ในประวัติ")
+@click.option("--reason", metavar="เหตุผล", help="เหตุผลที่เปิดรอบใหม่")
+@click.option("--list", "list_only", is_flag=True, help="แสดงการปิดรอบทั้งหมด (รวมที่เปิดใหม่แล้ว)")
+@click.option("--force", is_flag=True, help="เขียนทับแท็บสรุปชื่อเดียวกันที่ sheets-sync ไม่ได้สร้าง")
+def close(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet,
+          by_name, reopen, reason, list_only, force):
+    """ปิดรอบ: sync แล้วบันทึกผลของรอบนั้นเป็นตัวเลขที่รายงานแล้วในฐานข้อมูลประวัติ
+
+    หลังปิดรอบ report --round N ใช้ตัวเลขที่รายงานไว้ และ sync ทุกครั้งเตือน closed-round-changed
+    ที่เซลล์ซึ่งถูกแก้หลังปิดรอบจนตัวเลขของรอบนั้นเปลี่ยน ใน Google Sheets คอลัมน์ผลของรอบนั้นถูกล็อก
+
+    \b
+    ตัวอย่าง:
+        sheets-sync close --workbook office.xlsx --round 6 --as-of 8/4/2569
+        sheets-sync close --workbook office.xlsx --round 6 --reopen --reason "แก้ผล K03 ตามหนังสือที่ ..."
+        sheets-sync close --list
+    """
+    from .app import list_closings, run_close, run_reopen
+    from .present.console import render_closings
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    if list_only:
+        closings = list_closings(settings)
+        if as_json:
+            click.echo(json.dumps([c.to_json() for c in closings], ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_closings(closings, settings.history_file))
+        return
+    if round_months is None:
+        raise click.UsageError("ระบุรอบที่จะปิดด้วย --round เช่น --round 6 (หรือ --list เพื่อดูการปิดรอบ)")
+    by = by_name if by_name is not None else settings.office.signer_name
+    now = dt.datetime.now(BANGKOK)
+    if reopen:
+        if not reason:
+            raise click.UsageError("การเปิดรอบใหม่ต้องระบุเหตุผลด้วย --reason \"…\"")
+        backend = open_backend_from(settings, workbook, sheet_id, credentials) if (workbook or sheet_id or settings.workbook or settings.sheet_id) else None
+        year = fiscal_year if fiscal_year is not None else _period(settings, as_of, None, None).fiscal_year
+        closing = run_reopen(backend, settings, year, round_months, now=now, by=by or "", reason=reason)
+        if as_json:
+            click.echo(json.dumps(closing.to_json(), ensure_ascii=False, indent=2))
+        elif not quiet:
+            click.echo(f"เปิดรอบ {closing.round} เดือน ปีงบประมาณ {closing.fiscal_year} ใหม่แล้ว (การปิดรอบเมื่อ "
+                       f"{closing.closed_on.isoformat()} ยังอยู่ในประวัติ) — ปิดรอบอีกครั้งด้วย sheets-sync close --round {closing.round}")
+        return
+    if reason:
+        raise click.UsageError("--reason ใช้กับ --reopen เท่านั้น")
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = _period(settings, as_of, fiscal_year, round_months)
+    outcome = run_close(backend, settings, period, now=now, out_dir=Path(settings.out_dir), by=by or "", force=force)
+    _note_counts(outcome.sync.results)
+    if as_json:
+        click.echo(json.dumps(outcome.closing.to_json(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        c = outcome.closing
+        click.echo(f"ปิดรอบ {c.round} เดือน ปีงบประมาณ {c.fiscal_year} แล้ว (ข้อมูล ณ {c.as_of.isoformat()} โดย {c.closed_by})"
+                   f" · ประวัติหมายเลข {c.snapshot_id} · SHA-256 {c.results_sha256}")
+        if outcome.protected:
+            click.echo(f"  ล็อกคอลัมน์ ผลรอบ {c.round} เดือน ในแท็บ ตัวชี้วัด แล้ว (แก้ได้เฉพาะบัญชีบริการและ close.editors)")
 
 
 def main() -> None:  # pragma: no cover - the console script entry point

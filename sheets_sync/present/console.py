@@ -105,6 +105,21 @@ def render_history(snapshots, path) -> str:
     return "\n".join(lines)
 
 
+def render_closings(closings, path) -> str:  # closings: list[closings.Closing]
+    """`close --list`: every closing, reopened ones too (round, as-of, who, when, hash, reopened)."""
+    if not closings:
+        return f"ยังไม่มีการปิดรอบใน {path} (ปิดรอบด้วย sheets-sync close --round N)"
+    lines = [f"การปิดรอบใน {path}", "หมายเลข  ปีงบ  รอบ  ข้อมูล ณ     ปิดเมื่อ              โดย  ประวัติ  SHA-256"]
+    for c in closings:
+        lines.append(
+            f"{c.id:>7}  {c.fiscal_year}  {c.round:>3}  {c.as_of}  {c.closed_at.isoformat(timespec='seconds')}  {c.closed_by}"
+            f"  {c.snapshot_id}  {c.results_sha256}"
+        )
+        if not c.active:
+            lines.append(f"         เปิดรอบใหม่เมื่อ {c.reopened_at.isoformat(timespec='seconds')} โดย {c.reopened_by}: {c.reopen_reason}")
+    return "\n".join(lines)
+
+
 def _num(value, places: int = 2) -> str:
     return "-" if value is None else f"{value:.{places}f}"
 
