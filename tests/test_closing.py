@@ -18,6 +18,7 @@ from docx import Document
 
 from sheets_sync.cli import cli
 from sheets_sync.closings import canonical_json
+from sheets_sync.thai_dates import to_ascii_digits
 
 from .conftest import office_config
 
@@ -314,3 +315,20 @@ def test_the_trend_lists_closed_rounds_then_the_current_figures(closed: Path, tm
     rows = [r for r in openpyxl.load_workbook(closed, read_only=True)["แนวโน้ม"].iter_rows(values_only=True) if r and r[0]]
     labels = [r[0] for r in rows]
     assert labels[labels.index("รอบ") + 1:] == ["ปีงบประมาณ 2569 รอบ 6 เดือน", "ปีงบประมาณ 2569 รอบ 9 เดือน", "ปัจจุบัน"]
+
+
+def test_a_later_rounds_memo_compares_with_the_closed_rounds_before_it(closed: Path, tmp_path: Path) -> None:
+    first = report(closed, tmp_path, "r6", "--round", 6, "--as-of", CLOSE_AS_OF)
+    assert first.exit_code == 0, first.output
+    assert "เทียบกับผลที่รายงานเมื่อปิดรอบก่อนหน้า" not in memo_text(tmp_path / "r6" / "followup-FY2569-R6.docx")
+    done = report(closed, tmp_path, "r9", "--round", 9, "--as-of", "2026-07-05")
+    assert done.exit_code == 0, done.output
+    text = to_ascii_digits(memo_text(tmp_path / "r9" / "followup-FY2569-R9.docx"))
+    kept = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+    total = kept["kpis"]["groups"]["ฝ่าย"]["6"]["total"]
+    assert "เทียบกับผลที่รายงานเมื่อปิดรอบก่อนหน้า" in text
+    line = next(x for x in text.splitlines() if x.startswith("คะแนนตัวชี้วัดระดับฝ่าย รอบ 6 เดือน"))
+    assert f"รอบ 6 เดือน {total:.2f} → รอบ 9 เดือน " in line
+    assert any(x.startswith("ร้อยละกระบวนการที่มีคู่มือ รอบ 6 เดือน") for x in text.splitlines())
+    counts = kept["plan"]["status_counts"]
+    assert f"สถานะกิจกรรมตามแผน (รอบ 6 เดือน → รอบ 9 เดือน): แล้วเสร็จ {counts['done']} → " in text

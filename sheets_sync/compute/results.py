@@ -38,7 +38,7 @@ class Results:
                       key=lambda c: c.round)
 
     def trend(self, current: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return trend_rows(self.closed_rounds, current if current is not None else self._figures_json())
+        return trend_rows(self.closed_rounds, current if current is not None else self.figures_json())
 
     @property
     def report(self) -> ValidationReport:
@@ -60,7 +60,7 @@ class Results:
     def to_json(self) -> dict[str, Any]:
         """The JSON results document of outputs.md (plus a few documented extras; `trend` and
         `closings` when the history was consulted, closing.md)."""
-        document = self._figures_json()
+        document = self.figures_json()
         if self.round_states is not None:
             document["closings"] = {
                 str(m): ({"closed_on": c.closed_on.isoformat(), "closed_by": c.closed_by, "as_of": c.as_of.isoformat()} if c else None)
@@ -69,7 +69,7 @@ class Results:
             document["trend"] = self.trend(document)
         return document
 
-    def _figures_json(self) -> dict[str, Any]:
+    def figures_json(self) -> dict[str, Any]:
         return {
             "as_of": self.period.as_of.isoformat(),
             "fiscal_year": self.period.fiscal_year,
