@@ -332,9 +332,13 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.rounds)
     backend = guarded(XlsxBackend(path))
     period = resolve_period(as_of, settings.rounds)
+    closings = close_demo_rounds(backend, settings, period, now=now, out_dir=out_dir)
+    if closings:  # staff change a reported result afterwards: the sync below warns on that cell
+        write_demo_workbook(path, as_of, seed, settings.rounds, late_edit=True)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
-    _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
+    memo = report_round(backend, settings, period, out_dir, memo_date=now.date(), today=now.date(),
+                        allow_example_office=True).path  # the demo's office is the example
     _, manuals = run_sop(backend, settings, period, out_dir)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
     demo_remind = replace(
@@ -345,6 +349,25 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     reminders = run_remind(backend, demo_remind, period, now=now, out_dir=out_dir, dry_run=True)
     calendar = run_calendar(backend, settings, period, out_dir)
     return DemoOutcome(path, validation, outcome, [memo, *manuals], reminders=reminders, calendar=calendar)
+
+
+DEMO_REOPEN_REASON = "sheets-sync demo สร้างสมุดงานตัวอย่างใหม่"
+
+
+def close_demo_rounds(backend: Backend, settings: Settings, period: Period, *, now: dt.datetime, out_dir: Path) -> list[Closing]:
+    """The demo closes every enabled round that has ended by its as-of (6, and at a whole-year
+    as-of 9 and 12), each at its round's end, a minute apart; a closing left by an earlier demo
+    run in the same folder is reopened first (nothing is deleted)."""
+    ended = [m for m in period.rounds if period.round_has_ended(m)]
+    by = settings.office.signer_name or "ผู้ปิดรอบตัวอย่าง"
+    done = []
+    for n, months in enumerate(ended):
+        at = now - dt.timedelta(minutes=len(ended) - n)
+        if _closings(settings).active(period.fiscal_year, months):
+            run_reopen(None, settings, period.fiscal_year, months, now=at, by=by, reason=DEMO_REOPEN_REASON)
+        round_period = resolve_period(period.round_end(months), period.rounds, period.fiscal_year, months)
+        done.append(run_close(backend, settings, round_period, now=at, out_dir=out_dir, by=by).closing)
+    return done
 
 
 # --- reminders and calendar (outputs.md "Reminders", "Calendar") ------------------------------

@@ -332,3 +332,20 @@ def test_a_later_rounds_memo_compares_with_the_closed_rounds_before_it(closed: P
     assert any(x.startswith("ร้อยละกระบวนการที่มีคู่มือ รอบ 6 เดือน") for x in text.splitlines())
     counts = kept["plan"]["status_counts"]
     assert f"สถานะกิจกรรมตามแผน (รอบ 6 เดือน → รอบ 9 เดือน): แล้วเสร็จ {counts['done']} → " in text
+
+
+def test_the_demo_closes_its_ended_rounds_and_shows_the_late_edit_and_the_trend(tmp_path: Path) -> None:
+    from sheets_sync.demo import LATE_EDIT_KPI, LATE_EDIT_VALUE
+
+    for _ in range(2):  # a second demo run in the same folder reopens the first one's closings, deleting nothing
+        done = run("demo", "--as-of", "2026-09-30", "--out", tmp_path / "demo")
+        assert done.exit_code == 0, done.output
+    results = json.loads((tmp_path / "demo" / "results-FY2569-R12.json").read_text(encoding="utf-8"))
+    assert {m: bool(state) for m, state in results["closings"].items()} == {"6": True, "9": True, "12": True}
+    assert [(t["round"], t["current"]) for t in results["trend"]] == [(6, False), (9, False), (12, False), (12, True)]
+    [warning] = [i for i in results["issues"] if i["code"] == "closed-round-changed"]
+    ws = openpyxl.load_workbook(tmp_path / "demo" / "demo-workbook.xlsx", read_only=False)["ตัวชี้วัด"]
+    assert warning["cell"] == address(ws, "ผลรอบ 6 เดือน", LATE_EDIT_KPI) and warning["value"] == str(LATE_EDIT_VALUE)
+    with sqlite3.connect(tmp_path / "demo" / "history.sqlite") as db:
+        rows = db.execute("SELECT round, reopened_at IS NOT NULL FROM closings ORDER BY id").fetchall()
+    assert rows == [(6, 1), (9, 1), (12, 1), (6, 0), (9, 0), (12, 0)]
