@@ -624,19 +624,24 @@ def run_close(backend: Backend, settings: Settings, period: Period, *, now: dt.d
         fiscal_year=period.fiscal_year, round_months=period.round, as_of=period.as_of, closed_by=by, closed_at=now,
         snapshot_id=outcome.snapshot_id, source=backend.describe(), results=outcome.document,
     )
-    protected = protect_result_column(backend, settings, period.round, protect=True)
+    protected = protect_result_column(backend, settings, period.round, outcome.results.workbook)
     return CloseOutcome(closing, outcome, protected)
 
 
-def protect_result_column(backend: Backend, settings: Settings, round_months: int, *, protect: bool) -> bool:
-    """Google Sheets: protect (or unprotect) the round's KPI result column; .xlsx cannot (False)."""
+def protect_result_column(backend: Backend, settings: Settings, round_months: int, workbook: ValidatedWorkbook | None) -> bool:
+    """Google Sheets: protect the round's KPI result column where `workbook` (the closing's
+    validation) found it, or with no workbook remove the round's protection; .xlsx cannot (False)."""
     method = getattr(guarded(backend), "protect_result_column", None)
     if method is None:
         return False
-    from .schema.tabs import kpi_result_column, kpis_tab
-
+    if workbook is None:
+        return bool(method(round_months))
+    title = workbook.titles.get("kpis")
+    column = workbook.positions.get("kpis", {}).get(f"result_{round_months}")
+    if title is None or column is None:
+        return False
     editors = tuple(getattr(settings, "close_editors", ()) or ())
-    return bool(method(kpis_tab(settings.rounds).th, kpi_result_column(round_months).th, round_months, editors=editors, protect=protect))
+    return bool(method(round_months, title=title, column=column, editors=editors))
 
 
 def run_reopen(backend: Backend | None, settings: Settings, fiscal_year: int, round_months: int, *, now: dt.datetime,
@@ -649,7 +654,7 @@ def run_reopen(backend: Backend | None, settings: Settings, fiscal_year: int, ro
     closing = _closings(settings).reopen(fiscal_year=fiscal_year, round_months=round_months, reopened_by=by,
                                          reopened_at=now, reason=reason.strip())
     if backend is not None:
-        protect_result_column(backend, settings, round_months, protect=False)
+        protect_result_column(backend, settings, round_months, None)
     return closing
 
 

@@ -64,6 +64,7 @@ class Settings:
     remind_memo_due_days: int = 15  # the round's memo is due this many days after the round ends
     remind_head_email: str = ""  # the section head, who gets the summary
     remind_head_name: str = ""  # default: office.signer_name
+    close_editors: tuple[str, ...] = ()  # e-mail addresses that may still edit a closed round's result column (Google Sheets)
     remind_complaint_units: tuple[tuple[str, str], ...] = ()  # (unit as in หน่วยงานที่รับผิดชอบ, or "*") -> person
     mail_host: str = ""
     mail_port: int = 587
@@ -89,6 +90,7 @@ _KEYS = {
     ("kpi", "below_level1_score"): "below_level1_score",
     ("complaints", "sla_days"): "sla_days",
     ("complaints", "categories"): "complaint_categories",
+    ("close", "editors"): "close_editors",
     ("sop", "review_every_days"): "review_every_days",
     ("output", "thai_digits"): "thai_digits",
     ("output", "memo_thai_digits"): "memo_thai_digits",
@@ -127,6 +129,7 @@ _EXPECTED = {
     "sla_days": "จำนวนเต็มมากกว่า 0 เช่น 15",
     "review_every_days": "จำนวนเต็มมากกว่า 0 เช่น 365",
     "complaint_categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
+    "close_editors": "รายการอีเมล เช่น [\"hr.head@example.go.th\"]",
     "thai_digits": "true หรือ false",
     "memo_thai_digits": "true หรือ false",
     "remind_due_within_days": "จำนวนเต็มตั้งแต่ 0 เช่น 14",
@@ -320,6 +323,11 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
             raise _BadValue("complaint_categories", _EXPECTED["complaint_categories"], categories)
         out["complaint_categories"] = tuple(categories)
+    if "close_editors" in out:
+        editors = out["close_editors"]
+        if not isinstance(editors, list) or not all(isinstance(e, str) and is_email_address(e.strip()) for e in editors):
+            raise _BadValue("close_editors", _EXPECTED["close_editors"], editors)
+        out["close_editors"] = tuple(e.strip() for e in editors)
     for key in ("tolerance_points", "below_level1_score", "sync_wait_seconds"):
         if key in out:
             out[key] = number(key)

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -349,3 +350,60 @@ def test_the_demo_closes_its_ended_rounds_and_shows_the_late_edit_and_the_trend(
     with sqlite3.connect(tmp_path / "demo" / "history.sqlite") as db:
         rows = db.execute("SELECT round, reopened_at IS NOT NULL FROM closings ORDER BY id").fetchall()
     assert rows == [(6, 1), (9, 1), (12, 1), (6, 0), (9, 0), (12, 0)]
+
+
+# --- Google Sheets: the closed round's result column protected (through the emulator) ---------
+
+
+def test_closing_a_google_sheet_protects_the_result_column_and_reopening_removes_it(tmp_path: Path, monkeypatch, demo_xlsx: Path) -> None:
+    import requests
+
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from tests.sheets_emulator import PROTECTED_CELL_MESSAGE, SheetsEmulator
+    from tests.test_gsheets import _emulator_value
+
+    backend = XlsxBackend(demo_xlsx)
+    tabs = backend.read_tabs(backend.tab_titles())
+    with SheetsEmulator() as emu:
+        sid = emu.create_spreadsheet("สำนักงานจังหวัดทดสอบ", {t: [[_emulator_value(c) for c in row] for row in d.rows] for t, d in tabs.items()})
+        monkeypatch.setenv("SHEETS_EMULATOR_HOST", emu.host)
+        (tmp_path / "office.toml").write_text(
+            f'[output]\nhistory = "{tmp_path / "history.sqlite"}"\n{OFFICE}[close]\neditors = ["kpi.head@example.go.th"]\n', encoding="utf-8")
+        base = ("--sheet-id", sid, "--config", tmp_path / "office.toml", "--out", tmp_path / "out")
+        done = run("close", *base, "--round", 6, "--as-of", CLOSE_AS_OF)
+        assert done.exit_code == 0, done.output
+        assert "ล็อกคอลัมน์ ผลรอบ 6 เดือน" in done.output
+        kpi = next(s for s in emu.spreadsheet(sid)["sheets"] if s["properties"]["title"] == "ตัวชี้วัด")
+        [protection] = kpi["protectedRanges"]
+        column = next(i for i, c in enumerate(tabs["ตัวชี้วัด"].rows[0]) if c.value == "ผลรอบ 6 เดือน")
+        assert protection["range"]["startColumnIndex"] == column and protection["range"]["endColumnIndex"] == column + 1
+        assert "warningOnly" not in protection  # a real protection, not warning-only
+        assert "kpi.head@example.go.th" in protection["editors"]["users"] and emu.default_caller in protection["editors"]["users"]
+        letter = openpyxl.utils.get_column_letter(column + 1)
+
+        def edit_as(who: str, cell: str) -> requests.Response:
+            token = emu.issue_token(who)
+            return requests.put(f"http://{emu.host}/v4/spreadsheets/{sid}/values/{quote(f'ตัวชี้วัด!{cell}')}",
+                                params={"valueInputOption": "USER_ENTERED"}, json={"values": [[55]]},
+                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+        refused = edit_as("staff@example.go.th", f"{letter}2")
+        assert refused.status_code == 400 and refused.json()["error"]["message"] == PROTECTED_CELL_MESSAGE
+        assert edit_as("staff@example.go.th", f"{openpyxl.utils.get_column_letter(column + 2)}2").status_code == 200  # round 9 stays open
+        assert edit_as("kpi.head@example.go.th", f"{letter}3").status_code == 200
+        # The late edit by an editor is still a warning on the next sync.
+        synced = run("sync", *base, "--as-of", LATER, "--json")
+        assert synced.exit_code == 0, synced.output
+        assert [(i["tab"], i["cell"]) for i in json.loads(synced.output)["issues"] if i["code"] == "closed-round-changed"] == [("ตัวชี้วัด", f"{letter}3")]
+        again = run("sync", *base, "--as-of", LATER)
+        assert again.exit_code == 0
+        assert len(next(s for s in emu.spreadsheet(sid)["sheets"] if s["properties"]["title"] == "ตัวชี้วัด")["protectedRanges"]) == 1
+        reopened = run("close", *base, "--round", 6, "--reopen", "--reason", "แก้ผลตามหนังสือ", "--fiscal-year", 2569)
+        assert reopened.exit_code == 0, reopened.output
+        assert next(s for s in emu.spreadsheet(sid)["sheets"] if s["properties"]["title"] == "ตัวชี้วัด").get("protectedRanges", []) == []
+        assert edit_as("staff@example.go.th", f"{letter}2").status_code == 200
+        closed_again = run("close", *base, "--round", 6, "--as-of", CLOSE_AS_OF)
+        assert closed_again.exit_code == 0, closed_again.output
+        assert len(next(s for s in emu.spreadsheet(sid)["sheets"] if s["properties"]["title"] == "ตัวชี้วัด")["protectedRanges"]) == 1
+        listed = json.loads(run("close", "--list", "--json", "--config", tmp_path / "office.toml").output)
+        assert [c["reopened"] for c in listed] == [True, False]
