@@ -775,6 +775,36 @@ def close(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_yea
             click.echo(f"  ล็อกคอลัมน์ ผลรอบ {c.round} เดือน ในแท็บ ตัวชี้วัด แล้ว (แก้ได้เฉพาะบัญชีบริการและ close.editors)")
 
 
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
+              help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG} หรือตัวแปร SHEETS_SYNC_CONFIG)")
+@click.option("--fiscal-year", type=int, callback=_fiscal_year_option, metavar="ปี", help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีงบประมาณปัจจุบัน)")
+@output_options
+@click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
+def evidence(config_path, fiscal_year, as_json, out_dir, quiet, debug):
+    """จัดทำแฟ้มหลักฐาน PMQA 4.0 ของปีงบประมาณจากรอบที่ปิดแล้ว (โฟลเดอร์และไฟล์ .zip)
+
+    <out>/evidence-FY<ปี>/ มีผลและบันทึกข้อความของแต่ละรอบที่ปิด คู่มือ ปฏิทิน ตารางแนวโน้ม (.xlsx)
+    ประวัติการปิดรอบ และ index.docx ที่บอกว่าแต่ละไฟล์เป็นหลักฐานของหมวดใด พร้อมค่า SHA-256
+    ทุกอย่างมาจากฐานข้อมูลประวัติ (ไม่อ่านสมุดงาน) ปีที่ยังไม่มีรอบที่ปิดจะไม่จัดทำ
+
+    \b
+    ตัวอย่าง:
+        sheets-sync evidence --fiscal-year 2569
+    """
+    from .app import run_evidence
+    from .fiscal import fiscal_year_of
+
+    settings, _ = load_context(config_path, out_dir=out_dir)
+    year = fiscal_year if fiscal_year is not None else fiscal_year_of(today_in_bangkok())
+    outcome = run_evidence(settings, year, Path(settings.out_dir), made_on=today_in_bangkok())
+    if as_json:
+        click.echo(json.dumps({"folder": str(outcome.folder), "zip": str(outcome.archive),
+                               "files": [f.name for f in outcome.files]}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(f"แฟ้มหลักฐาน PMQA ปีงบประมาณ {year}: {outcome.folder} ({len(outcome.files)} ไฟล์) และ {outcome.archive}")
+
+
 def main() -> None:  # pragma: no cover - the console script entry point
     cli(prog_name="sheets-sync")
 

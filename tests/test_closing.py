@@ -407,3 +407,53 @@ def test_closing_a_google_sheet_protects_the_result_column_and_reopening_removes
         assert len(next(s for s in emu.spreadsheet(sid)["sheets"] if s["properties"]["title"] == "ตัวชี้วัด")["protectedRanges"]) == 1
         listed = json.loads(run("close", "--list", "--json", "--config", tmp_path / "office.toml").output)
         assert [c["reopened"] for c in listed] == [True, False]
+
+
+# --- the PMQA evidence folder ---------------------------------------------------------------------
+
+
+def test_evidence_is_refused_without_a_closed_round(demo_copy: Path, tmp_path: Path) -> None:
+    done = run("evidence", "--fiscal-year", 2569, "--config", config(tmp_path), "--out", tmp_path / "out")
+    assert done.exit_code == 2 and "ยังไม่มีรอบที่ปิดแล้ว" in done.output
+    assert not (tmp_path / "out" / "evidence-FY2569").exists()
+
+
+def test_the_evidence_folder_lists_every_file_with_its_category_and_a_hash_that_holds(closed: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    import icalendar
+
+    assert close(closed, tmp_path, "--round", 9, "--as-of", "2026-07-03").exit_code == 0
+    done = run("evidence", "--fiscal-year", 2569, "--config", config(tmp_path), "--out", tmp_path / "out", "--json")
+    assert done.exit_code == 0, done.output
+    folder = tmp_path / "out" / "evidence-FY2569"
+    index = Document(str(folder / "index.docx"))
+    [table] = index.tables
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    listed = {row[1]: (row[3], row[4], row[5].replace("\n", "")) for row in rows}
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert on_disk == set(listed) | {"index.docx"}
+    for name, (categories, _, digest) in listed.items():
+        path = folder / name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
+        assert categories and set(categories.split(", ")) <= {"2", "3", "4", "5", "6", "7"}
+        if name.endswith(".json"):
+            json.loads(path.read_text(encoding="utf-8"))
+        elif name.endswith(".docx"):
+            assert Document(str(path)).paragraphs
+        elif name.endswith(".xlsx"):
+            assert openpyxl.load_workbook(path)["แนวโน้ม"].max_row == 3  # the header and the two closed rounds
+        elif name.endswith(".ics"):
+            assert icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+        else:
+            raise AssertionError(f"unexpected file {name}")
+    assert {"results-FY2569-R6.json", "results-FY2569-R9.json", "followup-FY2569-R6.docx", "followup-FY2569-R9.docx",
+            "sop/index.docx", "plan-FY2569.ics", "trend-FY2569.xlsx", "closings-FY2569.json"} <= set(listed)
+    kept = json.loads((folder / "results-FY2569-R6.json").read_text(encoding="utf-8"))
+    closings = json.loads((folder / "closings-FY2569.json").read_text(encoding="utf-8"))
+    assert hashlib.sha256(canonical_json(kept)).hexdigest() == closings[0]["results_sha256"]
+    assert "รอบ 6 เดือน" in listed["results-FY2569-R6.json"][1]
+    with zipfile.ZipFile(tmp_path / "out" / "evidence-FY2569.zip") as bundle:
+        names = set(bundle.namelist())
+        assert names == {f"evidence-FY2569/{n}" for n in on_disk}
+        assert bundle.read("evidence-FY2569/index.docx") == (folder / "index.docx").read_bytes()
