@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from sheets_sync.cli import cli
-from sheets_sync.closings import canonical_json
-from sheets_sync.thai_dates import to_ascii_digits
+from sheets_sync.cli.main import cli
+from sheets_sync.core.thai_dates import to_ascii_digits
+from sheets_sync.storage.closings import canonical_json
 
 from .conftest import office_config
 
@@ -336,7 +336,7 @@ def test_a_later_rounds_memo_compares_with_the_closed_rounds_before_it(closed: P
 
 
 def test_the_demo_closes_its_ended_rounds_and_shows_the_late_edit_and_the_trend(tmp_path: Path) -> None:
-    from sheets_sync.demo import LATE_EDIT_KPI, LATE_EDIT_VALUE
+    from sheets_sync.present.demo import LATE_EDIT_KPI, LATE_EDIT_VALUE
 
     for _ in range(2):  # a second demo run in the same folder reopens the first one's closings, deleting nothing
         done = run("demo", "--as-of", "2026-09-30", "--out", tmp_path / "demo")
@@ -358,7 +358,7 @@ def test_the_demo_closes_its_ended_rounds_and_shows_the_late_edit_and_the_trend(
 def test_closing_a_google_sheet_protects_the_result_column_and_reopening_removes_it(tmp_path: Path, monkeypatch, demo_xlsx: Path) -> None:
     import requests
 
-    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx.backend import XlsxBackend
     from tests.sheets_emulator import PROTECTED_CELL_MESSAGE, SheetsEmulator
     from tests.test_gsheets import _emulator_value
 

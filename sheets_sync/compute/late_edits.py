@@ -26,12 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.fiscal import Period
+from ..core.thai_dates import thai_date_short
 from ..schema.addressing import a1
 from ..schema.issues import Issue, Severity, new_issue
 from ..schema.parsers import NotAssessed, normalize_space
 from ..schema.validate import ROW, ValidatedWorkbook
-from ..thai_dates import thai_date_short
-from ..fiscal import Period
 from .kpi import score_kpis
 
 CODE = "closed-round-changed"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..vocabulary import PLAN_STATUS_CHART_ORDER, SECTION_GROUP
+from ..core.vocabulary import PLAN_STATUS_CHART_ORDER, SECTION_GROUP
 
 # The key figures, in the order the tab and the JSON show them (JSON key, Thai label).
 FIGURES: tuple[tuple[str, str], ...] = (

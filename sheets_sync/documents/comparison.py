@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..compute.results import Results
 from ..compute.trend import comparisons
-from ..vocabulary import PLAN_STATUSES, choice_label
+from ..core.vocabulary import PLAN_STATUSES, choice_label
 from .formatting import Formatter
 
 LABELS = {

@@ -20,8 +20,8 @@ from docx.shared import Cm
 from openpyxl.styles import Font, PatternFill
 
 from ..compute.trend import FIGURES
-from ..thai_dates import thai_date
-from ..vocabulary import HEADER_FILL, PLAN_STATUSES
+from ..core.thai_dates import thai_date
+from ..core.vocabulary import HEADER_FILL, PLAN_STATUSES
 from .typography import make_thai_ready, style_run
 
 # PMQA 4.0 categories (หมวด) and what the folder offers for each.

@@ -13,11 +13,9 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
 
-from ..vocabulary import SEVERITIES, Tone, choice_of
+from ..core.vocabulary import BE_OFFSET, MONTHS_LONG, SEVERITIES, Tone, choice_of
 from .parsers import mask_name, mask_national_id, mask_phone
 from .tabs import Column, Tab
-
-from ..vocabulary import BE_OFFSET, MONTHS_LONG
 
 
 class Severity(str, Enum):
@@ -118,7 +116,10 @@ MESSAGES: dict[str, str] = {
     "email-invalid": "\"{column}\" ไม่ใช่ที่อยู่อีเมล (เช่น somchai@example.go.th) — ตรวจการสะกด ระบบจะส่งการแจ้งเตือนถึงคนนี้ไม่ได้",
     "activity-outside-year": "กิจกรรมนี้อยู่นอกปีงบประมาณ {fiscal_year} ทั้งหมด — ตรวจวันที่ตามแผน",
     # closed rounds (closing.md)
-    "closed-round-changed": "แก้ไขหลังปิดรอบ {round} เดือน (ปิดรอบเมื่อ {closed_on}): {change} — ตัวเลขที่รายงานไปแล้วไม่เปลี่ยนตาม ถ้าค่าใหม่ถูกต้องและต้องรายงานใหม่ ให้เปิดรอบ (close --reopen --reason) แล้วปิดรอบอีกครั้ง",
+    "closed-round-changed": (
+        "แก้ไขหลังปิดรอบ {round} เดือน (ปิดรอบเมื่อ {closed_on}): {change} — ตัวเลขที่รายงานไปแล้วไม่เปลี่ยนตาม"
+        " ถ้าค่าใหม่ถูกต้องและต้องรายงานใหม่ ให้เปิดรอบ (close --reopen --reason) แล้วปิดรอบอีกครั้ง"
+    ),
 }
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from ..core.errors import ConfigError
 from .sqlite_file import open_database
 
 SCHEMA = """
@@ -209,3 +209,10 @@ def already_closed(fiscal_year: int, round_months: int) -> str:
         f" (ถ้าต้องแก้ผลที่รายงาน ให้เปิดรอบใหม่ด้วย --reopen --reason \"…\" ก่อน)"
     )
 
+
+
+def closing_snapshots(db: sqlite3.Connection) -> set[int]:
+    """The snapshots closings name (the history never prunes them); empty before the first closing."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'closings'").fetchone():
+        return set()
+    return {r[0] for r in db.execute("SELECT snapshot_id FROM closings")}

@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cells import Cell, CellKind, TabData
-from .errors import ConfigError, WorkbookError
+from ..core.cells import Cell, CellKind, TabData
+from ..core.errors import ConfigError, WorkbookError
+from .closings import closing_snapshots
 from .sqlite_file import open_database
 
 SCHEMA = """
@@ -89,7 +90,7 @@ def _pack_rows(rows: Sequence[Sequence[Cell]]) -> bytes:
     text = {k: json.dumps(_encode_cell(c), ensure_ascii=False, separators=(",", ":")) for k, c in distinct.items()}
     get = text.__getitem__
     body = ",".join(["[" + ",".join(map(get, map(id, row))) + "]" for row in rows])
-    return zlib.compress(f"[{body}]".encode("utf-8"), _LEVEL)
+    return zlib.compress(f"[{body}]".encode(), _LEVEL)
 
 
 def _unpack(blob: bytes) -> Any:
@@ -134,8 +135,8 @@ class History:
 
     @classmethod
     def from_settings(cls, settings: Any) -> History:
-        return cls(settings.history_file, keep_personal_data=settings.history_keep_personal_data,
-                   keep_days=settings.history_keep_days, keep_snapshots=settings.history_keep_snapshots)
+        return cls(settings.history_file, keep_personal_data=settings.history.keep_personal_data,
+                   keep_days=settings.history.keep_days, keep_snapshots=settings.history.keep_snapshots)
 
     @property
     def key_file(self) -> Path:
@@ -273,7 +274,7 @@ class History:
             ids = [r[0] for r in db.execute("SELECT id FROM snapshots ORDER BY id DESC")]
             doomed.update(ids[count:])
         doomed.discard(spare)  # the snapshot being recorded always stays
-        doomed -= _closing_snapshots(db)  # a closed round's snapshot is its record (closing.md): never pruned
+        doomed -= closing_snapshots(db)  # a closed round's snapshot is its record (closing.md): never pruned
         for snapshot_id in doomed:
             db.execute("DELETE FROM snapshot_tabs WHERE snapshot_id = ?", (snapshot_id,))
             db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
@@ -313,13 +314,6 @@ class History:
         if row is None:
             raise ConfigError(f"ไม่พบประวัติหมายเลข {snapshot_id}")
         return _unpack(row[0])
-
-
-def _closing_snapshots(db: sqlite3.Connection) -> set[int]:
-    """The snapshots that closings (closings.py, same database) name; empty before the first closing."""
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'closings'").fetchone():
-        return set()
-    return {r[0] for r in db.execute("SELECT snapshot_id FROM closings")}
 
 
 @dataclass
