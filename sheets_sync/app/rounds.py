@@ -20,12 +20,15 @@ from ..core.cells import TabData
 from ..core.errors import ConfigError
 from ..core.fiscal import Period, resolve_period
 from ..schema.issues import Issue
+from ..schema.matching import matching_tabs
 from ..schema.report import ValidationReport
+from ..schema.tabs import input_tabs
 from ..schema.validate import ValidatedWorkbook, validate_workbook
 from ..storage.closings import Closing, Closings, canonical_json
 from ..storage.history import History
 
 FIGURE_PARTS = ("missions", "plan", "kpis", "complaints")  # what a closed memo is checked against
+LATE_EDIT_TABS = ("missions", "strategies", "plan", "kpis", "complaints")
 
 
 def closings_of(settings: Settings) -> Closings:
@@ -56,13 +59,20 @@ def with_late_edits(validated: ValidatedWorkbook, tabs: Mapping[str, TabData], s
             then_tabs = history.tabs(closing.snapshot_id)
         except ConfigError:
             continue  # a snapshot a closing names is never pruned; one removed by hand cannot be compared
-        then = validate_for(then_tabs, settings, then_period)
-        now = validate_for(tabs, settings, then_period)
+        then = validate_for(_compared(then_tabs, settings), settings, then_period)
+        now = validate_for(_compared(tabs, settings), settings, then_period)
         found.extend(late_edits(then, now, ClosedRound(then_period, closing.closed_on)))
     if not found:
         return validated
     report = ValidationReport.of([*validated.report.issues, *found], validated.schema, validated.positions)
     return replace(validated, report=report)
+
+
+def _compared(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, TabData]:
+    """The tabs a late-edit check validates: those it compares and those their references need
+    (SOP steps and info and staff never warn, and nothing compared refers to them)."""
+    schema = {tab.key: tab for tab in input_tabs(settings.fiscal.rounds)}
+    return {data.title: data for key in LATE_EDIT_TABS for data in matching_tabs(tabs, schema[key])}
 
 
 def closed_figures(settings: Settings, closing: Closing) -> ClosedFigures:

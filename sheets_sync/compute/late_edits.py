@@ -32,7 +32,7 @@ from ..schema.addressing import a1
 from ..schema.issues import Issue, Severity, new_issue
 from ..schema.parsers import NotAssessed, normalize_space
 from ..schema.validate import ROW, ValidatedWorkbook
-from .kpi import score_kpis
+from .kpi import scored_in_round
 
 CODE = "closed-round-changed"
 GONE = "ไม่มีแถวนี้"
@@ -147,8 +147,8 @@ class _Finder:
         months = period.round
         result = f"result_{months}"
         then_rows, now_rows = _rows(self.then, "kpis", "kpi_id"), _rows(self.now, "kpis", "kpi_id")
-        scored_then = _scored(self.then, period)
-        scored_now = _scored(self.now, period)
+        scored_then = _scored(then_rows, period)
+        scored_now = _scored(now_rows, period)
         for ident, now_row in now_rows.items():
             then_row = then_rows.get(ident)
             if then_row is None:
@@ -205,10 +205,10 @@ class _Finder:
                 self.deleted("plan", "activity_id", ident, "อยู่ในแผนตอนปิดรอบ")
 
 
-def _scored(workbook: ValidatedWorkbook, period: Period) -> set[str]:
+def _scored(rows: dict[str, dict[str, Any]], period: Period) -> set[str]:
     """The KPIs the round scores (a score, 0 for not reported included; not assessed is not)."""
-    result = score_kpis(workbook.table("kpis"), period)
-    return {k for k, by_round in result.scores.items() if by_round.get(period.round) is not None and by_round[period.round].score is not None}
+    ended = period.round_has_ended(period.round)
+    return {k for k, row in rows.items() if scored_in_round(row.get(f"result_{period.round}"), ended)}
 
 
 def late_edits(then: ValidatedWorkbook, now: ValidatedWorkbook, closed: ClosedRound) -> list[Issue]:
