@@ -389,6 +389,14 @@ def test_closing_a_google_sheet_protects_the_result_column_and_reopening_removes
 
         refused = edit_as("staff@example.go.th", f"{letter}2")
         assert refused.status_code == 400 and refused.json()["error"]["message"] == PROTECTED_CELL_MESSAGE
+        before = emu.get_values(sid, "ตัวชี้วัด")
+        batch = requests.post(  # values:batchUpdate with one allowed range and one protected: nothing is written
+            f"http://{emu.host}/v4/spreadsheets/{sid}/values:batchUpdate",
+            json={"valueInputOption": "RAW", "data": [
+                {"range": f"ตัวชี้วัด!{openpyxl.utils.get_column_letter(column + 2)}4", "values": [[1]]},
+                {"range": f"ตัวชี้วัด!{letter}4", "values": [[1]]}]},
+            headers={"Authorization": f"Bearer {emu.issue_token('staff@example.go.th')}"}, timeout=10)
+        assert batch.status_code == 400 and emu.get_values(sid, "ตัวชี้วัด") == before
         assert edit_as("staff@example.go.th", f"{openpyxl.utils.get_column_letter(column + 2)}2").status_code == 200  # round 9 stays open
         assert edit_as("kpi.head@example.go.th", f"{letter}3").status_code == 200
         # The late edit by an editor is still a warning on the next sync.

@@ -10,7 +10,7 @@ from ..backends.boundary import guarded
 from ..backends.xlsx.backend import XlsxBackend
 from ..config import Settings
 from ..core.fiscal import resolve_period
-from ..present.demo import P, write_demo_workbook
+from ..present.demo import LATE_EDIT_KPI, P, write_demo_workbook
 from .closing import close_demo_rounds
 from .documents import report_round, run_calendar, run_sop
 from .outcomes import DemoOutcome
@@ -24,8 +24,8 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.fiscal.rounds)
     backend = guarded(XlsxBackend(path))
     period = resolve_period(as_of, settings.fiscal.rounds)
-    if close_demo_rounds(backend, settings, period, now=now, out_dir=out_dir):
-        # staff change a reported result afterwards: the sync below warns on that cell
+    closed = close_demo_rounds(backend, settings, period, now=now, out_dir=out_dir)
+    if closed:  # staff change a reported result afterwards: the sync below warns on that cell
         write_demo_workbook(path, as_of, seed, settings.fiscal.rounds, late_edit=True)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
@@ -40,4 +40,8 @@ def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, no
     ))
     reminders = run_remind(backend, demo_remind, period, now=now, out_dir=out_dir, dry_run=True)
     calendar = run_calendar(backend, settings, period, out_dir)
-    return DemoOutcome(path, validation, outcome, [memo, *manuals], reminders=reminders, calendar=calendar)
+    notes = [
+        f"  ปิดรอบแล้ว (ตัวอย่าง): {', '.join(f'รอบ {c.round} เดือน' for c in closed)} แล้วแก้ผล {LATE_EDIT_KPI} ของรอบ"
+        f" {closed[0].round} เดือนหลังปิดรอบ — ดูคำเตือน closed-round-changed แท็บ แนวโน้ม และ close --list",
+    ] if closed else []
+    return DemoOutcome(path, validation, outcome, [memo, *manuals], notes=notes, reminders=reminders, calendar=calendar)
