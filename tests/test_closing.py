@@ -465,3 +465,16 @@ def test_the_evidence_folder_lists_every_file_with_its_category_and_a_hash_that_
         names = set(bundle.namelist())
         assert names == {f"evidence-FY2569/{n}" for n in on_disk}
         assert bundle.read("evidence-FY2569/index.docx") == (folder / "index.docx").read_bytes()
+
+
+def test_retention_never_removes_a_closings_snapshot(closed: Path, tmp_path: Path) -> None:
+    for _ in range(2):
+        sync_issues(closed, tmp_path)
+    pruned = run("history", "--config", config(tmp_path), "prune", "--keep-snapshots", 1)
+    assert pruned.exit_code == 0, pruned.output
+    [closing] = json.loads(run("close", "--list", "--json", "--config", config(tmp_path)).output)
+    with sqlite3.connect(tmp_path / "history.sqlite") as db:
+        kept = [r[0] for r in db.execute("SELECT id FROM snapshots ORDER BY id")]
+    assert kept == [closing["snapshot_id"], 3]  # the closing's and the newest
+    done = report(closed, tmp_path, "after-prune", "--round", 6, "--as-of", LATER)
+    assert done.exit_code == 0 and "ตัวเลขที่รายงานเมื่อปิดรอบ" in done.output
