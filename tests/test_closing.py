@@ -315,7 +315,7 @@ def test_the_trend_lists_closed_rounds_then_the_current_figures(closed: Path, tm
     assert trend[0]["closed_on"] and trend[0]["as_of"] == CLOSE_AS_OF
     rows = [r for r in openpyxl.load_workbook(closed, read_only=True)["แนวโน้ม"].iter_rows(values_only=True) if r and r[0]]
     labels = [r[0] for r in rows]
-    assert labels[labels.index("รอบ") + 1:] == ["ปีงบประมาณ 2569 รอบ 6 เดือน", "ปีงบประมาณ 2569 รอบ 9 เดือน", "ปัจจุบัน"]
+    assert labels[labels.index("รอบ") + 1:] == ["2569 รอบ 6 เดือน", "2569 รอบ 9 เดือน", "ปัจจุบัน"]
 
 
 def test_a_later_rounds_memo_compares_with_the_closed_rounds_before_it(closed: Path, tmp_path: Path) -> None:

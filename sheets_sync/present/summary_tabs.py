@@ -125,7 +125,7 @@ def trend_tab(results: Results, line: str) -> SummaryTab:
     for row in results.trend():
         counts = row["plan_status_counts"] or {}
         rows.append([
-            "ปัจจุบัน" if row["current"] else f"ปีงบประมาณ {row['fiscal_year']} รอบ {row['round']} เดือน",
+            "ปัจจุบัน" if row["current"] else f"{row['fiscal_year']} รอบ {row['round']} เดือน",
             row["fiscal_year"], row["round"], _date(row["as_of"]), _date(row["closed_on"]),
             *(row[key] for key, _ in TREND_FIGURES),
             *(counts.get(s.key) if row["plan_status_counts"] is not None else None for s in PLAN_STATUSES),
@@ -133,7 +133,7 @@ def trend_tab(results: Results, line: str) -> SummaryTab:
     formats = [T, I, I, D, D, P, P, S, I, P, I, N, Fmt.DECIMAL2, *([I] * len(PLAN_STATUSES))]
     table = Table(header, rows, formats, caption="ตัวเลขที่รายงานเมื่อปิดรอบ (ไม่คำนวณใหม่) แล้วตามด้วยค่าปัจจุบัน")
     charts = [
-        Chart(ChartKind.LINE, "ร้อยละกระบวนการที่มีคู่มือ ร้อยละยุติเรื่องร้องเรียน", table=0, label_col=0, value_cols=[5, 9]),
+        Chart(ChartKind.LINE, "ร้อยละที่มีคู่มือ และร้อยละยุติ", table=0, label_col=0, value_cols=[5, 9]),
         Chart(ChartKind.LINE, "คะแนนตัวชี้วัดระดับฝ่าย", table=0, label_col=0, value_cols=[7]),
     ]
     return SummaryTab(TREND_TITLE, "แนวโน้มผลการดำเนินงานตามรอบที่ปิดแล้ว", line, [table], charts)
