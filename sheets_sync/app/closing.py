@@ -4,7 +4,6 @@ column protected), reopen it, list the closings (shared/spec/closing.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from ..backends.base import Backend
 from ..backends.boundary import guarded
@@ -13,12 +12,12 @@ from ..core.errors import ConfigError
 from ..core.fiscal import Period, resolve_period
 from ..schema.validate import ValidatedWorkbook
 from ..storage.closings import Closing, already_closed
-from .outcomes import CloseOutcome
+from .outcomes import CloseOutcome, ClosingsOutcome, ReopenOutcome
 from .rounds import closings_of
 from .sync import run_sync
 
 
-def run_close(backend: Backend, settings: Settings, period: Period, *, now: dt.datetime, out_dir: Path, by: str,
+def run_close(backend: Backend, settings: Settings, period: Period, *, now: dt.datetime, by: str,
               force: bool = False) -> CloseOutcome:
     """Close the period's round: refused (exit 2) before the round has ended, without a name, or
     when the round is closed already; otherwise a sync, the closing recorded in the history
@@ -29,13 +28,13 @@ def run_close(backend: Backend, settings: Settings, period: Period, *, now: dt.d
             f" (สิ้นสุด {period.round_end(period.round).isoformat()}) — ปิดรอบได้เมื่อรอบสิ้นสุดแล้ว"
         )
     if not by.strip():
-        raise ConfigError("ไม่ทราบชื่อผู้ปิดรอบ — ระบุ --by \"ชื่อ\" หรือกำหนด office.signer_name ในค่าตั้ง")
+        raise ConfigError("ไม่ทราบชื่อผู้ปิดรอบ — ระบุ {by} หรือกำหนด office.signer_name ในค่าตั้ง")
     if closings_of(settings).active(period.fiscal_year, period.round):
         raise ConfigError(already_closed(period.fiscal_year, period.round))
-    outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir, force=force, closing_by=by)
+    outcome = run_sync(backend, settings, period, now=now, force=force, closing_by=by)
     closing = closings_of(settings).record(
         fiscal_year=period.fiscal_year, round_months=period.round, as_of=period.as_of, closed_by=by, closed_at=now,
-        snapshot_id=outcome.snapshot_id, source=backend.describe(), results=outcome.document,
+        snapshot_id=outcome.snapshot_id, source=backend.describe(), results=outcome.to_json(),
     )
     protected = protect_result_column(backend, settings, period.round, outcome.results.workbook)
     return CloseOutcome(closing, outcome, protected)
@@ -57,28 +56,29 @@ def protect_result_column(backend: Backend, settings: Settings, round_months: in
 
 
 def run_reopen(backend: Backend | None, settings: Settings, fiscal_year: int, round_months: int, *, now: dt.datetime,
-               by: str, reason: str) -> Closing:
+               by: str, reason: str) -> ReopenOutcome:
     """Mark the round's closing reopened (who, when, why); nothing is deleted. On Google Sheets the
     result column's protection is removed."""
     if not reason.strip():
-        raise ConfigError("ต้องระบุเหตุผลที่เปิดรอบใหม่ด้วย --reason \"…\"")
+        raise ConfigError("ต้องระบุ {reason} ด้วย")
     if not by.strip():
-        raise ConfigError("ไม่ทราบชื่อผู้เปิดรอบ — ระบุ --by \"ชื่อ\" หรือกำหนด office.signer_name ในค่าตั้ง")
+        raise ConfigError("ไม่ทราบชื่อผู้เปิดรอบ — ระบุ {by} หรือกำหนด office.signer_name ในค่าตั้ง")
     closing = closings_of(settings).reopen(fiscal_year=fiscal_year, round_months=round_months, reopened_by=by,
                                            reopened_at=now, reason=reason.strip())
     if backend is not None:
         protect_result_column(backend, settings, round_months, None)
-    return closing
+    return ReopenOutcome(closing)
 
 
-def list_closings(settings: Settings) -> list[Closing]:
-    return closings_of(settings).list()
+def list_closings(settings: Settings) -> ClosingsOutcome:
+    """`close --list`: every closing of the history database, reopened ones too."""
+    return ClosingsOutcome(closings_of(settings).list(), settings.history_file)
 
 
 DEMO_REOPEN_REASON = "sheets-sync demo สร้างสมุดงานตัวอย่างใหม่"
 
 
-def close_demo_rounds(backend: Backend, settings: Settings, period: Period, *, now: dt.datetime, out_dir: Path) -> list[Closing]:
+def close_demo_rounds(backend: Backend, settings: Settings, period: Period, *, now: dt.datetime) -> list[Closing]:
     """The demo closes every enabled round that has ended by its as-of (6, and at a whole-year
     as-of 9 and 12), each at its round's end, a minute apart; a closing left by an earlier demo
     run in the same folder is reopened first (nothing is deleted)."""
@@ -90,5 +90,5 @@ def close_demo_rounds(backend: Backend, settings: Settings, period: Period, *, n
         if closings_of(settings).active(period.fiscal_year, months):
             run_reopen(None, settings, period.fiscal_year, months, now=at, by=by, reason=DEMO_REOPEN_REASON)
         round_period = resolve_period(period.round_end(months), period.rounds, period.fiscal_year, months)
-        done.append(run_close(backend, settings, round_period, now=at, out_dir=out_dir, by=by).closing)
+        done.append(run_close(backend, settings, round_period, now=at, by=by).closing)
     return done

@@ -11,20 +11,19 @@ from pathlib import Path
 
 from ..compute.schedule import plan_calendar
 from ..config import Settings
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, OutputError
 from ..storage.closings import Closing
 from .documents import check_office
 from .outcomes import EvidenceOutcome
 from .rounds import closed_results, closings_of, with_closed_rounds
-from .workbook import results_json
+from .workbook import prepare_folder, results_json
 
 
 def _closing_label(closing: Closing) -> str:
     return f"รอบ {closing.round} เดือน (ข้อมูล ณ {closing.as_of.isoformat()}) ปิดเมื่อ {closing.closed_on.isoformat()} · การปิดรอบหมายเลข {closing.id}"
 
 
-def run_evidence(settings: Settings, fiscal_year: int, out_dir: Path, *, made_on: dt.date,
-                 allow_example_office: bool = False) -> EvidenceOutcome:
+def run_evidence(settings: Settings, fiscal_year: int, *, made_on: dt.date, allow_example_office: bool = False) -> EvidenceOutcome:
     """`<out>/evidence-FY<fy>/` and `<out>/evidence-FY<fy>.zip`: each closed round's results JSON
     and memo (the memo that was sent), the SOP manuals and index and the plan calendar as of the
     latest closing, the trend table (.xlsx), every closing of the year with its reopenings, and
@@ -36,12 +35,13 @@ def run_evidence(settings: Settings, fiscal_year: int, out_dir: Path, *, made_on
     from ..documents.memo import render_followup_report
     from ..documents.sop import render_sop_manuals
 
+    out_dir = settings.out_dir
     every = closings_of(settings).list(fiscal_year)
     closings = sorted((c for c in every if c.active), key=lambda c: c.round)
     if not closings:
-        raise ConfigError(f"ปีงบประมาณ {fiscal_year} ยังไม่มีรอบที่ปิดแล้ว — ปิดรอบด้วย sheets-sync close --round N ก่อนจัดทำแฟ้มหลักฐาน")
+        raise ConfigError(f"ปีงบประมาณ {fiscal_year} ยังไม่มีรอบที่ปิดแล้ว — ปิดรอบด้วย {{close}} ก่อนจัดทำแฟ้มหลักฐาน")
     check_office(settings, allow_example_office)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_folder(out_dir)
     name = f"evidence-FY{fiscal_year}"
     folder, archive = out_dir / name, out_dir / f"{name}.zip"
     work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out_dir))
@@ -53,12 +53,12 @@ def run_evidence(settings: Settings, fiscal_year: int, out_dir: Path, *, made_on
             json_name = f"results-FY{fiscal_year}-R{closing.round}.json"
             (work / json_name).write_text(results_json(document) + "\n", encoding="utf-8")
             files.append(EvidenceFile(json_name, f"ผลการติดตามรอบ {closing.round} เดือนที่รายงาน (JSON)", (3, 4, 7), label))
-            results, _ = closed_results(settings, closing)
+            results = closed_results(settings, closing).results
             memo = render_followup_report(results, settings, work, memo_date=closing.closed_on)
             files.append(EvidenceFile(memo.name, f"บันทึกข้อความรายงานผลรอบ {closing.round} เดือน (ฉบับที่เสนอ)", (2, 3, 7), label))
         latest = closings[-1]
         label = _closing_label(latest)
-        results, _ = closed_results(settings, latest)
+        results = closed_results(settings, latest).results
         for path in render_sop_manuals(results, settings, work):
             what = "ทะเบียนคู่มือการปฏิบัติงาน" if path.name == "index.docx" else f"คู่มือการปฏิบัติงาน {path.stem.removeprefix('SOP-')}"
             files.append(EvidenceFile(path.relative_to(work).as_posix(), what, (5, 6) if path.name == "index.docx" else (6,), label))
@@ -91,9 +91,9 @@ def run_evidence(settings: Settings, fiscal_year: int, out_dir: Path, *, made_on
     except OSError as err:
         shutil.rmtree(work, ignore_errors=True)
         work.with_suffix(".zip").unlink(missing_ok=True)
-        raise ConfigError(f"เขียนแฟ้มหลักฐานลง {out_dir} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+        raise OutputError(f"เขียนแฟ้มหลักฐานลง {out_dir} ไม่ได้ ({err.strerror}) — ตรวจ {{out}}") from err
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         work.with_suffix(".zip").unlink(missing_ok=True)
         raise
-    return EvidenceOutcome(folder, archive, files, closings)
+    return EvidenceOutcome(fiscal_year, folder, archive, files, closings)

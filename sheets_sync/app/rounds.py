@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..compute.late_edits import ClosedRound, late_edits
 from ..compute.results import Results, compute_results
@@ -42,7 +42,11 @@ def closing_period(settings: Settings, closing: Closing) -> Period:
 
 
 def validate_for(tabs: Mapping[str, TabData], settings: Settings, period: Period) -> ValidatedWorkbook:
-    return validate_workbook(tabs, rounds=period.rounds, complaint_categories=settings.complaints.categories, period=period)
+    return validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories)
+
+
+def history_of(settings: Settings) -> History:
+    return History(settings.history_file, settings.history)
 
 
 def with_late_edits(validated: ValidatedWorkbook, tabs: Mapping[str, TabData], settings: Settings, period: Period) -> ValidatedWorkbook:
@@ -51,7 +55,7 @@ def with_late_edits(validated: ValidatedWorkbook, tabs: Mapping[str, TabData], s
     closings = [c for c in closings_of(settings).list(period.fiscal_year) if c.active]
     if not closings:
         return validated
-    history = History.from_settings(settings)
+    history = history_of(settings)
     found: list[Issue] = []
     for closing in closings:
         then_period = closing_period(settings, closing)
@@ -96,14 +100,22 @@ def with_closed_rounds(results: Results, settings: Settings, at: dt.datetime | N
     return results
 
 
-def closed_results(settings: Settings, closing: Closing) -> tuple[Results, bool]:
+@dataclass(frozen=True)
+class ClosedResults:
+    """A closed round's results computed again from its closing's snapshot, and whether every
+    figure equals the results the closing keeps (False: this version of the tool computes differently)."""
+
+    results: Results
+    figures_match: bool
+
+
+def closed_results(settings: Settings, closing: Closing) -> ClosedResults:
     """The closed round's results, computed again from the closing's snapshot for the closing's
-    period, with the closed rounds in force when it was closed; and whether every figure equals
-    the results the closing keeps (False: this version of the tool computes differently)."""
+    period, with the closed rounds in force when it was closed."""
     period = closing_period(settings, closing)
-    tabs = History.from_settings(settings).tabs(closing.snapshot_id)
+    tabs = history_of(settings).tabs(closing.snapshot_id)
     results = compute_results(validate_for(tabs, settings, period), period, settings)
     with_closed_rounds(results, settings, at=closing.closed_at - dt.timedelta(microseconds=1))
     kept = closings_of(settings).results(closing.id)
     now = json.loads(canonical_json(results.to_json()))
-    return results, all(now.get(k) == kept.get(k) for k in FIGURE_PARTS)
+    return ClosedResults(results, all(now.get(k) == kept.get(k) for k in FIGURE_PARTS))

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
-
 import click
 
-from .edge import BANGKOK, DEBUG_HELP, DEFAULT_CONFIG, _note_counts, _remember_debug, today_in_bangkok
+from ..core.thai_dates import now_in_bangkok
+from .edge import DEBUG_HELP, DEFAULT_CONFIG, remember_debug
 from .options import (
     _fiscal_year_option,
-    _period,
     load_context,
     open_backend_from,
     output_options,
+    period_of,
     period_options,
+    today_in_bangkok,
+    workbook_named,
     workbook_options,
 )
+from .render import show
 from .thai import ThaiCommand
 
 
@@ -44,47 +44,31 @@ def close(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_yea
         sheets-sync close --list
     """
     from ..app.closing import list_closings, run_close, run_reopen
-    from ..present.console import render_closings
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     if list_only:
-        closings = list_closings(settings)
-        if as_json:
-            click.echo(json.dumps([c.to_json() for c in closings], ensure_ascii=False, indent=2))
-        else:
-            click.echo(render_closings(closings, settings.history_file))
-        return
+        show(list_closings(settings), as_json=as_json, quiet=quiet)
+    check_close_options(round_months, reopen=reopen, reason=reason)
+    by = (by_name if by_name is not None else settings.office.signer_name) or ""
+    if reopen:
+        named = workbook_named(settings, workbook, sheet_id)
+        backend = open_backend_from(settings, workbook, sheet_id, credentials) if named else None  # Sheets: unprotect
+        year = fiscal_year if fiscal_year is not None else period_of(settings, as_of, None, None).fiscal_year
+        show(run_reopen(backend, settings, year, round_months, now=now_in_bangkok(), by=by, reason=reason),
+             as_json=as_json, quiet=quiet)
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_close(backend, settings, period, now=now_in_bangkok(), by=by, force=force), as_json=as_json, quiet=quiet)
+
+
+def check_close_options(round_months: int | None, *, reopen: bool, reason: str | None) -> None:
+    """The option combinations `close` refuses (exit 2) before anything is read."""
     if round_months is None:
         raise click.UsageError("ระบุรอบที่จะปิดด้วย --round เช่น --round 6 (หรือ --list เพื่อดูการปิดรอบ)")
-    by = by_name if by_name is not None else settings.office.signer_name
-    now = dt.datetime.now(BANGKOK)
-    if reopen:
-        if not reason:
-            raise click.UsageError("การเปิดรอบใหม่ต้องระบุเหตุผลด้วย --reason \"…\"")
-        named = workbook or sheet_id or settings.workbook.path or settings.workbook.sheet_id
-        backend = open_backend_from(settings, workbook, sheet_id, credentials) if named else None  # Sheets: unprotect
-        year = fiscal_year if fiscal_year is not None else _period(settings, as_of, None, None).fiscal_year
-        closing = run_reopen(backend, settings, year, round_months, now=now, by=by or "", reason=reason)
-        if as_json:
-            click.echo(json.dumps(closing.to_json(), ensure_ascii=False, indent=2))
-        elif not quiet:
-            click.echo(f"เปิดรอบ {closing.round} เดือน ปีงบประมาณ {closing.fiscal_year} ใหม่แล้ว (การปิดรอบเมื่อ "
-                       f"{closing.closed_on.isoformat()} ยังอยู่ในประวัติ) — ปิดรอบอีกครั้งด้วย sheets-sync close --round {closing.round}")
-        return
-    if reason:
+    if reopen and not reason:
+        raise click.UsageError("การเปิดรอบใหม่ต้องระบุเหตุผลด้วย --reason \"…\"")
+    if reason and not reopen:
         raise click.UsageError("--reason ใช้กับ --reopen เท่านั้น")
-    backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_close(backend, settings, period, now=now, out_dir=Path(settings.out_dir), by=by or "", force=force)
-    _note_counts(outcome.sync.results)
-    if as_json:
-        click.echo(json.dumps(outcome.closing.to_json(), ensure_ascii=False, indent=2))
-    elif not quiet:
-        c = outcome.closing
-        click.echo(f"ปิดรอบ {c.round} เดือน ปีงบประมาณ {c.fiscal_year} แล้ว (ข้อมูล ณ {c.as_of.isoformat()} โดย {c.closed_by})"
-                   f" · ประวัติหมายเลข {c.snapshot_id} · SHA-256 {c.results_sha256}")
-        if outcome.protected:
-            click.echo(f"  ล็อกคอลัมน์ ผลรอบ {c.round} เดือน ในแท็บ ตัวชี้วัด แล้ว (แก้ได้เฉพาะบัญชีบริการและ close.editors)")
 
 
 @click.command(cls=ThaiCommand)
@@ -92,7 +76,7 @@ def close(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_yea
               help=f"ไฟล์ค่าตั้ง (ค่าเริ่มต้น {DEFAULT_CONFIG} หรือตัวแปร SHEETS_SYNC_CONFIG)")
 @click.option("--fiscal-year", type=int, callback=_fiscal_year_option, metavar="ปี", help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีงบประมาณปัจจุบัน)")
 @output_options
-@click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
+@click.option("--debug", is_flag=True, callback=remember_debug, help=DEBUG_HELP)
 def evidence(config_path, fiscal_year, as_json, out_dir, quiet, debug):
     """จัดทำแฟ้มหลักฐาน PMQA 4.0 ของปีงบประมาณจากรอบที่ปิดแล้ว (โฟลเดอร์และไฟล์ .zip)
 
@@ -109,9 +93,4 @@ def evidence(config_path, fiscal_year, as_json, out_dir, quiet, debug):
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(today_in_bangkok())
-    outcome = run_evidence(settings, year, Path(settings.out_dir), made_on=today_in_bangkok())
-    if as_json:
-        click.echo(json.dumps({"folder": str(outcome.folder), "zip": str(outcome.archive),
-                               "files": [f.name for f in outcome.files]}, ensure_ascii=False, indent=2))
-    elif not quiet:
-        click.echo(f"แฟ้มหลักฐาน PMQA ปีงบประมาณ {year}: {outcome.folder} ({len(outcome.files)} ไฟล์) และ {outcome.archive}")
+    show(run_evidence(settings, year, made_on=today_in_bangkok()), as_json=as_json, quiet=quiet)

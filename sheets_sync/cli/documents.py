@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import click
 
-from .edge import _note_counts, today_in_bangkok
-from .options import _period, load_context, open_backend_from, output_options, parse_date_option, period_options, workbook_options
+from .options import (
+    load_context,
+    open_backend_from,
+    output_options,
+    parse_date_option,
+    period_of,
+    period_options,
+    today_in_bangkok,
+    workbook_options,
+)
+from .render import show
 from .thai import ThaiCommand
 
 
@@ -34,23 +40,13 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
         sheets-sync report --workbook office.xlsx --round 6 --fiscal-year 2569
         sheets-sync report --workbook office.xlsx --as-of 30/09/2569 --date 5/10/2569
     """
-    from ..app.documents import report_round
+    from ..app.documents import run_report
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = report_round(backend, settings, period, Path(settings.out_dir), memo_date=memo_date, today=today_in_bangkok(), live=live)
-    path, closed = outcome.path, outcome.closed
-    _note_counts(outcome.results)
-    if closed is not None and not closed.figures_match:
-        click.echo("sheets-sync: คำเตือน: ตัวเลขที่คำนวณใหม่จากข้อมูลตอนปิดรอบไม่ตรงกับผลที่บันทึกไว้ตอนปิดรอบ"
-                   " (โปรแกรมรุ่นนี้คำนวณต่างจากเดิม) — เทียบกับไฟล์ผลลัพธ์ของการปิดรอบก่อนส่ง", err=True)
-    if as_json:
-        click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round,
-                               "closed": closed.closing.to_json() if closed else None}, ensure_ascii=False))
-    elif not quiet:
-        source = f" (ตัวเลขที่รายงานเมื่อปิดรอบ {closed.closing.closed_on.isoformat()} — ค่าปัจจุบันใช้ --live)" if closed else ""
-        click.echo(f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {path}{source}")
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    outcome = run_report(backend, settings, period, memo_date=memo_date, today=today_in_bangkok(), live=live)
+    show(outcome, as_json=as_json, quiet=quiet)
 
 
 @click.command(cls=ThaiCommand)
@@ -73,16 +69,8 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    results, paths = run_sop(backend, settings, period, Path(settings.out_dir), mission_id)
-    _note_counts(results)
-    if as_json:
-        click.echo(json.dumps({"files": [str(p) for p in paths]}, ensure_ascii=False))
-    elif not quiet:
-        coverage = results.missions.sop_coverage_pct if results.missions else None
-        click.echo(f"เขียนคู่มือ {len(paths)} ไฟล์ใน {Path(settings.out_dir) / 'sop'} (ร้อยละกระบวนการที่มีคู่มือ {coverage})")
-        for path in paths:
-            click.echo(f"  {path}")
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_sop(backend, settings, period, mission_id), as_json=as_json, quiet=quiet)
 
 
 @click.command(cls=ThaiCommand)
@@ -102,13 +90,8 @@ def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
         sheets-sync calendar --sheet-id 1AbC... --credentials key.json --out /var/www/calendar
     """
     from ..app.documents import run_calendar
-    from ..present.console import render_calendar
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_calendar(backend, settings, period, Path(settings.out_dir))
-    if as_json:
-        click.echo(json.dumps({"calendar": str(outcome.path), "events": outcome.counts}, ensure_ascii=False))
-    elif not quiet:
-        click.echo(render_calendar(outcome).strip())
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_calendar(backend, settings, period), as_json=as_json, quiet=quiet)

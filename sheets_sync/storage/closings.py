@@ -146,7 +146,7 @@ class Closings:
         with self._connect() as db:
             row = db.execute("SELECT results, results_sha256 FROM closings WHERE id = ?", (closing_id,)).fetchone()
         if row is None:
-            raise ConfigError(f"ไม่พบการปิดรอบหมายเลข {closing_id} — ดูรายการด้วย sheets-sync close --list")
+            raise ConfigError(f"ไม่พบการปิดรอบหมายเลข {closing_id} — ดูรายการด้วย {{close_list}}")
         document = json.loads(zlib.decompress(row[0]).decode("utf-8"))
         if results_sha256(document) != row[1]:
             raise ConfigError(
@@ -205,8 +205,8 @@ class Closings:
 
 def already_closed(fiscal_year: int, round_months: int) -> str:
     return (
-        f"รอบ {round_months} เดือน ปีงบประมาณ {fiscal_year} ปิดรอบไปแล้ว — ดูด้วย sheets-sync close --list"
-        f" (ถ้าต้องแก้ผลที่รายงาน ให้เปิดรอบใหม่ด้วย --reopen --reason \"…\" ก่อน)"
+        f"รอบ {round_months} เดือน ปีงบประมาณ {fiscal_year} ปิดรอบไปแล้ว — ดูด้วย {{close_list}}"
+        " (ถ้าต้องแก้ผลที่รายงาน ให้เปิดรอบใหม่ด้วย {reopen} และ {reason} ก่อน)"
     )
 
 
