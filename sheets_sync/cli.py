@@ -452,6 +452,7 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
         sheets-sync sop --workbook office.xlsx --mission M04
     """
     from .app import run_sop
+    from .present.console import manual_draft_lines
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
@@ -465,6 +466,12 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
         click.echo(f"เขียนคู่มือ {len(paths)} ไฟล์ใน {Path(settings.out_dir) / 'sop'} (ร้อยละกระบวนการที่มีคู่มือ {coverage})")
         for path in paths:
             click.echo(f"  {path}")
+        written = [p.stem.removeprefix("SOP-") for p in paths if p.name != "index.docx"]
+        drafts = manual_draft_lines(results.missions, written)
+        if drafts:
+            click.echo(f"คู่มือฉบับร่าง {len(drafts)} ฉบับ (ยังไม่สมบูรณ์หรือยังไม่ได้ประกาศใช้):")
+            for line in drafts:
+                click.echo(line)
 
 
 def invoked_as() -> str:

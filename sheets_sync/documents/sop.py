@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocabulary as v
-from ..compute.missions import MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
+from ..compute.missions import LOST_STEPS, MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
 from ..compute.results import Results
 from ..config import Settings
 from ..errors import ConfigError
@@ -36,9 +36,11 @@ STATE_FILL = {c.key: v.TONE_FILL[c.tone] for c in v.MANUAL_STATES}
 NEEDS = {
     NO_MANUAL_TEXT: "กำหนดวัตถุประสงค์ ขอบเขต และคำจำกัดความของคู่มือ",
     TOO_FEW_STEPS: "กำหนดขั้นตอนการปฏิบัติงานให้ครบถ้วน (อย่างน้อย {min_steps} ขั้นตอน)",
+    LOST_STEPS: "จัดทำ{steps}ให้สมบูรณ์ (คู่มือฉบับนี้ยังไม่ครอบคลุมขั้นตอนดังกล่าว)",
     "not_in_use": "เสนอผู้มีอำนาจอนุมัติและประกาศใช้คู่มือ",
 }
 END_OF_PROCESS = "สิ้นสุดกระบวนการ"
+INCOMPLETE = "(ขั้นตอนนี้อยู่ระหว่างจัดทำ)"
 
 
 def manual_file_name(mission_id: str) -> str:
@@ -55,7 +57,8 @@ def render_sop_manuals(results: Results, settings: Settings, out_dir: Path, miss
     for mid in wanted:
         template = load_template(settings, MANUAL_TEMPLATE)
         context = manual_context(mid, results, settings)
-        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.thai_digits)
+        lost = _missions(results).loc[mid].get("lost_steps") or []
+        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.thai_digits, lost)
         written.append(
             render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.thai_digits,
                             title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")  # fmt: skip
@@ -117,7 +120,7 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
         "references": _text(info.get("references"), fmt),
         "legal_basis": _text(mission.get("legal_basis"), fmt),
         "people": responsibilities(mission, steps, staff, fmt),
-        "steps": [_step_row(step, fmt) for step in steps.to_dict("records")],
+        "steps": step_rows(steps, mission.get("lost_steps") or [], fmt),
         "standard_time": total_time,
         "standards": (
             f"มาตรฐานคุณภาพของงานได้แก่มาตรฐานคุณภาพและจุดควบคุมของแต่ละขั้นตอนตามข้อ {fmt.plain(6)} "
@@ -136,8 +139,20 @@ def draft_needs(mission: Mapping[str, Any], fmt: Formatter) -> list[str]:
     """What a draft still needs before it is put in use, in office words."""
     if mission["manual_state"] == "ready":
         return []
-    needs = [NEEDS[code].format(min_steps=fmt.plain(MIN_STEPS_FOR_READY)) for code in mission.get("missing_codes") or []]
+    steps = lost_steps_text(mission.get("lost_steps") or [], fmt)
+    needs = [NEEDS[code].format(min_steps=fmt.plain(MIN_STEPS_FOR_READY), steps=steps) for code in mission.get("missing_codes") or []]
     return needs or [NEEDS["not_in_use"]]
+
+
+def lost_steps_text(lost: list[Mapping[str, Any]], fmt: Formatter) -> str:
+    """`ขั้นตอนที่ 3 (ตรวจสอบงบประมาณ) และขั้นตอนที่ 4 (…)`: the steps a manual is missing."""
+    names = []
+    for step in lost:
+        number = f"ขั้นตอนที่ {fmt.plain(step['step_no'])}" if step.get("step_no") is not None else "ขั้นตอน"
+        names.append(number + (f" ({fmt.text(step['step'])})" if step.get("step") else ""))
+    if not names:
+        return "ขั้นตอนที่ยังไม่สมบูรณ์"
+    return names[0] if len(names) == 1 else " ".join(names[:-1]) + " และ" + names[-1]
 
 
 def _preface(name: str, section: str, office: str) -> str:
@@ -218,6 +233,19 @@ def _branch_text(step: Mapping[str, Any], fmt: Formatter) -> str:
     yes_text = f"ไปขั้นตอนที่ {fmt.plain(yes)}" if yes is not None else "ไปขั้นตอนถัดไป"
     no_text = f"ไปขั้นตอนที่ {fmt.plain(no)}" if no is not None else END_OF_PROCESS
     return f"ใช่: {yes_text}\nไม่ใช่: {no_text}"
+
+
+def step_rows(steps: pd.DataFrame, lost: list[Mapping[str, Any]], fmt: Formatter) -> list[dict[str, str]]:
+    """The step table: the valid steps and, in their place, a row for each step still missing."""
+    rows = [(int(step["step_no"]), _step_row(step, fmt)) for step in steps.to_dict("records")]
+    valid = {number for number, _row in rows}
+    for step in lost:
+        if step.get("step_no") is None or step["step_no"] in valid:
+            continue
+        text = (fmt.text(step["step"]) + " " if step.get("step") else "") + INCOMPLETE
+        rows.append((int(step["step_no"]), {"number": fmt.plain(int(step["step_no"])), "step": text, "responsible": MISSING,
+                                            "duration": MISSING, "control": MISSING, "forms": MISSING}))  # fmt: skip
+    return [row for _n, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _step_row(step: Mapping[str, Any], fmt: Formatter) -> dict[str, str]:
@@ -311,10 +339,13 @@ def document_control(info: Mapping[str, Any], staff: Mapping[str, str], fmt: For
     return rows
 
 
-def flow_steps(steps: pd.DataFrame) -> list[FlowStep]:
-    """The flowchart's boxes from the step rows (the chart converts digits itself)."""
+def flow_steps(steps: pd.DataFrame, lost: list[Mapping[str, Any]] = ()) -> list[FlowStep]:
+    """The flowchart's boxes from the step rows (the chart converts digits itself); a step still
+    missing stands in its place as a box that says so."""
     plain = Formatter(False)
-    out = []
+    valid = set(steps["step_no"]) if len(steps) else set()
+    out = [FlowStep(int(step["step_no"]), ((step.get("step") or "") + " " + INCOMPLETE).strip(), "process")
+           for step in lost if step.get("step_no") is not None and step["step_no"] not in valid]  # fmt: skip
     for step in steps.to_dict("records"):
         kind = step.get("step_type") or "process"
         decision = kind == "decision"
@@ -323,14 +354,14 @@ def flow_steps(steps: pd.DataFrame) -> list[FlowStep]:
                      yes_next=_number(step.get("yes_next")) if decision else None,
                      no_next=_number(step.get("no_next")) if decision else None)  # fmt: skip
         )
-    return out
+    return sorted(out, key=lambda s: s.number or 0)
 
 
-def _flowchart_images(template: Template, table: pd.DataFrame, mission_id: str, thai: bool) -> list[Any]:
+def _flowchart_images(template: Template, table: pd.DataFrame, mission_id: str, thai: bool, lost: list[Mapping[str, Any]] = ()) -> list[Any]:
     steps = mission_steps(table, mission_id)
     if not len(steps):
         return []
-    pages = draw_flowchart(flow_steps(steps), thai_digits=thai)
+    pages = draw_flowchart(flow_steps(steps, lost), thai_digits=thai)
     return [_fitted(template, page) for page in pages]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
-from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
+from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, SOP_STATUSES, choice_label
 
 
 def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:
@@ -143,3 +143,22 @@ def render_calendar(outcome) -> str:  # outcome: app.CalendarOutcome
         f"  ปฏิทินแผนปฏิบัติการ: {outcome.path} (กิจกรรม {c.get('activity', 0)} · สิ้นสุดรอบ {c.get('round_end', 0)}"
         f" · กำหนดเสนอรายงาน {c.get('memo_due', 0)} · ทบทวนคู่มือ {c.get('sop_review', 0)})"
     )
+
+
+def manual_draft_lines(missions, written: list[str]) -> list[str]:  # missions: compute.missions.MissionResult
+    """One line per manual written as a draft (ฉบับร่าง) and why, in the words of the summary
+    tab (they name the tab to fix); a ready manual registered as not yet in use says so."""
+    if missions is None or not missions.count:
+        return []
+    frame = missions.missions.set_index("mission_id", drop=False)
+    lines = []
+    for mid in written:
+        if mid not in frame.index or frame.loc[mid, "manual_state"] != "draft":
+            continue
+        row = frame.loc[mid]
+        why = list(row["missing"] or [])
+        if not why:
+            status = choice_label(SOP_STATUSES, row["sop_status"]) or "-"
+            why = [f"สถานะคู่มือในแท็บ ภารกิจ เป็น {status} (ยังไม่ได้ประกาศใช้)"]
+        lines.append(f"  ฉบับร่าง {mid} {row['name']}: {'; '.join(why)}")
+    return lines
