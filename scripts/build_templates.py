@@ -351,6 +351,22 @@ def _signature(document: DocumentType) -> None:
     name = para(document, "({{ signer_name }})", align=CENTER, left=Cm(7), before=32, keep_next=True)
     name.paragraph_format.keep_together = True
     para(document, "{{ signer_position }}", align=CENTER, left=Cm(7))
+    _endorsements(document)
+
+
+def _endorsements(document: DocumentType) -> None:
+    """A space for each position the memo passes through (config office.via): ความเห็น with
+    two dotted lines to write on, room to sign, (name line), the position and a date line;
+    each block kept on one page."""
+    control(document, "{%p for e in endorsements %}")
+    label = para(document, R("ความเห็น{{ e.position }}"), R("\t"), before=8, keep_next=True)
+    label.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    line = para(document, R("\t"), keep_next=True)
+    line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    para(document, "(" + "." * 50 + ")", align=CENTER, left=Cm(7), before=20, keep_next=True)
+    para(document, "{{ e.position }}", align=CENTER, left=Cm(7), keep_next=True)
+    para(document, "วันที่ ........../........../..........", align=CENTER, left=Cm(7))
+    control(document, "{%p endfor %}")
 
 
 def _attachment_title(document: DocumentType) -> None:
@@ -470,6 +486,9 @@ def _memo_complaints(document: DocumentType) -> None:
     control(document, "{%p endif %}")
     control(document, "{%p if complaints_chart %}")
     chart(document, "{{ complaints_chart }}", "ภาพที่ {{ num(3) }} เรื่องร้องเรียนที่รับและที่ยุติ รายเดือน")
+    control(document, "{%p if complaints.chart_note %}")
+    para(document, R("{{ complaints.chart_note }}", size=14), align=JUSTIFY, after=6)
+    control(document, "{%p endif %}")
     control(document, "{%p endif %}")
 
 
@@ -502,7 +521,7 @@ def coverage_table(document: DocumentType, rows: str, total: str) -> Table:
 
 
 def _memo_problems(document: DocumentType) -> None:
-    heading(document, 5, "ปัญหา อุปสรรค และความเสี่ยง")
+    heading(document, 5, "{{ problems_title }}")
     for title, key in (("ปัญหา/อุปสรรค", "problems"), ("ความเสี่ยง", "risks")):
         control(document, f"{{%p if {key} %}}")
         sub_heading(document, title)
@@ -753,11 +772,12 @@ def build_sop_index() -> DocumentType:
     loop_table(
         document,
         [
-            Col("รหัส", 1.5, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
-            Col("ผู้รับผิดชอบ", 3.0, "{{ m.owner }}"),
-            Col("สถานะคู่มือ", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
-            Col("สิ่งที่ต้องดำเนินการ", 4.8, "{{ m.action }}"),
+            Col("รหัส", 1.3, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 3.9, "{{ m.name }}\n({{ m.category }})"),
+            Col("ผู้รับผิดชอบ", 2.8, "{{ m.owner }}"),
+            Col("มีคู่มือ", 1.7, "{{ m.has }}", CENTER),
+            Col("คู่มือตาม\nแบบมาตรฐาน", 2.4, "{% cellbg m.fill %}{{ m.status }}", CENTER),
+            Col("สิ่งที่ต้องดำเนินการ", 3.9, "{{ m.action }}"),
         ],
         "m in missions",
     )

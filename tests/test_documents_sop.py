@@ -153,13 +153,15 @@ def test_index_lists_every_mission_its_status_and_what_to_do(demo: Sync, demo_ma
     index = open_docx(demo_manuals[-1])
     missions = demo.results["missions"]
     table = table_starting(index, "รหัส")
-    assert table[0] == ["รหัส", "ภารกิจ\n(ประเภทภารกิจ)", "ผู้รับผิดชอบ", "สถานะคู่มือ", "สิ่งที่ต้องดำเนินการ"]
+    assert table[0] == ["รหัส", "ภารกิจ\n(ประเภทภารกิจ)", "ผู้รับผิดชอบ", "มีคู่มือ", "คู่มือตาม\nแบบมาตรฐาน", "สิ่งที่ต้องดำเนินการ"]
     listed = keyed(table)
     assert list(listed) == list(missions["items"])
+    has_label = {"has": "มี", "drafting": "กำลังจัดทำ", "none": "ไม่มี"}
     for mid, item in missions["items"].items():
-        status, action = listed[mid][-2:]
+        has, status, action = listed[mid][-3:]
+        assert has == has_label[item["sop_status"]]  # one meaning of "has a manual": the register's, as the memo counts it
         if item["steps"] < 1:
-            assert status == "ยังไม่มีคู่มือ"
+            assert status == "ยังไม่จัดทำตามแบบ"
             if item["sop_status"] == "has":  # registered as having a manual, yet no steps: say what to do
                 assert action.startswith("มีคู่มือเดิมแต่ยังไม่ได้กำหนดขั้นตอนการปฏิบัติงานตามแบบมาตรฐาน")
         elif item["sop_ready"] and item["sop_status"] == "has":

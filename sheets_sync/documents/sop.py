@@ -386,7 +386,7 @@ def index_context(results: Results, settings: Settings) -> dict[str, Any]:
         summary = (
             f"{section}มีภารกิจทั้งหมด {fmt.count(missions.count)} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว "
             f"{fmt.count(missions.with_sop_count)} ภารกิจ คิดเป็นร้อยละ {fmt.pct(missions.sop_coverage_pct)} "
-            f"คู่มือที่จัดทำตามแบบมาตรฐานเป็นฉบับใช้งาน {fmt.count(counts['ready'])} ฉบับ และฉบับร่าง {fmt.count(counts['draft'])} ฉบับ"
+            f"ส่วนคู่มือที่จัดทำตามแบบมาตรฐานแล้วเป็นฉบับใช้งาน {fmt.count(counts['ready'])} ฉบับ และฉบับร่าง {fmt.count(counts['draft'])} ฉบับ"
         )
         categories, total = coverage_rows(missions, fmt)
     return {
@@ -422,6 +422,7 @@ def _index_row(row: Mapping[str, Any], fmt: Formatter) -> dict[str, str]:
         "name": fmt.sheet(row.get("name")),
         "category": v.choice_label(v.MISSION_CATEGORIES, row.get("category")),
         "owner": _text(row.get("owner"), fmt),
+        "has": v.choice_label(v.SOP_STATUSES, row.get("sop_status")) or MISSING,
         "status": STATE_LABEL[state],
         "action": index_action(row, fmt),
         "fill": STATE_FILL[state],
