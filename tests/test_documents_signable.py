@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
+from sheets_sync.core.thai_dates import digits
 from sheets_sync.documents import flowchart, thai_text
 from sheets_sync.documents import memo as memo_doc
 from sheets_sync.documents.flowchart import OWN_END, FlowStep, count_crossings, draw_flowchart, with_terminals
 from sheets_sync.documents.formatting import Formatter
 from sheets_sync.documents.sop import flow_steps, mission_steps
-from sheets_sync.thai_dates import digits
 from tests.documents_fixtures import (
     all_text,
     demo_sync,
@@ -189,7 +189,7 @@ def test_the_memo_goes_up_the_offices_line_with_a_space_for_each_endorsement(sec
 
 def test_office_via_must_be_a_list_of_positions() -> None:
     from sheets_sync.config import settings_from_dict
-    from sheets_sync.errors import ConfigError
+    from sheets_sync.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="office.via ต้องเป็นรายการตำแหน่ง"):
         settings_from_dict({"office": {"via": "หัวหน้าสำนักงานจังหวัด"}})

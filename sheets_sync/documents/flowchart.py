@@ -34,8 +34,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, P
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
-from ..thai_dates import digits
-from ..vocabulary import STEP_TYPES
+from ..core.thai_dates import digits
+from ..core.vocabulary import STEP_TYPES
 from .charts import figure_png, register_thai_font, thai_figure
 from .thai_text import char_budget, thai_clusters, wrap_thai  # noqa: F401 - char_budget, thai_clusters: for tests
 
