@@ -586,9 +586,11 @@ def _sop_page_furniture(section: Section) -> None:
 
 
 def _sop_cover(document: DocumentType) -> None:
-    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER, before=60)
+    # Spaces sized so a long process name (two lines) and a draft's list of what it needs
+    # (three lines) still leave the cover one page.
+    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER, before=36)
     para(document, R("{{ section }}", size=18), align=CENTER)
-    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER, before=80)
+    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER, before=48)
     para(document, R("(Standard Operating Procedure: SOP)", size=18), align=CENTER)
     para(document, R("{{ mission_name }}", bold=True, size=26), align=CENTER, before=12)
     para(document, R("รหัสกระบวนการ {{ mission_id }}  ·  {{ category }}", size=18), align=CENTER)
@@ -596,10 +598,10 @@ def _sop_cover(document: DocumentType) -> None:
     para(document, R("ฉบับร่าง", bold=True, size=40, colour="C00000"), align=CENTER, before=18)
     para(document, R("ก่อนประกาศใช้ต้อง", bold=True), align=CENTER)
     control(document, "{%p for m in needs %}")
-    para(document, "{{ m }}", align=CENTER)
+    para(document, R("{{ m }}", size=14), align=CENTER)
     control(document, "{%p endfor %}")
     control(document, "{%p endif %}")
-    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER, before=60)
+    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER, before=36, keep_next=True)
     para(document, R("วันที่มีผลบังคับใช้ {{ effective_on }}", size=18), align=CENTER)
 
 
@@ -772,12 +774,12 @@ def build_sop_index() -> DocumentType:
     loop_table(
         document,
         [
-            Col("รหัส", 1.3, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 3.9, "{{ m.name }}\n({{ m.category }})"),
-            Col("ผู้รับผิดชอบ", 2.8, "{{ m.owner }}"),
-            Col("มีคู่มือ", 1.7, "{{ m.has }}", CENTER),
-            Col("คู่มือตาม\nแบบมาตรฐาน", 2.4, "{% cellbg m.fill %}{{ m.status }}", CENTER),
-            Col("สิ่งที่ต้องดำเนินการ", 3.9, "{{ m.action }}"),
+            Col("รหัส", 1.2, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
+            Col("ผู้รับผิดชอบ", 2.6, "{{ m.owner }}"),
+            Col("มีคู่มือ", 1.5, "{{ m.has }}", CENTER),
+            Col("คู่มือตาม\nแบบมาตรฐาน", 2.2, "{% cellbg m.fill %}{{ m.status }}", CENTER),
+            Col("สิ่งที่ต้องดำเนินการ", 4.3, "{{ m.action }}"),
         ],
         "m in missions",
     )

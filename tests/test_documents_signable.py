@@ -201,7 +201,7 @@ def test_overdue_complaints_say_how_many_were_carried_over(second_memo, second) 
     c = second.results["complaints"]
     assert c["carried_over"] and c["overdue"]
     line = next(p for p in paragraphs(second_memo) if "เปิดค้างเกิน" in p)
-    assert f"{TH(str(c['overdue']))} เรื่อง (เรื่องที่รับในปีนี้" in line and "เรื่องยกมาจากปีงบประมาณก่อน" in line
+    assert f"{TH(str(c['overdue']))} เรื่อง (รับในปีนี้" in line and "ยกมาจากปีก่อน" in line
     fact = next(p for p in paragraphs(second_memo) if p.startswith("๒.๓ "))
     assert "ยกมาจากปีก่อนที่ยังไม่ยุติ" in fact
     assert any(p.startswith("หมายเหตุ เรื่องที่ยุติในแต่ละเดือนรวมเรื่องยกมา") for p in paragraphs(second_memo))  # the chart's note

@@ -158,8 +158,8 @@ def _background(section: str, fiscal_year: int, rounds: tuple[int, ...], fmt: Fo
 def _facts_intro(section: str, round_text: str, period, preliminary: bool, fmt: Formatter) -> str:
     if preliminary:
         return (
-            f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} ซึ่งเป็นผลเบื้องต้น ({round_text}สิ้นสุดวันที่ "
-            f"{fmt.date(period.round_end(period.round))}) สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"
+            f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} (ผลเบื้องต้น รอบนี้สิ้นสุด "
+            f"{fmt.date(period.round_end(period.round))}) สรุปได้ดังนี้"
         )
     return f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"
 
@@ -182,17 +182,15 @@ def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any],
     if m is not None and m.count:
         without = m.count - m.with_sop_count
         single = len(m.single_point_of_failure)
-        parts = []
-        if without:
-            parts.append(f"ภารกิจที่ยังไม่มีคู่มือการปฏิบัติงาน {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ")
-        if single:
-            parts.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
-        if parts:
-            items.append(" และ".join(parts))
+        if without and single:
+            items.append(f"ภารกิจที่ยังไม่มีคู่มือ {fmt.count(without)} ภารกิจ และที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ "
+                         "ควรเร่งจัดทำคู่มือและมอบหมายผู้ปฏิบัติแทน")  # fmt: skip
+        elif without:
+            items.append(f"ภารกิจที่ยังไม่มีคู่มือการปฏิบัติงาน {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ")
+        elif single:
+            items.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
     if problems:
-        items.append(
-            f"ปัญหา/อุปสรรคที่กิจกรรมรายงาน {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_PROBLEMS)}) ควรพิจารณาแนวทางแก้ไข"
-        )
+        items.append(f"ปัญหา/อุปสรรคที่รายงาน {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_PROBLEMS)}) ควรพิจารณาแก้ไข")
     return [f"{fmt.text(f'3.{n}')} {text}" for n, text in enumerate(items, start=1)]
 
 
@@ -511,7 +509,7 @@ def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of
     attention = ""
     if c["overdue"]:
         split = (
-            f" (เรื่องที่รับในปีนี้ {fmt.count(overdue_this_year)} เรื่อง และเรื่องยกมาจากปีงบประมาณก่อน {fmt.count(overdue_carried)} เรื่อง)"
+            f" (รับในปีนี้ {fmt.count(overdue_this_year)} เรื่อง ยกมาจากปีก่อน {fmt.count(overdue_carried)} เรื่อง)"
             if overdue_carried else " (ทั้งหมดเป็นเรื่องที่รับในปีนี้)" if carried else ""
         )
         attention = (
