@@ -340,7 +340,8 @@ def _memo_body(document: DocumentType) -> None:
     body(document, "ผลการดำเนินงานเป็นไปตามแผน ไม่มีประเด็นที่ต้องเร่งรัดในรอบนี้")
     control(document, "{%p endif %}")
     memo_part(document, 4, "ข้อเสนอ")
-    body(document, "{{ proposal }}")
+    proposal = body(document, "{{ proposal }}")
+    proposal.paragraph_format.keep_with_next = True  # the signer's page never holds only the closing
     closing = body(document, "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", before=6)
     closing.paragraph_format.keep_with_next = True
 

@@ -385,11 +385,13 @@ def kpi_note(kpis: KpiResult, round_months: int, fmt: Formatter, dropped: Any = 
         state = _state(kpis, str(row["kpi_id"]), round_months)
         if state in groups:
             groups[state].append(item_name(fmt.sheet(row["name"]).strip(), clean_text(row["kpi_id"])))
-    lost = []
+    lost, lost_weight = [], 0.0
     if dropped is not None and len(dropped):
         for row in dropped.to_dict("records"):
             if row.get("level") in ("section", None) and row.get("kpi_id"):
                 lost.append(item_name(fmt.sheet(row.get("name")).strip(), clean_text(row["kpi_id"])))
+                weight = row.get("weight")
+                lost_weight += float(weight) if isinstance(weight, (int, float)) and weight == weight else 0.0
     reasons = []
     if groups["not_assessed"]:
         reasons.append(f"ตัวชี้วัดที่ไม่ได้ประเมินในรอบนี้ {_listed(groups['not_assessed'], fmt)}")
@@ -400,7 +402,7 @@ def kpi_note(kpis: KpiResult, round_months: int, fmt: Formatter, dropped: Any = 
     if not reasons:
         return ""
     counted = sum(counted_weights(kpis, round_months).values())
-    declared = sum(float(r["weight"]) for r in rows)
+    declared = sum(float(r["weight"]) for r in rows) + lost_weight
     weight = (
         f"คะแนนรวมจึงคิดจากตัวชี้วัดที่เหลือซึ่งมีน้ำหนักรวมร้อยละ {fmt.pct(counted)} จากทั้งหมดร้อยละ {fmt.pct(declared)} "
         "และสัดส่วนน้ำหนักในตารางคิดเทียบกับน้ำหนักดังกล่าว"
