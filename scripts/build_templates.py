@@ -779,8 +779,8 @@ def build_sop_index() -> DocumentType:
             Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
             Col("ผู้รับผิดชอบ", 2.6, "{{ m.owner }}"),
             Col("มีคู่มือ", 1.5, "{{ m.has }}", CENTER),
-            Col("คู่มือตาม\nแบบมาตรฐาน", 2.2, "{% cellbg m.fill %}{{ m.status }}", CENTER),
-            Col("สิ่งที่ต้องดำเนินการ", 4.3, "{{ m.action }}"),
+            Col("คู่มือตาม\nแบบ\nมาตรฐาน", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
+            Col("สิ่งที่ต้องดำเนินการ", 4.0, "{{ m.action }}"),
         ],
         "m in missions",
     )

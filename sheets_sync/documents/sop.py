@@ -135,17 +135,23 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
     }
 
 
-def draft_needs(mission: Mapping[str, Any], fmt: Formatter) -> list[str]:
-    """What a draft still needs before it is put in use, in office words."""
+def draft_needs(mission: Mapping[str, Any], fmt: Formatter, *, short: bool = False) -> list[str]:
+    """What a draft still needs before it is put in use, in office words (`short`: the missing
+    steps by number only, for the index's narrow column)."""
     if mission["manual_state"] == "ready":
         return []
-    steps = lost_steps_text(mission.get("lost_steps") or [], fmt)
+    steps = lost_steps_text(mission.get("lost_steps") or [], fmt, short=short)
     needs = [NEEDS[code].format(min_steps=fmt.plain(MIN_STEPS_FOR_READY), steps=steps) for code in mission.get("missing_codes") or []]
     return needs or [NEEDS["not_in_use"]]
 
 
-def lost_steps_text(lost: list[Mapping[str, Any]], fmt: Formatter) -> str:
-    """`ขั้นตอนที่ 3 (ตรวจสอบงบประมาณ) และขั้นตอนที่ 4 (…)`: the steps a manual is missing."""
+def lost_steps_text(lost: list[Mapping[str, Any]], fmt: Formatter, *, short: bool = False) -> str:
+    """`ขั้นตอนที่ 3 (ตรวจสอบงบประมาณ) และขั้นตอนที่ 4 (…)`: the steps a manual is missing
+    (`short`: `ขั้นตอนที่ 3 และ 4`)."""
+    numbers = [fmt.plain(step["step_no"]) for step in lost if step.get("step_no") is not None]
+    if short and numbers and len(numbers) == len(lost):
+        listed = numbers[0] if len(numbers) == 1 else " ".join(numbers[:-1]) + " และ " + numbers[-1]
+        return f"ขั้นตอนที่ {listed}"
     names = []
     for step in lost:
         number = f"ขั้นตอนที่ {fmt.plain(step['step_no'])}" if step.get("step_no") is not None else "ขั้นตอน"
@@ -409,7 +415,7 @@ def index_action(row: Mapping[str, Any], fmt: Formatter) -> str:
             return "มีคู่มือเดิมแต่ยังไม่ได้กำหนดขั้นตอนการปฏิบัติงานตามแบบมาตรฐาน ควรรวบรวมขั้นตอนจากคู่มือเดิมเพื่อจัดทำฉบับมาตรฐาน"
         return "กำหนดขั้นตอนการปฏิบัติงานและจัดทำคู่มือ"
     if state == "draft":
-        return " และ".join(draft_needs(row, fmt))
+        return " และ".join(draft_needs(row, fmt, short=True))
     if row.get("sop_review_due"):
         return "ทบทวนและปรับปรุงคู่มือ (ครบกำหนดทบทวน)"
     return "ใช้ปฏิบัติงานได้ ทบทวนตามรอบ"

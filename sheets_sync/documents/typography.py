@@ -309,7 +309,7 @@ def keep_tables_on_paper(document: Document) -> None:
             and bool(following.xpath("./w:pPr/w:keepNext"))
             and following.getnext() is not None
             and following.getnext().tag == qn("w:tbl")
-            and _table_height_cm(document, following.getnext()) <= KEEP_WHOLE_MAX_CM / 2  # a small block only
+            and _table_height_cm(document, following.getnext()) <= KEEP_WHOLE_MAX_CM  # a block that fits a page
         )
         rows = table.rows
         fits_a_page = estimated_height_cm(table) <= KEEP_WHOLE_MAX_CM
