@@ -775,8 +775,8 @@ def build_sop_index() -> DocumentType:
     loop_table(
         document,
         [
-            Col("รหัส", 1.2, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
+            Col("รหัส", 1.5, "{{ m.id }}", CENTER),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 3.9, "{{ m.name }}\n({{ m.category }})"),
             Col("ผู้รับผิดชอบ", 2.6, "{{ m.owner }}"),
             Col("มีคู่มือ", 1.5, "{{ m.has }}", CENTER),
             Col("คู่มือตาม\nแบบ\nมาตรฐาน", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
