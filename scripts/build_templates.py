@@ -776,11 +776,11 @@ def build_sop_index() -> DocumentType:
         document,
         [
             Col("รหัส", 1.5, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 3.9, "{{ m.name }}\n({{ m.category }})"),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.1, "{{ m.name }}\n({{ m.category }})"),
             Col("ผู้รับผิดชอบ", 2.6, "{{ m.owner }}"),
             Col("มีคู่มือ", 1.5, "{{ m.has }}", CENTER),
             Col("คู่มือตาม\nแบบ\nมาตรฐาน", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
-            Col("สิ่งที่ต้องดำเนินการ", 4.0, "{{ m.action }}"),
+            Col("สิ่งที่ต้องดำเนินการ", 3.8, "{{ m.action }}"),
         ],
         "m in missions",
     )
