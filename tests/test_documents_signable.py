@@ -374,3 +374,16 @@ def test_manuals_in_thai_digits_number_their_pages_in_thai_digits(second_manuals
         for section in open_docx(path).sections:
             number = section._sectPr.find(qn("w:pgNumType"))
             assert number is not None and number.get(qn("w:fmt")) == "thaiNumbers", path.name
+
+
+def test_a_missing_step_is_a_dashed_box_in_its_place(second) -> None:
+    from sheets_sync.documents.flowchart import flowchart_figures
+
+    lost = [r for r in second.results["missions"]["items"]["B03"]["missing"]]
+    assert lost  # B03 lost steps 2 and 3
+    frame = second.typed.missions.missions.set_index("mission_id")
+    steps = flow_steps(mission_steps(second.workbook.table("sop_steps"), "B03"), frame.loc["B03", "lost_steps"])
+    assert [s.number for s in steps] == [1, 2, 3, 4, 5, 6] and [s.missing for s in steps] == [False, True, True, False, False, False]
+    [(_figure, drawn)] = flowchart_figures(steps)
+    dashed = {shape.step_no for shape, patch in drawn if patch.get_linestyle() not in ("-", "solid")}
+    assert dashed == {2, 3}

@@ -80,6 +80,7 @@ class FlowStep:
     duration: str = ""
     yes_next: int | None = None  # a decision's "ใช่": this step (None: the next one)
     no_next: int | None = None  # a decision's "ไม่ใช่": this step (None: the process ends)
+    missing: bool = False  # a step the manual does not have yet (its row had an error): a dashed box
 
 
 @dataclass(frozen=True)
@@ -421,9 +422,13 @@ def with_bridges(points: Sequence[tuple[float, float]], others: Sequence[Sequenc
 
 
 # --- drawing ---------------------------------------------------------------------------------------
-def _shape_patch(kind: str, top: float, height: float) -> Patch:
+MISSING_FILL = "#F5F5F5"
+
+
+def _shape_patch(kind: str, top: float, height: float, missing: bool = False) -> Patch:
     left, right, bottom = SHAPE_LEFT, SHAPE_RIGHT, top + height
-    style = {"facecolor": FILL[kind], "edgecolor": LINE_COLOUR, "linewidth": 1.2}
+    style = {"facecolor": MISSING_FILL if missing else FILL[kind], "edgecolor": LINE_COLOUR, "linewidth": 1.2,
+             "linestyle": (0, (4, 3)) if missing else "-"}  # fmt: skip
     if kind == "terminal":
         radius = min(height / 2, TERMINAL_RADIUS)
         return FancyBboxPatch((left + radius, top), SHAPE_WIDTH - 2 * radius, height,
@@ -591,7 +596,7 @@ def _draw_page(page_no: int, page: Sequence[_Box], placed: dict[int, _Placed], b
             _arrow(ax, [(SHAPE_X, top + 0.32), (SHAPE_X, here[0].top)])
             edges.append(DrawnEdge(here[0].index - 1, here[0].index, "", ((SHAPE_X, top + 0.32), (SHAPE_X, here[0].top)), page_no))
         for p in here:
-            patch = _shape_patch(p.kind, p.top, p.box.height)
+            patch = _shape_patch(p.kind, p.top, p.box.height, p.box.step.missing)
             ax.add_patch(patch)
             _label_box(ax, p.box, p.top, thai_digits)
             drawn.append((DrawnShape(p.box.step.number, p.kind, p.box.step.text, (SHAPE_LEFT, p.top, SHAPE_RIGHT, p.top + p.box.height)), patch))

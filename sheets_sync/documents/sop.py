@@ -350,7 +350,7 @@ def flow_steps(steps: pd.DataFrame, lost: list[Mapping[str, Any]] = ()) -> list[
     missing stands in its place as a box that says so."""
     plain = Formatter(False)
     valid = set(steps["step_no"]) if len(steps) else set()
-    out = [FlowStep(int(step["step_no"]), ((step.get("step") or "") + " " + INCOMPLETE).strip(), "process")
+    out = [FlowStep(int(step["step_no"]), ((step.get("step") or "") + " " + INCOMPLETE).strip(), "process", missing=True)
            for step in lost if step.get("step_no") is not None and step["step_no"] not in valid]  # fmt: skip
     for step in steps.to_dict("records"):
         kind = step.get("step_type") or "process"
