@@ -121,6 +121,7 @@ CODES: dict[str, tuple[str, str]] = {
     "decision-no-branch": (WARNING, "a decision without no_next: its \"no\" branch ends the process"),
     "branch-unknown-step": (ERROR, "yes_next / no_next is not a step number of the same mission"),
     "email-invalid": (WARNING, "not an e-mail address: reminders cannot reach this person"),
+    "closed-round-changed": (WARNING, "edited after its round was closed, moving a reported figure (value then and now, the closing date)"),
 }
 
 TEXT = {

@@ -117,6 +117,11 @@ MESSAGES: dict[str, str] = {
     "branch-unknown-step": "\"{column}\" ไม่พบขั้นตอนลำดับ {step} ในภารกิจ {mission} — ใส่ลำดับขั้นตอนที่มีอยู่ในภารกิจเดียวกัน",
     "email-invalid": "\"{column}\" ไม่ใช่ที่อยู่อีเมล (เช่น somchai@example.go.th) — ตรวจการสะกด ระบบจะส่งการแจ้งเตือนถึงคนนี้ไม่ได้",
     "activity-outside-year": "กิจกรรมนี้อยู่นอกปีงบประมาณ {fiscal_year} ทั้งหมด — ตรวจวันที่ตามแผน",
+    # closed rounds (closing.md)
+    "closed-round-changed": (
+        "แก้ไขหลังปิดรอบ {round} เดือน (ปิดรอบเมื่อ {closed_on}): {change} — ตัวเลขที่รายงานไปแล้วไม่เปลี่ยนตาม"
+        " ถ้าค่าใหม่ถูกต้องและต้องรายงานใหม่ ให้เปิดรอบใหม่พร้อมเหตุผล (คำสั่ง sheets-sync close) แล้วปิดรอบอีกครั้ง"
+    ),
 }
 
 
