@@ -296,17 +296,19 @@ def validate_workbook(
     complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
     as_of: dt.date | None = None,
     period: Period | None = None,
+    schema_tabs: Iterable[Tab] | None = None,
 ) -> ValidatedWorkbook:
     """Validate every input tab found in `tabs` (title -> typed cells).
 
     With an as-of (a `period` is what `validate` and `sync` pass: its rounds, fiscal year and
     as-of), the as-of rules run too: a complaint after the fiscal year, a KPI result missing in a
     round that has ended. So `validate` and `sync` list exactly the same issues.
+    `schema_tabs` validates another workbook's tabs (the ministry's `จังหวัด`) the same way.
     """
     if period is not None:
         rounds, fiscal_year, as_of = period.rounds, period.fiscal_year, period.as_of
     ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), as_of)
-    schema = {tab.key: tab for tab in input_tabs(ctx.rounds)}
+    schema = {tab.key: tab for tab in (input_tabs(ctx.rounds) if schema_tabs is None else schema_tabs)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []
     titles: dict[str, str] = {}
