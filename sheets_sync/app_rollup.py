@@ -225,3 +225,35 @@ def compute_rollup(
         round_closed=period.round_closed, sop_target_pct=sop_target_pct, notes=list(notes),
     )
     return RollupOutcome(rollup, registry)
+
+
+def run_rollup(
+    backend: Backend,
+    settings: Settings,
+    period: Period,
+    *,
+    out_dir: Path,
+    base_dir: Path,
+    workers: int,
+    sop_target_pct: float,
+    read_sheets: Callable[[Sequence[ProvinceJob]], dict[str, ProvinceRead]] | None = None,
+    notes: Iterable[str] = (),
+    force: bool = False,
+) -> RollupOutcome:
+    """Compute the roll-up, then write the ministry workbook's summary tabs (one write) and
+    `<out>/rollup-FY<fy>-R<round>.json`. Only the ministry's workbook is ever written."""
+    from .app import results_json
+    from .atomic import write_atomically
+    from .present.ministry_tabs import build_ministry_tabs
+
+    backend = guarded(backend)
+    outcome = compute_rollup(backend, settings, period, base_dir=base_dir, workers=workers, sop_target_pct=sop_target_pct,
+                             read_sheets=read_sheets, notes=notes)
+    tabs = build_ministry_tabs(outcome.rollup, outcome.registry.issues, outcome.registry.schema, thai_digits=settings.thai_digits)
+    text = results_json(outcome.rollup.to_json()) + "\n"
+    path = rollup_file(out_dir, period)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    backend.write_summary_tabs(tabs, force=force)
+    write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+    outcome.json_path, outcome.tabs_written = path, [t.title for t in tabs]
+    return outcome

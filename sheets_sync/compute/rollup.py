@@ -170,8 +170,10 @@ RANKINGS: tuple[tuple[str, Callable[[Figures], float | None], bool], ...] = (
 # --- national and regional figures ----------------------------------------------------------
 
 
-def _sum(values: Iterable[int | None]) -> int:
-    return sum(v for v in values if v is not None)
+def _sum(values: Iterable[int | None]) -> int | None:
+    """The sum of the values present; None (not 0) when no province has the figure."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 def group_figures(figures: Sequence[Figures], sop_target_pct: float) -> dict[str, Any]:
@@ -185,10 +187,11 @@ def group_figures(figures: Sequence[Figures], sop_target_pct: float) -> dict[str
     bands = {label: 0 for _, label in RESULT_BANDS}
     for f in with_kpi:
         bands[result_band(f.kpi_total_pct)] += 1  # type: ignore[index]
-    statuses = {key: _sum((f.status_counts or {}).get(key) for f in figures) for key in keys(PLAN_STATUSES)}
+    with_plan = [f for f in figures if f.status_counts is not None]
+    statuses = {key: _sum(f.status_counts.get(key) for f in with_plan) for key in keys(PLAN_STATUSES)}  # type: ignore[union-attr]
     return {
         "provinces": len(figures),
-        "sop_coverage_pct": pct(with_sop, missions),
+        "sop_coverage_pct": pct(with_sop or 0, missions) if missions else None,
         "missions": missions,
         "missions_with_sop": with_sop,
         "sop_coverage_dist": distribution(f.sop_coverage_pct for f in with_missions),
@@ -200,11 +203,11 @@ def group_figures(figures: Sequence[Figures], sop_target_pct: float) -> dict[str
             "provinces": len(with_complaints),
             "received": received,
             "closed": closed,
-            "closed_pct": pct(closed, received),
+            "closed_pct": pct(closed or 0, received) if received else None,
             "overdue": overdue,
-            "overdue_per_100": pct(overdue, received),
+            "overdue_per_100": pct(overdue or 0, received) if received else None,
             "sla_met": sla_met,
-            "sla_met_pct": pct(sla_met, closed),
+            "sla_met_pct": pct(sla_met or 0, closed) if closed else None,
             "closed_pct_dist": distribution(f.closed_pct for f in with_complaints),
             "overdue_per_100_dist": distribution(f.overdue_per_100 for f in with_complaints),
             "sla_met_pct_dist": distribution(f.sla_met_pct for f in with_complaints),
