@@ -257,3 +257,163 @@ def run_rollup(
     write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
     outcome.json_path, outcome.tabs_written = path, [t.title for t in tabs]
     return outcome
+
+
+# --- Google Sheets provinces ---------------------------------------------------------------------
+
+CACHE_NAME = "rollup-cache.json"
+DRIVE_WARNING = (
+    "ตรวจการเปลี่ยนแปลงของสมุดงานผ่าน Google Drive ไม่ได้ ({why}) จึงอ่านทุกจังหวัดใหม่ — เปิด Google Drive API ในโปรเจกต์ "
+    "ของบัญชีบริการ (ใช้สิทธิ์ drive.metadata.readonly อ่านเฉพาะข้อมูลกำกับไฟล์) เพื่อข้ามจังหวัดที่ไม่มีการเปลี่ยนแปลง"
+)
+
+
+def settings_key(settings: Settings, period: Period) -> str:
+    """What a province's figures depend on besides its workbook: the whole config and the period."""
+    import hashlib
+
+    return hashlib.sha256(repr((settings, period)).encode("utf-8")).hexdigest()[:32]
+
+
+class FiguresCache:
+    """`<out>/rollup-cache.json`: per Sheet id, the Drive version, the settings key and the figures
+    computed from it (the results document without issues: no complainant's name, id or phone)."""
+
+    def __init__(self, path: Path) -> None:
+        import json
+        import threading
+
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            self.entries: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get("provinces", {})
+        except (OSError, ValueError, AttributeError):
+            self.entries = {}  # no cache yet, or a damaged one: read every province
+
+    def get(self, sheet_id: str, version: str, key: str) -> dict[str, Any] | None:
+        entry = self.entries.get(sheet_id)
+        if isinstance(entry, dict) and entry.get("version") == version and entry.get("key") == key:
+            return entry
+        return None
+
+    def put(self, sheet_id: str, version: str, key: str, read: ProvinceRead) -> None:
+        with self._lock:
+            self.entries[sheet_id] = {"version": version, "key": key, "results": read.results, "errors": read.errors,
+                                      "warnings": read.warnings, "modified": read.modified}
+
+    def save(self) -> None:
+        from .app import results_json
+        from .atomic import write_atomically
+
+        text = results_json({"provinces": self.entries}) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+
+class SheetsReader:
+    """The Google Sheets provinces of a roll-up: `workers` at a time in threads (they wait on the
+    network and the quota, not the CPU), every Sheets read under one sliding-window limiter, the
+    Drive version checked first so an unchanged province is taken from the cache."""
+
+    def __init__(self, settings: Settings, period: Period, *, credentials: str | None, emulator_host: str | None,
+                 reads_per_window: int, window_seconds: float, workers: int, cache: FiguresCache | None,
+                 policy: Any = None) -> None:
+        from .backends.drive import METADATA_SCOPE, DriveMetadata
+        from .backends.gsheets import SCOPES, load_key
+        from .backends.limiter import SlidingWindowLimiter
+
+        self.settings, self.period, self.workers, self.cache = settings, period, workers, cache
+        self.emulator_host = emulator_host
+        self.key = load_key(credentials, (*SCOPES, METADATA_SCOPE)) if credentials else (None, None)
+        self.limiter = SlidingWindowLimiter(reads_per_window, window_seconds)
+        self.drive: Any = DriveMetadata(self.key[0], emulator_host=emulator_host) if (self.key[0] is not None or emulator_host) else None
+        self.policy = policy
+        self.notes: list[str] = []
+        self._settings_key = settings_key(settings, period)
+        import threading
+
+        self._drive_lock = threading.Lock()
+
+    def backend(self, sheet_id: str) -> Any:
+        from .backends.gsheets import GoogleSheetsBackend, RetryPolicy
+
+        backend = GoogleSheetsBackend.connect(sheet_id, None, emulator_host=self.emulator_host, key=self.key,
+                                              limiter=self.limiter, policy=self.policy or RetryPolicy())
+        backend.share_role = "Viewer"
+        return backend
+
+    def __call__(self, jobs: Sequence[ProvinceJob]) -> dict[str, ProvinceRead]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="rollup-sheet") as pool:
+            reads = list(pool.map(self.read, jobs))
+        if self.cache is not None:
+            self.cache.save()
+        return {r.province: r for r in reads}
+
+    def _version(self, sheet_id: str) -> Any:
+        """The Drive version, or None when Drive cannot tell (then the province is read)."""
+        from .backends.drive import DriveFileMissing, DriveNotPermitted
+
+        drive = self.drive
+        if drive is None:
+            return None
+        try:
+            return drive.version(sheet_id)
+        except DriveFileMissing:
+            raise
+        except DriveNotPermitted as why:
+            with self._drive_lock:
+                if self.drive is not None:
+                    self.drive = None
+                    self.notes.append(DRIVE_WARNING.format(why=why))
+            return None
+        except Exception:  # noqa: BLE001 - a Drive hiccup only costs this province's reads
+            return None
+
+    def read(self, job: ProvinceJob) -> ProvinceRead:
+        from .backends.drive import DriveFileMissing
+        from .errors import AccessError
+
+        started = time.perf_counter()
+        sheet_id = job.source.value
+
+        def seconds() -> float:
+            return round(time.perf_counter() - started, 3)
+
+        try:
+            version = self._version(sheet_id)
+        except DriveFileMissing:
+            return job.read("no-access", reason=self._no_access(), seconds=seconds())
+        if version is not None and self.cache is not None:
+            hit = self.cache.get(sheet_id, version.version, self._settings_key)
+            if hit is not None:
+                return job.read(OK, results=hit["results"], errors=hit["errors"], warnings=hit["warnings"],
+                                modified=version.modified or hit.get("modified"), seconds=seconds(), cached=True)
+        backend = self.backend(sheet_id)
+        try:
+            outcome = compute_province(guarded(backend), self.settings, self.period)
+        except AccessError as err:
+            return job.read("no-access", reason=_reason_of(err), seconds=seconds(), requests=backend.requests_sent)
+        except SheetsSyncError as err:
+            return job.read("unreachable", reason=_reason_of(err), seconds=seconds(), requests=backend.requests_sent)
+        except Exception as err:  # noqa: BLE001 - one province must never stop the roll-up
+            return job.read("unreachable", reason=f"อ่าน Google Sheet {sheet_id} ไม่ได้ ({type(err).__name__})",
+                            seconds=seconds(), requests=backend.requests_sent)
+        if isinstance(outcome, str):
+            return job.read("unreadable", reason=outcome, seconds=seconds(), requests=backend.requests_sent)
+        document, errors, warnings = outcome
+        read = job.read(OK, results=document, errors=errors, warnings=warnings,
+                        modified=version.modified if version is not None else None, seconds=seconds(),
+                        requests=backend.requests_sent)
+        if version is not None and self.cache is not None:
+            self.cache.put(sheet_id, version.version, self._settings_key, read)
+        return read
+
+    def _no_access(self) -> str:
+        who = f" {self.key[1]}" if self.key[1] else ""
+        return f"ไม่พบ Google Sheet นี้หรือยังไม่ได้แชร์ให้บัญชีบริการ{who} — เปิด Sheet แล้วกด Share ให้บัญชีนี้เป็น Viewer"
+
+
+def _reason_of(err: Exception) -> str:
+    return str(err).replace(" (ไม่ได้เปลี่ยนแปลงอะไร)", "")
