@@ -298,8 +298,9 @@ class FiguresCache:
 
     def put(self, sheet_id: str, version: str, key: str, read: ProvinceRead) -> None:
         with self._lock:
-            self.entries[sheet_id] = {"version": version, "key": key, "results": read.results, "errors": read.errors,
-                                      "warnings": read.warnings, "modified": read.modified}
+            self.entries[sheet_id] = {"version": version, "key": key, "outcome": read.outcome, "reason": read.reason,
+                                      "results": read.results, "errors": read.errors, "warnings": read.warnings,
+                                      "modified": read.modified}
 
     def save(self) -> None:
         from .app import results_json
@@ -387,9 +388,10 @@ class SheetsReader:
             return job.read("no-access", reason=self._no_access(), seconds=seconds())
         if version is not None and self.cache is not None:
             hit = self.cache.get(sheet_id, version.version, self._settings_key)
-            if hit is not None:
-                return job.read(OK, results=hit["results"], errors=hit["errors"], warnings=hit["warnings"],
-                                modified=version.modified or hit.get("modified"), seconds=seconds(), cached=True)
+            if hit is not None:  # the same workbook version, config and period: the same outcome
+                return job.read(hit.get("outcome", OK), reason=hit.get("reason"), results=hit["results"], errors=hit["errors"],
+                                warnings=hit["warnings"], modified=version.modified or hit.get("modified"), seconds=seconds(),
+                                cached=True)
         backend = self.backend(sheet_id)
         try:
             outcome = compute_province(guarded(backend), self.settings, self.period)
@@ -400,8 +402,11 @@ class SheetsReader:
         except Exception as err:  # noqa: BLE001 - one province must never stop the roll-up
             return job.read("unreachable", reason=f"อ่าน Google Sheet {sheet_id} ไม่ได้ ({type(err).__name__})",
                             seconds=seconds(), requests=backend.requests_sent)
-        if isinstance(outcome, str):
-            return job.read("unreadable", reason=outcome, seconds=seconds(), requests=backend.requests_sent)
+        if isinstance(outcome, str):  # no input tab at all: as final as figures, for this version
+            read = job.read("unreadable", reason=outcome, seconds=seconds(), requests=backend.requests_sent)
+            if version is not None and self.cache is not None:
+                self.cache.put(sheet_id, version.version, self._settings_key, read)
+            return read
         document, errors, warnings = outcome
         read = job.read(OK, results=document, errors=errors, warnings=warnings,
                         modified=version.modified if version is not None else None, seconds=seconds(),
