@@ -3,7 +3,7 @@
 The same click group is installed as the `sheets-sync` console script.
 """
 
-from sheets_sync.cli import main
+from sheets_sync.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,6 @@ Medians of `--repeat` runs; read the ratios, not the seconds (a shared 2-core ma
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib.util
 import json
 import math
@@ -165,15 +164,16 @@ SHEETS = r"""
 import datetime as dt, json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-provinces, complaints, reads, window, workers, work = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), Path(sys.argv[7])
+provinces, complaints, reads = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+window, workers, work = float(sys.argv[5]), int(sys.argv[6]), Path(sys.argv[7])
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sheets_sync.app_rollup import FiguresCache, SheetsReader, compute_rollup
+from sheets_sync.app.rollup import FiguresCache, SheetsReader, compute_rollup
 from sheets_sync.backends.boundary import guarded
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cells import CellKind
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.core.cells import CellKind
 from sheets_sync.config import Settings
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.core.fiscal import resolve_period
 from tests.sheets_emulator import Percent, SheetsEmulator
 import importlib.util
 spec = importlib.util.spec_from_file_location("bench_run", Path(sys.argv[1]) / "benchmarks" / "run.py")

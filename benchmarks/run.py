@@ -138,7 +138,7 @@ def scaled_workbook(folder: Path, complaints: int) -> tuple[Path, dict[str, int]
     xlsxwriter row by row (constant memory)."""
     import xlsxwriter
 
-    from sheets_sync.demo import DateCell, Percent, build_demo_rows
+    from sheets_sync.present.demo import DateCell, Percent, build_demo_rows
     from sheets_sync.schema.tabs import input_tabs
 
     wanted = sizes_for(complaints)

@@ -35,7 +35,7 @@ from docx.text.paragraph import Paragraph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_sync import vocabulary  # noqa: E402
+from sheets_sync.core import vocabulary  # noqa: E402
 from sheets_sync.documents.typography import (  # noqa: E402
     FIELD_LABEL_PT,
     PARAGRAPH_INDENT,
@@ -48,7 +48,7 @@ from sheets_sync.documents.typography import (  # noqa: E402
 )
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "templates"
-FIXED_TIME = dt.datetime(2025, 10, 1, tzinfo=dt.timezone.utc)
+FIXED_TIME = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 ZIP_TIME = (2025, 10, 1, 0, 0, 0)
 HEADER_FILL = vocabulary.HEADER_FILL
 TOTAL_FILL = "F2F2F2"  # every total row: bold on this light grey, in every table

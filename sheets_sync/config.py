@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .emails import is_email_address
-from .errors import ConfigError
-from .vocabulary import DEFAULT_COMPLAINT_CATEGORIES
+from .core.emails import is_email_address
+from .core.errors import ConfigError
+from .core.vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
 

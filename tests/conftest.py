@@ -80,7 +80,7 @@ DEMO_AS_OF = dt.date(2026, 3, 31)
 def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The seeded demo workbook at as-of 2026-03-31, built once per session. Read it, never write it:
     a test that writes takes `demo_copy` (the session ends with an error if it was changed)."""
-    from sheets_sync.demo import write_demo_workbook
+    from sheets_sync.present.demo import write_demo_workbook
 
     path = write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", DEMO_AS_OF)
     built = path.read_bytes()

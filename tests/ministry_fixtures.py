@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sheets_sync.demo import build_demo_records, lay_out_rows
+from sheets_sync.present.demo import build_demo_records, lay_out_rows
 from sheets_sync.schema.tabs import input_tabs
 
 from .conftest import write_xlsx
@@ -80,7 +80,7 @@ def write_office(path: Path, office: Office) -> Path:
 
 def _cell(value: Any) -> Any:
     """The demo's cell values as conftest's `put` writes them (dates as dates, percents formatted)."""
-    from sheets_sync.demo import DateCell, Percent
+    from sheets_sync.present.demo import DateCell, Percent
 
     from .conftest import Formatted
 

@@ -95,10 +95,11 @@ import threading
 import time
 import urllib.parse
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from socketserver import ThreadingMixIn
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import Any, NamedTuple
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from .sheets_emulator_ranges import (
@@ -149,7 +150,7 @@ _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 class Formula(str):
     """A formula cell, e.g. ``Formula("=SUM(B2:B9)")``. Compares equal to its text."""
 
-    def __new__(cls, text: str) -> "Formula":
+    def __new__(cls, text: str) -> Formula:
         if not text.startswith("="):
             text = "=" + text
         return super().__new__(cls, text)
@@ -163,7 +164,7 @@ class Percent(float):
 
     pattern: str
 
-    def __new__(cls, value: float, pattern: str = "0%") -> "Percent":
+    def __new__(cls, value: float, pattern: str = "0%") -> Percent:
         obj = super().__new__(cls, value)
         obj.pattern = pattern
         return obj
@@ -192,10 +193,10 @@ class SheetSpec:
 
     ``row_count``/``column_count`` default to 1000×26, grown to fit ``rows``."""
 
-    rows: Optional[Sequence[Sequence[Any]]] = None
-    sheet_id: Optional[int] = None
-    row_count: Optional[int] = None
-    column_count: Optional[int] = None
+    rows: Sequence[Sequence[Any]] | None = None
+    sheet_id: int | None = None
+    row_count: int | None = None
+    column_count: int | None = None
     frozen_row_count: int = 0
     frozen_column_count: int = 0
     hidden: bool = False
@@ -207,18 +208,18 @@ class CellView:
 
     a1: str
     value: Any  # Python value as stored (see module docstring); None when empty
-    formatted_value: Optional[str]  # what FORMATTED_VALUE would return
+    formatted_value: str | None  # what FORMATTED_VALUE would return
     effective_value: Any  # formula result / the value itself
-    formula: Optional[str]
-    user_entered_value: Optional[dict]
-    user_entered_format: Optional[dict]
-    note: Optional[str]
-    data_validation: Optional[dict]
-    hyperlink: Optional[str] = None
-    text_format_runs: Optional[list] = None
+    formula: str | None
+    user_entered_value: dict | None
+    user_entered_format: dict | None
+    note: str | None
+    data_validation: dict | None
+    hyperlink: str | None = None
+    text_format_runs: list | None = None
 
     @property
-    def number_format(self) -> Optional[dict]:
+    def number_format(self) -> dict | None:
         """``{"type": "DATE", "pattern": "yyyy-mm-dd"}`` or None."""
         return (self.user_entered_format or {}).get("numberFormat")
 
@@ -232,7 +233,7 @@ class CellView:
         return bool(self.text_format.get("bold"))
 
     @property
-    def background(self) -> Optional[dict]:
+    def background(self) -> dict | None:
         """Background RGB dict (from ``backgroundColorStyle.rgbColor`` or ``backgroundColor``)."""
         fmt = self.user_entered_format or {}
         style = fmt.get("backgroundColorStyle") or {}
@@ -241,11 +242,11 @@ class CellView:
         return fmt.get("backgroundColor")
 
     @property
-    def horizontal_alignment(self) -> Optional[str]:
+    def horizontal_alignment(self) -> str | None:
         return (self.user_entered_format or {}).get("horizontalAlignment")
 
     @property
-    def wrap_strategy(self) -> Optional[str]:
+    def wrap_strategy(self) -> str | None:
         return (self.user_entered_format or {}).get("wrapStrategy")
 
 class RequestRecord(NamedTuple):
@@ -265,13 +266,13 @@ class RequestRecord(NamedTuple):
 class TokenRequest:
     """One ``POST /token`` call (see :attr:`SheetsEmulator.token_requests`)."""
 
-    grant_type: Optional[str]
-    client_email: Optional[str]
+    grant_type: str | None
+    client_email: str | None
     scopes: list
     claims: dict
     signature_verified: bool
     status: int
-    error: Optional[str] = None
+    error: str | None = None
 
 
 # ============================================================================================
@@ -282,7 +283,7 @@ class TokenRequest:
 class ApiError(Exception):
     """An error answer in Google's envelope."""
 
-    def __init__(self, code: int, message: str, status: str, details: Optional[list] = None) -> None:
+    def __init__(self, code: int, message: str, status: str, details: list | None = None) -> None:
         super().__init__(message)
         self.code, self.message, self.status, self.details = code, message, status, details
 
@@ -293,7 +294,7 @@ class ApiError(Exception):
         return {"error": err}
 
 
-def _bad_request(message: str, field_violation: Optional[str] = None) -> ApiError:
+def _bad_request(message: str, field_violation: str | None = None) -> ApiError:
     details = None
     if field_violation is not None:
         details = [{
@@ -311,11 +312,11 @@ class _Invalid(Exception):
 class _Cell:
     """One stored cell. Never mutated in place (copies of the sheet share cells)."""
 
-    value: Optional[dict] = None  # ExtendedValue: stringValue | numberValue | boolValue | formulaValue
-    fmt: Optional[dict] = None  # userEnteredFormat
-    note: Optional[str] = None
-    validation: Optional[dict] = None
-    extra: Optional[dict] = None  # other CellData fields (hyperlink, textFormatRuns…)
+    value: dict | None = None  # ExtendedValue: stringValue | numberValue | boolValue | formulaValue
+    fmt: dict | None = None  # userEnteredFormat
+    note: str | None = None
+    validation: dict | None = None
+    extra: dict | None = None  # other CellData fields (hyperlink, textFormatRuns…)
 
     def blank(self) -> bool:
         return self.value is None and not self.fmt and self.note is None and self.validation is None and not self.extra
@@ -407,11 +408,11 @@ class _Sheet:
         self.protected_ranges: list[dict] = []
         self.developer_metadata: list[dict] = []
         self.charts: list[dict] = []
-        self.basic_filter: Optional[dict] = None
+        self.basic_filter: dict | None = None
         self.col_meta: dict[int, dict] = {}
         self.row_meta: dict[int, dict] = {}
 
-    def clone(self) -> "_Sheet":
+    def clone(self) -> _Sheet:
         other = _Sheet(copy.deepcopy(self.props))
         other.cells = dict(self.cells)  # cells are immutable
         for name in ("merges", "conditional_formats", "protected_ranges", "developer_metadata", "charts",
@@ -460,7 +461,7 @@ class _Spreadsheet:
         self.sheets: list[_Sheet] = []
         self.developer_metadata: list[dict] = []
         self.denied = False
-        self.shared_with: Optional[set[str]] = None
+        self.shared_with: set[str] | None = None
         self.version = 1  # Drive's file version: goes up on every change
         self.modified = time.time()
 
@@ -468,7 +469,7 @@ class _Spreadsheet:
         self.version += 1
         self.modified = max(time.time(), self.modified + 0.001)
 
-    def clone(self) -> "_Spreadsheet":
+    def clone(self) -> _Spreadsheet:
         other = _Spreadsheet(self.id, copy.deepcopy(self.props))
         other.version, other.modified = self.version, self.modified
         other.sheets = [s.clone() for s in self.sheets]
@@ -480,10 +481,10 @@ class _Spreadsheet:
         for i, sheet in enumerate(self.sheets):
             sheet.props["index"] = i
 
-    def by_id(self, sheet_id: int) -> Optional[_Sheet]:
+    def by_id(self, sheet_id: int) -> _Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
-    def by_title(self, title: str) -> Optional[_Sheet]:
+    def by_title(self, title: str) -> _Sheet | None:
         hit = next((s for s in self.sheets if s.title == title), None)
         if hit is None:
             hit = next((s for s in self.sheets if s.title.lower() == title.lower()), None)
@@ -501,7 +502,7 @@ class _Spreadsheet:
 class _Fault:
     status: int
     body: Any = None
-    when: Optional[Callable[[RequestRecord], bool]] = None
+    when: Callable[[RequestRecord], bool] | None = None
 
 
 @dataclass
@@ -567,7 +568,7 @@ def _box_of(gr: dict) -> Box:
     return Box(gr.get("startRowIndex"), gr.get("endRowIndex"), gr.get("startColumnIndex"), gr.get("endColumnIndex"))
 
 
-def _py_number(x: float) -> Union[int, float]:
+def _py_number(x: float) -> int | float:
     return int(x) if float(x).is_integer() and abs(x) < 2**53 else float(x)
 
 
@@ -610,7 +611,7 @@ class SheetsEmulator:
         self,
         require_auth: bool = False,
         *,
-        seed: Optional[int] = None,
+        seed: int | None = None,
         cell_limit: int = DEFAULT_CELL_LIMIT,
         default_caller: str = "sheets-emulator@emulator.iam.gserviceaccount.com",
         project_number: str = "1234567890",
@@ -627,8 +628,8 @@ class SheetsEmulator:
         self.token_lifetime = token_lifetime
         self._rng = random.Random(seed)
         self._lock = threading.RLock()
-        self._server: Optional[_Server] = None
-        self._thread: Optional[threading.Thread] = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
         self._spreadsheets: dict[str, _Spreadsheet] = {}
         self._service_accounts: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
@@ -639,10 +640,10 @@ class SheetsEmulator:
         self.token_scopes: list[str] = []
         self.request_count = 0
         self._faults: list[_Fault] = []
-        self._always: Optional[_Fault] = None
+        self._always: _Fault | None = None
         self._delays: deque[float] = deque()
         self._reply_delays: deque[float] = deque()
-        self._quota: dict[str, Optional[int]] = {"read": None, "write": None}
+        self._quota: dict[str, int | None] = {"read": None, "write": None}
         self._quota_hits: dict[str, deque] = {"read": deque(), "write": deque()}
         self._quota_window = 60.0
         self.served_reads: list[float] = []  # :attr:`clock` time of every Sheets read answered 200
@@ -655,7 +656,7 @@ class SheetsEmulator:
     # ----------------------------------------------------------------------------------------
     # Lifecycle
     # ----------------------------------------------------------------------------------------
-    def start(self) -> "SheetsEmulator":
+    def start(self) -> SheetsEmulator:
         """Serve on 127.0.0.1 on an ephemeral port in a daemon thread (idempotent)."""
         if self._server is not None:
             return self
@@ -677,7 +678,7 @@ class SheetsEmulator:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> "SheetsEmulator":
+    def __enter__(self) -> SheetsEmulator:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -736,7 +737,7 @@ class SheetsEmulator:
     # Faults, delays, quotas, access control
     # ----------------------------------------------------------------------------------------
     def fail_next(self, status: int = 429, count: int = 1, body: Any = None,
-                  *, when: Optional[Callable[[RequestRecord], bool]] = None) -> None:
+                  *, when: Callable[[RequestRecord], bool] | None = None) -> None:
         """The next ``count`` API requests (matching ``when`` if given) answer ``status`` with
         Google's error body for it (or ``body``: a dict is sent as JSON, a str/bytes as is)."""
         with self._lock:
@@ -764,7 +765,7 @@ class SheetsEmulator:
         with self._lock:
             self._delays.extend([seconds] * count)
 
-    def set_quota(self, reads_per_minute: Optional[int] = None, writes_per_minute: Optional[int] = None,
+    def set_quota(self, reads_per_minute: int | None = None, writes_per_minute: int | None = None,
                   *, window_seconds: float = 60.0) -> None:
         """Answer 429 RESOURCE_EXHAUSTED (Google's body, ErrorInfo RATE_LIMIT_EXCEEDED) once N reads
         (GET) / writes were served in the last ``window_seconds`` of :attr:`clock` (Google's window
@@ -794,7 +795,7 @@ class SheetsEmulator:
     # ----------------------------------------------------------------------------------------
     # Service accounts & tokens
     # ----------------------------------------------------------------------------------------
-    def register_service_account(self, client_email: str, public_key_pem: Union[str, bytes]) -> None:
+    def register_service_account(self, client_email: str, public_key_pem: str | bytes) -> None:
         """Tokens for ``client_email`` are granted only for JWTs signed by this key (PEM public key
         or X.509 certificate).  Once any account is registered, unknown accounts are refused."""
         if isinstance(public_key_pem, bytes):
@@ -833,7 +834,7 @@ class SheetsEmulator:
             "universe_domain": "googleapis.com",
         }
 
-    def issue_token(self, client_email: Optional[str] = None) -> str:
+    def issue_token(self, client_email: str | None = None) -> str:
         """Mint a bearer token directly (no JWT), e.g. for raw HTTP tests."""
         with self._lock:
             token = "ya29.emulator-" + "".join(self._rng.choice(_ID_ALPHABET) for _ in range(40))
@@ -869,7 +870,7 @@ class SheetsEmulator:
 
         return _RewriteAdapter()
 
-    def gspread_client(self, info: Optional[dict] = None, *, http_client: Any = None) -> Any:
+    def gspread_client(self, info: dict | None = None, *, http_client: Any = None) -> Any:
         """A real ``gspread.Client`` authenticated through this emulator's token endpoint and
         redirected to it (``info`` defaults to a fresh :meth:`service_account_info`)."""
         import gspread
@@ -887,8 +888,8 @@ class SheetsEmulator:
     def create_spreadsheet(
         self,
         title: str = "Untitled spreadsheet",
-        sheets: Optional[Mapping[str, Union[Sequence[Sequence[Any]], SheetSpec]]] = None,
-        spreadsheet_id: Optional[str] = None,
+        sheets: Mapping[str, Sequence[Sequence[Any]] | SheetSpec] | None = None,
+        spreadsheet_id: str | None = None,
         *,
         locale: str = "th_TH",
         time_zone: str = "Asia/Bangkok",
@@ -925,12 +926,12 @@ class SheetsEmulator:
         self,
         spreadsheet_id: str,
         title: str,
-        rows: Optional[Sequence[Sequence[Any]]] = None,
+        rows: Sequence[Sequence[Any]] | None = None,
         *,
-        sheet_id: Optional[int] = None,
-        row_count: Optional[int] = None,
-        column_count: Optional[int] = None,
-        index: Optional[int] = None,
+        sheet_id: int | None = None,
+        row_count: int | None = None,
+        column_count: int | None = None,
+        index: int | None = None,
         hidden: bool = False,
         frozen_row_count: int = 0,
         user_entered: bool = False,
@@ -956,7 +957,7 @@ class SheetsEmulator:
     def set_values(
         self,
         spreadsheet_id: str,
-        sheet: Union[str, int],
+        sheet: str | int,
         a1: str,
         rows: Sequence[Sequence[Any]],
         *,
@@ -976,8 +977,8 @@ class SheetsEmulator:
     def get_values(
         self,
         spreadsheet_id: str,
-        sheet: Union[str, int],
-        a1: Optional[str] = None,
+        sheet: str | int,
+        a1: str | None = None,
         *,
         empty: Any = "",
     ) -> list[list[Any]]:
@@ -989,7 +990,7 @@ class SheetsEmulator:
             box = (parse_a1(a1) if a1 else Box()).resolve(sh.row_count, sh.col_count)
             return self._grid_rows(sh, box, lambda cell: self._python_value(cell), empty=empty)
 
-    def get_cell(self, spreadsheet_id: str, sheet: Union[str, int], a1: str) -> CellView:
+    def get_cell(self, spreadsheet_id: str, sheet: str | int, a1: str) -> CellView:
         """Everything stored for one cell (value, formats, note, data validation)."""
         with self._lock:
             ss = self._ss(spreadsheet_id)
@@ -1045,7 +1046,7 @@ class SheetsEmulator:
         with self._lock:
             return self._sheet(self._ss(spreadsheet_id), title).sheet_id
 
-    def sheet_properties(self, spreadsheet_id: str, sheet: Union[str, int]) -> dict:
+    def sheet_properties(self, spreadsheet_id: str, sheet: str | int) -> dict:
         with self._lock:
             return self._props_json(self._sheet(self._ss(spreadsheet_id), sheet).props)
 
@@ -1059,7 +1060,7 @@ class SheetsEmulator:
             raise KeyError(f"no spreadsheet {spreadsheet_id!r} in the emulator") from None
 
     @staticmethod
-    def _sheet(ss: _Spreadsheet, sheet: Union[str, int]) -> _Sheet:
+    def _sheet(ss: _Spreadsheet, sheet: str | int) -> _Sheet:
         found = ss.by_id(sheet) if isinstance(sheet, int) else ss.by_title(sheet)
         if found is None:
             raise KeyError(f"no sheet {sheet!r} in spreadsheet {ss.id!r}; sheets: {[s.title for s in ss.sheets]}")
@@ -1078,8 +1079,8 @@ class SheetsEmulator:
             if n not in taken_set:
                 return n
 
-    def _add_sheet_oob(self, ss: _Spreadsheet, title: str, spec: SheetSpec, sheet_id: Optional[int],
-                       index: Optional[int], user_entered: bool) -> _Sheet:
+    def _add_sheet_oob(self, ss: _Spreadsheet, title: str, spec: SheetSpec, sheet_id: int | None,
+                       index: int | None, user_entered: bool) -> _Sheet:
         if ss.by_title(title) is not None:
             raise ValueError(f"sheet {title!r} already exists")
         rows = [list(r) for r in (spec.rows or [])]
@@ -1124,7 +1125,7 @@ class SheetsEmulator:
                 sh.set_cell(r, c, self._cell_from_python(sh.get(r, c), value, user_entered, ss.locale))
 
     @staticmethod
-    def _with_number_format(fmt: Optional[dict], number_format: Optional[dict]) -> Optional[dict]:
+    def _with_number_format(fmt: dict | None, number_format: dict | None) -> dict | None:
         if number_format is None:
             return fmt
         new = dict(fmt or {})
@@ -1139,7 +1140,7 @@ class SheetsEmulator:
             extra = {k: v for k, v in data.items() if k not in ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")}
             return _Cell(data.get("userEnteredValue"), data.get("userEnteredFormat"), data.get("note"),
                          data.get("dataValidation"), extra or None)
-        number_format: Optional[dict] = None
+        number_format: dict | None = None
         if isinstance(value, Formula):
             ev: dict = {"formulaValue": str(value)}
         elif isinstance(value, Percent):
@@ -1220,7 +1221,7 @@ class SheetsEmulator:
             return FormulaError("#REF!")
         ctx.eval_stack.add(key)
         try:
-            def get_range(title: Optional[str], box: Box) -> list:
+            def get_range(title: str | None, box: Box) -> list:
                 target = sh if title is None else ss.by_title(title)
                 if target is None:
                     raise FormulaError("#REF!")
@@ -1265,7 +1266,7 @@ class SheetsEmulator:
 
     @staticmethod
     def _grid_rows(sh: _Sheet, box: Box, render: Callable[[_Cell], Any], *, empty: Any = "",
-                   columns: bool = False, cell_fn: Optional[Callable[[int, int, _Cell], Any]] = None) -> list[list[Any]]:
+                   columns: bool = False, cell_fn: Callable[[int, int, _Cell], Any] | None = None) -> list[list[Any]]:
         """Trimmed 2-D list of rendered values in ``box`` (bounded). ``columns`` → column-major."""
         by_major: dict[int, dict[int, Any]] = {}
         for (r, c), cell in sh.cells.items():
@@ -1339,7 +1340,7 @@ class SheetsEmulator:
         query_lists = urllib.parse.parse_qs(query_string, keep_blank_values=True)
         query = {k: (v[0] if len(v) == 1 else list(v)) for k, v in query_lists.items()}
         body: Any = None
-        body_error: Optional[ApiError] = None
+        body_error: ApiError | None = None
         if body_bytes.strip():
             try:
                 body = json.loads(body_bytes.decode("utf-8"))
@@ -1595,7 +1596,7 @@ class SheetsEmulator:
         if ss is None or ss.denied or (ss.shared_with is not None and caller not in ss.shared_with):
             return error(404, f"File not found: {file_id.strip('/')}.", "notFound", location="fileId")
         with self._lock:
-            stamp = _dt.datetime.fromtimestamp(ss.modified, _dt.timezone.utc)
+            stamp = _dt.datetime.fromtimestamp(ss.modified, _dt.UTC)
             resource = {
                 "kind": "drive#file",
                 "id": ss.id,
@@ -1652,7 +1653,7 @@ class SheetsEmulator:
         return self._route_in(ss, method, tail, decode, query, query_lists, body, ctx, routes)
 
     def _route_in(self, ss: _Spreadsheet, method: str, tail: str, decode: Callable[[str], str], query: dict,
-                  query_lists: dict, body: Any, ctx: "_Ctx", routes: dict) -> Any:
+                  query_lists: dict, body: Any, ctx: _Ctx, routes: dict) -> Any:
         handler = routes.get((method, tail))
         if handler is not None:
             return handler()
@@ -1719,7 +1720,7 @@ class SheetsEmulator:
     # ----------------------------------------------------------------------------------------
     @staticmethod
     def _enum(query: Mapping[str, Any], name: str, proto_field: str, proto_type: str, allowed: tuple[str, ...],
-              default: Optional[str]) -> Optional[str]:
+              default: str | None) -> str | None:
         value = query.get(name)
         if isinstance(value, list):
             value = value[-1]
@@ -1844,7 +1845,7 @@ class SheetsEmulator:
                 if isinstance(v, str) and v == "":
                     sh.set_cell(r, c, replace(old, value=None))
                     continue
-                number_format: Optional[dict] = None
+                number_format: dict | None = None
                 if isinstance(v, bool):
                     ev: dict = {"boolValue": v}
                 elif isinstance(v, (int, float)):
@@ -1953,7 +1954,7 @@ class SheetsEmulator:
         for (r, c), cell in sh.cells.items():
             if cell.value is not None and search.contains(r, c):
                 by_row.setdefault(r, []).append(c)
-        table: Optional[Box] = None
+        table: Box | None = None
         first = (r_start if c_start in by_row.get(r_start, ()) else None) if single else (min(by_row) if by_row else None)
         if first is not None:
             last = first
@@ -2092,13 +2093,13 @@ class SheetsEmulator:
         return out
 
     @staticmethod
-    def _dim_meta(meta: Optional[dict], default_px: int) -> dict:
+    def _dim_meta(meta: dict | None, default_px: int) -> dict:
         out = {"pixelSize": default_px}
         if meta:
             out.update(copy.deepcopy(meta))
         return out
 
-    def _sheet_json(self, ss: _Spreadsheet, sh: _Sheet, boxes: Optional[list[Box]], include_grid: bool) -> dict:
+    def _sheet_json(self, ss: _Spreadsheet, sh: _Sheet, boxes: list[Box] | None, include_grid: bool) -> dict:
         out: dict = {"properties": self._props_json(sh.props)}
         if include_grid:
             ctx = _Ctx(self.default_caller)
@@ -2118,7 +2119,7 @@ class SheetsEmulator:
             out["developerMetadata"] = copy.deepcopy(sh.developer_metadata)
         return out
 
-    def _spreadsheet_json(self, ss: _Spreadsheet, include_grid: bool, ranges: Optional[list[tuple[_Sheet, Box]]]) -> dict:
+    def _spreadsheet_json(self, ss: _Spreadsheet, include_grid: bool, ranges: list[tuple[_Sheet, Box]] | None) -> dict:
         out: dict = {"spreadsheetId": ss.id, "properties": _ordered(copy.deepcopy(ss.props), _SS_PROP_ORDER)}
         sheets_json = []
         for sh in ss.sheets:
@@ -2285,7 +2286,7 @@ class SheetsEmulator:
             raise _Invalid(f"No grid with id: {sid}")
         return sh
 
-    def _grid_box(self, ss: _Spreadsheet, gr: Optional[dict], *, clip: bool = False) -> tuple[_Sheet, Box]:
+    def _grid_box(self, ss: _Spreadsheet, gr: dict | None, *, clip: bool = False) -> tuple[_Sheet, Box]:
         """GridRange → (sheet, bounded box); _Invalid when outside the grid."""
         gr = gr or {}
         sh = self._req_sheet(ss, gr.get("sheetId", 0))
@@ -2305,7 +2306,7 @@ class SheetsEmulator:
         return sh, full
 
     @staticmethod
-    def _check_mask(tree: dict, allowed: set, kind_fields: Optional[dict] = None, path: str = "") -> None:
+    def _check_mask(tree: dict, allowed: set, kind_fields: dict | None = None, path: str = "") -> None:
         for name, sub in tree.items():
             if name == "*":
                 continue
@@ -2374,7 +2375,7 @@ class SheetsEmulator:
         meta.update(shifted)
         k0, k1 = ("startRowIndex", "endRowIndex") if rows else ("startColumnIndex", "endColumnIndex")
 
-        def adjust(gr: dict) -> Optional[dict]:
+        def adjust(gr: dict) -> dict | None:
             if gr.get("sheetId", 0) != sh.sheet_id:
                 return gr
             a, b = gr.get(k0), gr.get(k1)
@@ -2402,7 +2403,7 @@ class SheetsEmulator:
         for rule in sh.conditional_formats:
             rule["ranges"] = [g for g in (adjust(dict(x)) for x in rule.get("ranges", [])) if g is not None]
 
-    def _check_unique_title(self, ss: _Spreadsheet, title: str, ignore: Optional[_Sheet] = None) -> None:
+    def _check_unique_title(self, ss: _Spreadsheet, title: str, ignore: _Sheet | None = None) -> None:
         if not title or not title.strip():
             raise _Invalid("Sheet name cannot be empty.")
         for other in ss.sheets:
@@ -2607,7 +2608,7 @@ class SheetsEmulator:
         return None
 
     # -- dimensions -------------------------------------------------------------------------
-    def _dim_range(self, ss: _Spreadsheet, dr: Optional[dict]) -> tuple[_Sheet, str, int, int]:
+    def _dim_range(self, ss: _Spreadsheet, dr: dict | None) -> tuple[_Sheet, str, int, int]:
         dr = dr or {}
         sh = self._req_sheet(ss, dr.get("sheetId", 0))
         dim = dr.get("dimension")

@@ -24,9 +24,10 @@ import datetime as _dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any
 
 __all__ = [
     "Box",
@@ -87,12 +88,12 @@ def letters_to_col(letters: str) -> int:
 class Box:
     """A rectangle of cells, 0-based and half-open like a GridRange; ``None`` = unbounded."""
 
-    row0: Optional[int] = None
-    row1: Optional[int] = None
-    col0: Optional[int] = None
-    col1: Optional[int] = None
+    row0: int | None = None
+    row1: int | None = None
+    col0: int | None = None
+    col1: int | None = None
 
-    def resolve(self, row_count: int, col_count: int) -> "Box":
+    def resolve(self, row_count: int, col_count: int) -> Box:
         """Fill unbounded sides from the grid size (the result is fully bounded)."""
         return Box(
             0 if self.row0 is None else self.row0,
@@ -128,7 +129,7 @@ class Box:
 _REF_RE = re.compile(r"^\$?([A-Za-z]{0,3})\$?([0-9]*)$")
 
 
-def _parse_ref(text: str) -> tuple[Optional[int], Optional[int]]:
+def _parse_ref(text: str) -> tuple[int | None, int | None]:
     """``B3`` → (row 2, col 1); ``B`` → (None, 1); ``3`` → (2, None)."""
     m = _REF_RE.match(text)
     if not m or (not m.group(1) and not m.group(2)):
@@ -175,7 +176,7 @@ def parse_a1(a1: str) -> Box:
     return Box(row0, row1, col0, col1)
 
 
-def split_range(text: str) -> tuple[Optional[str], Optional[str]]:
+def split_range(text: str) -> tuple[str | None, str | None]:
     """Split ``'Jon''s'!A1`` → (``Jon's``, ``A1``); ``Sheet1`` → (None, ``Sheet1``) (ambiguous:
     the caller decides whether it is a title or A1 notation); ``'Quoted'`` → (``Quoted``, None)."""
     if text.startswith("'"):
@@ -256,7 +257,7 @@ def format_range(title: str, box: Box) -> str:
 EPOCH = _dt.datetime(1899, 12, 30)
 
 
-def date_to_serial(value: Union[_dt.date, _dt.datetime, _dt.time]) -> float:
+def date_to_serial(value: _dt.date | _dt.datetime | _dt.time) -> float:
     """Python date/datetime/time → Sheets serial number (days since 1899-12-30)."""
     if isinstance(value, _dt.datetime):
         delta = value.replace(tzinfo=None) - EPOCH
@@ -273,7 +274,7 @@ def serial_to_datetime(serial: float) -> _dt.datetime:
     return EPOCH + _dt.timedelta(seconds=secs)
 
 
-def is_date_type(number_format: Optional[dict]) -> bool:
+def is_date_type(number_format: dict | None) -> bool:
     return bool(number_format) and number_format.get("type") in ("DATE", "TIME", "DATE_TIME")  # type: ignore[union-attr]
 
 
@@ -292,7 +293,7 @@ _SLASH_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
-def _plain_number(text: str) -> Optional[tuple[float, bool, int]]:
+def _plain_number(text: str) -> tuple[float, bool, int] | None:
     """Parse ``-1,234.50`` → (value, has_thousands, decimals) or None."""
     m = _NUM_RE.match(text)
     if not m or (not m.group(2) and not m.group(3)):
@@ -308,7 +309,7 @@ def _num_value(x: float) -> dict:
     return {"numberValue": x}
 
 
-def parse_user_entered(text: str, locale: str = "th_TH") -> tuple[dict, Optional[dict]]:
+def parse_user_entered(text: str, locale: str = "th_TH") -> tuple[dict, dict | None]:
     """Parse a string the way the Sheets UI does for ``USER_ENTERED``.
 
     Returns ``(ExtendedValue, inferred numberFormat or None)``.
@@ -563,7 +564,7 @@ def _format_numeric_pattern(x: float, pattern: str) -> str:
     return ("-" if negative else "") + prefix + number + suffix
 
 
-def format_number(x: float, number_format: Optional[dict]) -> str:
+def format_number(x: float, number_format: dict | None) -> str:
     """FORMATTED_VALUE of a number given the cell's ``numberFormat`` (``None`` → automatic)."""
     if not number_format:
         return format_general(x)
@@ -590,7 +591,7 @@ def format_number(x: float, number_format: Optional[dict]) -> str:
 FieldTree = dict  # name -> FieldTree | None  (None = the whole field)
 
 
-def _merge_tree(tree: FieldTree, name: str, sub: Optional[FieldTree]) -> None:
+def _merge_tree(tree: FieldTree, name: str, sub: FieldTree | None) -> None:
     if name in tree:
         cur = tree[name]
         if cur is None or sub is None:
@@ -623,7 +624,7 @@ def parse_field_mask(mask: str) -> FieldTree:
                     name += ch
                 pos += 1
             path.append(name.strip())
-            sub: Optional[FieldTree] = None
+            sub: FieldTree | None = None
             if pos < len(mask) and mask[pos] == "(":
                 pos += 1
                 sub = parse_list()
@@ -632,7 +633,7 @@ def parse_field_mask(mask: str) -> FieldTree:
                 pos += 1
             path = [p for p in path if p]
             if path:
-                node: Optional[FieldTree] = sub
+                node: FieldTree | None = sub
                 for part in reversed(path[1:]):
                     node = {part: node}
                 _merge_tree(tree, path[0], node)
@@ -647,7 +648,7 @@ def parse_field_mask(mask: str) -> FieldTree:
     return tree
 
 
-def prune_fields(obj: Any, tree: Optional[FieldTree]) -> Any:
+def prune_fields(obj: Any, tree: FieldTree | None) -> Any:
     """Keep only the fields selected by ``tree`` (partial response, ``fields=`` parameter)."""
     if tree is None or "*" in tree:
         return obj
@@ -705,8 +706,8 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
-CellGetter = Callable[[Optional[str], int, int], Any]
-RangeGetter = Callable[[Optional[str], Box], list]
+CellGetter = Callable[[str | None, int, int], Any]
+RangeGetter = Callable[[str | None, Box], list]
 
 
 @dataclass
@@ -795,7 +796,7 @@ class FormulaEvaluator:
             pos = m.end()
         return tokens
 
-    def _peek(self) -> Optional[tuple[str, str]]:
+    def _peek(self) -> tuple[str, str] | None:
         return self._tokens[self._pos] if self._pos < len(self._tokens) else None
 
     def _take(self) -> tuple[str, str]:
@@ -805,7 +806,7 @@ class FormulaEvaluator:
         self._pos += 1
         return tok
 
-    def _accept(self, *ops: str) -> Optional[str]:
+    def _accept(self, *ops: str) -> str | None:
         tok = self._peek()
         if tok and tok[0] == "op" and tok[1] in ops:
             self._pos += 1
@@ -927,7 +928,7 @@ class FormulaEvaluator:
             raise FormulaError("#NUM!") from None
 
     def _ref(self, text: str) -> _RangeRef:
-        title: Optional[str] = None
+        title: str | None = None
         a1 = text
         if "!" in text:
             title, a1_part = split_range(text)

@@ -12,23 +12,20 @@ import pytest
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "sheets_sync"
 
 # Lowest first. A module may import a module of a lower layer, or of its own package (a component:
-# `schema`, `compute`, …); the bottom layer's modules may also import each other. Components that
+# `schema`, `compute`, …); the root package (`__init__`) sits with `core`. Components that
 # share a layer are peers and never import each other.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("bottom", frozenset({"", "vocabulary", "errors", "cells", "atomic", "thai_dates", "fiscal", "grid", "emails", "sqlite_file"})),
+    ("core", frozenset({"", "core"})),
     ("config", frozenset({"config"})),
-    ("io", frozenset({"backends", "history", "send_ledger", "runlog"})),
+    ("storage", frozenset({"storage"})),
+    ("backends", frozenset({"backends"})),
     ("schema", frozenset({"schema"})),
     ("compute", frozenset({"compute"})),
-    ("output", frozenset({"present", "documents", "demo", "guide"})),
-    ("delivery", frozenset({"mail"})),
+    ("output", frozenset({"present", "documents"})),
+    ("delivery", frozenset({"delivery"})),
     ("app", frozenset({"app"})),
-    ("click-thai", frozenset({"cli_thai"})),
     ("cli", frozenset({"cli", "__main__"})),
 )
-# Modules kept only to re-export a bottom module under its old name (deprecated); they belong to
-# the bottom layer and may import nothing but the bottom layer.
-REEXPORTS: dict[str, str] = {}
 
 
 def module_name(root: Path, path: Path, package: str) -> str:
@@ -76,8 +73,6 @@ def component(name: str) -> str:
 
 
 def layer_of(name: str) -> int:
-    if name in REEXPORTS:
-        return 0
     comp = component(name)
     for rank, (_, members) in enumerate(LAYERS):
         if comp in members:
@@ -87,11 +82,7 @@ def layer_of(name: str) -> int:
 
 def allowed(importer: str, imported: str) -> bool:
     low, high = layer_of(imported), layer_of(importer)
-    if importer in REEXPORTS:
-        return low == 0
     if low < high:
-        return True
-    if low == high == 0:
         return True
     return low == high and component(importer) == component(imported)
 
@@ -172,8 +163,8 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
         ),
         # the bottom layer imports nothing above it
         (
-            {"vocabulary.py": "import sheets_sync.present.console\n", "present/__init__.py": "", "present/console.py": ""},
-            ["sheets_sync/vocabulary.py:1: sheets_sync.vocabulary (bottom) imports sheets_sync.present.console (output)"],
+            {"core/__init__.py": "", "core/vocabulary.py": "import sheets_sync.present.console\n", "present/__init__.py": "", "present/console.py": ""},
+            ["sheets_sync/core/vocabulary.py:1: sheets_sync.core.vocabulary (core) imports sheets_sync.present.console (output)"],
         ),
         # peers of one layer do not import each other; `from . import module` counts
         (
@@ -183,9 +174,9 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
         ),
         # downward, within a package, and between bottom modules: fine
         (
-            {"app.py": "from .schema import tabs\nfrom .vocabulary import X\n", "schema/__init__.py": "",
-             "schema/tabs.py": "from .issues import I\nfrom ..vocabulary import X\n", "schema/issues.py": "I = 1\n",
-             "vocabulary.py": "X = 1\n", "fiscal.py": "from .errors import E\n", "errors.py": "E = 1\n"},
+            {"app/__init__.py": "", "app/sync.py": "from ..schema import tabs\nfrom ..core.vocabulary import X\n", "schema/__init__.py": "",
+             "schema/tabs.py": "from .issues import I\nfrom ..core.vocabulary import X\n", "schema/issues.py": "I = 1\n",
+             "core/__init__.py": "", "core/vocabulary.py": "X = 1\n", "core/fiscal.py": "from .errors import E\n", "core/errors.py": "E = 1\n"},
             [],
         ),
     ],

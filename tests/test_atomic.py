@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.atomic import (
+from sheets_sync.core.errors import WorkbookChangedError
+from sheets_sync.storage.atomic import (
     TEMP_MARK,
     FileIdentity,
     backup_path,
@@ -25,7 +26,6 @@ from sheets_sync.atomic import (
     side_name,
     write_atomically,
 )
-from sheets_sync.errors import WorkbookChangedError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -230,7 +230,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from sheets_sync.atomic import write_atomically
+    from sheets_sync.storage.atomic import write_atomically
     chunk = b"n" * (1 << 20)
 
     def write(temp):

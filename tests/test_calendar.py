@@ -15,11 +15,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.app import compute_from
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cli import cli
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.workbook import compute_from
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.cli.main import cli
 from sheets_sync.config import Settings
+from sheets_sync.core.fiscal import resolve_period
 
 AS_OF = dt.date(2026, 3, 31)
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
 
 ROOT = Path(__file__).resolve().parents[1]

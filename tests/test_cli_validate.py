@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import input_tabs
 
 AS_OF = "2026-03-31"
@@ -35,7 +35,7 @@ def demo_path(demo_xlsx: Path) -> Path:
     return demo_xlsx  # validate only reads it
 
 
-# The demo's deliberate errors (sheets_sync/demo.py), where staff find them.
+# The demo's deliberate errors (sheets_sync/present/demo.py), where staff find them.
 DEMO_ERRORS = [
     ("แผนปฏิบัติการ!A30", "id-duplicate"),  # A07 typed twice
     ("แผนปฏิบัติการ!B31", "ref-unknown"),  # mission M99

@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 
 from sheets_sync.compute.complaints import summarize_complaints
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.core.fiscal import resolve_period
 
 D = dt.date
 AS_OF = D(2026, 3, 31)  # FY 2569 starts 2025-10-01

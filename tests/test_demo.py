@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.demo import build_demo_records, build_demo_rows, lay_out_rows, write_demo_workbook
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.core.fiscal import resolve_period
+from sheets_sync.present.demo import build_demo_records, build_demo_rows, lay_out_rows, write_demo_workbook
 from sheets_sync.schema.tabs import ColType, Column, input_tabs
 from sheets_sync.schema.validate import validate_workbook
 

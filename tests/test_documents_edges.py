@@ -7,7 +7,7 @@ import docx
 import openpyxl
 from click.testing import CliRunner
 
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
 
 AS_OF = "2026-03-31"
 

@@ -11,16 +11,16 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from sheets_sync.core.thai_dates import thai_digits
 from sheets_sync.documents import charts
 from sheets_sync.documents.typography import THAI_FONT
-from sheets_sync.thai_dates import thai_digits
 from sheets_sync.schema.tabs import PERSPECTIVES
 from tests.documents_fixtures import (
-    demo_sync_at,
     NASTY,
     Sync,
     all_text,
     demo_sync,
+    demo_sync_at,
     images,
     keyed,
     office_settings,
@@ -311,8 +311,8 @@ def _parts(path: Path) -> dict[str, bytes]:
 def test_report_date_option_dates_the_memo_apart_from_the_data(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sheets_sync.cli import cli
-    from sheets_sync.demo import write_demo_workbook
+    from sheets_sync.cli.main import cli
+    from sheets_sync.present.demo import write_demo_workbook
 
     workbook = write_demo_workbook(tmp_path / "office.xlsx", dt.date(2026, 9, 30))
     config = tmp_path / "office.toml"

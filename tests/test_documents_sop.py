@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from docx.oxml.ns import qn
 
-import pandas as pd
-
-from sheets_sync.documents.sop import flow_steps, mission_steps
+from sheets_sync.core.errors import ConfigError
 from sheets_sync.documents.flowchart import draw_flowchart
+from sheets_sync.documents.sop import flow_steps, mission_steps
 from sheets_sync.documents.typography import THAI_FONT
-from sheets_sync.errors import ConfigError
 from tests.documents_fixtures import (
     NASTY,
     Sync,

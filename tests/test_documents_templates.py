@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from docx.oxml.ns import qn
 
+from sheets_sync.core.errors import TemplateError
 from sheets_sync.documents.rendering import DEFAULT_TEMPLATES, clean_text, load_template, render_document, safe_file_part
-from sheets_sync.errors import TemplateError
 from tests.documents_fixtures import office_settings, open_docx, render_memo, small_workbook, sync_workbook
 
 TEMPLATES = ("followup_memo.docx", "sop_manual.docx", "sop_index.docx")

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync.fiscal import fiscal_months, fiscal_year_of, fiscal_year_span, resolve_period, round_end
-from sheets_sync.errors import ConfigError
+from sheets_sync.core.errors import ConfigError
+from sheets_sync.core.fiscal import fiscal_months, fiscal_year_of, fiscal_year_span, resolve_period, round_end
 
 D = dt.date
 

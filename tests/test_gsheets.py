@@ -14,17 +14,18 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sheets_sync.app import compute_from, run_sync
-from sheets_sync.present.summary_tabs import build_summary_tabs
-from sheets_sync.backends import gsheets
-from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
-from sheets_sync.backends.sheets_requests import quote_title
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cells import CellKind
-from sheets_sync.cli import cli
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.sync import run_sync
+from sheets_sync.app.workbook import compute_from
+from sheets_sync.backends.gsheets import backend as gsheets
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, RetryPolicy
+from sheets_sync.backends.gsheets.batch import quote_title
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.cli.main import cli
 from sheets_sync.config import Settings
-from sheets_sync.errors import WorkbookError
+from sheets_sync.core.cells import CellKind
+from sheets_sync.core.errors import WorkbookError
+from sheets_sync.core.fiscal import resolve_period
+from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 from tests.sheets_emulator import Percent, SheetsEmulator
 
@@ -499,7 +500,7 @@ def test_only_columns_with_numbers_are_read_formatted(emu, key_file, tmp_path):
 
 
 def test_an_internal_link_is_a_text_run_to_the_tab_and_cell(emu, key_file, tmp_path):
-    from sheets_sync.grid import CellLink, SummaryTab, Table
+    from sheets_sync.core.grid import CellLink, SummaryTab, Table
 
     sid = emu.create_spreadsheet("links", {"ภารกิจ": [["รหัสภารกิจ"], ["M01"]]})
     table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!A2"], ["อื่น", "ไม่มีแท็บ!A1"]],

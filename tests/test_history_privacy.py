@@ -15,13 +15,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from click.testing import CliRunner
 
-from sheets_sync import history as history_module
-from sheets_sync.cells import Cell, CellKind, TabData
-from sheets_sync.cli import cli
-from sheets_sync.history import History
+from sheets_sync.cli.main import cli
+from sheets_sync.core.cells import Cell, CellKind, TabData
+from sheets_sync.storage import history as history_module
+from sheets_sync.storage.history import History
 from tests.conftest import office_config as config
 
 AS_OF = "2026-03-31"

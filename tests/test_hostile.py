@@ -29,16 +29,16 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.atomic import TEMP_MARK, held_lock, lock_path
-from sheets_sync.cells import Cell, CellKind, TabData
-from sheets_sync.cli import cli
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.cli.main import cli
 from sheets_sync.compute.results import compute_results
 from sheets_sync.config import Settings
-from sheets_sync.demo import write_demo_workbook
+from sheets_sync.core.cells import Cell, CellKind, TabData
+from sheets_sync.core.fiscal import resolve_period
+from sheets_sync.present.demo import write_demo_workbook
 from sheets_sync.schema import parsers
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 from sheets_sync.schema.validate import validate_workbook
+from sheets_sync.storage.atomic import TEMP_MARK, held_lock, lock_path
 from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -608,7 +608,7 @@ def cfg_negative_wait(tmp: Path) -> Setup:
 
 
 def cfg_not_utf8(tmp: Path) -> Setup:
-    return Setup(small_book(tmp), config="[office]\nname = \"".encode() + "สำนักงาน".encode("tis_620") + b"\"\n")
+    return Setup(small_book(tmp), config=b"[office]\nname = \"" + "สำนักงาน".encode("tis_620") + b"\"\n")
 
 
 def cfg_env_is_directory(tmp: Path) -> Setup:

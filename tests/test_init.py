@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from copy import copy
 import zipfile
+from copy import copy
 from pathlib import Path
 
 import openpyxl
@@ -14,8 +14,8 @@ import pytest
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sheets_sync.app import example_config_text, run_init
-from sheets_sync.backends.xlsx import XlsxBackend
+from sheets_sync.app.workbook import example_config_text, run_init
+from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.config import Settings
 from sheets_sync.schema.tabs import ColType, input_tabs
 from sheets_sync.schema.validate import validate_workbook

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync.fiscal import resolve_period
 from sheets_sync.compute.kpi import band, score_kpi, score_kpis
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.schema.parsers import NOT_ASSESSED
 
 HIGHER = (80, 85, 90, 95, 100)

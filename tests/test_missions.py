@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pandas as pd
-
 import pytest
 
 from sheets_sync.compute.missions import carry_minutes, manual_state, summarize_missions

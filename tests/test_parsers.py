@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync.cells import Cell, CellKind, datetime_to_serial, serial_to_datetime
+from sheets_sync.core.cells import Cell, CellKind, datetime_to_serial, serial_to_datetime
 from sheets_sync.schema.parsers import (
     NOT_ASSESSED,
     CellProblem,

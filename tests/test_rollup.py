@@ -4,7 +4,6 @@ province's workbook."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import shutil
@@ -105,12 +104,12 @@ def rolled(ministry: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     """The roll-up through the CLI, with two worker processes; the JSON it wrote."""
     from click.testing import CliRunner
 
-    from sheets_sync.cli import cli
+    from sheets_sync.cli.main import cli
 
     work = tmp_path_factory.mktemp("rollup-run")
     before = _fingerprints(ministry)
     config = work / "ministry.toml"
-    config.write_text(f'[output]\nhistory = "{work / "history.sqlite"}"\n[rollup]\nworkers = 2\n', encoding="utf-8")
+    config.write_text(f'[output]\nhistory = "{work / "history.sqlite"}"\n# ROLLUP_CONFIG\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["rollup", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
                                       "--as-of", AS_OF.isoformat(), "--out", str(work / "out")])
     assert result.exit_code == 0, result.output
@@ -124,7 +123,7 @@ def synced(ministry: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     """Each readable province's own `sync --json` on a copy of its workbook (same config, as-of)."""
     from click.testing import CliRunner
 
-    from sheets_sync.cli import cli
+    from sheets_sync.cli.main import cli
 
     work = tmp_path_factory.mktemp("syncs")
     config = work / "office.toml"
@@ -146,7 +145,7 @@ def test_every_province_has_its_outcome_and_a_thai_reason(rolled: dict[str, Any]
     by_province = rolled["document"]["by_province"]
     assert list(by_province) == [o.province for o in OFFICES]  # registry order, none dropped
     assert {name: p["outcome"] for name, p in by_province.items()} == {o.province: o.expected for o in OFFICES}
-    for name, entry in by_province.items():
+    for entry in by_province.values():
         if entry["outcome"] == "ok":
             assert entry["reason"] is None and entry["results"] is not None
         else:
@@ -271,7 +270,7 @@ def test_four_rankings_with_shared_ranks(rolled: dict[str, Any], synced: dict[st
 
 
 def test_the_ministry_workbook_gets_its_summary_tabs(rolled: dict[str, Any], ministry: Path) -> None:
-    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx.backend import XlsxBackend
 
     backend = XlsxBackend(ministry / "ministry.xlsx")
     titles = backend.tab_titles()
@@ -296,7 +295,7 @@ def test_the_ministry_workbook_gets_its_summary_tabs(rolled: dict[str, Any], min
 def test_registry_is_validated_like_every_input_tab(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sheets_sync.cli import cli
+    from sheets_sync.cli.main import cli
 
     (tmp_path / "a.xlsx").write_bytes(b"")  # empty file: unreadable, not a crash
     write_xlsx(tmp_path / "ministry.xlsx", {"จังหวัด": [
@@ -312,7 +311,7 @@ def test_registry_is_validated_like_every_input_tab(tmp_path: Path) -> None:
     document = json.loads(result.output[result.output.index("{"):])
     assert list(document["by_province"]) == ["นครราชสีมา"]
     assert document["by_province"]["นครราชสีมา"]["outcome"] == "unreadable"
-    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx.backend import XlsxBackend
 
     issues = XlsxBackend(tmp_path / "ministry.xlsx").read_tabs(["ตรวจสอบข้อมูล"])["ตรวจสอบข้อมูล"].rows
     found = {(r[1].value, r[4].value) for r in issues if len(r) > 4 and r[4].value}
@@ -326,7 +325,7 @@ def test_registry_is_validated_like_every_input_tab(tmp_path: Path) -> None:
 def test_the_ministry_workbook_missing_is_exit_3(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sheets_sync.cli import cli
+    from sheets_sync.cli.main import cli
 
     result = CliRunner().invoke(cli, ["rollup", "--workbook", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 3
@@ -334,10 +333,10 @@ def test_the_ministry_workbook_missing_is_exit_3(tmp_path: Path) -> None:
 
 
 def test_one_worker_gives_the_same_roll_up(ministry: Path, rolled: dict[str, Any], tmp_path: Path) -> None:
-    from sheets_sync.app_rollup import compute_rollup
-    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.app.rollup import compute_rollup
+    from sheets_sync.backends.xlsx.backend import XlsxBackend
     from sheets_sync.config import Settings
-    from sheets_sync.fiscal import resolve_period
+    from sheets_sync.core.fiscal import resolve_period
 
     settings = Settings()
     outcome = compute_rollup(XlsxBackend(ministry / "ministry.xlsx"), settings, resolve_period(AS_OF, settings.rounds),

@@ -13,14 +13,14 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sheets_sync.app_rollup import FiguresCache, SheetsReader, compute_rollup, read_registry
+from sheets_sync.app.rollup import FiguresCache, SheetsReader, compute_rollup, read_registry
 from sheets_sync.backends.boundary import guarded
-from sheets_sync.backends.gsheets import RetryPolicy
-from sheets_sync.backends.limiter import SlidingWindowLimiter
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cells import CellKind
+from sheets_sync.backends.gsheets.backend import RetryPolicy
+from sheets_sync.backends.gsheets.limiter import SlidingWindowLimiter
+from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.config import Settings
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.core.cells import CellKind
+from sheets_sync.core.fiscal import resolve_period
 from tests.sheets_emulator import Percent, SheetsEmulator
 
 from .ministry_fixtures import AS_OF, OFFICES, REGISTRY_HEADER, build_ministry

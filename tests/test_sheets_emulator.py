@@ -30,7 +30,7 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 import gspread
@@ -98,7 +98,7 @@ def gc(emu: SheetsEmulator, key_file: Path) -> gspread.Client:
     return gspread.service_account(filename=str(key_file), http_client=_local_http_client(emu))
 
 
-def api(emu: SheetsEmulator, method: str, path: str, *, token: Optional[str] = None, **kwargs: Any) -> requests.Response:
+def api(emu: SheetsEmulator, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> requests.Response:
     headers = kwargs.pop("headers", {})
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -860,7 +860,7 @@ def test_quota_and_fault_filters(emu: SheetsEmulator) -> None:
 def test_wsgi_app_in_process_with_latin1_path(emu: SheetsEmulator) -> None:
     """PEP 3333 servers hand PATH_INFO over percent-decoded as latin-1 (NOTES §1.1)."""
     sid = emu.create_spreadsheet("x", {"ภารกิจ/ปี 2569": [["ok"]]})
-    path = f"/v4/spreadsheets/{sid}/values/'ภารกิจ/ปี 2569'!A1".encode("utf-8").decode("latin-1")
+    path = f"/v4/spreadsheets/{sid}/values/'ภารกิจ/ปี 2569'!A1".encode().decode("latin-1")
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "valueRenderOption=FORMATTED_VALUE",
                "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
     seen: list = []

@@ -1,9 +1,9 @@
 """End to end through the CLI on real .xlsx files: sync writes only its own tabs, the same way twice."""
 
-import re
 import datetime as dt
 import functools
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
 
 AS_OF = "2026-03-31"

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from sheets_sync import guide
-from sheets_sync.cli import cli
+from sheets_sync.cli.main import cli
+from sheets_sync.present import guide
 from tests.conftest import write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -412,7 +412,7 @@ def test_the_memo_date_option_takes_the_cell_forms_too(demo_path: Path, tmp_path
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_the_workbook_guide_in_the_repository_is_what_the_schema_generates(lang: str) -> None:
     path = guide.GUIDES[lang]
-    assert path.read_text(encoding="utf-8") == guide.render(lang), "สั่ง python -m sheets_sync.guide เพื่อสร้างคู่มือใหม่"
+    assert path.read_text(encoding="utf-8") == guide.render(lang), "สั่ง python -m sheets_sync.present.guide เพื่อสร้างคู่มือใหม่"
 
 
 def test_the_guide_covers_every_tab_column_and_code_and_the_readme_links_it() -> None:
@@ -429,7 +429,7 @@ def test_the_guide_covers_every_tab_column_and_code_and_the_readme_links_it() ->
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/workbook-guide.md)" in readme and "(docs/workbook-guide.en.md)" in readme
     assert "shared/spec" not in readme
-    done = subprocess.run([sys.executable, "-m", "sheets_sync.guide", "--check"], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "sheets_sync.present.guide", "--check"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
 
 

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from click.testing import CliRunner
 
-from sheets_sync.atomic import TEMP_MARK, held_lock, lock_path
 from sheets_sync.backends.boundary import NETWORK_MESSAGE, Guarded
-from sheets_sync.backends.gsheets import GoogleSheetsBackend, RetryPolicy
-from sheets_sync.cli import cli
-from sheets_sync.errors import WorkbookError
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, RetryPolicy
+from sheets_sync.cli.main import cli
+from sheets_sync.core.errors import WorkbookError
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES
+from sheets_sync.storage.atomic import TEMP_MARK, held_lock, lock_path
 from tests.conftest import office_config as config
 
 ROOT = Path(__file__).resolve().parents[1]

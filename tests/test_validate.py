@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.schema.matching import input_titles
 from sheets_sync.schema.parsers import NOT_ASSESSED
 from sheets_sync.schema.tabs import input_tabs

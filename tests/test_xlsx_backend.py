@@ -14,13 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_sync.app import input_tab_specs
-from sheets_sync.backends import xlsx_package
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cells import Cell, CellKind
+from sheets_sync.app.workbook import input_tab_specs
+from sheets_sync.backends.xlsx import package as xlsx_package
+from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.config import Settings
-from sheets_sync.errors import OwnershipError, WorkbookError
-from sheets_sync.grid import SummaryTab, Table
+from sheets_sync.core.cells import Cell, CellKind
+from sheets_sync.core.errors import OwnershipError, WorkbookError
+from sheets_sync.core.grid import SummaryTab, Table
 from tests.conftest import Formatted, pct
 
 MakeXlsx = Callable[..., Path]

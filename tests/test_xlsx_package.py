@@ -18,16 +18,16 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from sheets_sync.app import run_sync
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.backends.xlsx_package import Package
-from sheets_sync.cells import Cell, CellKind
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.sync import run_sync
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.backends.xlsx.package import Package
 from sheets_sync.config import Settings
-from sheets_sync.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
-from sheets_sync.errors import OwnershipError
-from sheets_sync.grid import NUMBER_PATTERNS, Style, lay_out, style_fill
-from sheets_sync.vocabulary import HEADER_FILL
+from sheets_sync.core.cells import Cell, CellKind
+from sheets_sync.core.errors import OwnershipError
+from sheets_sync.core.fiscal import resolve_period
+from sheets_sync.core.grid import NUMBER_PATTERNS, Style, lay_out, style_fill
+from sheets_sync.core.vocabulary import HEADER_FILL
+from sheets_sync.present.demo import DateCell, Percent, build_demo_rows, write_demo_workbook
 from sheets_sync.present.summary_tabs import build_summary_tabs
 from sheets_sync.schema.tabs import SUMMARY_TAB_TITLES, input_tabs
 
@@ -176,7 +176,7 @@ def test_a_chart_sheet_is_a_staff_tab_never_read_as_data(staff_book: Path) -> No
 
 
 def build_summary_tabs_named(title: str):
-    from sheets_sync.grid import SummaryTab, Table
+    from sheets_sync.core.grid import SummaryTab, Table
 
     return SummaryTab(title, "หัวเรื่อง", "ข้อมูล ณ วันที่ 31 มีนาคม 2569", [Table(["ตัวชี้วัดภาพรวม", "ค่า"], [["จำนวนภารกิจ", 1]])])
 
@@ -238,7 +238,7 @@ def test_openpyxl_opens_the_result_and_the_summary_tabs_keep_their_look(staff_bo
 
 
 def test_input_tabs_added_by_init_leave_the_staff_parts_alone(tmp_path: Path) -> None:
-    from sheets_sync.app import input_tab_specs
+    from sheets_sync.app.workbook import input_tab_specs
 
     path = staff_workbook(tmp_path / "staff.xlsx")
     with zipfile.ZipFile(path) as archive:
@@ -306,7 +306,7 @@ def test_libreoffice_opens_the_result(staff_book: Path, tmp_path: Path) -> None:
 
 
 def test_an_internal_link_is_a_hyperlink_to_the_cell_not_a_formula(staff_book: Path) -> None:
-    from sheets_sync.grid import CellLink, SummaryTab, Table
+    from sheets_sync.core.grid import CellLink, SummaryTab, Table
 
     table = Table(["แท็บ", "เซลล์"], [["ภารกิจ", "ภารกิจ!C3"], ["แดชบอร์ด", "แดชบอร์ด!B2"]],
                   links={(0, 1): CellLink("ภารกิจ", "C3"), (1, 1): CellLink("แดชบอร์ด", "B2")})

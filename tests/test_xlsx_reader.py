@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.backends.xlsx_reader import is_percent_format
-from sheets_sync.cells import Cell, CellKind
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.backends.xlsx.reader import is_percent_format
+from sheets_sync.core.cells import Cell, CellKind
 
 E = Cell(CellKind.EMPTY)
 
@@ -109,7 +109,7 @@ def test_a_sheet_that_starts_below_and_right_of_a1_keeps_its_cell_positions(tmp_
 
 
 def test_the_demo_workbook_reads_as_the_openpyxl_reader_read_it(tmp_path: Path) -> None:
-    from sheets_sync.demo import write_demo_workbook
+    from sheets_sync.present.demo import write_demo_workbook
 
     path = write_demo_workbook(tmp_path / "demo.xlsx", dt.date(2026, 3, 31))
     backend = XlsxBackend(path)
@@ -118,7 +118,7 @@ def test_the_demo_workbook_reads_as_the_openpyxl_reader_read_it(tmp_path: Path) 
 
 
 # --- bounded work: a stray cell far away never makes a huge grid --------------------------------
-from sheets_sync.backends.xlsx_reader import CELL_BUDGET, bounded_sheet_xml, sheet_extent  # noqa: E402
+from sheets_sync.backends.xlsx.reader import CELL_BUDGET, bounded_sheet_xml, sheet_extent  # noqa: E402
 
 # 24 header columns: a million rows of them is over the budget
 _HEADER = b"".join(b'<c r="%s1" t="inlineStr"><is><t>h</t></is></c>' % bytes([65 + n]) for n in range(24))

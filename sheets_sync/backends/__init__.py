@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -42,14 +42,14 @@ def open_backend(
     if workbook:
         from pathlib import Path
 
-        from .xlsx import XlsxBackend
+        from .xlsx.backend import XlsxBackend
 
         if not workbook.lower().endswith((".xlsx", ".xlsm")):
             raise ConfigError(f"--workbook ต้องเป็นไฟล์ .xlsx: {workbook}")
         check_regular_file(Path(workbook))  # a FIFO named .xlsx is never opened
         return Guarded(XlsxBackend(workbook))
     if sheet_id:
-        from .gsheets import GoogleSheetsBackend
+        from .gsheets.backend import GoogleSheetsBackend
 
         return Guarded(GoogleSheetsBackend.connect(
             sheet_id_from(sheet_id), credentials or settings.credentials or None, emulator_host=emulator_host or None

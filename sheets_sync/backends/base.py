@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..cells import TabData
-from ..errors import OwnershipError
-from ..grid import SummaryTab
+from ..core.cells import TabData
+from ..core.errors import OwnershipError
+from ..core.grid import SummaryTab
 
 OWNER_KEY = "sheets-sync"  # developer metadata key (Sheets) / custom property prefix (xlsx)
 

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..atomic import FileIdentity, guard, held_lock, lock_path, side_name
-from ..cells import TabData
-from ..errors import BusyError, SheetsSyncError, WorkbookError, printable
+from ..core.cells import TabData
+from ..core.errors import BusyError, SheetsSyncError, WorkbookError, printable
+from ..storage.atomic import FileIdentity, guard, held_lock, lock_path, side_name
 
 T = TypeVar("T")
 NETWORK_MESSAGE = "ติดต่อ Google ไม่ได้ (ตรวจการเชื่อมต่อเครือข่ายหรือ proxy)"

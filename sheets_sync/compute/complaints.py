@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import Any
-
 from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 
-from ..fiscal import Period, fiscal_months
+from ..core.fiscal import Period, fiscal_months
+from ..core.vocabulary import CHANNELS, COMPLAINT_STATUSES, NO_DISTRICT, keys
 from ..schema.parsers import normalize_space
-from ..vocabulary import CHANNELS, COMPLAINT_STATUSES, NO_DISTRICT, keys
 from .rounding import half_up, mean, object_frame, pct, records
 
 STATUS_KEYS = keys(COMPLAINT_STATUSES)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..fiscal import Period
+from ..core.fiscal import Period
+from ..core.vocabulary import KPI_STATES, PERSPECTIVES, SECTION_GROUP, keys, result_band
 from ..schema.parsers import NotAssessed
-from ..vocabulary import KPI_STATES, PERSPECTIVES, SECTION_GROUP, keys, result_band
 from .rounding import half_up, pct
 
 # Per-round state of one KPI (labels: vocabulary.KPI_STATES).

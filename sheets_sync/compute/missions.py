@@ -11,9 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.thai_dates import format_duration
+from ..core.vocabulary import MANUAL_STATES as VOCABULARY_MANUAL_STATES
+from ..core.vocabulary import MINUTES_PER_HOUR, MISSION_CATEGORIES, keys
 from ..schema.parsers import normalize_space
-from ..thai_dates import format_duration
-from ..vocabulary import MANUAL_STATES as VOCABULARY_MANUAL_STATES, MINUTES_PER_HOUR, MISSION_CATEGORIES, keys
 from .rounding import object_frame, pct
 
 CATEGORIES = keys(MISSION_CATEGORIES)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
 from fractions import Fraction
 
 import pandas as pd
 
-from ..vocabulary import PLAN_STATUSES, keys
+from ..core.vocabulary import PLAN_STATUSES, keys
 from .rounding import exact, half_up, object_frame, pct
 
 STATUSES = keys(PLAN_STATUSES)  # in the order of the summary tab and the JSON counts

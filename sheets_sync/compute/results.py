@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
-from ..fiscal import Period
+from ..core.fiscal import Period
 from ..schema.issues import Issue
 from ..schema.report import ValidationReport
 from ..schema.validate import ValidatedWorkbook

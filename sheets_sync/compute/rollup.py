@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..vocabulary import NO_REGION, PLAN_STATUSES, RESULT_BANDS, SECTION_GROUP, keys, result_band
+from ..core.vocabulary import NO_REGION, PLAN_STATUSES, RESULT_BANDS, SECTION_GROUP, keys, result_band
 from .rounding import exact, half_up, mean, pct
 
 OK = "ok"

@@ -18,10 +18,10 @@ from urllib.parse import quote
 
 import icalendar
 
-from ..atomic import write_atomically
 from ..compute.schedule import ACTIVITY, MEMO_DUE, ROUND_END, SOP_REVIEW, CalendarEntry
-from ..thai_dates import thai_date
-from ..vocabulary import PLAN_STATUSES, choice_label
+from ..core.thai_dates import thai_date
+from ..core.vocabulary import PLAN_STATUSES, choice_label
+from ..storage.atomic import write_atomically
 
 TIME_ZONE = "Asia/Bangkok"
 BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)
@@ -87,7 +87,7 @@ def render_plan_calendar(
     """The whole calendar as iCalendar bytes, events in a stable order."""
     entries = sorted(entries, key=lambda e: (KIND_ORDER.index(e.kind), e.start, e.ref))
     round_end = {e.ref: e.start for e in entries if e.kind == ROUND_END}
-    stamp = dt.datetime.combine(as_of, dt.time(), BANGKOK).astimezone(dt.timezone.utc)
+    stamp = dt.datetime.combine(as_of, dt.time(), BANGKOK).astimezone(dt.UTC)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

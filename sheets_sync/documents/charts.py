@@ -28,8 +28,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .. import vocabulary as v
-from ..thai_dates import digits
+from ..core import vocabulary as v
+from ..core.thai_dates import digits
 
 matplotlib.use("Agg")
 

@@ -30,8 +30,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, P
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextToPath
 
-from ..thai_dates import digits
-from ..vocabulary import STEP_TYPES
+from ..core.thai_dates import digits
+from ..core.vocabulary import STEP_TYPES
 from .charts import figure_png, register_thai_font, thai_figure
 
 SHAPE_KINDS = ("terminal", "process", "decision", "document")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..compute.missions import MissionResult
 from ..compute.rounding import half_up
-from ..vocabulary import DURATION_ORDER, MISSION_CATEGORIES, TIME_UNITS, choice_label
-from ..thai_dates import digits, thai_date
+from ..core.thai_dates import digits, thai_date
+from ..core.vocabulary import DURATION_ORDER, MISSION_CATEGORIES, TIME_UNITS, choice_label
 
 MISSING = "-"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

@@ -19,13 +19,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .. import vocabulary as v
 from ..compute.complaints import ComplaintResult
 from ..compute.kpi import KpiResult
 from ..compute.missions import MissionResult
 from ..compute.plan import PlanResult
 from ..compute.results import Results
 from ..config import Settings
+from ..core import vocabulary as v
 from . import charts
 from .formatting import MISSING, Formatter, coverage_rows
 from .rendering import Template, clean_text, emblem_image, image, load_template, render_document

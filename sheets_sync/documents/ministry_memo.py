@@ -20,7 +20,7 @@ from typing import Any
 
 from ..compute.rollup import Ranking, Rollup
 from ..config import Office, Settings
-from ..vocabulary import RESULT_BANDS, ROLLUP_OUTCOMES, choice_of
+from ..core.vocabulary import RESULT_BANDS, ROLLUP_OUTCOMES, choice_of
 from . import charts
 from .formatting import MISSING, Formatter
 from .rendering import Template, emblem_image, image, load_template, render_document
@@ -255,13 +255,13 @@ def _proposal(section: str, rollup: Rollup, missing: bool, fmt: Formatter) -> st
 
 
 def _group_rows(g: dict[str, Any], sla_days: int, fmt: Formatter) -> list[dict[str, str]]:
-    c, k = g["complaints"], g["kpi"]
+    c, k, dist = g["complaints"], g["kpi"], g["sop_coverage_dist"]
     rows = [
         ("จังหวัดที่นำมาคำนวณ (แห่ง)", fmt.count(g["provinces"])),
         ("จำนวนกระบวนการ (ภารกิจ) รวม", fmt.count(g["missions"])),
         ("กระบวนการที่มีคู่มือการปฏิบัติงาน", fmt.count(g["missions_with_sop"])),
         ("ร้อยละของกระบวนการที่มีคู่มือ (ภาพรวม)", fmt.pct(g["sop_coverage_pct"])),
-        ("ค่ากลางรายจังหวัด (ควอร์ไทล์ที่ 1 – 3)", f"{fmt.pct(g['sop_coverage_dist']['median'])} ({fmt.pct(g['sop_coverage_dist']['q1'])} – {fmt.pct(g['sop_coverage_dist']['q3'])})"),
+        ("ค่ากลางรายจังหวัด (ควอร์ไทล์ที่ 1 – 3)", f"{fmt.pct(dist['median'])} ({fmt.pct(dist['q1'])} – {fmt.pct(dist['q3'])})"),
         (f"จังหวัดที่ถึงเป้าหมายร้อยละ {fmt.plain(float(g['sop_target_pct']))} (แห่ง)", fmt.count(g["sop_target_met"])),
         ("เรื่องร้องเรียนที่รับในปีงบประมาณ", fmt.count(c["received"])),
         ("ยุติแล้ว (ร้อยละ)", f"{fmt.count(c['closed'])} ({fmt.pct(c['closed_pct'])})"),
@@ -294,7 +294,7 @@ def _ranking_rows(rollup: Rollup, fmt: Formatter) -> list[dict[str, str]]:
     for name in names:
         f = rollup.figures[name]
 
-        def place(key: str) -> str:
+        def place(key: str, name: str = name) -> str:
             rank = r[key].rank_of(name)
             return fmt.count(rank) if rank is not None else MISSING
 

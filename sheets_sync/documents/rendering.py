@@ -27,10 +27,10 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from ..config import Settings
-from ..atomic import write_atomically
-from ..errors import DocumentError, TemplateError
-from .typography import keep_tables_on_paper
+from ..core.errors import DocumentError, TemplateError
+from ..storage.atomic import write_atomically
 from .formatting import clean_text  # noqa: F401 - where the document modules import it from
+from .typography import keep_tables_on_paper
 
 # The default templates: the top-level templates/ folder, shipped in the wheel as `sheets_sync.templates`.
 DEFAULT_TEMPLATES: Traversable = resources.files("sheets_sync.templates")

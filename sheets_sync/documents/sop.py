@@ -17,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import vocabulary as v
 from ..compute.missions import MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
 from ..compute.results import Results
 from ..config import Settings
-from ..errors import ConfigError
+from ..core import vocabulary as v
+from ..core.errors import ConfigError
 from .flowchart import FlowchartPage, FlowStep, draw_flowchart
 from .formatting import MISSING, Formatter, clean_text, coverage_rows
 from .rendering import Template, image, load_template, render_document, safe_file_part

@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 from docx.styles.style import BaseStyle
 from docx.text.run import Run
 
-from ..vocabulary import THAI_FONT
+from ..core.vocabulary import THAI_FONT
 
 BODY_PT = 16  # the official size for Thai government documents
 TABLE_PT = 14

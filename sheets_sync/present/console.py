@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..core.vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
-from ..vocabulary import PLAN_STATUSES, SECTION_GROUP, choice_label
 
 
 def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:

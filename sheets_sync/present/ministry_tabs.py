@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..compute.rollup import Figures, ProvinceRead, Rollup
-from ..grid import Fmt, Style, SummaryTab, Table, Value, style_of
+from ..core.grid import Fmt, SummaryTab, Table, Value, style_of
+from ..core.thai_dates import as_of_line
+from ..core.vocabulary import PLAN_STATUSES, RESULT_BANDS, ROLLUP_OUTCOMES, choice_of, result_band
 from ..schema.issues import Issue
 from ..schema.ministry import MINISTRY_SUMMARY_TITLES
 from ..schema.tabs import Tab
-from ..thai_dates import as_of_line
-from ..vocabulary import PLAN_STATUSES, RESULT_BANDS, ROLLUP_OUTCOMES, choice_of, result_band
 from .summary_tabs import issues_summary_tab
 
 NATIONAL_TAB, PROVINCES_TAB, RANKINGS_TAB, READS_TAB, ISSUES_TAB = MINISTRY_SUMMARY_TITLES
-T, I, P, S, N, D2 = Fmt.TEXT, Fmt.INT, Fmt.PCT, Fmt.SCORE, Fmt.NUMBER, Fmt.DECIMAL2
+T, INT, P, S, N, D2 = Fmt.TEXT, Fmt.INT, Fmt.PCT, Fmt.SCORE, Fmt.NUMBER, Fmt.DECIMAL2
 
 # The four rankings: key, Thai name, how its value is shown.
 RANKING_NAMES = {
@@ -53,25 +53,25 @@ def _figure_rows(group: dict[str, Any]) -> tuple[list[list[Value]], list[Fmt]]:
         fmts.append(fmt)
 
     c, k = group["complaints"], group["kpi"]
-    add("จังหวัดที่นำมาคำนวณ", group["provinces"], I)
-    add("จำนวนภารกิจ (รวม)", group["missions"], I)
-    add("ภารกิจที่มีคู่มือ (รวม)", group["missions_with_sop"], I)
+    add("จังหวัดที่นำมาคำนวณ", group["provinces"], INT)
+    add("จำนวนภารกิจ (รวม)", group["missions"], INT)
+    add("ภารกิจที่มีคู่มือ (รวม)", group["missions_with_sop"], INT)
     add("ร้อยละกระบวนการที่มีคู่มือ (รวมทุกจังหวัด)", group["sop_coverage_pct"], P)
-    add(f"จังหวัดที่มีคู่มือถึงร้อยละ {group['sop_target_pct']:g}", group["sop_target_met"], I)
-    add("กิจกรรมทั้งหมด", group["activities"], I)
+    add(f"จังหวัดที่มีคู่มือถึงร้อยละ {group['sop_target_pct']:g}", group["sop_target_met"], INT)
+    add("กิจกรรมทั้งหมด", group["activities"], INT)
     for status in PLAN_STATUSES:
-        add(f"กิจกรรม{status.th}", group["plan_status_counts"][status.key], I)
-    add("เรื่องร้องเรียนรับ (ปีนี้)", c["received"], I)
-    add("เรื่องร้องเรียนยุติ", c["closed"], I)
+        add(f"กิจกรรม{status.th}", group["plan_status_counts"][status.key], INT)
+    add("เรื่องร้องเรียนรับ (ปีนี้)", c["received"], INT)
+    add("เรื่องร้องเรียนยุติ", c["closed"], INT)
     add("ร้อยละเรื่องที่ยุติ", c["closed_pct"], P)
-    add("เรื่องเกินกำหนด (รวมเรื่องยกมา)", c["overdue"], I)
+    add("เรื่องเกินกำหนด (รวมเรื่องยกมา)", c["overdue"], INT)
     add("เรื่องเกินกำหนดต่อ 100 เรื่องที่รับ", c["overdue_per_100"], P)
     add("ร้อยละที่ยุติภายในกำหนด", c["sla_met_pct"], P)
-    add("จังหวัดที่มีคะแนนตัวชี้วัด", k["provinces"], I)
+    add("จังหวัดที่มีคะแนนตัวชี้วัด", k["provinces"], INT)
     add("คะแนนตัวชี้วัดเฉลี่ยของจังหวัด", k["mean_total"], S)
     add("มัธยฐานคะแนนตัวชี้วัด", k["median_total"], S)
     for _, band in RESULT_BANDS:
-        add(f"จังหวัดระดับผล {band}", k["bands"][band], I)
+        add(f"จังหวัดระดับผล {band}", k["bands"][band], INT)
     return rows, fmts
 
 
@@ -98,7 +98,7 @@ def national_tab(rollup: Rollup, line: str) -> SummaryTab:
         ["สถานะการอ่าน", "จำนวนจังหวัด"],
         [["ในทะเบียน", counts["total"]], ["อ่านได้", counts["ok"]], ["อ่านไม่ได้ (ไม่นำมาคำนวณ)", counts["failed"]],
          ["ยังไม่ใช้งาน", counts["inactive"]]],
-        [T, I],
+        [T, INT],
         caption="จังหวัดที่อ่านไม่ได้ไม่ถูกนับเป็นศูนย์ และไม่อยู่ในตัวเลขใดของหน้านี้ (ดูแท็บ " + READS_TAB + ")",
     )
     rows, fmts = _figure_rows(rollup.national)
@@ -118,7 +118,7 @@ def national_tab(rollup: Rollup, line: str) -> SummaryTab:
             g["sop_target_met"], c["received"], c["closed"], c["closed_pct"], c["overdue"], c["overdue_per_100"], c["sla_met_pct"],
             k["mean_total"], k["median_total"], *(k["bands"][b] for _, b in RESULT_BANDS),
         ])
-    regions = Table(region_header, region_rows, [T, I, I, I, P, P, I, I, I, P, I, P, P, S, S] + [I] * len(RESULT_BANDS),
+    regions = Table(region_header, region_rows, [T, INT, INT, INT, P, P, INT, INT, INT, P, INT, P, P, S, S] + [INT] * len(RESULT_BANDS),
                     caption="รายภาค (คิดแบบเดียวกับระดับประเทศ)")
     return SummaryTab(NATIONAL_TAB, "สรุปผลการดำเนินงานของสำนักงานจังหวัดระดับประเทศ", line, [reads, figures, dist, regions])
 
@@ -145,7 +145,7 @@ def provinces_tab(rollup: Rollup, line: str) -> SummaryTab:
         *(f"อันดับ{name}" for name, _ in RANKING_NAMES.values()),
         "ข้อผิดพลาดในข้อมูล", "คำเตือน", "ปรับปรุงสมุดงานล่าสุด", "สมุดงาน",
     ]
-    fmts = [T, T, T, I, P, P, I, *([I] * len(PLAN_STATUSES)), S, P, T, I, I, P, I, P, N, P, D2, I, I, I, I, I, I, T, T]
+    fmts = [T, T, T, INT, P, P, INT, *([INT] * len(PLAN_STATUSES)), S, P, T, INT, INT, P, INT, P, N, P, D2, INT, INT, INT, INT, INT, INT, T, T]
     rows, styles = [], {}
     for r, p in enumerate(rollup.provinces):
         f = rollup.figures.get(p.province)
@@ -161,7 +161,7 @@ def rankings_tab(rollup: Rollup, line: str) -> SummaryTab:
     fmts: list[Fmt] = []
     for name, fmt in RANKING_NAMES.values():
         header += ["อันดับ", "จังหวัด", name]
-        fmts += [I, T, fmt]
+        fmts += [INT, T, fmt]
     rankings = [rollup.rankings[key] for key in RANKING_NAMES]
     length = max((len(r.entries) for r in rankings), default=0)
     rows = []
@@ -192,7 +192,7 @@ def reads_tab(rollup: Rollup, line: str) -> SummaryTab:
                      "ใช่" if p.cached else "-", p.modified])
         styles[(r, 2)] = style_of(choice_of(ROLLUP_OUTCOMES, p.outcome).tone)
     table = Table(["จังหวัด", "สมุดงาน", "ผลการอ่าน", "เหตุผล", "วินาที", "จำนวนคำขอ", "ใช้ผลเดิม (ไม่มีการเปลี่ยนแปลง)", "ปรับปรุงล่าสุด"],
-                  rows, [T, T, T, T, Fmt.DECIMAL2, I, T, T], styles)
+                  rows, [T, T, T, T, Fmt.DECIMAL2, INT, T, T], styles)
     tables = [table]
     if rollup.notes:
         tables.append(Table(["หมายเหตุ"], [[note] for note in rollup.notes]))

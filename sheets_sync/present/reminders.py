@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..compute.reminders import ActivityItem, CaseItem, KpiItem, PersonReminder, ReminderPlan, ReviewItem
+from ..core.thai_dates import thai_date, thai_date_short
+from ..core.vocabulary import KPI_STATES, PLAN_STATUSES, choice_label
 from ..schema.tabs import SUMMARY_TAB_TITLES
-from ..vocabulary import KPI_STATES, PLAN_STATUSES, choice_label
-from ..thai_dates import thai_date, thai_date_short
 
 PLAN_TAB, KPI_TAB, COMPLAINT_TAB, MISSION_TAB = SUMMARY_TAB_TITLES[1], SUMMARY_TAB_TITLES[2], SUMMARY_TAB_TITLES[3], SUMMARY_TAB_TITLES[4]
 NO_ADDRESS = "ไม่มีอีเมลที่ใช้ได้ในแท็บ บุคลากร"

@@ -6,11 +6,10 @@ from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED
 from ..compute.results import Results
 from ..compute.rounding import records
 from ..config import Office
-from ..fiscal import fiscal_months
-from ..schema.issues import Severity
-from ..grid import CellLink, Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
-from ..thai_dates import as_of_line, thai_month_year
-from ..vocabulary import (
+from ..core.fiscal import fiscal_months
+from ..core.grid import CellLink, Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
+from ..core.thai_dates import as_of_line, thai_month_year
+from ..core.vocabulary import (
     CHANNELS,
     COMPLAINT_SERIES,
     COMPLAINT_STATUSES,
@@ -29,7 +28,8 @@ from ..vocabulary import (
     choice_of,
     score_tone,
 )
-from ..vocabulary import choice_label as _th
+from ..core.vocabulary import choice_label as _th
+from ..schema.issues import Severity
 
 YES, NO = "ใช่", "-"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cells import Cell
+from ..core.cells import Cell
 from .parsers import (
     CellProblem,
     cell_text,

@@ -13,11 +13,9 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
 
-from ..vocabulary import SEVERITIES, Tone, choice_of
+from ..core.vocabulary import BE_OFFSET, MONTHS_LONG, SEVERITIES, Tone, choice_of
 from .parsers import mask_name, mask_national_id, mask_phone
 from .tabs import Column, Tab
-
-from ..vocabulary import BE_OFFSET, MONTHS_LONG
 
 
 class Severity(str, Enum):

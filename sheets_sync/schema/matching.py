@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..cells import TabData
+from ..core.cells import TabData
 from .parsers import header_key
 from .tabs import Column, Tab
 

@@ -11,7 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ..vocabulary import PROVINCE_ACTIVE
+from ..core.vocabulary import PROVINCE_ACTIVE
 from .tabs import ColType, Column, Tab
 
 PROVINCES = Tab(

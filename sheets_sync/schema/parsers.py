@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..cells import Cell, CellKind
-from ..thai_dates import to_ascii_digits
-from ..vocabulary import BE_OFFSET, BE_YEAR_FLOOR, MONTHS_LONG, MONTHS_SHORT, NOT_ASSESSED_WORDS
+from ..core.cells import Cell, CellKind
+from ..core.thai_dates import to_ascii_digits
+from ..core.vocabulary import BE_OFFSET, BE_YEAR_FLOOR, MONTHS_LONG, MONTHS_SHORT, NOT_ASSESSED_WORDS
 
 # Python's \s covers NBSP but not the zero-width characters that come in with copied text.
 _SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"

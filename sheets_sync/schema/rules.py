@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..emails import is_email_address
-from ..fiscal import fiscal_year_span, round_end
-from ..vocabulary import KPI_KINDS, choice_label
+from ..core.emails import is_email_address
+from ..core.fiscal import fiscal_year_span, round_end
+from ..core.vocabulary import KPI_KINDS, choice_label
 from .issues import Severity
 from .parsers import NotAssessed, is_valid_national_id, normalize_space
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..vocabulary import SECTION_GROUP
+from ..core.vocabulary import SECTION_GROUP
 from .addressing import a1
 from .coltypes import display_value
 from .issues import Severity, left_out_note

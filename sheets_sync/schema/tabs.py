@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..vocabulary import (  # noqa: F401 - re-exported for the schema's readers
+from ..core.vocabulary import (  # noqa: F401 - re-exported for the schema's readers
     CHANNELS,
     COMPLAINT_STATUSES,
     DEFAULT_COMPLAINT_CATEGORIES,

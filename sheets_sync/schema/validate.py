@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..cells import EMPTY, Cell, CellKind, TabData
-from ..fiscal import Period
+from ..core.cells import EMPTY, Cell, CellKind, TabData
+from ..core.fiscal import Period
 from .addressing import a1, column_letter  # noqa: F401 - column_letter re-exported for callers
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
 from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details

@@ -1,7 +1,7 @@
 """Inputs and readers for the document tests.
 
 Two sources, both through the real path (xlsx → backend → validation → compute):
-- the lead's demo workbook (`sheets_sync.demo`), for the memo and the manuals as an office gets them;
+- the lead's demo workbook (`sheets_sync.present.demo`), for the memo and the manuals as an office gets them;
 - a small hand-built workbook whose sheet text holds `<b>&"x"`, a newline and a decision step,
   for escaping and the flowchart's diamond.
 And small helpers that read a .docx back with python-docx.
@@ -19,14 +19,14 @@ import docx
 from docx.document import Document
 from docx.table import Table
 
-from sheets_sync.app import read_workbook
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.workbook import read_workbook
+from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.compute.results import Results, compute_results
 from sheets_sync.config import Settings, settings_from_dict
-from sheets_sync.demo import write_demo_workbook
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.documents.memo import render_followup_report
 from sheets_sync.documents.sop import render_sop_manuals
+from sheets_sync.present.demo import write_demo_workbook
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook
 from tests.conftest import write_xlsx

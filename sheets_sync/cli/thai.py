@@ -171,7 +171,7 @@ def announce_dates(ctx: click.Context) -> None:
     """
     if ctx.params.get("quiet") or ctx.params.get("as_json"):
         return
-    from .thai_dates import thai_date
+    from ..core.thai_dates import thai_date
 
     for option, typed, day in ctx.meta.get(DATE_META, []):
         if typed.strip() == day.isoformat():

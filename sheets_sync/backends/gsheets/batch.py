@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..cells import datetime_to_serial
-from ..grid import NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out, style_fill
-from .base import DATE_HELP, OWNER_KEY, InputTabSpec, dropdown_help
+from ...core.cells import datetime_to_serial
+from ...core.grid import NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out, style_fill
+from ..base import DATE_HELP, OWNER_KEY, InputTabSpec, dropdown_help
 
 OWNER_VALUE = "summary-tab"
 STAGING_KEY = "sheets-sync-staging"  # developer metadata on a hidden staging sheet

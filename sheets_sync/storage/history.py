@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cells import Cell, CellKind, TabData
-from .errors import ConfigError, WorkbookError
+from ..core.cells import Cell, CellKind, TabData
+from ..core.errors import ConfigError, WorkbookError
 from .sqlite_file import open_database
 
 SCHEMA = """
@@ -89,7 +89,7 @@ def _pack_rows(rows: Sequence[Sequence[Cell]]) -> bytes:
     text = {k: json.dumps(_encode_cell(c), ensure_ascii=False, separators=(",", ":")) for k, c in distinct.items()}
     get = text.__getitem__
     body = ",".join(["[" + ",".join(map(get, map(id, row))) + "]" for row in rows])
-    return zlib.compress(f"[{body}]".encode("utf-8"), _LEVEL)
+    return zlib.compress(f"[{body}]".encode(), _LEVEL)
 
 
 def _unpack(blob: bytes) -> Any:

@@ -26,13 +26,13 @@ from gspread.exceptions import APIError
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import rowcol_to_a1
 
-from ..cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
-from ..errors import AccessError, ConfigError, WorkbookError
-from ..grid import SummaryTab
-from ..thai_dates import to_ascii_digits
-from ..vocabulary import MONTHS_LONG, MONTHS_SHORT
-from .base import InputTabSpec, check_ownership
-from .sheets_requests import WRITE_BUDGET, encode, input_tab_requests, new_sheet_id, owned_titles, quote_title, write_bodies
+from ...core.cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
+from ...core.errors import AccessError, ConfigError, WorkbookError
+from ...core.grid import SummaryTab
+from ...core.thai_dates import to_ascii_digits
+from ...core.vocabulary import MONTHS_LONG, MONTHS_SHORT
+from ..base import InputTabSpec, check_ownership
+from .batch import WRITE_BUDGET, encode, input_tab_requests, new_sheet_id, owned_titles, quote_title, write_bodies
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_BASE = "https://sheets.googleapis.com"

@@ -19,10 +19,9 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .fiscal import fiscal_year_of, fiscal_year_span, round_end
-from .schema.tabs import Tab, input_tabs
-from .thai_dates import be_year, thai_digits
-from .vocabulary import (
+from ..core.fiscal import fiscal_year_of, fiscal_year_span, round_end
+from ..core.thai_dates import be_year, thai_digits
+from ..core.vocabulary import (
     CHANNELS,
     COMPLAINT_STATUSES,
     DEFAULT_COMPLAINT_CATEGORIES,
@@ -37,6 +36,7 @@ from .vocabulary import (
     Choice,
     choice_label,
 )
+from ..schema.tabs import Tab, input_tabs
 
 DEFAULT_ROUNDS = (6, 9, 12)
 Row = dict[str, Any]  # one sheet row: column key -> value ("" or absent = an empty cell)

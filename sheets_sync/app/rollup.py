@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .backends.base import Backend
-from .backends.boundary import guarded
-from .backends.xlsx import XlsxBackend
-from .compute.rollup import OK, ProvinceRead, Rollup, roll_up
-from .config import Settings
-from .errors import SheetsSyncError
-from .fiscal import Period
-from .schema.ministry import PROVINCES, Source, ministry_tabs, parse_source
-from .schema.validate import ValidatedWorkbook, input_titles, validate_workbook
+from ..backends.base import Backend
+from ..backends.boundary import guarded
+from ..backends.xlsx.backend import XlsxBackend
+from ..compute.rollup import OK, ProvinceRead, Rollup, roll_up
+from ..config import Settings
+from ..core.errors import SheetsSyncError
+from ..core.fiscal import Period
+from ..schema.ministry import PROVINCES, Source, ministry_tabs, parse_source
+from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ NO_INPUT_TABS = "ไม่พบแท็บข้อมูลของสำน
 def compute_province(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, Any], int, int] | str:
     """A province's results document (without "issues") and its error and warning counts, computed
     by `sync`'s own path; or the Thai reason it is unreadable (no input tab at all)."""
-    from .app import compute_from  # the one path `sync` takes: read → validate → compute
+    from .workbook import compute_from  # the one path `sync` takes: read → validate → compute
 
     _, results = compute_from(backend, settings, period)
     if not results.workbook.titles:
@@ -106,7 +106,7 @@ def read_xlsx_province(job: ProvinceJob, settings: Settings, period: Period) -> 
     try:
         if not os.path.lexists(path):
             return failed("unreadable", f"ไม่พบไฟล์ {job.source_text} — ตรวจชื่อไฟล์ในคอลัมน์ สมุดงาน (อ้างจากโฟลเดอร์ของสมุดงานกระทรวง)")
-        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).isoformat(timespec="seconds")
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).isoformat(timespec="seconds")
         outcome = compute_province(guarded(XlsxBackend(path)), settings, period)
     except SheetsSyncError as err:
         reason = str(err).replace(" (ไม่ได้เปลี่ยนแปลงอะไร)", "").replace(str(path), job.source_text)
@@ -227,6 +227,20 @@ def compute_rollup(
     return RollupOutcome(rollup, registry)
 
 
+@dataclass(frozen=True)
+class RollupOptions:
+    """config `[rollup]`."""
+
+    workers: int = 4
+    reads_per_window: int = 50
+    quota_window_seconds: float = 60.0
+    sop_target_pct: float = 80.0
+
+
+def rollup_options(settings: Settings) -> RollupOptions:
+    return getattr(settings, "rollup", None) or RollupOptions()
+
+
 def run_rollup(
     backend: Backend,
     settings: Settings,
@@ -234,29 +248,49 @@ def run_rollup(
     *,
     out_dir: Path,
     base_dir: Path,
-    workers: int,
-    sop_target_pct: float,
-    read_sheets: Callable[[Sequence[ProvinceJob]], dict[str, ProvinceRead]] | None = None,
-    notes: Iterable[str] = (),
+    credentials: str | None = None,
+    emulator_host: str | None = None,
     force: bool = False,
+    policy: Any = None,
 ) -> RollupOutcome:
-    """Compute the roll-up, then write the ministry workbook's summary tabs (one write) and
-    `<out>/rollup-FY<fy>-R<round>.json`. Only the ministry's workbook is ever written."""
-    from .app import results_json
-    from .atomic import write_atomically
-    from .present.ministry_tabs import build_ministry_tabs
+    """Read the registry and every active province, compute the roll-up, then write the ministry
+    workbook's summary tabs (one write) and `<out>/rollup-FY<fy>-R<round>.json`. Only the
+    ministry's workbook is ever written. Sheets provinces share one read limiter with the
+    registry's own reads, and a figures cache in `out_dir`."""
+    from ..present.ministry_tabs import build_ministry_tabs
+    from ..storage.atomic import write_atomically
+    from .workbook import _prepare_folder, results_json
 
+    options = rollup_options(settings)
+    _prepare_folder(out_dir)
+    reader = SheetsReader(settings, period, credentials=credentials, emulator_host=emulator_host,
+                          reads_per_window=options.reads_per_window, window_seconds=options.quota_window_seconds,
+                          workers=options.workers, cache=FiguresCache(out_dir / CACHE_NAME), policy=policy)
+    http = getattr(backend, "http", None)
+    if http is not None and hasattr(http, "limiter"):  # the ministry's own Sheet: its reads count too
+        http.limiter = reader.limiter
     backend = guarded(backend)
-    outcome = compute_rollup(backend, settings, period, base_dir=base_dir, workers=workers, sop_target_pct=sop_target_pct,
-                             read_sheets=read_sheets, notes=notes)
-    tabs = build_ministry_tabs(outcome.rollup, outcome.registry.issues, outcome.registry.schema, thai_digits=settings.thai_digits)
+    outcome = compute_rollup(backend, settings, period, base_dir=base_dir, workers=options.workers,
+                             sop_target_pct=options.sop_target_pct, read_sheets=reader, notes=reader.notes)
+    tabs = build_ministry_tabs(outcome.rollup, outcome.registry.issues, outcome.registry.schema, thai_digits=_thai_digits(settings))
     text = results_json(outcome.rollup.to_json()) + "\n"
     path = rollup_file(out_dir, period)
-    path.parent.mkdir(parents=True, exist_ok=True)
     backend.write_summary_tabs(tabs, force=force)
     write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
     outcome.json_path, outcome.tabs_written = path, [t.title for t in tabs]
     return outcome
+
+
+def _thai_digits(settings: Settings) -> bool:
+    output = getattr(settings, "output", None)
+    return bool(output.thai_digits if output is not None else getattr(settings, "thai_digits", False))
+
+
+def ministry_tab_specs() -> list[Any]:
+    """What `init --ministry` creates: the registry tab with its headers and dropdowns."""
+    from .workbook import _tab_spec
+
+    return [_tab_spec(tab) for tab in ministry_tabs()]
 
 
 # --- Google Sheets provinces ---------------------------------------------------------------------
@@ -303,8 +337,8 @@ class FiguresCache:
                                       "modified": read.modified}
 
     def save(self) -> None:
-        from .app import results_json
-        from .atomic import write_atomically
+        from ..storage.atomic import write_atomically
+        from .workbook import results_json
 
         text = results_json({"provinces": self.entries}) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -319,16 +353,26 @@ class SheetsReader:
     def __init__(self, settings: Settings, period: Period, *, credentials: str | None, emulator_host: str | None,
                  reads_per_window: int, window_seconds: float, workers: int, cache: FiguresCache | None,
                  policy: Any = None) -> None:
-        from .backends.drive import METADATA_SCOPE, DriveMetadata
-        from .backends.gsheets import SCOPES, load_key
-        from .backends.limiter import SlidingWindowLimiter
+        from ..backends.gsheets.backend import SCOPES, load_key
+        from ..backends.gsheets.drive import METADATA_SCOPE, DriveMetadata
+        from ..backends.gsheets.limiter import SlidingWindowLimiter
 
         self.settings, self.period, self.workers, self.cache = settings, period, workers, cache
         self.emulator_host = emulator_host
-        self.key = load_key(credentials, (*SCOPES, METADATA_SCOPE)) if credentials else (None, None)
         self.limiter = SlidingWindowLimiter(reads_per_window, window_seconds)
-        self.drive: Any = DriveMetadata(self.key[0], emulator_host=emulator_host) if (self.key[0] is not None or emulator_host) else None
         self.policy = policy
+        self.unusable: str | None = None  # why no Sheet can be read at all (no key, a broken key file)
+        self.key: tuple[Any, str | None] = (None, None)
+        self.drive: Any = None
+        try:
+            if credentials:
+                self.key = load_key(credentials, (*SCOPES, METADATA_SCOPE))
+            elif not emulator_host:
+                self.unusable = "ยังไม่ได้ระบุกุญแจบัญชีบริการสำหรับอ่าน Google Sheets — ระบุ --credentials หรือ GOOGLE_APPLICATION_CREDENTIALS"
+        except SheetsSyncError as err:
+            self.unusable = _reason_of(err)
+        if self.unusable is None:
+            self.drive = DriveMetadata(self.key[0], emulator_host=emulator_host)
         self.notes: list[str] = []
         self._settings_key = settings_key(settings, period)
         import threading
@@ -336,7 +380,7 @@ class SheetsReader:
         self._drive_lock = threading.Lock()
 
     def backend(self, sheet_id: str) -> Any:
-        from .backends.gsheets import GoogleSheetsBackend, RetryPolicy
+        from ..backends.gsheets.backend import GoogleSheetsBackend, RetryPolicy
 
         backend = GoogleSheetsBackend.connect(sheet_id, None, emulator_host=self.emulator_host, key=self.key,
                                               limiter=self.limiter, policy=self.policy or RetryPolicy())
@@ -346,6 +390,8 @@ class SheetsReader:
     def __call__(self, jobs: Sequence[ProvinceJob]) -> dict[str, ProvinceRead]:
         from concurrent.futures import ThreadPoolExecutor
 
+        if self.unusable is not None:
+            return {j.province: j.read("no-access", reason=self.unusable) for j in jobs}
         with ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="rollup-sheet") as pool:
             reads = list(pool.map(self.read, jobs))
         if self.cache is not None:
@@ -354,7 +400,7 @@ class SheetsReader:
 
     def _version(self, sheet_id: str) -> Any:
         """The Drive version, or None when Drive cannot tell (then the province is read)."""
-        from .backends.drive import DriveFileMissing, DriveNotPermitted
+        from ..backends.gsheets.drive import DriveFileMissing, DriveNotPermitted
 
         drive = self.drive
         if drive is None:
@@ -373,8 +419,8 @@ class SheetsReader:
             return None
 
     def read(self, job: ProvinceJob) -> ProvinceRead:
-        from .backends.drive import DriveFileMissing
-        from .errors import AccessError
+        from ..backends.gsheets.drive import DriveFileMissing
+        from ..core.errors import AccessError
 
         started = time.perf_counter()
         sheet_id = job.source.value
@@ -422,3 +468,51 @@ class SheetsReader:
 
 def _reason_of(err: Exception) -> str:
     return str(err).replace(" (ไม่ได้เปลี่ยนแปลงอะไร)", "")
+
+
+def run_rollup_report(
+    backend: Backend,
+    settings: Settings,
+    period: Period,
+    *,
+    out_dir: Path,
+    base_dir: Path,
+    memo_date: dt.date,
+    credentials: str | None = None,
+    emulator_host: str | None = None,
+) -> tuple[Rollup, Path]:
+    """The memo to the Permanent Secretary for the period's round (`<out>/rollup-FY<fy>-R<round>.docx`),
+    from a roll-up computed like `rollup`'s (unchanged Sheets from the cache), writing no workbook.
+
+    Refused (ConfigError, exit 2) while the office, signer or document number are still the
+    example config's: a memo never goes out signed by the example office."""
+    from ..config import example_office_keys
+    from ..core.errors import ConfigError
+    from ..documents.ministry_memo import render_rollup_memo
+
+    left = example_office_keys(settings.office)
+    if left:
+        where = settings.source or "config/office.toml"
+        raise ConfigError(f"ยังไม่ได้ตั้งค่าของหน่วยงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกบันทึก")
+    options = rollup_options(settings)
+    reader = SheetsReader(settings, period, credentials=credentials, emulator_host=emulator_host,
+                          reads_per_window=options.reads_per_window, window_seconds=options.quota_window_seconds,
+                          workers=options.workers, cache=FiguresCache(out_dir / CACHE_NAME))
+    http = getattr(backend, "http", None)
+    if http is not None and hasattr(http, "limiter"):
+        http.limiter = reader.limiter
+    outcome = compute_rollup(guarded(backend), settings, period, base_dir=base_dir, workers=options.workers,
+                             sop_target_pct=options.sop_target_pct, read_sheets=reader, notes=reader.notes)
+    memo = render_rollup_memo(outcome.rollup, settings, settings.office, out_dir, memo_date=memo_date,
+                              thai_digits=_memo_thai_digits(settings), rounds=period.rounds, sla_days=_sla_days(settings))
+    return outcome.rollup, memo
+
+
+def _memo_thai_digits(settings: Settings) -> bool:
+    output = getattr(settings, "output", None)
+    return bool(output.memo_thai_digits if output is not None else getattr(settings, "memo_thai_digits", True))
+
+
+def _sla_days(settings: Settings) -> int:
+    complaints = getattr(settings, "complaints", None)
+    return int(complaints.sla_days if complaints is not None else getattr(settings, "sla_days", 15))

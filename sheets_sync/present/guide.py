@@ -1,7 +1,7 @@
 """The workbook guide for staff, generated from the schema table so it cannot drift.
 
-`python -m sheets_sync.guide` writes `docs/workbook-guide.md` (Thai) and its English twin
-`docs/workbook-guide.en.md`; `python -m sheets_sync.guide --check` exits 1 when the files in the
+`python -m sheets_sync.present.guide` writes `docs/workbook-guide.md` (Thai) and its English twin
+`docs/workbook-guide.en.md`; `python -m sheets_sync.present.guide --check` exits 1 when the files in the
 repository differ from what the schema says (a test runs the same comparison).
 
 Every tab, column, type and choice comes from `schema.tabs`; every issue code and its Thai
@@ -16,10 +16,10 @@ import string
 import sys
 from pathlib import Path
 
-from .schema.issues import MESSAGES
-from .schema.tabs import ColType, Column, Tab, input_tabs
+from ..schema.issues import MESSAGES
+from ..schema.tabs import ColType, Column, Tab, input_tabs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GUIDES = {"th": ROOT / "docs" / "workbook-guide.md", "en": ROOT / "docs" / "workbook-guide.en.md"}
 ERROR, WARNING = "error", "warning"
 
@@ -122,7 +122,7 @@ CODES: dict[str, tuple[str, str]] = {
 TEXT = {
     "th": {
         "title": "คู่มือการกรอกสมุดงาน sheets-sync",
-        "generated": "> ไฟล์นี้สร้างจากตารางโครงสร้างในโปรแกรม (`python -m sheets_sync.guide`) อย่าแก้ด้วยมือ — English: [workbook-guide.en.md](workbook-guide.en.md)",
+        "generated": "> ไฟล์นี้สร้างจากตารางโครงสร้างในโปรแกรม (`python -m sheets_sync.present.guide`) อย่าแก้ด้วยมือ — English: [workbook-guide.en.md](workbook-guide.en.md)",
         "intro": (
             "สมุดงานหนึ่งเล่ม (Google Sheets หรือไฟล์ .xlsx) เก็บข้อมูลของฝ่าย เจ้าหน้าที่กรอก **แท็บข้อมูล** ด้านล่าง "
             "ส่วน **แท็บสรุป** (`สรุปภาพรวม` … `ตรวจสอบข้อมูล`) โปรแกรมเขียนใหม่ทุกครั้งที่ sync อย่ากรอกอะไรในแท็บสรุป\n\n"
@@ -176,7 +176,7 @@ TEXT = {
     },
     "en": {
         "title": "sheets-sync workbook guide",
-        "generated": "> Generated from the program's schema table (`python -m sheets_sync.guide`); do not edit by hand — ภาษาไทย: [workbook-guide.md](workbook-guide.md)",
+        "generated": "> Generated from the program's schema table (`python -m sheets_sync.present.guide`); do not edit by hand — ภาษาไทย: [workbook-guide.md](workbook-guide.md)",
         "intro": (
             "One workbook (a Google Sheet or an .xlsx file) holds the section's data. Staff fill in the **input tabs** below; "
             "the **summary tabs** (`สรุปภาพรวม` … `ตรวจสอบข้อมูล`) are rewritten by every sync — never type into them.\n\n"
@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"เขียน {path}")
     if stale:
-        print(f"คู่มือไม่ตรงกับโครงสร้างในโปรแกรม: {', '.join(stale)} — สั่ง python -m sheets_sync.guide เพื่อสร้างใหม่")
+        print(f"คู่มือไม่ตรงกับโครงสร้างในโปรแกรม: {', '.join(stale)} — สั่ง python -m sheets_sync.present.guide เพื่อสร้างใหม่")
         return 1
     return 0
 

@@ -22,11 +22,11 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from ..cells import datetime_to_serial
-from ..grid import NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab, style_fill
-from ..vocabulary import THAI_FONT
-from .base import DATE_HELP, InputTabSpec, dropdown_help
-from .xlsx_package import MAIN, REL, NewSheet, Package
+from ...core.cells import datetime_to_serial
+from ...core.grid import NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab, style_fill
+from ...core.vocabulary import THAI_FONT
+from ..base import DATE_HELP, InputTabSpec, dropdown_help
+from .package import MAIN, REL, NewSheet, Package
 
 DRAWING_REL = f"{REL}/drawing"
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import WorkbookChangedError, WorkbookError
+from ..core.errors import WorkbookChangedError, WorkbookError
 
 TEMP_MARK = ".sheets-sync-tmp-"
 NAME_MAX = 255  # bytes, on every file system the office uses (ext4, NTFS via SMB, APFS)

@@ -58,7 +58,7 @@ def outcome_of(exit_code: int) -> str:
 def workbook_key(workbook: str | None, sheet_id: str | None) -> str:
     """How the log names a workbook: the resolved .xlsx path, or `sheet:<id>`."""
     if workbook:
-        from .errors import printable
+        from ..core.errors import printable
 
         return printable(os.path.realpath(os.path.expanduser(workbook)))
     if sheet_id:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import WorkbookError
+from ..core.errors import WorkbookError
 
 
 def _owner_only_file(path: Path) -> None:

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from lxml import etree
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..cells import EMPTY, Cell, CellKind, TabData
-from .xlsx_package import MAIN, Package
+from ...core.cells import EMPTY, Cell, CellKind, TabData
+from .package import MAIN, Package
 
 _BUILTIN_PERCENT = {9, 10}
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')

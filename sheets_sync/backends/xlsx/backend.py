@@ -25,15 +25,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
-from ..atomic import write_atomically
-from ..cells import CellKind, TabData
-from ..errors import WorkbookError
-from ..grid import SummaryTab, lay_out
-from ..vocabulary import HEADER_FILL, THAI_FONT
-from . import xlsx_reader
-from .base import DATE_HELP, InputTabSpec, check_ownership, dropdown_help
-from .xlsx_package import Package, write_package
-from .xlsx_sheet import StyleBook, input_sheet, summary_sheet
+from ...core.cells import CellKind, TabData
+from ...core.errors import WorkbookError
+from ...core.grid import SummaryTab, lay_out
+from ...core.vocabulary import HEADER_FILL, THAI_FONT
+from ...storage.atomic import write_atomically
+from ..base import DATE_HELP, InputTabSpec, check_ownership, dropdown_help
+from . import reader as xlsx_reader
+from .package import Package, write_package
+from .sheet import StyleBook, input_sheet, summary_sheet
 
 # What a file that is not a readable .xlsx raises (XML parse errors are SyntaxErrors).
 _NOT_XLSX = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError, CalamineError, etree.LxmlError)

@@ -22,8 +22,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from .atomic import write_atomically
-from .present.reminders import RenderedMessage
+from ..present.reminders import RenderedMessage
+from ..storage.atomic import write_atomically
 
 SECURITY = ("starttls", "ssl", "none")
 
@@ -137,7 +137,7 @@ def _login(client: smtplib.SMTP, username: str, password: str) -> None:
     except UnicodeEncodeError:
         if not client.has_extn("auth") or "PLAIN" not in client.esmtp_features["auth"].upper().split():
             raise smtplib.SMTPNotSupportedError("AUTH PLAIN is needed for a non-ASCII password") from None
-        token = base64.b64encode(f"\0{username}\0{password}".encode("utf-8")).decode("ascii")
+        token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
         code, response = client.docmd("AUTH", f"PLAIN {token}")
         if code != 235:
             raise smtplib.SMTPAuthenticationError(code, response) from None

@@ -1,0 +1,144 @@
+"""Reading a workbook for every command: read → validate → compute, and `validate` / `init`.
+
+Nothing here reads the clock or the environment: as-of and settings are arguments, which is
+what makes every result reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..backends.base import Backend, InputColumnSpec, InputTabSpec
+from ..compute.results import Results, compute_results
+from ..config import Settings
+from ..core.cells import TabData
+from ..core.errors import ConfigError
+from ..core.fiscal import Period, resolve_period
+from ..schema.parsers import header_key
+from ..schema.tabs import ColType, Tab, input_tabs
+from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
+from .outcomes import InitOutcome, ValidateOutcome
+
+
+def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
+    """Read every input tab in one go and validate it for the period: the tabs as read, and the
+    validation (`validate` and `sync` both come through here, so they list the same issues)."""
+    schema = input_tabs(settings.rounds)
+    tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
+    validated = validate_workbook(
+        tabs,
+        rounds=settings.rounds,
+        complaint_categories=settings.complaint_categories,
+        period=period,
+    )
+    return tabs, validated
+
+
+def run_validate(
+    backend: Backend,
+    settings: Settings,
+    as_of: dt.date,
+    fiscal_year: int | None = None,
+    round_months: int | None = None,
+) -> ValidateOutcome:
+    """Read and validate; write nothing."""
+    period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
+    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
+
+
+def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
+    """What `init` creates: every input tab with its headers, dropdowns and date columns."""
+    return [_tab_spec(tab) for tab in input_tabs(settings.rounds)]
+
+
+def _tab_spec(tab: Tab) -> InputTabSpec:
+    columns = []
+    for col in tab.columns:
+        width = 14 if col.type in (ColType.DATE, ColType.NUMBER, ColType.PERCENT, ColType.RESULT) else 22
+        columns.append(
+            InputColumnSpec(
+                header=col.th,
+                choices=tuple(c.th for c in col.choices),
+                is_date=col.type is ColType.DATE,
+                width=width,
+                is_text=col.type in (ColType.ID, ColType.REF, ColType.TEXT, ColType.LIST),
+            )
+        )
+    return InputTabSpec(tab.th, tuple(columns))
+
+
+def run_init(backend: Backend, settings: Settings, config_path: Path | None, *, ministry: bool = False) -> InitOutcome:
+    """Create the missing input tabs (never touching an existing one) and the config file; with
+    `ministry`, the ministry workbook's registry tab `จังหวัด` instead of an office's tabs."""
+    if ministry:
+        from ..schema.ministry import ministry_tabs
+
+        specs = [_tab_spec(tab) for tab in ministry_tabs()]
+    else:
+        specs = input_tab_specs(settings)
+    created = backend.create_input_tabs(specs)
+    existing = [s.title for s in specs if s.title not in created]
+    written = None
+    if config_path is not None and not config_path.exists():
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        config_path.write_text(example_config_text(), encoding="utf-8")
+        written = config_path
+    return InitOutcome(created, written, existing)
+
+
+def example_config_text() -> str:
+    """The commented example config shipped with the package."""
+    return resources.files("sheets_sync.data").joinpath("office.example.toml").read_text(encoding="utf-8")
+
+
+def results_json(data: dict[str, Any]) -> str:
+    """Strict JSON (NaN is refused: it would be invalid JSON for every other program)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def results_file(out_dir: Path, period: Period) -> Path:
+    return out_dir / f"results-FY{period.fiscal_year}-R{period.round}.json"
+
+
+def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
+    """Read, validate and compute, writing nothing (report and sop use this)."""
+    tabs, workbook = read_workbook(backend, settings, period)
+    return tabs, compute_results(workbook, period, settings)
+
+
+def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, list[int]]:
+    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone)."""
+    names = {header_key(n) for t in input_tabs(settings.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
+    found = {}
+    for title, tab in tabs.items():
+        header = tab.rows[0] if tab.rows else ()
+        indexes = [i for i, cell in enumerate(header) if not cell.is_empty and header_key(cell.raw_text()) in names]
+        if indexes:
+            found[title] = indexes
+    return found
+
+
+def _prepare_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".sheets-sync-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise ConfigError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ --out (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+
+
+def workbook_identity(backend: Backend) -> str:
+    """What names the workbook on every machine: the Google Sheet's id, or the .xlsx file's name."""
+    sheet_id = getattr(backend, "sheet_id", None)
+    return str(sheet_id) if sheet_id else Path(backend.describe()).name
+
+
+def workbook_url(backend: Backend) -> str:
+    sheet_id = getattr(backend, "sheet_id", None)
+    return f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit" if sheet_id else ""
