@@ -44,8 +44,8 @@ else:
     from sheets_sync.backends.xlsx import XlsxBackend
     from sheets_sync.fiscal import resolve_period
     from sheets_sync.compute.results import compute_results
-    from sheets_sync.config import Settings
-    settings = Settings(out_dir=str(out), history_path=str(out / "history.sqlite"))
+    from sheets_sync.config import Settings, Output
+    settings = Settings(output=Output(dir=str(out), history=str(out / "history.sqlite")))
     period = resolve_period(dt.date(2026, 3, 31))
     backend = XlsxBackend(path)
     t0 = time.perf_counter()
@@ -70,9 +70,9 @@ from pathlib import Path
 from sheets_sync.app import run_sync
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.fiscal import resolve_period
-from sheets_sync.config import Settings
+from sheets_sync.config import Output, Settings
 path, out, top = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-settings = Settings(out_dir=str(out), history_path=str(out / "history.sqlite"))
+settings = Settings(output=Output(dir=str(out), history=str(out / "history.sqlite")))
 profile = cProfile.Profile()
 profile.enable()
 run_sync(XlsxBackend(path), settings, resolve_period(dt.date(2026, 3, 31)), now=dt.datetime(2026, 3, 31, 9), out_dir=out)
@@ -101,7 +101,7 @@ from sheets_sync.backends.gsheets import GoogleSheetsBackend
 from sheets_sync.backends.xlsx import XlsxBackend
 from sheets_sync.cells import CellKind
 from sheets_sync.fiscal import resolve_period
-from sheets_sync.config import Settings
+from sheets_sync.config import Output, Settings
 from tests.sheets_emulator import Percent, SheetsEmulator
 path, out = sys.argv[1], Path(sys.argv[2])
 
@@ -118,7 +118,7 @@ with SheetsEmulator() as emu:
     sid = emu.create_spreadsheet("bench", {t: [[value(c) for c in row] for row in d.rows] for t, d in tabs.items()})
     del tabs
     backend = GoogleSheetsBackend.connect(sid, None, emulator_host=emu.host, rng=random.Random(1))
-    settings = Settings(out_dir=str(out), history_path=str(out / "history.sqlite"))
+    settings = Settings(output=Output(dir=str(out), history=str(out / "history.sqlite")))
     t0 = time.perf_counter()
     run_sync(backend, settings, resolve_period(dt.date(2026, 3, 31)), now=dt.datetime(2026, 3, 31, 9), out_dir=out)
     seconds = time.perf_counter() - t0

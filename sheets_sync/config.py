@@ -17,6 +17,7 @@ from .core.errors import ConfigError
 from .core.vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
+DEFAULT_ROUNDS = (6, 9, 12)  # fiscal.rounds when the config does not say
 
 
 @dataclass(frozen=True)
@@ -33,119 +34,165 @@ class Office:
 
 
 @dataclass(frozen=True)
-class Settings:
-    office: Office = field(default_factory=Office)
-    rounds: tuple[int, ...] = (6, 9, 12)
+class Fiscal:
+    rounds: tuple[int, ...] = DEFAULT_ROUNDS
+
+
+@dataclass(frozen=True)
+class Plan:
     tolerance_points: float = 10.0
+
+
+@dataclass(frozen=True)
+class Kpi:
     below_level1_score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Complaints:
     sla_days: int = 15
-    complaint_categories: tuple[str, ...] = DEFAULT_COMPLAINT_CATEGORIES
+    categories: tuple[str, ...] = DEFAULT_COMPLAINT_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Sop:
     review_every_days: int = 365
+
+
+@dataclass(frozen=True)
+class Output:
     thai_digits: bool = False  # in summary tabs
     memo_thai_digits: bool = True  # in the memo to the governor
-    out_dir: str = "reports"
-    history_path: str = ""  # default <out_dir>/history.sqlite
-    workbook: str = ""  # default .xlsx when neither --workbook nor --sheet-id is given
+    dir: str = "reports"
+    history: str = ""  # default <dir>/history.sqlite
+    templates: str = ""  # default: the package's templates
+
+
+@dataclass(frozen=True)
+class Source:
+    """`[workbook]`: the workbook a command reads when neither --workbook nor --sheet-id is given."""
+
+    path: str = ""
     sheet_id: str = ""
     credentials: str = ""
-    templates_dir: str = ""  # default: the repository's templates/
+
+
+@dataclass(frozen=True)
+class Sync:
+    wait_seconds: float = 120.0  # a second sync of one workbook waits this long, then exit 3
+
+
+@dataclass(frozen=True)
+class Log:
+    file: str = ""  # the run log; default <output.dir>/sheets-sync.log
+
+
+@dataclass(frozen=True)
+class HistoryPolicy:
+    keep_personal_data: bool = False  # false: personal data kept only as a keyed hash
+    keep_days: int = 400
+    keep_snapshots: int = 0  # 0 = no limit by count
+
+
+@dataclass(frozen=True)
+class Remind:
+    """outputs.md "Reminders" and "Calendar"."""
+
+    due_within_days: int = 14
+    memo_due_days: int = 15  # the round's memo is due this many days after the round ends
+    head_email: str = ""  # the section head, who gets the summary
+    head_name: str = ""  # default: office.signer_name
+    complaint_units: tuple[tuple[str, str], ...] = ()  # (unit as in หน่วยงานที่รับผิดชอบ, or "*") -> person
+
+
+@dataclass(frozen=True)
+class Mail:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls, ssl or none
+    username: str = ""
+    password_env: str = "SHEETS_SYNC_SMTP_PASSWORD"  # the NAME of the variable; never the password
+    from_: str = ""  # TOML `from`
+    from_name: str = ""  # default: office.section
+    cafile: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, grouped as the TOML file groups them (`[complaints] sla_days` is
+    `settings.complaints.sla_days`); a function takes only the group it needs."""
+
+    office: Office = field(default_factory=Office)
+    fiscal: Fiscal = field(default_factory=Fiscal)
+    plan: Plan = field(default_factory=Plan)
+    kpi: Kpi = field(default_factory=Kpi)
+    complaints: Complaints = field(default_factory=Complaints)
+    sop: Sop = field(default_factory=Sop)
+    output: Output = field(default_factory=Output)
+    workbook: Source = field(default_factory=Source)
+    sync: Sync = field(default_factory=Sync)
+    log: Log = field(default_factory=Log)
+    history: HistoryPolicy = field(default_factory=HistoryPolicy)
+    remind: Remind = field(default_factory=Remind)
+    mail: Mail = field(default_factory=Mail)
     source: str = ""  # the file the settings came from ("" = defaults)
-    sync_wait_seconds: float = 120.0  # a second sync of one workbook waits this long, then exit 3
-    log_file: str = ""  # the run log; default <out_dir>/sheets-sync.log
-    history_keep_personal_data: bool = False  # false: personal-data columns kept only as a keyed hash
-    history_keep_days: int = 400
-    history_keep_snapshots: int = 0  # 0 = no limit by count
 
     @property
-    def log_path(self) -> Path:
-        return Path(self.log_file) if self.log_file else Path(self.out_dir) / "sheets-sync.log"
-    # reminders and calendar (outputs.md "Reminders", "Calendar")
-    remind_due_within_days: int = 14
-    remind_memo_due_days: int = 15  # the round's memo is due this many days after the round ends
-    remind_head_email: str = ""  # the section head, who gets the summary
-    remind_head_name: str = ""  # default: office.signer_name
-    remind_complaint_units: tuple[tuple[str, str], ...] = ()  # (unit as in หน่วยงานที่รับผิดชอบ, or "*") -> person
-    mail_host: str = ""
-    mail_port: int = 587
-    mail_security: str = "starttls"  # starttls, ssl or none
-    mail_username: str = ""
-    mail_password_env: str = "SHEETS_SYNC_SMTP_PASSWORD"  # the NAME of the variable; never the password
-    mail_from: str = ""
-    mail_from_name: str = ""  # default: office.section
-    mail_cafile: str = ""
+    def out_dir(self) -> Path:
+        return Path(self.output.dir)
 
     @property
     def history_file(self) -> Path:
-        return Path(self.history_path) if self.history_path else Path(self.out_dir) / "history.sqlite"
+        return Path(self.output.history) if self.output.history else self.out_dir / "history.sqlite"
 
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+    @property
+    def log_path(self) -> Path:
+        return Path(self.log.file) if self.log.file else self.out_dir / "sheets-sync.log"
+
+    def with_output(self, dir: str | None = None, history: str | None = None) -> Settings:
+        """The same settings writing to another output folder (--out) or history file."""
+        changes = {k: v for k, v in (("dir", dir), ("history", history)) if v is not None}
+        return replace(self, output=replace(self.output, **changes)) if changes else self
 
 
-# TOML section.key -> Settings attribute (office.* go to Office)
-_KEYS = {
-    ("fiscal", "rounds"): "rounds",
-    ("plan", "tolerance_points"): "tolerance_points",
-    ("kpi", "below_level1_score"): "below_level1_score",
-    ("complaints", "sla_days"): "sla_days",
-    ("complaints", "categories"): "complaint_categories",
-    ("sop", "review_every_days"): "review_every_days",
-    ("output", "thai_digits"): "thai_digits",
-    ("output", "memo_thai_digits"): "memo_thai_digits",
-    ("output", "dir"): "out_dir",
-    ("output", "history"): "history_path",
-    ("output", "templates"): "templates_dir",
-    ("workbook", "path"): "workbook",
-    ("workbook", "sheet_id"): "sheet_id",
-    ("workbook", "credentials"): "credentials",
-    ("sync", "wait_seconds"): "sync_wait_seconds",
-    ("log", "file"): "log_file",
-    ("history", "keep_personal_data"): "history_keep_personal_data",
-    ("history", "keep_days"): "history_keep_days",
-    ("history", "keep_snapshots"): "history_keep_snapshots",
-    ("remind", "due_within_days"): "remind_due_within_days",
-    ("remind", "memo_due_days"): "remind_memo_due_days",
-    ("remind", "head_email"): "remind_head_email",
-    ("remind", "head_name"): "remind_head_name",
-    ("remind", "complaint_units"): "remind_complaint_units",
-    ("mail", "host"): "mail_host",
-    ("mail", "port"): "mail_port",
-    ("mail", "security"): "mail_security",
-    ("mail", "username"): "mail_username",
-    ("mail", "password_env"): "mail_password_env",
-    ("mail", "from"): "mail_from",
-    ("mail", "from_name"): "mail_from_name",
-    ("mail", "cafile"): "mail_cafile",
+# The TOML sections and their groups (office.* is checked on its own).
+GROUPS: dict[str, type] = {
+    "fiscal": Fiscal, "plan": Plan, "kpi": Kpi, "complaints": Complaints, "sop": Sop, "output": Output,
+    "workbook": Source, "sync": Sync, "log": Log, "history": HistoryPolicy, "remind": Remind, "mail": Mail,
 }
+
+
+def _field_name(key: str) -> str:
+    return "from_" if key == "from" else key
 
 
 # What each key holds, in Thai, for the error that names a wrong value.
 _EXPECTED = {
-    "rounds": "รายการรอบจาก 3, 6, 9, 12 เช่น [6, 9, 12]",
-    "tolerance_points": "ตัวเลข เช่น 10",
-    "below_level1_score": "ตัวเลข เช่น 1 หรือ 0",
-    "sla_days": "จำนวนเต็มมากกว่า 0 เช่น 15",
-    "review_every_days": "จำนวนเต็มมากกว่า 0 เช่น 365",
-    "complaint_categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
-    "thai_digits": "true หรือ false",
-    "memo_thai_digits": "true หรือ false",
-    "remind_due_within_days": "จำนวนเต็มตั้งแต่ 0 เช่น 14",
-    "remind_memo_due_days": "จำนวนเต็มตั้งแต่ 0 เช่น 15",
-    "mail_port": "เลขพอร์ต 1–65535 เช่น 587",
-    "mail_security": "\"starttls\", \"ssl\" หรือ \"none\"",
-    "remind_complaint_units": "ตาราง หน่วยงาน = \"ชื่อ-สกุล\" เช่น \"อำเภอเมือง\" = \"นายสมชาย ใจดี\"",
-    "sync_wait_seconds": "จำนวนวินาที 0–86400 เช่น 120",
-    "history_keep_personal_data": "true หรือ false",
-    "history_keep_days": "จำนวนเต็ม 1–36500 เช่น 400",
-    "history_keep_snapshots": "จำนวนเต็มตั้งแต่ 0 (0 = ไม่จำกัด)",
+    "fiscal.rounds": "รายการรอบจาก 3, 6, 9, 12 เช่น [6, 9, 12]",
+    "plan.tolerance_points": "ตัวเลข เช่น 10",
+    "kpi.below_level1_score": "ตัวเลข เช่น 1 หรือ 0",
+    "complaints.sla_days": "จำนวนเต็มมากกว่า 0 เช่น 15",
+    "sop.review_every_days": "จำนวนเต็มมากกว่า 0 เช่น 365",
+    "complaints.categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
+    "output.thai_digits": "true หรือ false",
+    "output.memo_thai_digits": "true หรือ false",
+    "remind.due_within_days": "จำนวนเต็มตั้งแต่ 0 เช่น 14",
+    "remind.memo_due_days": "จำนวนเต็มตั้งแต่ 0 เช่น 15",
+    "mail.port": "เลขพอร์ต 1–65535 เช่น 587",
+    "mail.security": "\"starttls\", \"ssl\" หรือ \"none\"",
+    "remind.complaint_units": "ตาราง หน่วยงาน = \"ชื่อ-สกุล\" เช่น \"อำเภอเมือง\" = \"นายสมชาย ใจดี\"",
+    "sync.wait_seconds": "จำนวนวินาที 0–86400 เช่น 120",
+    "history.keep_personal_data": "true หรือ false",
+    "history.keep_days": "จำนวนเต็ม 1–36500 เช่น 400",
+    "history.keep_snapshots": "จำนวนเต็มตั้งแต่ 0 (0 = ไม่จำกัด)",
 }
 _FINITE = "ตัวเลขจริง ไม่ใช่ nan หรือ inf"
 # number keys: (lowest, highest) allowed
-_NUMBER_RANGES = {"tolerance_points": (-1e6, 1e6), "below_level1_score": (-1e6, 1e6), "sync_wait_seconds": (0, 86400)}
+_NUMBER_RANGES = {"plan.tolerance_points": (-1e6, 1e6), "kpi.below_level1_score": (-1e6, 1e6), "sync.wait_seconds": (0, 86400)}
 # whole-number keys: (lowest, highest) allowed
-_WHOLE_RANGES = {"remind_due_within_days": (0, None), "remind_memo_due_days": (0, None), "mail_port": (1, 65535),
-                 "sla_days": (1, 3650), "review_every_days": (1, 36500), "history_keep_days": (1, 36500),
-                 "history_keep_snapshots": (0, None)}
+_WHOLE_RANGES = {"remind.due_within_days": (0, None), "remind.memo_due_days": (0, None), "mail.port": (1, 65535),
+                 "complaints.sla_days": (1, 3650), "sop.review_every_days": (1, 36500), "history.keep_days": (1, 36500),
+                 "history.keep_snapshots": (0, None)}
 _TEXT = "ข้อความในเครื่องหมายคำพูด เช่น \"...\""
 
 
@@ -260,21 +307,20 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
     if not isinstance(office_data, dict):
         raise ConfigError(f"{_where(source, text, 'office')}: office ต้องเป็นหมวด [office]")
     unknown = [f"office.{k}" for k in office_data if k not in office_fields]
-    values: dict[str, Any] = {}
-    keys_of: dict[str, str] = {}
+    values: dict[str, Any] = {}  # "section.key" -> value
     for section, table in data.items():
         if section == "office":
             continue
-        if not isinstance(table, dict):
+        group = GROUPS.get(section)
+        if group is None or not isinstance(table, dict):
             unknown.append(section)
             continue
+        names = {f.name for f in fields(group)}
         for key, value in table.items():
-            attr = _KEYS.get((section, key))
-            if attr is None:
-                unknown.append(f"{section}.{key}")
+            if _field_name(key) in names:
+                values[f"{section}.{key}"] = value
             else:
-                values[attr] = value
-                keys_of[attr] = f"{section}.{key}"
+                unknown.append(f"{section}.{key}")
     if unknown:
         first = _where(source, text, unknown[0])
         raise ConfigError(f"{first}: ค่าตั้งที่ไม่รู้จัก {', '.join(unknown)} — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)")
@@ -285,14 +331,17 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
     try:
         coerced = _coerce(values)
     except _BadValue as bad:
-        dotted = keys_of.get(bad.key, bad.key)
-        raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
-    settings = Settings(office=Office(**office_data), source=source, **coerced)
-    for attr, value in (("remind_head_email", settings.remind_head_email), ("mail_from", settings.mail_from)):
+        raise ConfigError(f"{_where(source, text, bad.key)}: {bad.key} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
+    for dotted in ("remind.head_email", "mail.from"):
+        value = coerced.get(dotted)
         if value and not is_email_address(value):
-            dotted = keys_of.get(attr, attr)
             raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ไม่ใช่ที่อยู่อีเมล (พบ \"{value}\") — เช่น somchai@example.go.th")
-    return settings
+    grouped: dict[str, dict[str, Any]] = {}
+    for dotted, value in coerced.items():
+        section, _, key = dotted.partition(".")
+        grouped.setdefault(section, {})[_field_name(key)] = value
+    groups = {section: GROUPS[section](**kwargs) for section, kwargs in grouped.items()}
+    return Settings(office=Office(**office_data), source=source, **groups)
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:
@@ -310,42 +359,42 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             raise _BadValue(key, _FINITE, value)
         return number
 
-    if "rounds" in out:
-        rounds = out["rounds"]
+    if "fiscal.rounds" in out:
+        rounds = out["fiscal.rounds"]
         if not isinstance(rounds, list) or not rounds or any(isinstance(r, bool) or r not in ALLOWED_ROUNDS for r in rounds):
-            raise _BadValue("rounds", _EXPECTED["rounds"], rounds)
-        out["rounds"] = tuple(sorted({int(r) for r in rounds}))
-    if "complaint_categories" in out:
-        categories = out["complaint_categories"]
+            raise _BadValue("fiscal.rounds", _EXPECTED["fiscal.rounds"], rounds)
+        out["fiscal.rounds"] = tuple(sorted({int(r) for r in rounds}))
+    if "complaints.categories" in out:
+        categories = out["complaints.categories"]
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-            raise _BadValue("complaint_categories", _EXPECTED["complaint_categories"], categories)
-        out["complaint_categories"] = tuple(categories)
-    for key in ("tolerance_points", "below_level1_score", "sync_wait_seconds"):
+            raise _BadValue("complaints.categories", _EXPECTED["complaints.categories"], categories)
+        out["complaints.categories"] = tuple(categories)
+    for key in ("plan.tolerance_points", "kpi.below_level1_score", "sync.wait_seconds"):
         if key in out:
             out[key] = number(key)
             low, high = _NUMBER_RANGES[key]
             if not low <= out[key] <= high:
                 raise _BadValue(key, _EXPECTED.get(key, f"ตัวเลขระหว่าง {low:g} ถึง {high:g}"), values[key])
-    for key in ("sla_days", "review_every_days", "remind_due_within_days", "remind_memo_due_days", "mail_port",
-                "history_keep_days", "history_keep_snapshots"):
+    for key in ("complaints.sla_days", "sop.review_every_days", "remind.due_within_days", "remind.memo_due_days", "mail.port",
+                "history.keep_days", "history.keep_snapshots"):
         if key in out:
             value = number(key)
             low, high = _WHOLE_RANGES.get(key, (1, None))
             if not value.is_integer() or value < low or (high is not None and value > high):
                 raise _BadValue(key, _EXPECTED[key], out[key])
             out[key] = int(value)
-    for key in ("thai_digits", "memo_thai_digits", "history_keep_personal_data"):
+    for key in ("output.thai_digits", "output.memo_thai_digits", "history.keep_personal_data"):
         if key in out and not isinstance(out[key], bool):
             raise _BadValue(key, _EXPECTED[key], out[key])
-    if "remind_complaint_units" in out:
-        table = out["remind_complaint_units"]
+    if "remind.complaint_units" in out:
+        table = out["remind.complaint_units"]
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise _BadValue("remind_complaint_units", _EXPECTED["remind_complaint_units"], table)
-        out["remind_complaint_units"] = tuple((str(k), v) for k, v in table.items())
-    if "mail_security" in out and out["mail_security"] not in ("starttls", "ssl", "none"):
-        raise _BadValue("mail_security", _EXPECTED["mail_security"], out["mail_security"])
-    text_keys = ("out_dir", "history_path", "templates_dir", "workbook", "sheet_id", "credentials", "log_file")
-    for key in [*text_keys, *(k for k in out if k.startswith(("remind_head", "mail_")) and k != "mail_port")]:
+            raise _BadValue("remind.complaint_units", _EXPECTED["remind.complaint_units"], table)
+        out["remind.complaint_units"] = tuple((str(k), v) for k, v in table.items())
+    if "mail.security" in out and out["mail.security"] not in ("starttls", "ssl", "none"):
+        raise _BadValue("mail.security", _EXPECTED["mail.security"], out["mail.security"])
+    text_keys = ("output.dir", "output.history", "output.templates", "workbook.path", "workbook.sheet_id", "workbook.credentials", "log.file")
+    for key in [*text_keys, *(k for k in out if k.startswith(("remind.head", "mail.")) and k != "mail.port")]:
         if key in out and not isinstance(out[key], str):
             raise _BadValue(key, _TEXT, out[key])
     return out

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from sheets_sync.app.workbook import compute_from
 from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.cli.main import cli
-from sheets_sync.config import Settings
+from sheets_sync.config import Output, Settings
 from sheets_sync.core.fiscal import resolve_period
 
 AS_OF = dt.date(2026, 3, 31)
@@ -28,7 +28,7 @@ AS_OF = dt.date(2026, 3, 31)
 def demo(tmp_path_factory, demo_xlsx):
     folder = tmp_path_factory.mktemp("calendar")
     path = demo_xlsx  # only read
-    _, results = compute_from(XlsxBackend(path), Settings(out_dir=str(folder)), resolve_period(AS_OF))
+    _, results = compute_from(XlsxBackend(path), Settings(output=Output(dir=str(folder))), resolve_period(AS_OF))
     return path, results
 
 

@@ -68,14 +68,14 @@ def test_memo_template_reads_as_an_official_memo() -> None:
 
 
 def test_a_missing_template_is_one_clear_error(tmp_path: Path) -> None:
-    settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
+    settings = dataclasses.replace(office_settings(), output=dataclasses.replace(office_settings().output, templates=str(tmp_path)))
     with pytest.raises(TemplateError, match="ไม่พบแม่แบบ .*followup_memo.docx"):
         load_template(settings, "followup_memo.docx")
 
 
 def test_a_file_that_is_not_a_docx_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "followup_memo.docx").write_text("not a zip")
-    settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
+    settings = dataclasses.replace(office_settings(), output=dataclasses.replace(office_settings().output, templates=str(tmp_path)))
     with pytest.raises(TemplateError, match="ไม่ใช่ไฟล์ .docx ที่สมบูรณ์"):
         load_template(settings, "followup_memo.docx")
 
@@ -103,7 +103,7 @@ def _edited_template(tmp_path: Path, old: str, new: str) -> Path:
 )
 def test_a_broken_tag_is_one_clear_error(tmp_path: Path, old: str, new: str, message: str) -> None:
     _edited_template(tmp_path, old, new)
-    settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
+    settings = dataclasses.replace(office_settings(), output=dataclasses.replace(office_settings().output, templates=str(tmp_path)))
     template = load_template(settings, "followup_memo.docx")
     with pytest.raises(TemplateError, match=message) as caught:
         render_document(template, {"num": str}, tmp_path / "out.docx")
@@ -113,7 +113,7 @@ def test_a_broken_tag_is_one_clear_error(tmp_path: Path, old: str, new: str, mes
 
 def test_a_misspelt_variable_is_one_clear_error(tmp_path: Path) -> None:
     _edited_template(tmp_path, "{{ addressee }}", "{{ adressee }}")
-    settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
+    settings = dataclasses.replace(office_settings(), output=dataclasses.replace(office_settings().output, templates=str(tmp_path)))
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
     with pytest.raises(TemplateError, match="ตัวแปรที่โปรแกรมไม่รู้จัก .*'adressee' is undefined"):
         render_memo(small, settings, tmp_path / "out")
@@ -123,7 +123,7 @@ def test_a_misspelt_variable_is_one_clear_error(tmp_path: Path) -> None:
 def test_an_office_edit_of_the_wording_is_kept(tmp_path: Path) -> None:
     """Offices may reword the template; only the tags are the tool's."""
     _edited_template(tmp_path, "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "จึงเรียนมาเพื่อโปรดทราบและโปรดพิจารณาสั่งการ")
-    settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
+    settings = dataclasses.replace(office_settings(), output=dataclasses.replace(office_settings().output, templates=str(tmp_path)))
     small = sync_workbook(small_workbook(tmp_path / "small.xlsx"), settings)
     memo = open_docx(render_memo(small, settings, tmp_path / "out"))
     assert "จึงเรียนมาเพื่อโปรดทราบและโปรดพิจารณาสั่งการ" in [p.text for p in memo.paragraphs]
@@ -131,7 +131,7 @@ def test_an_office_edit_of_the_wording_is_kept(tmp_path: Path) -> None:
 
 def test_values_are_escaped_and_newlines_become_line_breaks(tmp_path: Path) -> None:
     shutil.copy(REPOSITORY_TEMPLATES / "sop_index.docx", tmp_path / "sop_index.docx")
-    settings = dataclasses.replace(office_settings(), templates_dir=str(tmp_path))
+    settings = dataclasses.replace(office_settings(), output=dataclasses.replace(office_settings().output, templates=str(tmp_path)))
     template = load_template(settings, "sop_index.docx")
     context = {"num": str, "office_name": "ก", "section": "ข", "as_of_date": "ค", "categories": [], "total": None, "missions": [],
                "summary": clean_text('<b>&"x"\r\nบรรทัดที่สอง\a\x0b')}  # fmt: skip

@@ -21,7 +21,7 @@ from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend, RetryPolic
 from sheets_sync.backends.gsheets.batch import quote_title
 from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.cli.main import cli
-from sheets_sync.config import Settings
+from sheets_sync.config import Output, Settings
 from sheets_sync.core.cells import CellKind
 from sheets_sync.core.errors import WorkbookError
 from sheets_sync.core.fiscal import resolve_period
@@ -224,7 +224,7 @@ def test_a_429_storm_is_survived_with_bounded_waits(demo_sheets, emu, key_file, 
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps)
     emu.fail_next(429, count=4)
-    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
     outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
     assert outcome.results.missions.count == 12
     assert len(sleeps) == 4
@@ -328,7 +328,7 @@ def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(demo_sheets, emu, 
     sid = emu.create_spreadsheet("slow-write", sheets)
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps, RetryPolicy(timeout=1.0))
-    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
     tabs, results = compute_from(backend, settings, resolve_period(AS_OF))
     emu.reset_counts()
     emu.delay_reply_next(2.0)  # the write is applied, then its answer is late
@@ -346,7 +346,7 @@ def test_a_server_error_on_the_write_is_retried_from_a_fresh_look(demo_sheets, e
     sid = emu.create_spreadsheet("flaky-write", sheets)
     sleeps: list[float] = []
     backend = _backend(emu, sid, key_file, sleeps)
-    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
     emu.fail_next(503, count=1, when=lambda r: r.method == "POST")
     outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
     assert outcome.snapshot_id == 1
@@ -423,7 +423,7 @@ def _summary_state(emu, sid):
 
 def _sync_with(emu, sid, key_file, tmp_path, **kwargs):
     backend = GoogleSheetsBackend.connect(sid, str(key_file), emulator_host=emu.host, rng=random.Random(3), sleep=lambda s: None, **kwargs)
-    settings = Settings(out_dir=str(tmp_path), history_path=str(tmp_path / "h.sqlite"))
+    settings = Settings(output=Output(dir=str(tmp_path), history=str(tmp_path / "h.sqlite")))
     run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9), out_dir=tmp_path)
     return backend
 

@@ -965,8 +965,8 @@ def _address(cell: str) -> tuple[int, int]:
 def test_whole_tabs_of_random_cells_never_crash_and_point_at_real_cells(tabs: dict[str, TabData], as_of: dt.date) -> None:
     snapshot = {title: tab.rows for title, tab in tabs.items()}
     settings_ = Settings()
-    period = resolve_period(as_of, settings_.rounds)
-    workbook = validate_workbook(tabs, rounds=settings_.rounds, fiscal_year=period.fiscal_year)
+    period = resolve_period(as_of, settings_.fiscal.rounds)
+    workbook = validate_workbook(tabs, rounds=settings_.fiscal.rounds, fiscal_year=period.fiscal_year)
     for issue in workbook.issues:
         if issue.tab in tabs:
             col, row = _address(issue.cell)

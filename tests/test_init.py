@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheets_sync.app.workbook import example_config_text, run_init
 from sheets_sync.backends.xlsx.backend import XlsxBackend
-from sheets_sync.config import Settings
+from sheets_sync.config import Fiscal, Settings
 from sheets_sync.schema.tabs import ColType, input_tabs
 from sheets_sync.schema.validate import validate_workbook
 from tests.conftest import LibreOffice
@@ -82,7 +82,7 @@ def test_dropdowns_and_date_checks_of_the_plan_and_complaints(tmp_path: Path) ->
 
 def test_rounds_from_the_config_decide_the_result_columns(tmp_path: Path) -> None:
     path = tmp_path / "office.xlsx"
-    init(path, settings=Settings(rounds=(3, 6, 9, 12)))
+    init(path, settings=Settings(fiscal=Fiscal(rounds=(3, 6, 9, 12))))
     header = [c.value for c in openpyxl.load_workbook(path)["ตัวชี้วัด"][1]]
     assert header[-4:] == ["ผลรอบ 3 เดือน", "ผลรอบ 6 เดือน", "ผลรอบ 9 เดือน", "ผลรอบ 12 เดือน"]
 

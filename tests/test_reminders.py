@@ -22,7 +22,7 @@ from sheets_sync.app.workbook import compute_from
 from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.cli.main import cli
 from sheets_sync.compute.reminders import who_owes_what
-from sheets_sync.config import Settings
+from sheets_sync.config import Output, Settings
 from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.present.demo import P
 from sheets_sync.storage.send_ledger import SendLedger
@@ -41,8 +41,8 @@ def demo(tmp_path_factory, demo_xlsx):
     """The demo workbook at 31 March 2569 (the session's, only read), its results and its complainants' data."""
     folder = tmp_path_factory.mktemp("demo")
     path = demo_xlsx
-    settings = Settings(out_dir=str(folder))
-    _, results = compute_from(XlsxBackend(path), settings, resolve_period(AS_OF, settings.rounds))
+    settings = Settings(output=Output(dir=str(folder)))
+    _, results = compute_from(XlsxBackend(path), settings, resolve_period(AS_OF, settings.fiscal.rounds))
     sheet = openpyxl.load_workbook(path)["เรื่องร้องเรียน"]
     header = [c.value for c in sheet[1]]
     personal = set()
@@ -335,8 +335,8 @@ def _plan_for(tmp_path, as_of, units=None, due_within_days=14):
         ],
     }
     path = write_xlsx(tmp_path / "small.xlsx", tabs)
-    settings = Settings(out_dir=str(tmp_path))
-    _, results = compute_from(XlsxBackend(path), settings, resolve_period(as_of, settings.rounds))
+    settings = Settings(output=Output(dir=str(tmp_path)))
+    _, results = compute_from(XlsxBackend(path), settings, resolve_period(as_of, settings.fiscal.rounds))
     return who_owes_what(results, due_within_days=due_within_days, units=units)
 
 

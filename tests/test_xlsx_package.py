@@ -21,7 +21,7 @@ import xlsxwriter
 from sheets_sync.app.sync import run_sync
 from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.backends.xlsx.package import Package
-from sheets_sync.config import Settings
+from sheets_sync.config import Output, Settings
 from sheets_sync.core.cells import Cell, CellKind
 from sheets_sync.core.errors import OwnershipError
 from sheets_sync.core.fiscal import resolve_period
@@ -118,7 +118,7 @@ def raw_members(path: Path) -> dict[str, tuple[int, int, int]]:
 
 
 def settings_for(tmp_path: Path) -> Settings:
-    return Settings(out_dir=str(tmp_path / "out"), history_path=str(tmp_path / "out" / "history.sqlite"))
+    return Settings(output=Output(dir=str(tmp_path / "out"), history=str(tmp_path / "out" / "history.sqlite")))
 
 
 def sync(path: Path, tmp_path: Path) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def test_results_equal_those_of_the_same_data_written_by_openpyxl(staff_book: Pa
 
 def test_openpyxl_opens_the_result_and_the_summary_tabs_keep_their_look(staff_book: Path, tmp_path: Path) -> None:
     results = run_sync(XlsxBackend(staff_book), settings_for(tmp_path), resolve_period(AS_OF), now=NOW, out_dir=tmp_path / "out").results
-    tabs = {tab.title: tab for tab in build_summary_tabs(results, thai_digits=Settings().thai_digits)}
+    tabs = {tab.title: tab for tab in build_summary_tabs(results, thai_digits=Settings().output.thai_digits)}
     book = openpyxl.load_workbook(staff_book)
     for title, tab in tabs.items():
         grid = lay_out(tab)

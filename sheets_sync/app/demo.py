@@ -20,19 +20,19 @@ from .workbook import run_validate
 
 def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
     """Build the demo workbook in `out_dir` and run every command on it."""
-    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.rounds)
+    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.fiscal.rounds)
     backend = guarded(XlsxBackend(path))
-    period = resolve_period(as_of, settings.rounds)
+    period = resolve_period(as_of, settings.fiscal.rounds)
     validation = run_validate(backend, settings, as_of)
     outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
     _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
     _, manuals = run_sop(backend, settings, period, out_dir)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
-    demo_remind = replace(
-        settings,
-        remind_complaint_units=settings.remind_complaint_units or (("*", P[4]),),
-        remind_head_email=settings.remind_head_email or "head.admin@example.go.th",
-    )
+    demo_remind = replace(settings, remind=replace(
+        settings.remind,
+        complaint_units=settings.remind.complaint_units or (("*", P[4]),),
+        head_email=settings.remind.head_email or "head.admin@example.go.th",
+    ))
     reminders = run_remind(backend, demo_remind, period, now=now, out_dir=out_dir, dry_run=True)
     calendar = run_calendar(backend, settings, period, out_dir)
     return DemoOutcome(path, validation, outcome, [memo, *manuals], reminders=reminders, calendar=calendar)

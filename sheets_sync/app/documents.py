@@ -49,7 +49,7 @@ def run_calendar(backend: Backend, settings: Settings, period: Period, out_dir: 
     from ..documents.calendar import calendar_file, render_plan_calendar, workbook_key, write_plan_calendar
 
     _, results = compute_from(backend, settings, period)
-    entries = plan_calendar(results, memo_due_days=settings.remind_memo_due_days, review_every_days=settings.review_every_days)
+    entries = plan_calendar(results, memo_due_days=settings.remind.memo_due_days, review_every_days=settings.sop.review_every_days)
     data = render_plan_calendar(
         entries,
         fiscal_year=period.fiscal_year,

@@ -53,14 +53,14 @@ def run_remind(
     A message already accepted today with the same content is not sent again (unless `resend`);
     a person without an address is not reachable and is listed in the head's summary.
     """
-    if not dry_run and not settings.mail_host:
+    if not dry_run and not settings.mail.host:
         raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย --dry-run เพื่อเขียนเป็นไฟล์ .eml")
-    if not dry_run and not settings.mail_from:
+    if not dry_run and not settings.mail.from_:
         raise ConfigError("ยังไม่ได้ตั้งผู้ส่ง — กำหนด [mail] from (อีเมลผู้ส่ง) ในค่าตั้ง")
     _, results = compute_from(backend, settings, period)
-    addresses, units = staff_addresses(results, settings.remind_complaint_units)
+    addresses, units = staff_addresses(results, settings.remind.complaint_units)
     plan = who_owes_what(
-        results, due_within_days=settings.remind_due_within_days, review_every_days=settings.review_every_days, units=units
+        results, due_within_days=settings.remind.due_within_days, review_every_days=settings.sop.review_every_days, units=units
     )
     ctx = MessageContext(
         section=settings.office.section,
@@ -70,17 +70,17 @@ def run_remind(
         round_closed=period.round_closed,
         workbook=Path(backend.describe()).name if not workbook_url(backend) else backend.describe(),
         workbook_url=workbook_url(backend),
-        sla_days=settings.sla_days,
-        due_within_days=settings.remind_due_within_days,
+        sla_days=settings.complaints.sla_days,
+        due_within_days=settings.remind.due_within_days,
     )
     not_reachable = {
         r.person: (NOT_IN_STAFF if r.person not in addresses else NO_ADDRESS)
         for r in plan.people
         if not addresses.get(r.person)
     }
-    sender_name = settings.mail_from_name or settings.office.section
-    sender = settings.mail_from or "noreply@sheets-sync.invalid"  # only a dry run gets here without one
-    head_name = settings.remind_head_name or settings.office.signer_name
+    sender_name = settings.mail.from_name or settings.office.section
+    sender = settings.mail.from_ or "noreply@sheets-sync.invalid"  # only a dry run gets here without one
+    head_name = settings.remind.head_name or settings.office.signer_name
     messages = [
         build_message(
             render_person_reminder(r, plan, ctx), sender=sender, sender_name=sender_name,
@@ -91,9 +91,9 @@ def run_remind(
     summary = render_head_summary(plan, addresses, not_reachable, ctx, head_name)
     messages.append(
         build_message(summary, sender=sender, sender_name=sender_name,
-                      to_address=settings.remind_head_email or None, to_name=head_name, now=now)
+                      to_address=settings.remind.head_email or None, to_name=head_name, now=now)
     )
-    outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind_head_email)
+    outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind.head_email)
     if dry_run:
         try:
             outcome.eml_files = write_eml(out_dir / "reminders", messages)
@@ -112,7 +112,7 @@ def run_remind(
         else:
             to_send.append(item)
     server = SmtpServer(
-        settings.mail_host, settings.mail_port, settings.mail_security, settings.mail_username, password, settings.mail_cafile
+        settings.mail.host, settings.mail.port, settings.mail.security, settings.mail.username, password, settings.mail.cafile
     )
 
     def record(item: Any) -> None:

@@ -36,9 +36,9 @@ def run_sync(
     (last-moment checked against a staff save), the JSON, and the snapshot's commit.
     """
     backend = guarded(backend)
-    with backend.sync_lock(out_dir, settings.sync_wait_seconds):
+    with backend.sync_lock(out_dir, settings.sync.wait_seconds):
         tabs, results = compute_from(backend, settings, period)
-        summary = build_summary_tabs(results, thai_digits=settings.thai_digits, section=settings.office.section)
+        summary = build_summary_tabs(results, thai_digits=settings.output.thai_digits, section=settings.office.section)
         document = results.to_json()
         try:
             text = results_json(document) + "\n"

@@ -28,12 +28,12 @@ from .outcomes import InitOutcome, ValidateOutcome
 def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
     """Read every input tab in one go and validate it for the period: the tabs as read, and the
     validation (`validate` and `sync` both come through here, so they list the same issues)."""
-    schema = input_tabs(settings.rounds)
+    schema = input_tabs(settings.fiscal.rounds)
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
     validated = validate_workbook(
         tabs,
-        rounds=settings.rounds,
-        complaint_categories=settings.complaint_categories,
+        rounds=settings.fiscal.rounds,
+        complaint_categories=settings.complaints.categories,
         period=period,
     )
     return tabs, validated
@@ -47,13 +47,13 @@ def run_validate(
     round_months: int | None = None,
 ) -> ValidateOutcome:
     """Read and validate; write nothing."""
-    period = resolve_period(as_of, settings.rounds, fiscal_year, round_months)
+    period = resolve_period(as_of, settings.fiscal.rounds, fiscal_year, round_months)
     return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
     """What `init` creates: every input tab with its headers, dropdowns and date columns."""
-    return [_tab_spec(tab) for tab in input_tabs(settings.rounds)]
+    return [_tab_spec(tab) for tab in input_tabs(settings.fiscal.rounds)]
 
 
 def _tab_spec(tab: Tab) -> InputTabSpec:
@@ -113,7 +113,7 @@ def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[
 
 def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, list[int]]:
     """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone)."""
-    names = {header_key(n) for t in input_tabs(settings.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
+    names = {header_key(n) for t in input_tabs(settings.fiscal.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
     found = {}
     for title, tab in tabs.items():
         header = tab.rows[0] if tab.rows else ()

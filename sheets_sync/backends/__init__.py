@@ -36,7 +36,7 @@ def open_backend(
     if workbook and sheet_id:
         raise ConfigError("ระบุ --workbook หรือ --sheet-id อย่างใดอย่างหนึ่ง ไม่ใช่ทั้งสอง")
     if not workbook and not sheet_id:
-        workbook, sheet_id = settings.workbook or None, settings.sheet_id or None
+        workbook, sheet_id = settings.workbook.path or None, settings.workbook.sheet_id or None
     from .boundary import Guarded, check_regular_file
 
     if workbook:
@@ -52,6 +52,6 @@ def open_backend(
         from .gsheets.backend import GoogleSheetsBackend
 
         return Guarded(GoogleSheetsBackend.connect(
-            sheet_id_from(sheet_id), credentials or settings.credentials or None, emulator_host=emulator_host or None
+            sheet_id_from(sheet_id), credentials or settings.workbook.credentials or None, emulator_host=emulator_host or None
         ))
     raise ConfigError("ไม่ได้ระบุสมุดงาน — ใช้ --workbook ไฟล์.xlsx หรือ --sheet-id รหัส (หรือกำหนดใน [workbook] ของค่าตั้ง)")

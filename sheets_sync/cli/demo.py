@@ -62,7 +62,7 @@ def demo(out_dir, as_of, seed, config_path, debug):
     from ..app.demo import run_demo
     from ..present.console import render_demo
 
-    settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history_path=str(Path(out_dir) / "history.sqlite"))
+    settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history=str(Path(out_dir) / "history.sqlite"))
     day = as_of or today_in_bangkok()
     outcome = run_demo(settings, Path(out_dir), day, seed=seed, now=dt.datetime.now(BANGKOK))
     _note(workbook=str(outcome.workbook.resolve()))

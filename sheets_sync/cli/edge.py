@@ -148,7 +148,7 @@ def _fallback_log(ctx: click.Context) -> Path:
         from ..config import load_settings
 
         settings = load_settings(found.get("--config") or os.environ.get("SHEETS_SYNC_CONFIG") or DEFAULT_CONFIG)
-        return settings.with_overrides(out_dir=found.get("--out")).log_path
+        return settings.with_output(dir=found.get("--out")).log_path
     except Exception:  # noqa: BLE001 - a broken config: the default place
         return Path(found.get("--out") or "reports") / "sheets-sync.log"
 

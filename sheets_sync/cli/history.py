@@ -102,8 +102,8 @@ def status(config_path, workbook, sheet_id, out_dir, command_name, as_json):
     from ..storage import runlog
 
     settings, _ = load_context(config_path, out_dir=out_dir)
-    sheet = sheet_id or (None if workbook else settings.sheet_id) or None
-    key = runlog.workbook_key(workbook or (None if sheet else settings.workbook) or None, sheet_id_from(sheet) if sheet else None)
+    sheet = sheet_id or (None if workbook else settings.workbook.sheet_id) or None
+    key = runlog.workbook_key(workbook or (None if sheet else settings.workbook.path) or None, sheet_id_from(sheet) if sheet else None)
     latest = runlog.last_runs(runlog.read(settings.log_path), key)
     if as_json:
         click.echo(json.dumps({c: r.to_json() for c, r in latest.items()}, ensure_ascii=False, indent=2))

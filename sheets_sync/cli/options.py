@@ -94,7 +94,8 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
 
-def load_context(config_path: str | None, *, example_fallback: bool = False, **overrides: Any):  # -> (Settings, Path|None)
+def load_context(config_path: str | None, *, example_fallback: bool = False, out_dir: str | None = None,
+                 history: str | None = None):  # -> (Settings, Path|None)
     from ..config import load_settings
 
     explicit = config_path is not None
@@ -107,7 +108,7 @@ def load_context(config_path: str | None, *, example_fallback: bool = False, **o
         settings = settings_from_dict(tomllib.loads(example_config_text()), source="example config")
     else:
         settings = load_settings(path, required=explicit)
-    settings = settings.with_overrides(**overrides)
+    settings = settings.with_output(dir=out_dir, history=history)
     _note(settings=settings)
     return settings, path
 
@@ -119,11 +120,11 @@ def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None,
     emulator = os.environ.get("SHEETS_EMULATOR_HOST")
     from ..storage.runlog import workbook_key
 
-    _note(workbook=workbook_key(workbook or (None if sheet_id else settings.workbook) or None, sheet_id or settings.sheet_id or None))
+    _note(workbook=workbook_key(workbook or (None if sheet_id else settings.workbook.path) or None, sheet_id or settings.workbook.sheet_id or None))
     return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
 
 
 def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None):
     from ..core.fiscal import resolve_period
 
-    return resolve_period(as_of or today_in_bangkok(), settings.rounds, fiscal_year, round_months)
+    return resolve_period(as_of or today_in_bangkok(), settings.fiscal.rounds, fiscal_year, round_months)

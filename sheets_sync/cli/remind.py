@@ -42,10 +42,10 @@ def remind(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     password = ""
-    if not dry_run and settings.mail_username:
-        password = os.environ.get(settings.mail_password_env, "")
+    if not dry_run and settings.mail.username:
+        password = os.environ.get(settings.mail.password_env, "")
         if not password:
-            raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail_password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
+            raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail.password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
     outcome = run_remind(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir),

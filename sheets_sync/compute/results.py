@@ -66,12 +66,12 @@ def compute_results(workbook: ValidatedWorkbook, period: Period, settings: Setti
     has = workbook.has
     missions = workbook.table("missions")
     plan = (
-        follow_up_plan(workbook.table("plan"), missions, workbook.ids.get("strategies", set()), period.as_of, settings.tolerance_points)
+        follow_up_plan(workbook.table("plan"), missions, workbook.ids.get("strategies", set()), period.as_of, settings.plan.tolerance_points)
         if has("plan")
         else None
     )
-    kpis = score_kpis(workbook.table("kpis"), period, settings.below_level1_score) if has("kpis") else None
-    complaints = summarize_complaints(workbook.table("complaints"), period, settings.sla_days) if has("complaints") else None
+    kpis = score_kpis(workbook.table("kpis"), period, settings.kpi.below_level1_score) if has("kpis") else None
+    complaints = summarize_complaints(workbook.table("complaints"), period, settings.complaints.sla_days) if has("complaints") else None
     mission_result = (
         summarize_missions(
             missions,
@@ -80,7 +80,7 @@ def compute_results(workbook: ValidatedWorkbook, period: Period, settings: Setti
             workbook.table("staff"),
             workbook.table("plan"),
             period.as_of,
-            settings.review_every_days,
+            settings.sop.review_every_days,
         )
         if has("missions")
         else None

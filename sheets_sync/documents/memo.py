@@ -44,7 +44,7 @@ def render_followup_report(results: Results, settings: Settings, out_dir: Path, 
     """Write the memo for the results' round, dated `memo_date`, to `<out_dir>/followup-FY<fy>-R<round>.docx`."""
     template = load_template(settings, TEMPLATE)
     context = memo_context(results, settings, memo_date)
-    thai = settings.memo_thai_digits
+    thai = settings.output.memo_thai_digits
     context["emblem"] = emblem_image(template, settings.office.emblem)
     context.update(memo_charts(template, results, thai))
     return render_document(
@@ -79,7 +79,7 @@ def perspective_scores(kpis: KpiResult, round_months: int) -> dict[str, float | 
 
 def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> dict[str, Any]:
     """Everything the memo template prints, as strings and lists (no pictures)."""
-    fmt = Formatter(settings.memo_thai_digits)
+    fmt = Formatter(settings.output.memo_thai_digits)
     office = settings.office
     period = results.period
     preliminary = not period.round_closed
@@ -90,10 +90,10 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
     title = report_name + (f" ({PRELIMINARY})" if preliminary else "")
     plan = plan_section(results.plan, fmt)
     kpi = kpi_section(results.kpis, period.round, fmt)
-    complaints = complaints_section(results.complaints, period.start, period.as_of, settings.sla_days, fmt)
+    complaints = complaints_section(results.complaints, period.start, period.as_of, settings.complaints.sla_days, fmt)
     sop = sop_section(results.missions, office.section, fmt)
     problems, risks = problems_and_risks(results.plan, fmt)
-    considerations = _considerations(results, plan, kpi, problems, settings.sla_days, fmt)
+    considerations = _considerations(results, plan, kpi, problems, settings.complaints.sla_days, fmt)
     context: dict[str, Any] = {
         "num": fmt.number_word,
         "office_name": office.name,
@@ -109,7 +109,7 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "attachment_title": title.replace("รายงานผล", "รายละเอียดผล", 1),
         "fiscal_year": fmt.text(str(period.fiscal_year)),
         "round": fmt.text(str(period.round)),
-        "background": _background(office.section, period.fiscal_year, settings.rounds, fmt),
+        "background": _background(office.section, period.fiscal_year, settings.fiscal.rounds, fmt),
         "facts_intro": _facts_intro(office.section, round_text, period, preliminary, fmt),
         "facts": _facts(plan, kpi, complaints, sop, fmt),
         "considerations": considerations,

@@ -42,7 +42,7 @@ _REBUILD_HINT = "แก้ไฟล์ใน Word หรือสร้างแ
 
 def templates_dir(settings: Settings) -> Path | Traversable:
     """`output.templates` from config, else the templates shipped with the package."""
-    return Path(settings.templates_dir) if settings.templates_dir else DEFAULT_TEMPLATES
+    return Path(settings.output.templates) if settings.output.templates else DEFAULT_TEMPLATES
 
 
 @dataclass

@@ -55,13 +55,13 @@ def render_sop_manuals(results: Results, settings: Settings, out_dir: Path, miss
     for mid in wanted:
         template = load_template(settings, MANUAL_TEMPLATE)
         context = manual_context(mid, results, settings)
-        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.thai_digits)
+        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.output.thai_digits)
         written.append(
-            render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.thai_digits,
+            render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.output.thai_digits,
                             title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")  # fmt: skip
         )
     index = load_template(settings, INDEX_TEMPLATE)
-    written.append(render_document(index, index_context(results, settings), sop_dir / "index.docx", thai_page_numbers=settings.thai_digits,
+    written.append(render_document(index, index_context(results, settings), sop_dir / "index.docx", thai_page_numbers=settings.output.thai_digits,
                                    title=f"ทะเบียนคู่มือการปฏิบัติงาน {settings.office.section}"))  # fmt: skip
     return written
 
@@ -85,7 +85,7 @@ def _missions_to_write(missions: pd.DataFrame, mission_id: str | None) -> list[s
 # --- one manual ---------------------------------------------------------------------------------
 def manual_context(mission_id: str, results: Results, settings: Settings) -> dict[str, Any]:
     """Everything the manual template prints for one mission (no pictures)."""
-    fmt = Formatter(settings.thai_digits)
+    fmt = Formatter(settings.output.thai_digits)
     mission = _missions(results).loc[mission_id].to_dict()
     workbook = results.workbook
     info = _row(workbook.table("sop_info"), "mission_id", mission_id)
@@ -166,8 +166,8 @@ def _preface_date(info: Mapping[str, Any], fmt: Formatter) -> str:
 
 def _follow_up(mission: Mapping[str, Any], staff: Mapping[str, str], settings: Settings, fmt: Formatter) -> str:
     owner = fmt.sheet(mission.get("owner")) or MISSING
-    rounds = " ".join(fmt.plain(r) for r in settings.rounds)
-    days = settings.review_every_days
+    rounds = " ".join(fmt.plain(r) for r in settings.fiscal.rounds)
+    days = settings.sop.review_every_days
     review = f"อย่างน้อยปีละ {fmt.plain(1)} ครั้ง" if days == 365 else f"ทุก {fmt.plain(days)} วัน"
     return (
         f"ผู้รับผิดชอบหลักของกระบวนการ ({owner}) ติดตามผลการปฏิบัติงานตามมาตรฐานและตัวชี้วัดข้างต้นในรอบการติดตาม "
@@ -343,7 +343,7 @@ def _fitted(template: Template, page: FlowchartPage) -> Any:
 # --- the index ----------------------------------------------------------------------------------
 def index_context(results: Results, settings: Settings) -> dict[str, Any]:
     """The index: every mission, its manual's one status, and what it still needs."""
-    fmt = Formatter(settings.thai_digits)
+    fmt = Formatter(settings.output.thai_digits)
     section = settings.office.section
     missions = results.missions
     frame = _missions(results)

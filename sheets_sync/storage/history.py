@@ -134,8 +134,8 @@ class History:
 
     @classmethod
     def from_settings(cls, settings: Any) -> History:
-        return cls(settings.history_file, keep_personal_data=settings.history_keep_personal_data,
-                   keep_days=settings.history_keep_days, keep_snapshots=settings.history_keep_snapshots)
+        return cls(settings.history_file, keep_personal_data=settings.history.keep_personal_data,
+                   keep_days=settings.history.keep_days, keep_snapshots=settings.history.keep_snapshots)
 
     @property
     def key_file(self) -> Path:

@@ -69,7 +69,7 @@ class Sync:
 
 def sync_workbook(path: Path, settings: Settings, as_of: dt.date = AS_OF) -> Sync:
     """Read, validate and compute exactly as `sheets-sync sync` does."""
-    period = resolve_period(as_of, settings.rounds)
+    period = resolve_period(as_of, settings.fiscal.rounds)
     _tabs, workbook = read_workbook(XlsxBackend(path), settings, period)
     results = compute_results(workbook, period, settings)
     return Sync(results, results.to_json())
