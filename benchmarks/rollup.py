@@ -202,7 +202,7 @@ with SheetsEmulator(require_auth=True) as emu:
     ministry = emu.create_spreadsheet("ministry", {"จังหวัด": rows})
     emu.set_quota(reads_per_minute=reads, window_seconds=window)
     settings = Settings()
-    period = resolve_period(dt.date(2026, 3, 31), settings.rounds)
+    period = resolve_period(dt.date(2026, 3, 31), settings.fiscal.rounds)
     out = []
     for run in ("first", "second"):
         emu.reset_counts()

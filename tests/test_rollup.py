@@ -109,7 +109,7 @@ def rolled(ministry: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     work = tmp_path_factory.mktemp("rollup-run")
     before = _fingerprints(ministry)
     config = work / "ministry.toml"
-    config.write_text(f'[output]\nhistory = "{work / "history.sqlite"}"\n# ROLLUP_CONFIG\n', encoding="utf-8")
+    config.write_text(f'[output]\nhistory = "{work / "history.sqlite"}"\n[rollup]\nworkers = 2\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["rollup", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
                                       "--as-of", AS_OF.isoformat(), "--out", str(work / "out")])
     assert result.exit_code == 0, result.output
@@ -339,7 +339,7 @@ def test_one_worker_gives_the_same_roll_up(ministry: Path, rolled: dict[str, Any
     from sheets_sync.core.fiscal import resolve_period
 
     settings = Settings()
-    outcome = compute_rollup(XlsxBackend(ministry / "ministry.xlsx"), settings, resolve_period(AS_OF, settings.rounds),
+    outcome = compute_rollup(XlsxBackend(ministry / "ministry.xlsx"), settings, resolve_period(AS_OF, settings.fiscal.rounds),
                              base_dir=ministry, workers=1, sop_target_pct=80.0)
     document = outcome.rollup.to_json()
     assert document["national"] == rolled["document"]["national"]

@@ -107,7 +107,7 @@ def sheets(emu: SheetsEmulator, offices: Path) -> dict[str, Any]:
 
 def _roll_up(emu: SheetsEmulator, sheets: dict[str, Any], key_file: Path, out: Path) -> tuple[Any, SheetsReader]:
     settings = Settings()
-    period = resolve_period(AS_OF, settings.rounds)
+    period = resolve_period(AS_OF, settings.fiscal.rounds)
     reader = SheetsReader(settings, period, credentials=str(key_file), emulator_host=emu.host, reads_per_window=READS,
                           window_seconds=WINDOW, workers=4, cache=FiguresCache(out / "rollup-cache.json"), policy=QUICK)
     ministry = reader.backend(sheets["ministry"])
@@ -146,7 +146,7 @@ def test_roll_up_through_sheets_under_the_quota_then_nothing_read_again(
 
     # the same figures as the same offices read from their .xlsx files (สงขลา aside)
     settings = Settings()
-    offline = compute_rollup(XlsxBackend(offices / "ministry.xlsx"), settings, resolve_period(AS_OF, settings.rounds),
+    offline = compute_rollup(XlsxBackend(offices / "ministry.xlsx"), settings, resolve_period(AS_OF, settings.fiscal.rounds),
                              base_dir=offices, workers=1, sop_target_pct=80.0).rollup.to_json()
     for name, entry in document["by_province"].items():
         if entry["outcome"] == "ok":
@@ -222,7 +222,7 @@ def test_drive_files_get_answers_like_drive(emu: SheetsEmulator, key_file: Path)
 
 def test_registry_reads_are_counted_too(emu: SheetsEmulator, sheets: dict[str, Any], key_file: Path, tmp_path: Path) -> None:
     settings = Settings()
-    period = resolve_period(AS_OF, settings.rounds)
+    period = resolve_period(AS_OF, settings.fiscal.rounds)
     reader = SheetsReader(settings, period, credentials=str(key_file), emulator_host=emu.host, reads_per_window=READS,
                           window_seconds=WINDOW, workers=2, cache=None, policy=QUICK)
     emu.reset_counts()

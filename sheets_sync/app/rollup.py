@@ -227,20 +227,6 @@ def compute_rollup(
     return RollupOutcome(rollup, registry)
 
 
-@dataclass(frozen=True)
-class RollupOptions:
-    """config `[rollup]`."""
-
-    workers: int = 4
-    reads_per_window: int = 50
-    quota_window_seconds: float = 60.0
-    sop_target_pct: float = 80.0
-
-
-def rollup_options(settings: Settings) -> RollupOptions:
-    return getattr(settings, "rollup", None) or RollupOptions()
-
-
 def run_rollup(
     backend: Backend,
     settings: Settings,
@@ -261,7 +247,7 @@ def run_rollup(
     from ..storage.atomic import write_atomically
     from .workbook import _prepare_folder, results_json
 
-    options = rollup_options(settings)
+    options = settings.rollup
     _prepare_folder(out_dir)
     reader = SheetsReader(settings, period, credentials=credentials, emulator_host=emulator_host,
                           reads_per_window=options.reads_per_window, window_seconds=options.quota_window_seconds,
@@ -272,18 +258,13 @@ def run_rollup(
     backend = guarded(backend)
     outcome = compute_rollup(backend, settings, period, base_dir=base_dir, workers=options.workers,
                              sop_target_pct=options.sop_target_pct, read_sheets=reader, notes=reader.notes)
-    tabs = build_ministry_tabs(outcome.rollup, outcome.registry.issues, outcome.registry.schema, thai_digits=_thai_digits(settings))
+    tabs = build_ministry_tabs(outcome.rollup, outcome.registry.issues, outcome.registry.schema, thai_digits=settings.output.thai_digits)
     text = results_json(outcome.rollup.to_json()) + "\n"
     path = rollup_file(out_dir, period)
     backend.write_summary_tabs(tabs, force=force)
     write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
     outcome.json_path, outcome.tabs_written = path, [t.title for t in tabs]
     return outcome
-
-
-def _thai_digits(settings: Settings) -> bool:
-    output = getattr(settings, "output", None)
-    return bool(output.thai_digits if output is not None else getattr(settings, "thai_digits", False))
 
 
 def ministry_tab_specs() -> list[Any]:
@@ -494,7 +475,7 @@ def run_rollup_report(
     if left:
         where = settings.source or "config/office.toml"
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของหน่วยงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกบันทึก")
-    options = rollup_options(settings)
+    options = settings.rollup
     reader = SheetsReader(settings, period, credentials=credentials, emulator_host=emulator_host,
                           reads_per_window=options.reads_per_window, window_seconds=options.quota_window_seconds,
                           workers=options.workers, cache=FiguresCache(out_dir / CACHE_NAME))
@@ -504,15 +485,6 @@ def run_rollup_report(
     outcome = compute_rollup(guarded(backend), settings, period, base_dir=base_dir, workers=options.workers,
                              sop_target_pct=options.sop_target_pct, read_sheets=reader, notes=reader.notes)
     memo = render_rollup_memo(outcome.rollup, settings, settings.office, out_dir, memo_date=memo_date,
-                              thai_digits=_memo_thai_digits(settings), rounds=period.rounds, sla_days=_sla_days(settings))
+                              thai_digits=settings.output.memo_thai_digits, rounds=period.rounds,
+                              sla_days=settings.complaints.sla_days)
     return outcome.rollup, memo
-
-
-def _memo_thai_digits(settings: Settings) -> bool:
-    output = getattr(settings, "output", None)
-    return bool(output.memo_thai_digits if output is not None else getattr(settings, "memo_thai_digits", True))
-
-
-def _sla_days(settings: Settings) -> int:
-    complaints = getattr(settings, "complaints", None)
-    return int(complaints.sla_days if complaints is not None else getattr(settings, "sla_days", 15))

@@ -44,8 +44,8 @@ def rollup(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_rollup(backend, settings, period, out_dir=Path(_out(settings)), base_dir=_base_dir(workbook),
-                         credentials=credentials or _credentials(settings) or None,
+    outcome = run_rollup(backend, settings, period, out_dir=settings.out_dir, base_dir=_base_dir(workbook),
+                         credentials=credentials or settings.workbook.credentials or None,
                          emulator_host=os.environ.get("SHEETS_EMULATOR_HOST") or None, force=force)
     rolled = outcome.rollup
     errors = sum(p.errors or 0 for p in rolled.provinces)
@@ -84,9 +84,9 @@ def rollup_report(config_path, workbook, sheet_id, credentials, debug, as_of, fi
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = _period(settings, as_of, fiscal_year, round_months)
-    rolled, path = run_rollup_report(backend, settings, period, out_dir=Path(_out(settings)), base_dir=_base_dir(workbook),
+    rolled, path = run_rollup_report(backend, settings, period, out_dir=settings.out_dir, base_dir=_base_dir(workbook),
                                      memo_date=memo_date or today_in_bangkok(),
-                                     credentials=credentials or _credentials(settings) or None,
+                                     credentials=credentials or settings.workbook.credentials or None,
                                      emulator_host=os.environ.get("SHEETS_EMULATOR_HOST") or None)
     for note in rolled.notes:
         click.echo(f"sheets-sync: คำเตือน: {note}", err=True)
@@ -96,13 +96,3 @@ def rollup_report(config_path, workbook, sheet_id, credentials, debug, as_of, fi
         counts = rolled.counts
         click.echo(f"เขียนบันทึกข้อความถึงปลัดกระทรวงมหาดไทย รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year} "
                    f"(ได้รับข้อมูล {counts['ok']} จังหวัด ยังไม่ได้รับ {counts['failed']}): {path}")
-
-
-def _out(settings) -> str:
-    output = getattr(settings, "output", None)
-    return output.dir if output is not None else settings.out_dir
-
-
-def _credentials(settings) -> str:
-    source = getattr(settings, "workbook", None)
-    return source.credentials if hasattr(source, "credentials") else getattr(settings, "credentials", "")
