@@ -344,3 +344,60 @@ def test_one_worker_gives_the_same_roll_up(ministry: Path, rolled: dict[str, Any
     document = outcome.rollup.to_json()
     assert document["national"] == rolled["document"]["national"]
     assert document["rankings"] == rolled["document"]["rankings"]
+
+
+def test_init_ministry_creates_the_registry_tab_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.backends.xlsx.backend import XlsxBackend
+    from sheets_sync.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SHEETS_SYNC_CONFIG", raising=False)
+    result = CliRunner().invoke(cli, ["init", "--ministry", "--workbook", "ministry.xlsx"])
+    assert result.exit_code == 0, result.output
+    backend = XlsxBackend(tmp_path / "ministry.xlsx")
+    assert backend.tab_titles() == ["จังหวัด"]
+    header = [c.value for c in backend.read_tabs(["จังหวัด"])["จังหวัด"].rows[0]]
+    assert header == REGISTRY_HEADER
+    assert "[rollup]" in (tmp_path / "config" / "office.toml").read_text(encoding="utf-8")
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts).replace("\u2060", "").replace("\u00a0", " ")
+
+
+def test_rollup_report_is_a_memo_to_the_permanent_secretary(ministry: Path, rolled: dict[str, Any], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli.main import cli
+
+    config = tmp_path / "ministry.toml"
+    config.write_text(
+        '[office]\nname = "สำนักงานปลัดกระทรวงมหาดไทย"\nsection = "กลุ่มพัฒนาระบบบริหาร"\ndocument_no = "มท 0211.4/"\n'
+        'signer_name = "นายสมศักดิ์ ใจดี"\nsigner_position = "ผู้อำนวยการกลุ่มพัฒนาระบบบริหาร"\n'
+        f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\nmemo_thai_digits = false\n[rollup]\nworkers = 2\n', encoding="utf-8")
+    before = _fingerprints(ministry)
+    result = CliRunner().invoke(cli, ["rollup-report", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
+                                      "--as-of", AS_OF.isoformat(), "--date", "2026-04-10", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert _fingerprints(ministry) == before
+    text = _docx_text(tmp_path / "out" / "rollup-FY2569-R6.docx")
+    national = rolled["document"]["national"]
+    assert "เรียน  ปลัดกระทรวงมหาดไทย" in text or "เรียน ปลัดกระทรวงมหาดไทย" in text
+    assert "10 เมษายน 2569" in text and "31 มีนาคม 2569" in text
+    assert f"ร้อยละ {national['sop_coverage_pct']:.2f} ({national['missions_with_sop']} จาก {national['missions']} กระบวนการ)" in text
+    for part in ("เรื่องเดิม", "ข้อเท็จจริง", "ข้อพิจารณา", "ข้อเสนอ", "สิ่งที่ส่งมาด้วย"):
+        assert part in text
+    for name in ("ภูเก็ต", "สุราษฎร์ธานี", "ตาก"):  # the provinces not read are named, with why
+        assert name in text
+    worst = rolled["document"]["needs_support"]["sop_coverage_pct"][0]
+    best = rolled["document"]["best_practice"]["sop_coverage_pct"][0]
+    assert worst in text and best in text
+    for word in ("sheets-sync", "แท็บ", "เซลล์", "xlsx", "BadZipFile", "Google"):  # nothing about the tool or files
+        assert word not in text, word

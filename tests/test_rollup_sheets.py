@@ -228,3 +228,32 @@ def test_registry_reads_are_counted_too(emu: SheetsEmulator, sheets: dict[str, A
     emu.reset_counts()
     registry = read_registry(guarded(reader.backend(sheets["ministry"])), period)
     assert registry.error_count == 0 and reader.limiter.granted == len(emu.requests) == 2  # metadata + one batchGet
+
+
+def test_rollup_through_the_cli_writes_only_the_ministry_sheet(
+    emu: SheetsEmulator, sheets: dict[str, Any], key_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from sheets_sync.cli.main import cli
+
+    monkeypatch.setenv("SHEETS_EMULATOR_HOST", emu.host)
+    config = tmp_path / "ministry.toml"
+    config.write_text(f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\n'
+                      f'[rollup]\nworkers = 3\nreads_per_window = {READS}\nquota_window_seconds = {WINDOW}\n', encoding="utf-8")
+    emu.set_quota(reads_per_minute=READS, window_seconds=WINDOW)
+    emu.reset_counts()
+    args = ["rollup", "--sheet-id", sheets["ministry"], "--credentials", str(key_file), "--config", str(config),
+            "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"), "--quiet"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert emu.quota_rejections == 0 and _max_in_window(emu.served_reads, WINDOW) <= READS
+    provinces = set(sheets["ids"].values())
+    writes = [r for r in emu.requests if r.method != "GET"]
+    assert writes and all(sheets["ministry"] in r.path for r in writes)  # only the ministry's Sheet is written
+    assert not any(sid in r.path for r in writes for sid in provinces)
+    assert "สรุประดับประเทศ" in emu.sheet_titles(sheets["ministry"])
+    document = json.loads((tmp_path / "out" / "rollup-FY2569-R6.json").read_text(encoding="utf-8"))
+    assert document["provinces"]["ok"] == sum(1 for o in OFFICES if o.expected == "ok")
+    strict = CliRunner().invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 1  # provinces not read (and data errors): --strict says so
