@@ -253,6 +253,10 @@ def test_rollup_through_the_cli_writes_only_the_ministry_sheet(
     assert writes and all(sheets["ministry"] in r.path for r in writes)  # only the ministry's Sheet is written
     assert not any(sid in r.path for r in writes for sid in provinces)
     assert "สรุประดับประเทศ" in emu.sheet_titles(sheets["ministry"])
+    rows = emu.get_values(sheets["ministry"], "สรุปรายจังหวัด")
+    first = next(r for r, row in enumerate(rows, start=1) if row and row[0] == OFFICES[0].province)
+    runs = emu.get_cell(sheets["ministry"], "สรุปรายจังหวัด", f"A{first}").text_format_runs
+    assert runs[0]["format"]["link"]["uri"] == f"https://docs.google.com/spreadsheets/d/{sheets['ids'][OFFICES[0].province]}/edit"
     document = json.loads((tmp_path / "out" / "rollup-FY2569-R6.json").read_text(encoding="utf-8"))
     assert document["provinces"]["ok"] == sum(1 for o in OFFICES if o.expected == "ok")
     strict = CliRunner().invoke(cli, [*args, "--strict"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..compute.rollup import Figures, ProvinceRead, Rollup
-from ..core.grid import Fmt, SummaryTab, Table, Value, style_of
+from ..core.grid import CellLink, Fmt, SummaryTab, Table, Value, style_of
 from ..core.thai_dates import as_of_line
 from ..core.vocabulary import PLAN_STATUSES, RESULT_BANDS, ROLLUP_OUTCOMES, choice_of, result_band
 from ..schema.issues import Issue
@@ -146,13 +146,16 @@ def provinces_tab(rollup: Rollup, line: str) -> SummaryTab:
         "ข้อผิดพลาดในข้อมูล", "คำเตือน", "ปรับปรุงสมุดงานล่าสุด", "สมุดงาน",
     ]
     fmts = [T, T, T, INT, P, P, INT, *([INT] * len(PLAN_STATUSES)), S, P, T, INT, INT, P, INT, P, N, P, D2, INT, INT, INT, INT, INT, INT, T, T]
-    rows, styles = [], {}
+    rows, styles, links = [], {}, {}
     for r, p in enumerate(rollup.provinces):
         f = rollup.figures.get(p.province)
         rows.append([p.province, p.region, outcome_label(p.outcome), *_province_values(p, f, rollup),
                      p.errors, p.warnings, p.modified, p.url or p.source])
         styles[(r, 2)] = style_of(choice_of(ROLLUP_OUTCOMES, p.outcome).tone)
-    table = Table(header, rows, fmts, styles, caption="เรียงตามทะเบียนจังหวัด จังหวัดที่อ่านไม่ได้ไม่มีตัวเลข (ไม่ใช่ศูนย์)")
+        if p.url:  # the province's name opens its workbook
+            links[(r, 0)] = CellLink("", "", url=p.url)
+    table = Table(header, rows, fmts, styles, caption="เรียงตามทะเบียนจังหวัด จังหวัดที่อ่านไม่ได้ไม่มีตัวเลข (ไม่ใช่ศูนย์)",
+                  links=links)
     return SummaryTab(PROVINCES_TAB, "ผลการดำเนินงานรายจังหวัด", line, [table])
 
 
