@@ -261,3 +261,17 @@ def test_rollup_through_the_cli_writes_only_the_ministry_sheet(
     assert document["provinces"]["ok"] == sum(1 for o in OFFICES if o.expected == "ok")
     strict = CliRunner().invoke(cli, [*args, "--strict"])
     assert strict.exit_code == 1  # provinces not read (and data errors): --strict says so
+
+
+def test_the_cache_key_follows_what_the_figures_depend_on() -> None:
+    from dataclasses import replace
+
+    from sheets_sync.app.rollup import settings_key
+    from sheets_sync.config import Complaints, Output, Rollup
+
+    settings = Settings()
+    period = resolve_period(AS_OF, settings.fiscal.rounds)
+    key = settings_key(settings, period)
+    assert settings_key(replace(settings, rollup=Rollup(workers=1), output=Output(dir="elsewhere")), period) == key
+    assert settings_key(replace(settings, complaints=Complaints(sla_days=30)), period) != key
+    assert settings_key(settings, resolve_period(dt.date(2026, 4, 1), settings.fiscal.rounds)) != key

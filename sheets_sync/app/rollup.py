@@ -284,10 +284,12 @@ DRIVE_WARNING = (
 
 
 def settings_key(settings: Settings, period: Period) -> str:
-    """What a province's figures depend on besides its workbook: the whole config and the period."""
+    """What a province's figures depend on besides its workbook: the config sections `sync`
+    computes with (rounds, tolerance, KPI floor, SLA and categories, review period) and the period."""
     import hashlib
 
-    return hashlib.sha256(repr((settings, period)).encode("utf-8")).hexdigest()[:32]
+    computed = (settings.fiscal, settings.plan, settings.kpi, settings.complaints, settings.sop, period)
+    return hashlib.sha256(repr(computed).encode("utf-8")).hexdigest()[:32]
 
 
 class FiguresCache:
