@@ -120,7 +120,9 @@ def national_tab(rollup: Rollup, line: str) -> SummaryTab:
         ])
     regions = Table(region_header, region_rows, [T, INT, INT, INT, P, P, INT, INT, INT, P, INT, P, P, S, S] + [INT] * len(RESULT_BANDS),
                     caption="รายภาค (คิดแบบเดียวกับระดับประเทศ)")
-    return SummaryTab(NATIONAL_TAB, "สรุปผลการดำเนินงานของสำนักงานจังหวัดระดับประเทศ", line, [reads, figures, dist, regions])
+    widths = [48, *([14] * (len(region_header) - 1))]  # the labels are long Thai phrases
+    return SummaryTab(NATIONAL_TAB, "สรุปผลการดำเนินงานของสำนักงานจังหวัดระดับประเทศ", line, [reads, figures, dist, regions],
+                      column_widths=widths)
 
 
 def _province_values(p: ProvinceRead, f: Figures | None, rollup: Rollup) -> list[Value]:
@@ -156,7 +158,8 @@ def provinces_tab(rollup: Rollup, line: str) -> SummaryTab:
             links[(r, 0)] = CellLink("", "", url=p.url)
     table = Table(header, rows, fmts, styles, caption="เรียงตามทะเบียนจังหวัด จังหวัดที่อ่านไม่ได้ไม่มีตัวเลข (ไม่ใช่ศูนย์)",
                   links=links)
-    return SummaryTab(PROVINCES_TAB, "ผลการดำเนินงานรายจังหวัด", line, [table])
+    widths = [18, 24, 16, *([12] * (len(header) - 5)), 26, 50]
+    return SummaryTab(PROVINCES_TAB, "ผลการดำเนินงานรายจังหวัด", line, [table], column_widths=widths)
 
 
 def rankings_tab(rollup: Rollup, line: str) -> SummaryTab:
@@ -185,7 +188,7 @@ def rankings_tab(rollup: Rollup, line: str) -> SummaryTab:
         groups.append([name, ", ".join(n for n, _, _ in ranking.top()), ", ".join(n for n, _, _ in ranking.bottom())])
     candidates = Table(["อันดับตาม", "ต้นแบบ (5 อันดับแรก)", "ควรได้รับการสนับสนุน (5 อันดับสุดท้าย)"], groups,
                        caption="อันดับร่วมที่ขอบอันดับที่ 5 นับรวมทุกจังหวัด")
-    return SummaryTab(RANKINGS_TAB, "อันดับจังหวัด", line, [side, candidates])
+    return SummaryTab(RANKINGS_TAB, "อันดับจังหวัด", line, [side, candidates], column_widths=[26, 34, 34, *([8, 18, 16] * 3)])
 
 
 def reads_tab(rollup: Rollup, line: str) -> SummaryTab:
