@@ -298,19 +298,23 @@ def test_registry_is_validated_like_every_input_tab(tmp_path: Path) -> None:
     from sheets_sync.cli.main import cli
 
     (tmp_path / "a.xlsx").write_bytes(b"")  # empty file: unreadable, not a crash
+    (tmp_path / "folder.xlsx").mkdir()  # not a regular file: unreadable, never opened
     write_xlsx(tmp_path / "ministry.xlsx", {"จังหวัด": [
         REGISTRY_HEADER,
         ["นครราชสีมา", None, "a.xlsx", None, None, "pmqa.korat@example.go.th", None],
         ["ขอนแก่น", None, "./a.xlsx", None, None, "ไม่มีอีเมล", None],  # the same file as row 2 (error), and no address (warning)
         ["ขอนแก่น", None, "b.xlsx", None, None, None, None],  # the same province again (error)
         ["อุดรธานี", None, None, None, None, None, "อาจจะ"],  # no source (error), active neither ใช่ nor ไม่ (error)
+        ["เชียงใหม่", None, "folder.xlsx", None, None, None, "ใช่"],
     ]})
     result = CliRunner().invoke(cli, ["rollup", "--workbook", str(tmp_path / "ministry.xlsx"), "--as-of", AS_OF.isoformat(),
                                       "--out", str(tmp_path / "out"), "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.output[result.output.index("{"):])
-    assert list(document["by_province"]) == ["นครราชสีมา"]
+    assert list(document["by_province"]) == ["นครราชสีมา", "เชียงใหม่"]
     assert document["by_province"]["นครราชสีมา"]["outcome"] == "unreadable"
+    assert document["by_province"]["เชียงใหม่"]["outcome"] == "unreadable"
+    assert "โฟลเดอร์" in document["by_province"]["เชียงใหม่"]["reason"]
     from sheets_sync.backends.xlsx.backend import XlsxBackend
 
     issues = XlsxBackend(tmp_path / "ministry.xlsx").read_tabs(["ตรวจสอบข้อมูล"])["ตรวจสอบข้อมูล"].rows

@@ -275,3 +275,26 @@ def test_the_cache_key_follows_what_the_figures_depend_on() -> None:
     assert settings_key(replace(settings, rollup=Rollup(workers=1), output=Output(dir="elsewhere")), period) == key
     assert settings_key(replace(settings, complaints=Complaints(sla_days=30)), period) != key
     assert settings_key(settings, resolve_period(dt.date(2026, 4, 1), settings.fiscal.rounds)) != key
+
+
+def test_a_network_failure_makes_only_that_province_unreachable(
+    emu: SheetsEmulator, offices: Path, key_file: Path, tmp_path: Path
+) -> None:
+    emu.reset()
+    good = _load(emu, offices / OFFICES[0].file, "PMQA ok")
+    slow = _load(emu, offices / OFFICES[1].file, "PMQA slow")
+    ministry = emu.create_spreadsheet("registry", {"จังหวัด": [REGISTRY_HEADER, [OFFICES[0].province, None, good],
+                                                               [OFFICES[1].province, None, slow]]})
+    emu.fail_next(503, count=1000, when=lambda r: r.path.startswith(f"/v4/spreadsheets/{slow}"))
+    settings = Settings()
+    period = resolve_period(AS_OF, settings.fiscal.rounds)
+    reader = SheetsReader(settings, period, credentials=str(key_file), emulator_host=emu.host, reads_per_window=READS,
+                          window_seconds=WINDOW, workers=2, cache=None, policy=QUICK)
+    outcome = compute_rollup(guarded(reader.backend(ministry)), settings, period, base_dir=tmp_path, workers=1,
+                             sop_target_pct=80.0, read_sheets=reader, notes=reader.notes)
+    by = {p.province: p for p in outcome.rollup.provinces}
+    assert by[OFFICES[0].province].outcome == "ok"
+    failed = by[OFFICES[1].province]
+    assert failed.outcome == "unreachable" and failed.results is None and "503" in failed.reason
+    assert failed.requests == QUICK.attempts  # tried, backed off, gave up
+    assert outcome.rollup.national["provinces"] == 1
