@@ -23,7 +23,8 @@ def render_rollup(outcome: Any, where: str) -> str:
                      f"({national['missions_with_sop']} จาก {national['missions']})")
     with_errors = [p for p in rollup.provinces if p.errors]
     if with_errors:
-        lines.append(f"จังหวัดที่มีข้อผิดพลาดในข้อมูล {len(with_errors)} จังหวัด (แถวที่ผิดไม่ถูกนำไปคำนวณ ดูแท็บ ตรวจสอบข้อมูล ของแต่ละจังหวัด)")
+        lines.append(f"จังหวัดที่มีข้อผิดพลาดในข้อมูล {len(with_errors)} จังหวัด (แถวที่ผิดไม่ถูกนำไปคำนวณ — จำนวนอยู่ในแท็บ สรุปรายจังหวัด "
+                     "แต่ละจังหวัดดูเซลล์ที่ต้องแก้ได้ด้วย validate หรือ sync ของตนเอง)")
     registry = outcome.registry
     if registry.error_count or registry.warning_count:
         lines.append(f"ทะเบียนจังหวัดมีข้อผิดพลาด {registry.error_count} คำเตือน {registry.warning_count} รายการ "
