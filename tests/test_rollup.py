@@ -57,6 +57,21 @@ def test_competition_ranking(values: list[tuple[str, float | None]], higher: boo
     assert [(n, r) for n, r, _ in rank("x", values, higher_is_better=higher).entries] == expected
 
 
+@pytest.mark.parametrize(
+    ("values", "higher", "top", "bottom"),
+    [
+        # a tie at 5th brings both in; the bottom is worst first, ties at its edge included too
+        ([("a", 9.0), ("b", 8.0), ("c", 7.0), ("d", 6.0), ("e", 5.0), ("f", 5.0), ("g", 1.0)], True,
+         ["a", "b", "c", "d", "e", "f"], ["g", "f", "e", "d", "c"]),
+        ([("a", 1.0), ("b", 2.0), ("c", 2.0)], False, ["a", "b", "c"], ["c", "b", "a"]),
+    ],
+)
+def test_top_and_bottom_five(values: list[tuple[str, float]], higher: bool, top: list[str], bottom: list[str]) -> None:
+    ranking = rank("x", values, higher_is_better=higher)
+    assert [n for n, _, _ in ranking.top()] == top
+    assert [n for n, _, _ in ranking.bottom()] == bottom
+
+
 def _read(name: str, outcome: str, results: dict[str, Any] | None, region: str = "ภาค") -> ProvinceRead:
     return ProvinceRead(name, region, name, f"{name}.xlsx", "", outcome, results=results)
 
