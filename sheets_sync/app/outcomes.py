@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..compute.results import Results
+from ..compute.rollup import Rollup
 from ..core.fiscal import Period
 from ..schema.issues import Issue
 from ..schema.report import ValidationReport
@@ -89,3 +90,17 @@ class CalendarOutcome:
     path: Path
     counts: dict[str, int]  # entry kind -> events
     period: Period
+
+
+@dataclass
+class RollupOutcome:
+    """`rollup`: the roll-up, the registry as validated, and what was written."""
+
+    rollup: Rollup
+    registry: ValidatedWorkbook
+    json_path: Path | None = None
+    tabs_written: list[str] | None = None
+
+    @property
+    def registry_errors(self) -> int:
+        return self.registry.error_count

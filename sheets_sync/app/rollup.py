@@ -28,6 +28,7 @@ from ..core.errors import SheetsSyncError
 from ..core.fiscal import Period
 from ..schema.ministry import PROVINCES, Source, ministry_tabs, parse_source
 from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
+from .outcomes import RollupOutcome
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,16 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+def _main_is_importable() -> bool:
+    """A worker process imports the parent's `__main__` again; a program read from stdin or `-c`
+    has no file to import, so its provinces are read in this process instead."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None and getattr(main, "__spec__", None) is not None or bool(path) and os.path.isfile(path)
+
+
 STOPPED = "การอ่านไฟล์นี้หยุดกลางคัน (หน่วยความจำไม่พอหรือโปรแกรมถูกหยุด) — สั่ง rollup ใหม่ หรือลด rollup.workers"
 
 
@@ -142,7 +153,7 @@ def read_xlsx_provinces(jobs: Sequence[ProvinceJob], settings: Settings, period:
     A worker that dies (killed, out of memory) breaks the pool: the provinces it left unread are
     read again each in a pool of its own, so only the province that kills its worker is lost.
     """
-    if workers <= 1 or len(jobs) <= 1:
+    if workers <= 1 or len(jobs) <= 1 or not _main_is_importable():
         return {job.province: read_xlsx_province(job, settings, period) for job in jobs}
     done: dict[str, ProvinceRead] = {}
     broken: list[ProvinceJob] = []
@@ -187,18 +198,6 @@ def read_provinces(
         else:
             out.append(done[job.province])
     return out
-
-
-@dataclass
-class RollupOutcome:
-    rollup: Rollup
-    registry: ValidatedWorkbook
-    json_path: Path | None = None
-    tabs_written: list[str] | None = None
-
-    @property
-    def registry_errors(self) -> int:
-        return self.registry.error_count
 
 
 def rollup_file(out_dir: Path, period: Period) -> Path:
