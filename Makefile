@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench bench-rollup clean templates
+.PHONY: demo test lint install bench bench-rollup clean templates
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,12 @@ demo: $(STAMP)
 # Two test workers when pytest-xdist is installed (it is, with .[test]); `make test JOBS=0` runs
 # in one process, and without xdist the suite runs as before.
 JOBS ?= 2
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q $$($(BIN)/python -c 'import xdist; print("-n $(JOBS)")' 2>/dev/null)
+
+# ruff (pyflakes, pycodestyle, bugbear, isort, pyupgrade; pyproject.toml): clean is the habit.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -174,7 +174,7 @@ from sheets_sync.backends.xlsx.backend import XlsxBackend
 from sheets_sync.core.cells import CellKind
 from sheets_sync.config import Settings
 from sheets_sync.core.fiscal import resolve_period
-from tests.sheets_emulator import Percent, SheetsEmulator
+from tests.emulator.sheets_emulator import Percent, SheetsEmulator
 import importlib.util
 spec = importlib.util.spec_from_file_location("bench_run", Path(sys.argv[1]) / "benchmarks" / "run.py")
 bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench)

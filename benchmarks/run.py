@@ -40,9 +40,10 @@ if step == "floor":
     book = CalamineWorkbook.from_path(path)
     cells = sum(len(row) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python())
 else:
-    from sheets_sync.app import read_workbook, run_sync
-    from sheets_sync.backends.xlsx import XlsxBackend
-    from sheets_sync.fiscal import resolve_period
+    from sheets_sync.app.sync import run_sync
+    from sheets_sync.app.workbook import read_workbook
+    from sheets_sync.backends.xlsx.backend import XlsxBackend
+    from sheets_sync.core.fiscal import resolve_period
     from sheets_sync.compute.results import compute_results
     from sheets_sync.config import Settings, Output
     settings = Settings(output=Output(dir=str(out), history=str(out / "history.sqlite")))
@@ -54,11 +55,11 @@ else:
     elif step == "validate":
         read_workbook(backend, settings, period)
     elif step == "compute":
-        _, wb = read_workbook(backend, settings, period)
+        wb = read_workbook(backend, settings, period).workbook
         t0 = time.perf_counter()
         compute_results(wb, period, settings)
     elif step == "sync":
-        run_sync(backend, settings, period, now=dt.datetime(2026, 3, 31, 9), out_dir=out)
+        run_sync(backend, settings, period, now=dt.datetime(2026, 3, 31, 9))
 seconds = time.perf_counter() - t0
 peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "peak_mib": peak_mib}))
@@ -67,15 +68,15 @@ print(json.dumps({"seconds": seconds, "peak_mib": peak_mib}))
 PROFILE = r"""
 import cProfile, datetime as dt, io, pstats, sys
 from pathlib import Path
-from sheets_sync.app import run_sync
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.sync import run_sync
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.config import Output, Settings
 path, out, top = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 settings = Settings(output=Output(dir=str(out), history=str(out / "history.sqlite")))
 profile = cProfile.Profile()
 profile.enable()
-run_sync(XlsxBackend(path), settings, resolve_period(dt.date(2026, 3, 31)), now=dt.datetime(2026, 3, 31, 9), out_dir=out)
+run_sync(XlsxBackend(path), settings, resolve_period(dt.date(2026, 3, 31)), now=dt.datetime(2026, 3, 31, 9))
 profile.disable()
 stats = pstats.Stats(profile)
 total = stats.total_tt
@@ -86,7 +87,7 @@ for (file, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():
         where = where.split("/site-packages/")[1]
     elif where.startswith("/") or where == "~":
         where = "python"
-    rows.append((ct, tt, nc, f"{where}:{line}({name})"))
+    rows.append((ct, tt, nc, f"{where} ({name})"))
 import json
 print(json.dumps({"total": total, "rows": sorted(rows, reverse=True)[: top * 3],
                   "own": sorted(rows, key=lambda r: r[1], reverse=True)[:top]}))
@@ -96,13 +97,13 @@ SHEETS = r"""
 import datetime as dt, json, random, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from sheets_sync.app import run_sync
-from sheets_sync.backends.gsheets import GoogleSheetsBackend
-from sheets_sync.backends.xlsx import XlsxBackend
-from sheets_sync.cells import CellKind
-from sheets_sync.fiscal import resolve_period
+from sheets_sync.app.sync import run_sync
+from sheets_sync.backends.gsheets.backend import GoogleSheetsBackend
+from sheets_sync.backends.xlsx.backend import XlsxBackend
+from sheets_sync.core.cells import CellKind
+from sheets_sync.core.fiscal import resolve_period
 from sheets_sync.config import Output, Settings
-from tests.sheets_emulator import Percent, SheetsEmulator
+from tests.emulator.sheets_emulator import Percent, SheetsEmulator
 path, out = sys.argv[1], Path(sys.argv[2])
 
 def value(cell):
@@ -120,7 +121,7 @@ with SheetsEmulator() as emu:
     backend = GoogleSheetsBackend.connect(sid, None, emulator_host=emu.host, rng=random.Random(1))
     settings = Settings(output=Output(dir=str(out), history=str(out / "history.sqlite")))
     t0 = time.perf_counter()
-    run_sync(backend, settings, resolve_period(dt.date(2026, 3, 31)), now=dt.datetime(2026, 3, 31, 9), out_dir=out)
+    run_sync(backend, settings, resolve_period(dt.date(2026, 3, 31)), now=dt.datetime(2026, 3, 31, 9))
     seconds = time.perf_counter() - t0
     log = [{"method": m, "what": e.rsplit("/", 1)[-1].split("?")[0].replace(sid, "{id}"), "up": up, "down": down}
            for m, e, up, down in backend.http.log]

@@ -14,10 +14,10 @@ from typing import Any
 
 from .core.emails import is_email_address
 from .core.errors import ConfigError
+from .core.fiscal import DEFAULT_ROUNDS
 from .core.vocabulary import DEFAULT_COMPLAINT_CATEGORIES
 
 ALLOWED_ROUNDS = (3, 6, 9, 12)
-DEFAULT_ROUNDS = (6, 9, 12)  # fiscal.rounds when the config does not say
 
 
 @dataclass(frozen=True)
@@ -226,20 +226,20 @@ def load_settings(path: str | Path | None, *, required: bool = False) -> Setting
     path = Path(path)
     if not path.exists():
         if required:
-            raise ConfigError(f"ไม่พบไฟล์ค่าตั้ง {path} — สร้างด้วย sheets-sync init หรือระบุ --config")
+            raise ConfigError(f"ไม่พบไฟล์ค่าตั้ง {path} — สร้างด้วย sheets-sync init หรือระบุ {{config}}")
         return Settings()
     try:
         text = path.read_text(encoding="utf-8")
-    except IsADirectoryError:
-        raise ConfigError(f"ไฟล์ค่าตั้ง {path} เป็นโฟลเดอร์ — ระบุไฟล์ .toml") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8 แล้วลองอีกครั้ง") from None
+    except IsADirectoryError as err:
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} เป็นโฟลเดอร์ — ระบุไฟล์ .toml") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"ไฟล์ค่าตั้ง {path} ไม่ได้บันทึกเป็น UTF-8 — บันทึกใหม่เป็น UTF-8 แล้วลองอีกครั้ง") from err
     except OSError as err:
-        raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({err.strerror})") from None
+        raise ConfigError(f"อ่านไฟล์ค่าตั้ง {path} ไม่ได้ ({err.strerror})") from err
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(toml_error_line(path, text, err)) from None
+        raise ConfigError(toml_error_line(path, text, err)) from err
     return settings_from_dict(data, source=str(path), text=text)
 
 
@@ -348,7 +348,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
     try:
         coerced = _coerce(values)
     except _BadValue as bad:
-        raise ConfigError(f"{_where(source, text, bad.key)}: {bad.key} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from None
+        raise ConfigError(f"{_where(source, text, bad.key)}: {bad.key} ต้องเป็น{bad.expected} (พบ {_shown(bad.value)})") from bad
     for dotted in ("remind.head_email", "mail.from"):
         value = coerced.get(dotted)
         if value and not is_email_address(value):
@@ -370,8 +370,8 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
             raise _BadValue(key, _EXPECTED[key], value)
         try:
             number = float(value)
-        except OverflowError:
-            raise _BadValue(key, _EXPECTED[key], value) from None
+        except OverflowError as err:
+            raise _BadValue(key, _EXPECTED[key], value) from err
         if not math.isfinite(number):  # TOML allows nan and inf: they must never reach the computation
             raise _BadValue(key, _FINITE, value)
         return number

@@ -72,8 +72,27 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
     return build
 
 
+# --- the one data date of the tests, and the command line -----------------------------------------
+AS_OF = dt.date(2026, 3, 31)  # the demo's data date: FY 2569, round 6 ended (the golden results are at it)
+
+
+def invoke_cli(*args: object, **kwargs: Any) -> Any:
+    """`sheets-sync ARGS…` in this process through click's runner (every argument `str()`-ed);
+    `kwargs` go to `CliRunner.invoke` (`env`, `input`)."""
+    from click.testing import CliRunner
+
+    from sheets_sync.cli.main import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Any]:
+    """The shared CLI runner: `run_cli("validate", "--workbook", path, "--as-of", AS_OF)`."""
+    return invoke_cli
+
+
 # --- the seeded demo, built once ------------------------------------------------------------------
-DEMO_AS_OF = dt.date(2026, 3, 31)
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +101,7 @@ def demo_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     a test that writes takes `demo_copy` (the session ends with an error if it was changed)."""
     from sheets_sync.present.demo import write_demo_workbook
 
-    path = write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", DEMO_AS_OF)
+    path = write_demo_workbook(tmp_path_factory.mktemp("demo") / "demo.xlsx", AS_OF)
     built = path.read_bytes()
     yield path
     assert path.read_bytes() == built, "a test wrote to the shared demo workbook: use demo_copy"

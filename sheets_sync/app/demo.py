@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 
 from ..backends.boundary import guarded
 from ..backends.xlsx.backend import XlsxBackend
@@ -18,21 +17,21 @@ from .sync import run_sync
 from .workbook import run_validate
 
 
-def run_demo(settings: Settings, out_dir: Path, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
-    """Build the demo workbook in `out_dir` and run every command on it."""
-    path = write_demo_workbook(out_dir / "demo-workbook.xlsx", as_of, seed, settings.fiscal.rounds)
+def run_demo(settings: Settings, as_of: dt.date, *, seed: int, now: dt.datetime) -> DemoOutcome:
+    """Build the demo workbook in the output folder and run every command on it."""
+    path = write_demo_workbook(settings.out_dir / "demo-workbook.xlsx", as_of, seed, settings.fiscal.rounds)
     backend = guarded(XlsxBackend(path))
     period = resolve_period(as_of, settings.fiscal.rounds)
-    validation = run_validate(backend, settings, as_of)
-    outcome = run_sync(backend, settings, period, now=now, out_dir=out_dir)
-    _, memo = run_report(backend, settings, period, out_dir, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
-    _, manuals = run_sop(backend, settings, period, out_dir)
+    validation = run_validate(backend, settings, period)
+    outcome = run_sync(backend, settings, period, now=now)
+    memo = run_report(backend, settings, period, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
+    manuals = run_sop(backend, settings, period)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
     demo_remind = replace(settings, remind=replace(
         settings.remind,
         complaint_units=settings.remind.complaint_units or (("*", P[4]),),
         head_email=settings.remind.head_email or "head.admin@example.go.th",
     ))
-    reminders = run_remind(backend, demo_remind, period, now=now, out_dir=out_dir, dry_run=True)
-    calendar = run_calendar(backend, settings, period, out_dir)
-    return DemoOutcome(path, validation, outcome, [memo, *manuals], reminders=reminders, calendar=calendar)
+    reminders = run_remind(backend, demo_remind, period, now=now, dry_run=True)
+    calendar = run_calendar(backend, settings, period)
+    return DemoOutcome(path, validation, outcome, [memo.path, *manuals.paths], reminders=reminders, calendar=calendar)

@@ -1,4 +1,10 @@
-"""What each command returns: one typed outcome per command, rendered by the CLI."""
+"""What each command returns: one typed outcome per command, rendered by the CLI.
+
+Every outcome answers the same three questions, so the CLI needs one renderer and one exit:
+`to_json()` (the `--json` document), `exit_code` (0 done, 1 data errors, 3 not delivered), and
+`report` (the validation report whose counts the run log records, or None when the command
+did not validate a workbook).
+"""
 
 from __future__ import annotations
 
@@ -6,30 +12,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..compute.reminders import ReminderPlan
 from ..compute.results import Results
 from ..compute.rollup import Rollup
 from ..core.fiscal import Period
-from ..schema.issues import Issue
+from ..delivery.mail import Outgoing
 from ..schema.report import ValidationReport
 from ..schema.validate import ValidatedWorkbook
+from ..storage.history import SnapshotInfo
+from ..storage.runlog import Run
 
 
 @dataclass
 class ValidateOutcome:
     period: Period
     workbook: ValidatedWorkbook
+    source: str  # the workbook as the backend describes it
 
     @property
     def report(self) -> ValidationReport:
         return self.workbook.report
 
     @property
-    def issues(self) -> list[Issue]:
-        return self.report.issues
-
-    @property
-    def valid(self) -> bool:
-        return self.report.valid
+    def exit_code(self) -> int:
+        return 0 if self.report.valid else 1
 
     def to_json(self) -> dict[str, Any]:
         """outputs.md's `{"as_of", "fiscal_year", "issues"}` (exactly those keys)."""
@@ -41,6 +47,13 @@ class InitOutcome:
     created_tabs: list[str]
     config_written: Path | None = None
     existing_tabs: list[str] = field(default_factory=list)
+    source: str = ""
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"created_tabs": self.created_tabs, "existing_tabs": self.existing_tabs,
+                "config_written": str(self.config_written) if self.config_written else None}
 
 
 @dataclass
@@ -49,40 +62,50 @@ class SyncOutcome:
     results_path: Path
     snapshot_id: int
     tabs_written: list[str]
+    source: str = ""
+    strict: bool = False  # data errors end the run with exit 1 (scheduled jobs)
 
     @property
-    def document(self) -> dict[str, Any]:
+    def report(self) -> ValidationReport:
+        return self.results.report
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.strict and not self.report.valid else 0
+
+    def to_json(self) -> dict[str, Any]:
         return self.results.to_json()
 
 
 @dataclass
-class DemoOutcome:
-    workbook: Path
-    validation: ValidateOutcome
-    sync: SyncOutcome
-    documents: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    reminders: Any = None  # RemindOutcome of a dry run: the .eml files
-    calendar: Any = None  # CalendarOutcome
+class ReportOutcome:
+    results: Results
+    path: Path
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.results.report
+
+    exit_code = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"report": str(self.path), "fiscal_year": self.results.period.fiscal_year, "round": self.results.period.round}
 
 
 @dataclass
-class RemindOutcome:
-    plan: Any  # compute.reminders.ReminderPlan
-    messages: list[Any]  # mail.Outgoing, the people's first and the head's summary last
-    not_reachable: dict[str, str]  # person -> why (ติดต่อไม่ได้)
-    dry_run: bool
-    eml_files: list[Path] = field(default_factory=list)
-    sent: list[Any] = field(default_factory=list)
-    already_sent: list[Any] = field(default_factory=list)
-    unsent: list[tuple[Any, str]] = field(default_factory=list)
-    error: str | None = None
-    head_missing: bool = False  # no remind.head_email: the summary could not be sent
+class SopOutcome:
+    results: Results
+    paths: list[Path]
+    folder: Path
 
     @property
-    def complete(self) -> bool:
-        """Every message that could go out went out (exit 0); otherwise exit 3."""
-        return not self.unsent
+    def report(self) -> ValidationReport:
+        return self.results.report
+
+    exit_code = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": [str(p) for p in self.paths]}
 
 
 @dataclass
@@ -90,17 +113,171 @@ class CalendarOutcome:
     path: Path
     counts: dict[str, int]  # entry kind -> events
     period: Period
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"calendar": str(self.path), "events": self.counts}
+
+
+@dataclass
+class RemindOutcome:
+    plan: ReminderPlan
+    messages: list[Outgoing]  # the people's first and the head's summary last
+    not_reachable: dict[str, str]  # person -> why (ติดต่อไม่ได้)
+    dry_run: bool
+    eml_files: list[Path] = field(default_factory=list)
+    sent: list[Outgoing] = field(default_factory=list)
+    already_sent: list[Outgoing] = field(default_factory=list)
+    unsent: list[tuple[Outgoing, str]] = field(default_factory=list)  # with the reason
+    error: str | None = None
+    head_missing: bool = False  # no remind.head_email: the summary could not be sent
+    report: None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every message that could go out went out (exit 0); otherwise exit 3."""
+        return not self.unsent
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.complete else 3
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "eml_files": [str(p) for p in self.eml_files],
+            "sent": [m.address for m in self.sent],
+            "already_sent": [m.address for m in self.already_sent],
+            "unsent": [{"person": m.person, "address": m.address, "reason": why} for m, why in self.unsent],
+            "not_reachable": self.not_reachable,
+        }
+
+
+@dataclass
+class DemoOutcome:
+    workbook: Path
+    validation: ValidateOutcome
+    sync: SyncOutcome
+    documents: list[Path]
+    reminders: RemindOutcome  # a dry run: the .eml files
+    calendar: CalendarOutcome
+    exit_code: int = 0
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.sync.report
+
+    def to_json(self) -> dict[str, Any]:
+        return {"workbook": str(self.workbook), "results": str(self.sync.results_path),
+                "documents": [str(p) for p in self.documents], "calendar": str(self.calendar.path)}
+
+
+@dataclass
+class HistoryOutcome:
+    """`history`: the snapshots kept, oldest first."""
+
+    snapshots: list[SnapshotInfo]
+    path: Path
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [s.__dict__ for s in self.snapshots]
+
+
+@dataclass
+class RestoreOutcome:
+    """`history restore`: a snapshot's input tabs written to a new .xlsx."""
+
+    snapshot_id: int
+    path: Path
+    titles: list[str]
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"snapshot": self.snapshot_id, "file": str(self.path), "tabs": self.titles}
+
+
+@dataclass
+class PruneOutcome:
+    """`history prune`: how many snapshots were removed."""
+
+    removed: int
+    path: Path
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"removed": self.removed, "history": str(self.path)}
+
+
+@dataclass
+class StatusOutcome:
+    """`status`: the last run of each command on one workbook, from the run log."""
+
+    latest: dict[str, Run]
+    log_file: Path
+    command: str | None = None  # whose exit code is the status's own (default: sync)
+    report: None = None
+
+    @property
+    def exit_code(self) -> int:
+        chosen = self.latest.get(self.command or "sync")
+        if chosen is None and self.latest and not self.command:
+            chosen = list(self.latest.values())[-1]
+        return chosen.exit_code if chosen is not None else 2
+
+    def to_json(self) -> dict[str, Any]:
+        return {c: r.to_json() for c, r in self.latest.items()}
 
 
 @dataclass
 class RollupOutcome:
-    """`rollup`: the roll-up, the registry as validated, and what was written."""
+    """`rollup`: the roll-up, the registry as validated, and what was written.
+
+    `report` is the ministry workbook's own validation (its registry `จังหวัด`): what the run log
+    counts, as for any workbook; each province's counts are in the roll-up itself."""
 
     rollup: Rollup
     registry: ValidatedWorkbook
     json_path: Path | None = None
-    tabs_written: list[str] | None = None
+    tabs_written: list[str] = field(default_factory=list)
+    source: str = ""
+    strict: bool = False  # provinces not read, data errors or registry errors end the run with exit 1
 
     @property
-    def registry_errors(self) -> int:
-        return self.registry.error_count
+    def report(self) -> ValidationReport:
+        return self.registry.report
+
+    @property
+    def province_errors(self) -> int:
+        return sum(p.errors or 0 for p in self.rollup.provinces)
+
+    @property
+    def exit_code(self) -> int:
+        failed = bool(self.rollup.failed) or self.province_errors > 0 or not self.report.valid
+        return 1 if self.strict and failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return self.rollup.to_json()
+
+
+@dataclass
+class RollupReportOutcome:
+    """`rollup-report`: the memo to the Permanent Secretary and the roll-up it was made from."""
+
+    rollup: Rollup
+    path: Path
+    period: Period
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"report": str(self.path), "fiscal_year": self.period.fiscal_year, "round": self.period.round}
+
+
+Outcome = (ValidateOutcome | InitOutcome | SyncOutcome | ReportOutcome | SopOutcome | CalendarOutcome | RemindOutcome
+           | DemoOutcome | HistoryOutcome | RestoreOutcome | PruneOutcome | StatusOutcome | RollupOutcome
+           | RollupReportOutcome)

@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
 from ..backends.base import Backend
 from ..compute.reminders import who_owes_what
 from ..compute.results import Results
 from ..config import Settings
 from ..core.emails import is_email_address
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, OutputError
 from ..core.fiscal import Period
-from ..delivery.mail import SmtpServer, build_message, deliver, write_eml
+from ..delivery.mail import Outgoing, SmtpServer, build_message, deliver, write_eml
 from ..present.reminders import NO_ADDRESS, NOT_IN_STAFF, MessageContext, render_head_summary, render_person_reminder
 from ..schema.parsers import normalize_space
 from ..storage.send_ledger import SendLedger
 from .outcomes import RemindOutcome
-from .workbook import compute_from, workbook_url
+from .workbook import compute_from
 
 
-def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> tuple[dict[str, str | None], dict[str, list[str]]]:
-    """From `บุคลากร`: person -> e-mail address (None when empty or not an address); and from
-    config `remind.complaint_units` (unit -> person): person -> the units whose overdue complaints
-    they follow (and their own name: a case assigned to a person by name is theirs)."""
+@dataclass(frozen=True)
+class StaffDirectory:
+    addresses: dict[str, str | None]  # person -> e-mail address (None: empty or not an address)
+    units: dict[str, list[str]]  # person -> the units whose overdue complaints they follow
+
+
+def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ...] = ()) -> StaffDirectory:
+    """From `บุคลากร`: each person's e-mail address; and from config `remind.complaint_units`
+    (unit -> person): the units whose overdue complaints each person follows (and their own name:
+    a case assigned to a person by name is theirs)."""
     addresses: dict[str, str | None] = {}
     units: dict[str, list[str]] = {}
     for row in results.workbook.table("staff").to_dict("records"):
@@ -34,7 +39,7 @@ def staff_addresses(results: Results, complaint_units: tuple[tuple[str, str], ..
         units[name] = [name]  # a case assigned to a person by name is theirs
     for unit, person in complaint_units:
         units.setdefault(normalize_space(person), []).append(unit)
-    return addresses, units
+    return StaffDirectory(addresses, units)
 
 
 def run_remind(
@@ -43,7 +48,6 @@ def run_remind(
     period: Period,
     *,
     now: dt.datetime,
-    out_dir: Path,
     password: str = "",
     dry_run: bool = False,
     resend: bool = False,
@@ -53,12 +57,15 @@ def run_remind(
     A message already accepted today with the same content is not sent again (unless `resend`);
     a person without an address is not reachable and is listed in the head's summary.
     """
+    if not dry_run and settings.mail.username and not password:
+        raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail.password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
     if not dry_run and not settings.mail.host:
-        raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย --dry-run เพื่อเขียนเป็นไฟล์ .eml")
+        raise ConfigError("ยังไม่ได้ตั้งเซิร์ฟเวอร์อีเมล — กำหนด [mail] host, port, from ในค่าตั้ง หรือสั่งด้วย {dry_run} เพื่อเขียนเป็นไฟล์ .eml")
     if not dry_run and not settings.mail.from_:
         raise ConfigError("ยังไม่ได้ตั้งผู้ส่ง — กำหนด [mail] from (อีเมลผู้ส่ง) ในค่าตั้ง")
-    _, results = compute_from(backend, settings, period)
-    addresses, units = staff_addresses(results, settings.remind.complaint_units)
+    results = compute_from(backend, settings, period).results
+    staff = staff_addresses(results, settings.remind.complaint_units)
+    addresses, units = staff.addresses, staff.units
     plan = who_owes_what(
         results, due_within_days=settings.remind.due_within_days, review_every_days=settings.sop.review_every_days, units=units
     )
@@ -68,8 +75,8 @@ def run_remind(
         fiscal_year=period.fiscal_year,
         round=period.round,
         round_closed=period.round_closed,
-        workbook=Path(backend.describe()).name if not workbook_url(backend) else backend.describe(),
-        workbook_url=workbook_url(backend),
+        workbook=backend.describe() if backend.ref.url else backend.ref.name,
+        workbook_url=backend.ref.url,
         sla_days=settings.complaints.sla_days,
         due_within_days=settings.remind.due_within_days,
     )
@@ -94,11 +101,12 @@ def run_remind(
                       to_address=settings.remind.head_email or None, to_name=head_name, now=now)
     )
     outcome = RemindOutcome(plan, messages, not_reachable, dry_run, head_missing=not settings.remind.head_email)
+    out_dir = settings.out_dir
     if dry_run:
         try:
             outcome.eml_files = write_eml(out_dir / "reminders", messages)
         except OSError as err:
-            raise ConfigError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+            raise OutputError(f"เขียนไฟล์ .eml ลง {out_dir / 'reminders'} ไม่ได้ ({err.strerror}) — ตรวจ {{out}}") from err
         return outcome
 
     ledger = SendLedger(settings.history_file)
@@ -115,7 +123,7 @@ def run_remind(
         settings.mail.host, settings.mail.port, settings.mail.security, settings.mail.username, password, settings.mail.cafile
     )
 
-    def record(item: Any) -> None:
+    def record(item: Outgoing) -> None:
         ledger.mark_sent(day=day, source=source, recipient=item.address, person=item.person,
                          content_hash=item.content_hash, subject=item.rendered.subject, sent_at=now)
 

@@ -22,13 +22,13 @@ from typing import Any
 from ..backends.base import Backend
 from ..backends.boundary import guarded
 from ..backends.xlsx.backend import XlsxBackend
-from ..compute.rollup import OK, ProvinceRead, Rollup, roll_up
+from ..compute.rollup import OK, ProvinceRead, roll_up
 from ..config import Settings
-from ..core.errors import SheetsSyncError
+from ..core.errors import OutputError, SheetsSyncError
 from ..core.fiscal import Period
 from ..schema.ministry import PROVINCES, Source, ministry_tabs, parse_source
 from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
-from .outcomes import RollupOutcome
+from .outcomes import RollupOutcome, RollupReportOutcome
 
 
 @dataclass(frozen=True)
@@ -80,20 +80,31 @@ def province_jobs(registry: ValidatedWorkbook, base_dir: Path) -> list[ProvinceJ
     return jobs
 
 
+NO_KEY = ("ยังไม่ได้ระบุกุญแจบัญชีบริการสำหรับอ่าน Google Sheets — ระบุไฟล์กุญแจ service account "
+          "(credentials ใน [workbook] ของค่าตั้ง หรือ GOOGLE_APPLICATION_CREDENTIALS)")
 NO_INPUT_TABS = "ไม่พบแท็บข้อมูลของสำนักงาน (ภารกิจ แผนปฏิบัติการ ตัวชี้วัด เรื่องร้องเรียน …) ในสมุดงาน — ตรวจว่าระบุสมุดงานถูกไฟล์"
 
 
-def compute_province(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, Any], int, int] | str:
-    """A province's results document (without "issues") and its error and warning counts, computed
-    by `sync`'s own path; or the Thai reason it is unreadable (no input tab at all)."""
+@dataclass(frozen=True)
+class ProvinceFigures:
+    """A province's results document (without "issues") and its error and warning counts."""
+
+    document: dict[str, Any]
+    errors: int
+    warnings: int
+
+
+def compute_province(backend: Backend, settings: Settings, period: Period) -> ProvinceFigures | str:
+    """A province's figures, computed by `sync`'s own path; or the Thai reason it is unreadable
+    (no input tab at all)."""
     from .workbook import compute_from  # the one path `sync` takes: read → validate → compute
 
-    _, results = compute_from(backend, settings, period)
+    results = compute_from(backend, settings, period).results
     if not results.workbook.titles:
         return NO_INPUT_TABS
     document = results.to_json()
     document.pop("issues", None)
-    return document, results.error_count, results.warning_count
+    return ProvinceFigures(document, results.report.errors, results.report.warnings)
 
 
 def read_xlsx_province(job: ProvinceJob, settings: Settings, period: Period) -> ProvinceRead:
@@ -116,8 +127,7 @@ def read_xlsx_province(job: ProvinceJob, settings: Settings, period: Period) -> 
         return failed("unreadable", f"อ่าน {job.source_text} ไม่ได้ ({type(err).__name__}) — เปิดใน Excel แล้วบันทึกใหม่เป็น .xlsx")
     if isinstance(outcome, str):
         return failed("unreadable", outcome)
-    document, errors, warnings = outcome
-    return job.read(OK, results=document, errors=errors, warnings=warnings, modified=modified,
+    return job.read(OK, results=outcome.document, errors=outcome.errors, warnings=outcome.warnings, modified=modified,
                     seconds=round(time.perf_counter() - started, 3))
 
 
@@ -188,7 +198,7 @@ def read_provinces(
     done = read_xlsx_provinces(files, settings, period, workers)
     if sheets:
         if read_sheets is None:
-            done.update({j.province: j.read("no-access", reason="ยังไม่ได้ระบุกุญแจ service account สำหรับอ่าน Google Sheets — ระบุ --credentials") for j in sheets})
+            done.update({j.province: j.read("no-access", reason=NO_KEY) for j in sheets})
         else:
             done.update(read_sheets(sheets))
     out = []
@@ -231,23 +241,23 @@ def run_rollup(
     settings: Settings,
     period: Period,
     *,
-    out_dir: Path,
     base_dir: Path,
     credentials: str | None = None,
     emulator_host: str | None = None,
     force: bool = False,
+    strict: bool = False,
     policy: Any = None,
 ) -> RollupOutcome:
     """Read the registry and every active province, compute the roll-up, then write the ministry
     workbook's summary tabs (one write) and `<out>/rollup-FY<fy>-R<round>.json`. Only the
     ministry's workbook is ever written. Sheets provinces share one read limiter with the
-    registry's own reads, and a figures cache in `out_dir`."""
+    registry's own reads, and a figures cache in the output folder."""
     from ..present.ministry_tabs import build_ministry_tabs
     from ..storage.atomic import write_atomically
-    from .workbook import _prepare_folder, results_json
+    from .workbook import prepare_folder, results_json
 
-    options = settings.rollup
-    _prepare_folder(out_dir)
+    options, out_dir = settings.rollup, settings.out_dir
+    prepare_folder(out_dir)
     reader = SheetsReader(settings, period, credentials=credentials, emulator_host=emulator_host,
                           reads_per_window=options.reads_per_window, window_seconds=options.quota_window_seconds,
                           workers=options.workers, cache=FiguresCache(out_dir / CACHE_NAME), policy=policy)
@@ -261,8 +271,14 @@ def run_rollup(
     text = results_json(outcome.rollup.to_json()) + "\n"
     path = rollup_file(out_dir, period)
     backend.write_summary_tabs(tabs, force=force)
-    write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+    try:
+        write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+    except OSError as err:
+        raise OutputError(
+            f"เขียนแท็บสรุปแล้ว แต่บันทึกผลลัพธ์ {path} ไม่สำเร็จ ({err.strerror}) — แก้แล้วสั่ง rollup ใหม่"
+        ) from err
     outcome.json_path, outcome.tabs_written = path, [t.title for t in tabs]
+    outcome.source, outcome.strict = backend.describe(), strict
     return outcome
 
 
@@ -344,13 +360,13 @@ class SheetsReader:
         self.limiter = SlidingWindowLimiter(reads_per_window, window_seconds)
         self.policy = policy
         self.unusable: str | None = None  # why no Sheet can be read at all (no key, a broken key file)
-        self.key: tuple[Any, str | None] = (None, None)
-        self.drive: Any = None
+        self.key = (None, None)  # (credentials, the service account's e-mail)
+        self.drive = None
         try:
             if credentials:
                 self.key = load_key(credentials, (*SCOPES, METADATA_SCOPE))
             elif not emulator_host:
-                self.unusable = "ยังไม่ได้ระบุกุญแจบัญชีบริการสำหรับอ่าน Google Sheets — ระบุ --credentials หรือ GOOGLE_APPLICATION_CREDENTIALS"
+                self.unusable = NO_KEY
         except SheetsSyncError as err:
             self.unusable = _reason_of(err)
         if self.unusable is None:
@@ -435,8 +451,7 @@ class SheetsReader:
             if version is not None and self.cache is not None:
                 self.cache.put(sheet_id, version.version, self._settings_key, read)
             return read
-        document, errors, warnings = outcome
-        read = job.read(OK, results=document, errors=errors, warnings=warnings,
+        read = job.read(OK, results=outcome.document, errors=outcome.errors, warnings=outcome.warnings,
                         modified=version.modified if version is not None else None, seconds=seconds(),
                         requests=backend.requests_sent)
         if version is not None and self.cache is not None:
@@ -457,12 +472,11 @@ def run_rollup_report(
     settings: Settings,
     period: Period,
     *,
-    out_dir: Path,
     base_dir: Path,
     memo_date: dt.date,
     credentials: str | None = None,
     emulator_host: str | None = None,
-) -> tuple[Rollup, Path]:
+) -> RollupReportOutcome:
     """The memo to the Permanent Secretary for the period's round (`<out>/rollup-FY<fy>-R<round>.docx`),
     from a roll-up computed like `rollup`'s (unchanged Sheets from the cache), writing no workbook.
 
@@ -476,7 +490,7 @@ def run_rollup_report(
     if left:
         where = settings.source or "config/office.toml"
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของหน่วยงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกบันทึก")
-    options = settings.rollup
+    options, out_dir = settings.rollup, settings.out_dir
     reader = SheetsReader(settings, period, credentials=credentials, emulator_host=emulator_host,
                           reads_per_window=options.reads_per_window, window_seconds=options.quota_window_seconds,
                           workers=options.workers, cache=FiguresCache(out_dir / CACHE_NAME))
@@ -488,4 +502,4 @@ def run_rollup_report(
     memo = render_rollup_memo(outcome.rollup, settings, settings.office, out_dir, memo_date=memo_date,
                               thai_digits=settings.output.memo_thai_digits, rounds=period.rounds,
                               sla_days=settings.complaints.sla_days)
-    return outcome.rollup, memo
+    return RollupReportOutcome(outcome.rollup, memo, period)

@@ -9,13 +9,13 @@ from ..backends.base import Backend
 from ..backends.boundary import guarded
 from ..backends.xlsx.backend import write_tabs_to_new_workbook
 from ..config import Settings
-from ..core.errors import ConfigError, SheetsSyncError
+from ..core.errors import ConfigError, OutputError, SheetsSyncError
 from ..core.fiscal import Period
 from ..present.summary_tabs import build_summary_tabs
 from ..storage.atomic import write_atomically
 from ..storage.history import History
-from .outcomes import SyncOutcome
-from .workbook import _prepare_folder, compute_from, personal_columns, results_file, results_json
+from .outcomes import RestoreOutcome, SyncOutcome
+from .workbook import compute_from, personal_columns, prepare_folder, results_file, results_json
 
 
 def run_sync(
@@ -24,8 +24,8 @@ def run_sync(
     period: Period,
     *,
     now: dt.datetime,
-    out_dir: Path,
     force: bool = False,
+    strict: bool = False,
 ) -> SyncOutcome:
     """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
 
@@ -36,36 +36,39 @@ def run_sync(
     (last-moment checked against a staff save), the JSON, and the snapshot's commit.
     """
     backend = guarded(backend)
+    out_dir = settings.out_dir
     with backend.sync_lock(out_dir, settings.sync.wait_seconds):
-        tabs, results = compute_from(backend, settings, period)
+        computed = compute_from(backend, settings, period)
+        tabs, results = computed.tabs, computed.results
         summary = build_summary_tabs(results, thai_digits=settings.output.thai_digits, section=settings.office.section)
         document = results.to_json()
         try:
             text = results_json(document) + "\n"
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError) as err:
             raise SheetsSyncError(
                 "ผลการคำนวณมีค่าที่ไม่ใช่ตัวเลขจริง (nan/inf) — ตรวจตัวเลขที่ใหญ่ผิดปกติในแท็บข้อมูล (ไม่ได้เปลี่ยนแปลงอะไร)"
-            ) from None
+            ) from err
         path = results_file(out_dir, period)
-        _prepare_folder(path.parent)
-        history = History.from_settings(settings)
+        prepare_folder(path.parent)
+        history = History(settings.history_file, settings.history)
         history.ensure()
-        pending = history.prepare(taken_at=now, source=backend.describe(), tabs=tabs, results=document,
-                                  personal=personal_columns(tabs, settings))
+        pending = history.prepare(taken_at=now, source=backend.describe(), period=period,
+                                  counts=(results.report.errors, results.report.warnings), tabs=tabs, results=document,
+                                  personal=personal_columns(tabs, results.workbook.schema))
         with history.recording(pending) as snapshot_id:
             backend.write_summary_tabs(summary, force=force)
             try:
                 write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
             except OSError as err:
-                raise SheetsSyncError(
+                raise OutputError(
                     f"เขียนแท็บสรุปแล้ว แต่บันทึกผลลัพธ์ {path} ไม่สำเร็จ ({err.strerror}) — แก้แล้วสั่ง sync ใหม่"
-                ) from None
-    return SyncOutcome(results, path, snapshot_id, [t.title for t in summary])
+                ) from err
+    return SyncOutcome(results, path, snapshot_id, [t.title for t in summary], source=backend.describe(), strict=strict)
 
 
-def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_tabs: tuple[str, ...] = ()) -> RestoreOutcome:
     """Write a snapshot's input tabs to a new .xlsx; refuses to overwrite an existing file."""
-    tabs = History.from_settings(settings).tabs(snapshot_id)
+    tabs = History(settings.history_file, settings.history).tabs(snapshot_id)
     if only_tabs:
         missing = [t for t in only_tabs if t not in tabs]
         if missing:
@@ -74,4 +77,4 @@ def restore_snapshot(settings: Settings, snapshot_id: int, out_file: Path, only_
     if out_file.exists():
         raise ConfigError(f"{out_file} มีอยู่แล้ว — ระบุชื่อไฟล์ใหม่ (ไม่เขียนทับไฟล์เดิม)")
     write_tabs_to_new_workbook(out_file, tabs)
-    return out_file, list(tabs)
+    return RestoreOutcome(snapshot_id, out_file, list(tabs))

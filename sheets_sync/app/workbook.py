@@ -6,9 +6,9 @@ what makes every result reproducible.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,38 +17,40 @@ from ..backends.base import Backend, InputColumnSpec, InputTabSpec
 from ..compute.results import Results, compute_results
 from ..config import Settings
 from ..core.cells import TabData
-from ..core.errors import ConfigError
-from ..core.fiscal import Period, resolve_period
+from ..core.errors import OutputError
+from ..core.fiscal import Period
 from ..schema.parsers import header_key
 from ..schema.tabs import ColType, Tab, input_tabs
 from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 from .outcomes import InitOutcome, ValidateOutcome
 
 
-def read_workbook(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], ValidatedWorkbook]:
-    """Read every input tab in one go and validate it for the period: the tabs as read, and the
-    validation (`validate` and `sync` both come through here, so they list the same issues)."""
-    schema = input_tabs(settings.fiscal.rounds)
-    tabs = backend.read_tabs(input_titles(backend.tab_titles(), schema))
-    validated = validate_workbook(
-        tabs,
-        rounds=settings.fiscal.rounds,
-        complaint_categories=settings.complaints.categories,
-        period=period,
-    )
-    return tabs, validated
+@dataclass(frozen=True)
+class WorkbookRead:
+    """The input tabs as read, and their validation for the period."""
+
+    tabs: dict[str, TabData]
+    workbook: ValidatedWorkbook
 
 
-def run_validate(
-    backend: Backend,
-    settings: Settings,
-    as_of: dt.date,
-    fiscal_year: int | None = None,
-    round_months: int | None = None,
-) -> ValidateOutcome:
-    """Read and validate; write nothing."""
-    period = resolve_period(as_of, settings.fiscal.rounds, fiscal_year, round_months)
-    return ValidateOutcome(period, read_workbook(backend, settings, period)[1])
+@dataclass(frozen=True)
+class Computed:
+    """The input tabs as read (what the history keeps), and the results computed from them."""
+
+    tabs: dict[str, TabData]
+    results: Results
+
+
+def read_workbook(backend: Backend, settings: Settings, period: Period) -> WorkbookRead:
+    """Read every input tab in one go and validate it for the period (`validate` and `sync` both
+    come through here, so they list the same issues)."""
+    tabs = backend.read_tabs(input_titles(backend.tab_titles(), input_tabs(period.rounds)))
+    return WorkbookRead(tabs, validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories))
+
+
+def run_validate(backend: Backend, settings: Settings, period: Period) -> ValidateOutcome:
+    """Read and validate for the period; write nothing."""
+    return ValidateOutcome(period, read_workbook(backend, settings, period).workbook, backend.describe())
 
 
 def input_tab_specs(settings: Settings) -> list[InputTabSpec]:
@@ -88,7 +90,7 @@ def run_init(backend: Backend, settings: Settings, config_path: Path | None, *, 
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(example_config_text(), encoding="utf-8")
         written = config_path
-    return InitOutcome(created, written, existing)
+    return InitOutcome(created, written, existing, source=backend.describe())
 
 
 def example_config_text() -> str:
@@ -105,15 +107,16 @@ def results_file(out_dir: Path, period: Period) -> Path:
     return out_dir / f"results-FY{period.fiscal_year}-R{period.round}.json"
 
 
-def compute_from(backend: Backend, settings: Settings, period: Period) -> tuple[dict[str, TabData], Results]:
-    """Read, validate and compute, writing nothing (report and sop use this)."""
-    tabs, workbook = read_workbook(backend, settings, period)
-    return tabs, compute_results(workbook, period, settings)
+def compute_from(backend: Backend, settings: Settings, period: Period) -> Computed:
+    """Read, validate and compute, writing nothing."""
+    read = read_workbook(backend, settings, period)
+    return Computed(read.tabs, compute_results(read.workbook, period, settings))
 
 
-def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[str, list[int]]:
-    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone)."""
-    names = {header_key(n) for t in input_tabs(settings.fiscal.rounds) for c in t.columns if c.personal for n in (c.th, c.key)}
+def personal_columns(tabs: Mapping[str, TabData], schema: Mapping[str, Tab]) -> dict[str, list[int]]:
+    """Per tab title, the indexes of its personal-data columns (complainant, national ID, phone),
+    by the schema the workbook was validated with."""
+    names = {header_key(n) for t in schema.values() for c in t.columns if c.personal for n in (c.th, c.key)}
     found = {}
     for title, tab in tabs.items():
         header = tab.rows[0] if tab.rows else ()
@@ -123,22 +126,12 @@ def personal_columns(tabs: Mapping[str, TabData], settings: Settings) -> dict[st
     return found
 
 
-def _prepare_folder(folder: Path) -> None:
+def prepare_folder(folder: Path) -> None:
+    """Make sure the output folder exists and takes a file, before anything is written (exit 3)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".sheets-sync-write-test"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as err:
-        raise ConfigError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ --out (ไม่ได้เปลี่ยนแปลงอะไร)") from None
-
-
-def workbook_identity(backend: Backend) -> str:
-    """What names the workbook on every machine: the Google Sheet's id, or the .xlsx file's name."""
-    sheet_id = getattr(backend, "sheet_id", None)
-    return str(sheet_id) if sheet_id else Path(backend.describe()).name
-
-
-def workbook_url(backend: Backend) -> str:
-    sheet_id = getattr(backend, "sheet_id", None)
-    return f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit" if sheet_id else ""
+        raise OutputError(f"เขียนลงโฟลเดอร์ผลลัพธ์ {folder} ไม่ได้ ({err.strerror}) — ตรวจ {{out}} (ไม่ได้เปลี่ยนแปลงอะไร)") from err

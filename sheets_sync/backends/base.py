@@ -7,12 +7,14 @@ it talks to an .xlsx file or to Google Sheets.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from ..core.cells import TabData
-from ..core.errors import OwnershipError
+from ..core.errors import OwnershipError, printable
 from ..core.grid import SummaryTab
 
 OWNER_KEY = "sheets-sync"  # developer metadata key (Sheets) / custom property prefix (xlsx)
@@ -44,8 +46,38 @@ class InputTabSpec:
     columns: tuple[InputColumnSpec, ...]
 
 
+@dataclass(frozen=True)
+class WorkbookRef:
+    """Which workbook: an .xlsx file or a Google Sheet; the one place its names are worked out."""
+
+    path: Path | None = None
+    sheet_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        """What names it on every machine: the Sheet's id, or the file's name (calendar UIDs)."""
+        return self.sheet_id if self.sheet_id else (self.path.name if self.path else "")
+
+    @property
+    def url(self) -> str:
+        """A link to the Google Sheet ("" for a file)."""
+        return f"https://docs.google.com/spreadsheets/d/{self.sheet_id}/edit" if self.sheet_id else ""
+
+    @property
+    def log_key(self) -> str:
+        """How the run log names it: the resolved path of the file, or `sheet:<id>`."""
+        if self.path is not None:
+            return printable(os.path.realpath(os.path.expanduser(self.path)))
+        return f"sheet:{self.sheet_id}" if self.sheet_id else ""
+
+
 class Backend(Protocol):
     """Where the workbook lives."""
+
+    @property
+    def ref(self) -> WorkbookRef:
+        """Which workbook this is."""
+        ...
 
     def describe(self) -> str:
         """A short human name: the file path or the spreadsheet's title and id."""
@@ -83,5 +115,5 @@ def check_ownership(existing: Sequence[str], owned: set[str], wanted: Sequence[s
         names = ", ".join(foreign)
         raise OwnershipError(
             f"แท็บ {names} มีอยู่แล้วแต่ไม่ได้สร้างโดย sheets-sync — ไม่ได้เขียนทับ "
-            f"(เปลี่ยนชื่อแท็บนั้น หรือใช้ --force ถ้าต้องการให้ sheets-sync เขียนแทน)"
+            f"(เปลี่ยนชื่อแท็บนั้น หรือใช้ {{force}} ถ้าต้องการให้ sheets-sync เขียนแทน)"
         )

@@ -6,9 +6,8 @@
 - any exception raised while opening or reading (damaged zip, missing part, hostile or broken XML,
   a bad shared-string or style index, unknown compression, an encrypted member, a bad encoding,
   an OS error) is `WorkbookError` (exit 3) naming the file and, when it can be told, the tab;
-- the file's identity (`FileIdentity`) is taken right before each read, and the write of the
-  summary tabs runs under `atomic.guard`, so the replace is refused if a staff save landed after
-  the read (checked at the last moment, under the write lock, by `write_atomically`);
+- (the "changed since it was read" check is the xlsx backend's: it passes the identity of the
+  file it read to `write_atomically`, which checks it at the last moment, under the write lock);
 - a network failure on the Google path says so, distinct from a rejected key;
 - `sync_lock()` is the one-sync-at-a-time lock of this workbook or sheet (filelock).
 """
@@ -24,7 +23,7 @@ from typing import Any, TypeVar
 
 from ..core.cells import TabData
 from ..core.errors import BusyError, SheetsSyncError, WorkbookError, printable
-from ..storage.atomic import FileIdentity, guard, held_lock, lock_path, side_name
+from ..storage.atomic import held_lock, lock_path, side_name
 
 T = TypeVar("T")
 NETWORK_MESSAGE = "ติดต่อ Google ไม่ได้ (ตรวจการเชื่อมต่อเครือข่ายหรือ proxy)"
@@ -39,7 +38,7 @@ def check_regular_file(path: Path) -> None:
     except FileNotFoundError:
         return  # the backend says "not found" (or `init` creates it)
     except OSError as err:
-        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"เปิด {printable(str(path))} ไม่ได้ ({err.strerror}) — ตรวจชื่อไฟล์และสิทธิ์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
     if not stat.S_ISREG(info.st_mode):
         kind = "โฟลเดอร์" if stat.S_ISDIR(info.st_mode) else "ไฟล์พิเศษ (FIFO/อุปกรณ์/ซ็อกเก็ต)"
         raise WorkbookError(f"{printable(str(path))} เป็น{kind} ไม่ใช่ไฟล์ .xlsx ปกติ — ระบุไฟล์สมุดงานที่ถูกต้อง (ไม่ได้เปลี่ยนแปลงอะไร)")
@@ -67,7 +66,6 @@ class Guarded:
         self.backend = backend
         path = getattr(backend, "path", None)
         self.path: Path | None = Path(path) if path is not None else None
-        self._identity: FileIdentity | None = None
 
     def __getattr__(self, name: str) -> Any:  # anything else the backend offers
         return getattr(self.backend, name)
@@ -86,7 +84,7 @@ class Guarded:
             raise
         except Exception as err:  # noqa: BLE001 - which tab? read them one by one to tell
             tab = self._failing_tab(titles)
-            raise self._read_error(err, tab) from None
+            raise self._read_error(err, tab) from err
 
     def owned_tabs(self) -> set[str]:
         return self._read(lambda: self.backend.owned_tabs())
@@ -94,17 +92,16 @@ class Guarded:
     def _read(self, call: Callable[[], T], *, raw: bool = False) -> T:
         if self.path is not None:
             check_regular_file(self.path)
-            self._identity = FileIdentity.of(self.path)
         try:
             return call()
         except SheetsSyncError as err:
-            raise self._network(err) from None
+            raise self._network(err) from err
         except RecursionError as err:
-            raise self._read_error(err, None) from None
+            raise self._read_error(err, None) from err
         except Exception as err:  # noqa: BLE001 - the boundary: nothing a file holds may crash us
             if raw:
                 raise
-            raise self._read_error(err, None) from None
+            raise self._read_error(err, None) from err
 
     def _failing_tab(self, titles: Sequence[str]) -> str | None:
         if self.path is None or len(titles) < 2:
@@ -146,27 +143,24 @@ class Guarded:
         if self.path is not None:
             check_regular_file(self.path)
         try:
-            if self.path is not None:
-                with guard(self.path, self._identity):
-                    return call()
             return call()
         except SheetsSyncError as err:
-            raise self._network(err) from None
+            raise self._network(err) from err
         except OSError as err:
-            raise WorkbookError(f"เขียน {self.describe()} ไม่ได้: {err.strerror or err} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"เขียน {self.describe()} ไม่ได้: {err.strerror or err} (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         except Exception as err:  # noqa: BLE001 - reading the package again for the write failed
             if self.path is None and _network_failure(err):
-                raise WorkbookError(f"{NETWORK_MESSAGE} — {self.describe()}") from None
+                raise WorkbookError(f"{NETWORK_MESSAGE} — {self.describe()}") from err
             raise WorkbookError(
                 f"เขียน {self.describe()} ไม่ได้: ไฟล์เสียหายหรือไม่ใช่ .xlsx ที่สมบูรณ์ ({type(err).__name__}) (ไม่ได้เปลี่ยนแปลงอะไร)"
-            ) from None
+            ) from err
 
     # --- one sync at a time -----------------------------------------------------------------
     def sync_lock_file(self, out_dir: Path) -> Path:
         """Beside the workbook file (its real location); for a Sheet, in the output folder."""
         if self.path is not None:
             return lock_path(os.path.realpath(self.path), "sync")
-        key = getattr(self.backend, "sheet_id", None) or self.describe()
+        key = self.backend.ref.sheet_id or self.describe()
         return Path(out_dir) / side_name(str(key), ".sheets-sync-sync.lock", prefix=".~sheet-")
 
     @contextmanager
@@ -178,13 +172,13 @@ class Guarded:
             where.parent.mkdir(parents=True, exist_ok=True)
             held = held_lock(where, wait_seconds)
             held.__enter__()
-        except Timeout:
+        except Timeout as err:
             raise BusyError(
                 f"มี sheets-sync อีกรายการกำลัง sync {self.describe()} อยู่ รอ {wait_seconds:g} วินาทีแล้วยังไม่เสร็จ — "
                 "สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)"
-            ) from None
+            ) from err
         except OSError as err:
-            raise WorkbookError(f"สร้างไฟล์ล็อก {where} ไม่ได้ ({err.strerror}) — ตรวจสิทธิ์เขียนในโฟลเดอร์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise WorkbookError(f"สร้างไฟล์ล็อก {where} ไม่ได้ ({err.strerror}) — ตรวจสิทธิ์เขียนในโฟลเดอร์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         try:
             yield
         finally:

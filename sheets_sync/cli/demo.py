@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
-from .edge import BANGKOK, DEBUG_HELP, _note, _note_counts, _remember_debug, today_in_bangkok
-from .options import DATE_HELP, load_context, parse_date_option
+from ..core.thai_dates import now_in_bangkok
+from .edge import DEBUG_HELP, current_run, remember_debug
+from .options import DATE_HELP, load_context, parse_date_option, today_in_bangkok
+from .render import show
 from .thai import ThaiCommand
 
 
@@ -47,7 +48,7 @@ def _relative(path: Path) -> str:
 @click.option("--seed", type=int, default=2569, show_default=True, metavar="จำนวน", help="ค่าตั้งต้นของการสุ่มข้อมูลตัวอย่าง")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="SHEETS_SYNC_CONFIG", metavar="ไฟล์",
               help="ไฟล์ค่าตั้ง (ถ้าไม่มี ใช้ค่าตั้งตัวอย่าง)")
-@click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP)
+@click.option("--debug", is_flag=True, callback=remember_debug, help=DEBUG_HELP)
 def demo(out_dir, as_of, seed, config_path, debug):
     """สร้างสมุดงานตัวอย่างของสำนักงานจังหวัดสมมุติ แล้วลองทุกคำสั่งกับสมุดงานนั้น
 
@@ -60,11 +61,8 @@ def demo(out_dir, as_of, seed, config_path, debug):
         sheets-sync demo --as-of 30/09/2569 --out /tmp/demo
     """
     from ..app.demo import run_demo
-    from ..present.console import render_demo
 
     settings, _ = load_context(config_path, example_fallback=True, out_dir=out_dir, history=str(Path(out_dir) / "history.sqlite"))
-    day = as_of or today_in_bangkok()
-    outcome = run_demo(settings, Path(out_dir), day, seed=seed, now=dt.datetime.now(BANGKOK))
-    _note(workbook=str(outcome.workbook.resolve()))
-    _note_counts(outcome.sync.results)
-    click.echo(render_demo(outcome, command=invoked_as(), config_path=config_path))
+    outcome = run_demo(settings, as_of or today_in_bangkok(), seed=seed, now=now_in_bangkok())
+    current_run().workbook = str(outcome.workbook.resolve())
+    show(outcome, command=invoked_as(), config_path=config_path)

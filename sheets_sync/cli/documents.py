@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import click
 
-from .edge import _note_counts, today_in_bangkok
-from .options import _period, load_context, open_backend_from, output_options, parse_date_option, period_options, workbook_options
+from .options import (
+    load_context,
+    open_backend_from,
+    output_options,
+    parse_date_option,
+    period_of,
+    period_options,
+    today_in_bangkok,
+    workbook_options,
+)
+from .render import show
 from .thai import ThaiCommand
 
 
@@ -35,13 +41,8 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    results, path = run_report(backend, settings, period, Path(settings.out_dir), memo_date=memo_date or today_in_bangkok())
-    _note_counts(results)
-    if as_json:
-        click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
-    elif not quiet:
-        click.echo(f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {path}")
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_report(backend, settings, period, memo_date=memo_date or today_in_bangkok()), as_json=as_json, quiet=quiet)
 
 
 @click.command(cls=ThaiCommand)
@@ -64,16 +65,8 @@ def sop(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year,
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    results, paths = run_sop(backend, settings, period, Path(settings.out_dir), mission_id)
-    _note_counts(results)
-    if as_json:
-        click.echo(json.dumps({"files": [str(p) for p in paths]}, ensure_ascii=False))
-    elif not quiet:
-        coverage = results.missions.sop_coverage_pct if results.missions else None
-        click.echo(f"เขียนคู่มือ {len(paths)} ไฟล์ใน {Path(settings.out_dir) / 'sop'} (ร้อยละกระบวนการที่มีคู่มือ {coverage})")
-        for path in paths:
-            click.echo(f"  {path}")
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_sop(backend, settings, period, mission_id), as_json=as_json, quiet=quiet)
 
 
 @click.command(cls=ThaiCommand)
@@ -93,13 +86,8 @@ def calendar(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
         sheets-sync calendar --sheet-id 1AbC... --credentials key.json --out /var/www/calendar
     """
     from ..app.documents import run_calendar
-    from ..present.console import render_calendar
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_calendar(backend, settings, period, Path(settings.out_dir))
-    if as_json:
-        click.echo(json.dumps({"calendar": str(outcome.path), "events": outcome.counts}, ensure_ascii=False))
-    elif not quiet:
-        click.echo(render_calendar(outcome).strip())
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_calendar(backend, settings, period), as_json=as_json, quiet=quiet)

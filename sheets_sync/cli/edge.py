@@ -1,107 +1,170 @@
-"""The process edge: one place that turns every failure into one Thai line and its exit code,
-handles SIGTERM and Ctrl-C, and writes the run log.
+"""The process edge: the one place that turns every failure into one Thai line and its exit code,
+handles SIGTERM and Ctrl-C, and writes the run log from the run's `RunRecord`.
+
+A command never catches a failure itself: it fills in the record (settings, workbook, issue
+counts) and lets a `SheetsSyncError` rise to `run_at_edge`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..config import Settings
 from ..core.errors import SheetsSyncError, printable
-from .thai import ThaiGroup, run_main
-
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no summer time
-
+from .thai import ThaiGroup, usage_error_line
 
 DEFAULT_CONFIG = "config/office.toml"
-
-
 DEBUG_HELP = "แสดงรายละเอียดภายในของข้อผิดพลาด (สำหรับผู้ดูแลระบบ)"
+STOPPED = "sheets-sync: หยุดตามสัญญาณ SIGTERM — ลบไฟล์ชั่วคราวแล้ว ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ"
+INTERRUPTED = "sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)"
+
+# How the command line names the settings a library message points at (core.errors.SETTING_WORDS).
+OPTION_NAMES = {
+    "config": "--config",
+    "workbook": "--workbook",
+    "sheet_id": "--sheet-id",
+    "credentials": "--credentials",
+    "out": "--out",
+    "force": "--force",
+    "dry_run": "--dry-run",
+    "fiscal_year": "--fiscal-year",
+    "as_of": "--as-of",
+    "round": "--round",
+    "init": "sheets-sync init",
+}
 
 
-def today_in_bangkok() -> dt.date:
-    return dt.datetime.now(BANGKOK).date()
+class Interrupted(Exception):
+    """Ctrl-C while a command runs (carried past click to `run_at_edge`)."""
+
+
+@dataclass
+class RunRecord:
+    """What the run log says about one run, filled in as the run goes (one per process)."""
+
+    args: list[str] = field(default_factory=list)  # as typed, for a run that fails before its options are read
+    command: str = ""  # `sync`, `history restore`, … ("" until a command is chosen)
+    settings: Settings | None = None
+    workbook: str = ""  # the run log's name of the workbook (WorkbookRef.log_key)
+    errors: int | None = None
+    warnings: int | None = None
+    failure: str = ""  # the one line shown
+    debug: bool = False
+
+    @property
+    def wants_traceback(self) -> bool:
+        return self.debug or os.environ.get("SHEETS_SYNC_DEBUG") == "1"
+
+
+def current_run() -> RunRecord:
+    """The record of this run (a throwaway one when a command runs outside `sheets-sync`)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(RunRecord) if ctx is not None else None
+    return found if found is not None else RunRecord()
 
 
 class FriendlyGroup(ThaiGroup):
-    """Turns every failure into one clear line and its exit code; logs every run (runlog.py)."""
+    """`sheets-sync` and its sub-groups: every run goes through `run_at_edge`; the record learns
+    which command runs as click resolves it."""
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        return run_main(super().main, args, prog_name, complete_var, standalone_mode, **extra)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        record = RunRecord(args=[str(a) for a in argv])
+        sys.exit(run_at_edge(lambda: super(FriendlyGroup, self).main(argv, prog_name, complete_var, False, obj=record, **extra), record))
 
     def invoke(self, ctx: click.Context) -> Any:
-        import signal
-        import time
-
-        from ..storage.atomic import on_termination, terminated
-
-        started, code = time.monotonic(), 0
-        ctx.meta["sheets_sync.args"] = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # click clears them
-        previous = signal.signal(signal.SIGTERM, on_termination)  # temp files removed, exit 143
-        previous_hook = sys.unraisablehook
-        sys.unraisablehook = _quiet_stop_in_finalizer(previous_hook)
-        try:
-            result = self._invoke_friendly(ctx)
-        except click.exceptions.Exit as done:
-            code = done.exit_code
-            if not terminated():
-                raise
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-            if not terminated():
-                raise
-        except click.ClickException as err:
-            code = err.exit_code
-            ctx.meta.setdefault("sheets_sync.failure", err.format_message())
-            raise
-        except click.exceptions.Abort:
-            code = 1
-            raise
-        else:
-            if not terminated():
-                return result
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            sys.unraisablehook = previous_hook
-            if terminated():
-                code = 128 + terminated()
-                ctx.meta["sheets_sync.failure"] = "หยุดตามสัญญาณ"
-                click.echo("sheets-sync: หยุดตามสัญญาณ SIGTERM — ลบไฟล์ชั่วคราวแล้ว ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ", err=True)
-            _log_run(ctx, code, time.monotonic() - started)
-        raise SystemExit(code)  # stopped by a signal whose exit a finalizer swallowed
-
-    def _invoke_friendly(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SheetsSyncError as err:
-            if _debug_requested(ctx):
-                traceback.print_exc()  # the detail, but the exit code stays the documented one
-            ctx.meta["sheets_sync.failure"] = str(err)
-            click.echo(f"sheets-sync: {printable(str(err))}", err=True)
-            ctx.exit(err.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except KeyboardInterrupt:
-            ctx.meta["sheets_sync.failure"] = "หยุดตามคำสั่ง"
-            click.echo("sheets-sync: หยุดตามคำสั่ง (ไม่ได้เปลี่ยนแปลงอะไรที่ยังเขียนไม่เสร็จ)", err=True)
-            ctx.exit(130)
-        except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
-            if _debug_requested(ctx):
-                traceback.print_exc()
-            ctx.meta["sheets_sync.failure"] = f"ข้อผิดพลาดภายใน {type(err).__name__}"
-            click.echo(
-                f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {printable(str(err))}) — "
-                "ไม่ได้เขียนอะไรที่ยังไม่เสร็จ สั่งใหม่พร้อม --debug แล้วแจ้งผู้ดูแลระบบ",
-                err=True,
-            )
-            ctx.exit(2)
+        except KeyboardInterrupt as err:  # past click, which would print a blank line and abort
+            raise Interrupted from err
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        record = ctx.find_object(RunRecord)
+        if record is not None and name:
+            record.command = f"{record.command} {name}".strip() if ctx.parent is not None else name
+        return name, command, rest
+
+
+FriendlyGroup.group_class = FriendlyGroup
+
+
+def run_at_edge(call: Callable[[], Any], record: RunRecord) -> int:
+    """Run the command line; return its exit code. Signals, the unraisable hook and the run log."""
+    from ..storage.atomic import on_termination, terminated
+
+    started, code = time.monotonic(), 2
+    previous = signal.signal(signal.SIGTERM, on_termination)  # temp files removed, exit 143
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_stop_in_finalizer(previous_hook)
+    try:
+        code = _exit_code_of(call, record)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
+        if terminated():
+            code = 128 + terminated()
+            record.failure = "หยุดตามสัญญาณ"
+            click.echo(STOPPED, err=True)
+        _log_run(record, code, time.monotonic() - started)
+    return code
+
+
+def _exit_code_of(call: Callable[[], Any], record: RunRecord) -> int:
+    """The one place a failure is caught and shown as one line."""
+    try:
+        result = call()
+        return result if isinstance(result, int) else 0
+    except click.exceptions.NoArgsIsHelpError as err:
+        err.show()  # `sheets-sync` alone: the (Thai) help itself, as click does (exit 2)
+        return err.exit_code
+    except click.ClickException as err:
+        record.failure = err.format_message()
+        click.echo(usage_error_line(err), err=True)
+        return err.exit_code
+    except click.exceptions.Abort as err:
+        if isinstance(err.__cause__, KeyboardInterrupt):
+            return _interrupted(record)
+        click.echo("sheets-sync: ยกเลิกแล้ว", err=True)
+        return 1
+    except (KeyboardInterrupt, Interrupted):
+        return _interrupted(record)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except SheetsSyncError as err:
+        if record.wants_traceback:
+            traceback.print_exc()  # the detail, but the exit code stays the documented one
+        record.failure = err.render(OPTION_NAMES)
+        click.echo(f"sheets-sync: {printable(record.failure)}", err=True)
+        return err.exit_code
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+        if record.wants_traceback:
+            traceback.print_exc()
+        record.failure = f"ข้อผิดพลาดภายใน {type(err).__name__}"
+        click.echo(
+            f"sheets-sync: เกิดข้อผิดพลาดภายในโปรแกรม ({type(err).__name__}: {printable(str(err))}) — "
+            "ไม่ได้เขียนอะไรที่ยังไม่เสร็จ สั่งใหม่พร้อม --debug แล้วแจ้งผู้ดูแลระบบ",
+            err=True,
+        )
+        return 2
+
+
+def _interrupted(record: RunRecord) -> int:
+    record.failure = "หยุดตามคำสั่ง"
+    click.echo(INTERRUPTED, err=True)
+    return 130
 
 
 def _quiet_stop_in_finalizer(previous: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,28 +178,23 @@ def _quiet_stop_in_finalizer(previous: Callable[..., Any]) -> Callable[..., Any]
     return hook
 
 
-def _log_run(ctx: click.Context, code: int, duration: float) -> None:
+def _log_run(record: RunRecord, code: int, duration: float) -> None:
     """One line in the run log for every command run (not `status`, `--help` or `--version`)."""
     from ..storage import runlog
 
-    meta = ctx.meta
-    command = meta.get("sheets_sync.command") or ctx.invoked_subcommand
-    settings = meta.get("sheets_sync.settings")
-    if not command or command == "status" or (settings is None and code == 0):
+    if not record.command or record.command == "status" or (record.settings is None and code == 0):
         return
-    log_file = settings.log_path if settings is not None else _fallback_log(ctx)
-    counts = meta.get("sheets_sync.counts") or {}
+    log_file = record.settings.log_path if record.settings is not None else _fallback_log(record.args)
     runlog.append(log_file, runlog.Run(
-        time=runlog.now_iso(), command=command, workbook=meta.get("sheets_sync.workbook", ""),
-        outcome=runlog.outcome_of(code), exit_code=code, errors=counts.get("errors"), warnings=counts.get("warnings"),
-        duration_s=round(duration, 3), message=str(meta.get("sheets_sync.failure", "")).splitlines()[0] if meta.get("sheets_sync.failure") else "",
+        time=runlog.now_iso(), command=record.command, workbook=record.workbook,
+        outcome=runlog.outcome_of(code), exit_code=code, errors=record.errors, warnings=record.warnings,
+        duration_s=round(duration, 3), message=record.failure.splitlines()[0] if record.failure else "",
     ))
 
 
-def _fallback_log(ctx: click.Context) -> Path:
+def _fallback_log(args: list[str]) -> Path:
     """The log of a run that failed before its settings were loaded (a usage or config error):
     from its --config/--out when they can still be read, else the default place."""
-    args = [str(a) for a in ctx.meta.get("sheets_sync.args", ())]
     found: dict[str, str] = {}
     for i, arg in enumerate(args):
         for name in ("--config", "--out"):
@@ -153,21 +211,9 @@ def _fallback_log(ctx: click.Context) -> Path:
         return Path(found.get("--out") or "reports") / "sheets-sync.log"
 
 
-def _note(**values: Any) -> None:
-    """Remember facts about this run for the run log (settings, workbook, issue counts)."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.meta.update({f"sheets_sync.{k}": v for k, v in values.items()})
-
-
-def _note_counts(results: Any) -> None:
-    _note(counts={"errors": results.error_count, "warnings": results.warning_count})
-
-
-def _debug_requested(ctx: click.Context) -> bool:
-    return bool(ctx.meta.get("sheets_sync.debug")) or os.environ.get("SHEETS_SYNC_DEBUG") == "1"
-
-
-def _remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    ctx.meta["sheets_sync.debug"] = value or ctx.meta.get("sheets_sync.debug", False)  # meta is shared with the group
+def remember_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """`--debug`: the record shows the traceback of a failure (any command level may set it)."""
+    record = ctx.find_object(RunRecord)
+    if record is not None:
+        record.debug = record.debug or value
     return value

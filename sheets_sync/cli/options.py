@@ -8,13 +8,19 @@ import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..config import Settings
 from ..core.errors import ConfigError
-from .edge import DEBUG_HELP, DEFAULT_CONFIG, _note, _remember_debug, today_in_bangkok
+from ..core.fiscal import Period
+from ..core.thai_dates import now_in_bangkok
+from .edge import DEBUG_HELP, DEFAULT_CONFIG, current_run, remember_debug
 from .thai import DATE_META, install
+
+if TYPE_CHECKING:
+    from ..backends.base import Backend
 
 install()  # click's own strings (help headings, usage errors) in Thai, before any option is built
 
@@ -42,9 +48,10 @@ def parse_date_option(ctx: click.Context, param: click.Parameter, value: str | N
         day, _ = parse_date(Cell(CellKind.TEXT, value))
     except CellProblem as problem:
         template = DATE_OPTION_PROBLEMS.get(problem.code, "อ่าน {value!r} เป็นวันที่ไม่ได้ — " + DATE_OPTION_FORMS)
-        raise click.BadParameter(template.format(value=value)) from None
+        raise click.BadParameter(template.format(value=value)) from problem
     if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
-        raise ConfigError(f"{param.opts[0] if param.opts else '--as-of'} {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — ระบุวันที่ เช่น 2026-03-31")
+        raise ConfigError(f"{param.opts[0] if param.opts else '--as-of'} {value} อยู่นอกช่วงที่ใช้ได้ ({AS_OF_RANGE[0]} ถึง {AS_OF_RANGE[1]} ค.ศ.) — "
+                          "ระบุวันที่ เช่น 2026-03-31")
     option = param.opts[0] if param.opts else f"--{param.name}"
     ctx.meta.setdefault(DATE_META, []).append((option, value, day))
     return day
@@ -68,7 +75,7 @@ def workbook_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--sheet-id", metavar="รหัส", help="รหัสหรือลิงก์ของ Google Sheets"),
         click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS", metavar="ไฟล์.json",
                       help="ไฟล์กุญแจบัญชีบริการของ Google (หรือตัวแปร GOOGLE_APPLICATION_CREDENTIALS)"),
-        click.option("--debug", is_flag=True, callback=_remember_debug, help=DEBUG_HELP),
+        click.option("--debug", is_flag=True, callback=remember_debug, help=DEBUG_HELP),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
@@ -94,8 +101,13 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return functools.reduce(lambda f, d: d(f), reversed(decorators), func)
 
 
+def today_in_bangkok() -> dt.date:
+    return now_in_bangkok().date()
+
+
 def load_context(config_path: str | None, *, example_fallback: bool = False, out_dir: str | None = None,
-                 history: str | None = None):  # -> (Settings, Path|None)
+                 history: str | None = None) -> tuple[Settings, Path]:
+    """The settings of this run (recorded for the run log) and the config file they came from."""
     from ..config import load_settings
 
     explicit = config_path is not None
@@ -109,22 +121,31 @@ def load_context(config_path: str | None, *, example_fallback: bool = False, out
     else:
         settings = load_settings(path, required=explicit)
     settings = settings.with_output(dir=out_dir, history=history)
-    _note(settings=settings)
+    current_run().settings = settings
     return settings, path
 
 
-def open_backend_from(settings: Any, workbook: str | None, sheet_id: str | None, credentials: str | None, *, creating: bool = False):
-    from ..backends import open_backend
+def workbook_named(settings: Settings, workbook: str | None, sheet_id: str | None) -> str:
+    """The run log's name of the workbook the options (or the config) point at ("" when none)."""
+    from ..backends import workbook_ref
 
+    if not (workbook or sheet_id or settings.workbook.path or settings.workbook.sheet_id):
+        return ""  # every workbook's runs
+    return workbook_ref(settings, workbook=workbook, sheet_id=sheet_id).log_key
+
+
+def open_backend_from(settings: Settings, workbook: str | None, sheet_id: str | None, credentials: str | None) -> Backend:
+    """The workbook's backend (its name recorded for the run log)."""
+    from ..backends import open_backend, workbook_ref
+
+    ref = workbook_ref(settings, workbook=workbook, sheet_id=sheet_id)
+    current_run().workbook = ref.log_key
     # Like Google's other emulators: SHEETS_EMULATOR_HOST=host:port sends every request there.
-    emulator = os.environ.get("SHEETS_EMULATOR_HOST")
-    from ..storage.runlog import workbook_key
-
-    _note(workbook=workbook_key(workbook or (None if sheet_id else settings.workbook.path) or None, sheet_id or settings.workbook.sheet_id or None))
-    return open_backend(settings, workbook=workbook, sheet_id=sheet_id, credentials=credentials, creating=creating, emulator_host=emulator)
+    return open_backend(settings, ref, credentials=credentials, emulator_host=os.environ.get("SHEETS_EMULATOR_HOST"))
 
 
-def _period(settings: Any, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None):
+def period_of(settings: Settings, as_of: dt.date | None, fiscal_year: int | None, round_months: int | None) -> Period:
+    """The period the options name (as-of defaults to today in Thailand)."""
     from ..core.fiscal import resolve_period
 
     return resolve_period(as_of or today_in_bangkok(), settings.fiscal.rounds, fiscal_year, round_months)

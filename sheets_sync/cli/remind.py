@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-import sys
-from pathlib import Path
 
 import click
 
-from .edge import BANGKOK
-from .options import _period, load_context, open_backend_from, output_options, period_options, workbook_options
+from ..core.thai_dates import now_in_bangkok
+from .options import load_context, open_backend_from, output_options, period_of, period_options, workbook_options
+from .render import show
 from .thai import ThaiCommand
 
 
@@ -37,28 +34,10 @@ def remind(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
         SHEETS_SYNC_SMTP_PASSWORD=... sheets-sync remind --sheet-id 1AbC... --credentials key.json
     """
     from ..app.remind import run_remind
-    from ..core.errors import ConfigError
-    from ..present.console import render_remind
 
     settings, _ = load_context(config_path, out_dir=out_dir)
-    password = ""
-    if not dry_run and settings.mail.username:
-        password = os.environ.get(settings.mail.password_env, "")
-        if not password:
-            raise ConfigError(f"ไม่พบรหัสผ่านอีเมลในตัวแปรสภาพแวดล้อม {settings.mail.password_env} — ตั้งค่าก่อนสั่ง (ชื่อตัวแปรกำหนดที่ mail.password_env)")
+    password = "" if dry_run else os.environ.get(settings.mail.password_env, "")  # the only secret, read at the edge
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_remind(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir),
-                         password=password, dry_run=dry_run, resend=resend)
-    if as_json:
-        click.echo(json.dumps({
-            "dry_run": dry_run,
-            "eml_files": [str(p) for p in outcome.eml_files],
-            "sent": [m.address for m in outcome.sent],
-            "already_sent": [m.address for m in outcome.already_sent],
-            "unsent": [{"person": m.person, "address": m.address, "reason": why} for m, why in outcome.unsent],
-            "not_reachable": outcome.not_reachable,
-        }, ensure_ascii=False, indent=2))
-    elif not quiet or not outcome.complete:
-        click.echo(render_remind(outcome))
-    sys.exit(0 if outcome.complete else 3)
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    outcome = run_remind(backend, settings, period, now=now_in_bangkok(), password=password, dry_run=dry_run, resend=resend)
+    show(outcome, as_json=as_json, quiet=quiet)

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .edge import _note, today_in_bangkok
-from .options import _period, load_context, open_backend_from, output_options, parse_date_option, period_options, workbook_options
+from ..config import Settings
+from .options import (
+    load_context,
+    open_backend_from,
+    output_options,
+    parse_date_option,
+    period_of,
+    period_options,
+    today_in_bangkok,
+    workbook_options,
+)
+from .render import show
 from .thai import ThaiCommand
 
 
-def _base_dir(workbook: str | None) -> Path:
-    """Relative .xlsx sources are read from the ministry workbook's folder (the current one for a Sheet)."""
-    return Path(workbook).resolve().parent if workbook else Path.cwd()
+def _sources(settings: Settings, workbook: str | None, credentials: str | None) -> dict[str, Any]:
+    """Where the provinces' workbooks are found: relative .xlsx sources from the ministry
+    workbook's folder (the current one for a Sheet), Sheets with the key and the emulator."""
+    return {
+        "base_dir": Path(workbook).resolve().parent if workbook else Path.cwd(),
+        "credentials": credentials or settings.workbook.credentials or None,
+        "emulator_host": os.environ.get("SHEETS_EMULATOR_HOST") or None,
+    }
 
 
 @click.command(cls=ThaiCommand)
@@ -38,26 +53,12 @@ def rollup(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
         sheets-sync rollup --sheet-id 1AbC... --credentials key.json --quiet
     """
     from ..app.rollup import run_rollup
-    from ..app.workbook import results_json
-    from ..present.ministry_console import render_rollup
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_rollup(backend, settings, period, out_dir=settings.out_dir, base_dir=_base_dir(workbook),
-                         credentials=credentials or settings.workbook.credentials or None,
-                         emulator_host=os.environ.get("SHEETS_EMULATOR_HOST") or None, force=force)
-    rolled = outcome.rollup
-    errors = sum(p.errors or 0 for p in rolled.provinces)
-    _note(counts={"errors": errors + outcome.registry_errors, "warnings": sum(p.warnings or 0 for p in rolled.provinces)})
-    for note in rolled.notes:  # the one warning (no Drive permission), even with --quiet
-        click.echo(f"sheets-sync: คำเตือน: {note}", err=True)
-    if as_json:
-        click.echo(results_json(rolled.to_json()))
-    elif not quiet:
-        click.echo(render_rollup(outcome, backend.describe()))
-    failed = bool(rolled.failed) or errors > 0 or outcome.registry_errors > 0
-    sys.exit(1 if strict and failed else 0)
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_rollup(backend, settings, period, **_sources(settings, workbook, credentials), force=force, strict=strict),
+         as_json=as_json, quiet=quiet)
 
 
 @click.command("rollup-report", cls=ThaiCommand)
@@ -77,22 +78,11 @@ def rollup_report(config_path, workbook, sheet_id, credentials, debug, as_of, fi
     ตัวอย่าง:
         sheets-sync rollup-report --workbook ministry.xlsx --as-of 31/03/2569 --date 10/04/2569
     """
-    import json
-
     from ..app.rollup import run_rollup_report
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    rolled, path = run_rollup_report(backend, settings, period, out_dir=settings.out_dir, base_dir=_base_dir(workbook),
-                                     memo_date=memo_date or today_in_bangkok(),
-                                     credentials=credentials or settings.workbook.credentials or None,
-                                     emulator_host=os.environ.get("SHEETS_EMULATOR_HOST") or None)
-    for note in rolled.notes:
-        click.echo(f"sheets-sync: คำเตือน: {note}", err=True)
-    if as_json:
-        click.echo(json.dumps({"report": str(path), "fiscal_year": period.fiscal_year, "round": period.round}, ensure_ascii=False))
-    elif not quiet:
-        counts = rolled.counts
-        click.echo(f"เขียนบันทึกข้อความถึงปลัดกระทรวงมหาดไทย รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year} "
-                   f"(ได้รับข้อมูล {counts['ok']} จังหวัด ยังไม่ได้รับ {counts['failed']}): {path}")
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    outcome = run_rollup_report(backend, settings, period, **_sources(settings, workbook, credentials),
+                                memo_date=memo_date or today_in_bangkok())
+    show(outcome, as_json=as_json, quiet=quiet)

@@ -14,7 +14,6 @@ say which date a date option was read as (`ใช้วันที่ 1 ธั�
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -211,21 +210,3 @@ def usage_error_line(err: click.ClickException) -> str:
     path = ctx.command_path if ctx is not None else "sheets-sync"
     hint = f" (ดูวิธีใช้: {path} --help)" if isinstance(err, click.UsageError) else ""
     return f"{path}: {message}{hint}"
-
-
-def run_main(main: Any, args: Any, prog_name: Any, complete_var: Any, standalone_mode: bool, **extra: Any) -> Any:
-    """click's `main`, with usage errors and aborts shown as one Thai line (exit 2 / 1)."""
-    if not standalone_mode:
-        return main(args, prog_name, complete_var, standalone_mode, **extra)
-    try:
-        code = main(args, prog_name, complete_var, False, **extra)
-    except click.exceptions.NoArgsIsHelpError as err:
-        err.show()  # `sheets-sync` alone: the (Thai) help itself, as click does (exit 2)
-        sys.exit(err.exit_code)
-    except click.ClickException as err:
-        click.echo(usage_error_line(err), err=True)
-        sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        click.echo("sheets-sync: ยกเลิกแล้ว", err=True)
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)

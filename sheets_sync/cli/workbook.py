@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
-from pathlib import Path
-
 import click
 
-from .edge import BANGKOK, _note, _note_counts, today_in_bangkok
-from .options import _period, load_context, open_backend_from, output_options, period_options, workbook_options
+from ..core.thai_dates import now_in_bangkok
+from .options import load_context, open_backend_from, output_options, period_of, period_options, workbook_options
+from .render import show
 from .thai import ThaiCommand
 
 
@@ -31,24 +27,11 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
         sheets-sync validate --workbook office.xlsx --json > issues.json
     """
     from ..app.workbook import run_validate
-    from ..present.console import issues_summary, render_issues
-    from ..schema.issues import Severity
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    report = run_validate(backend, settings, as_of or today_in_bangkok(), fiscal_year, round_months)
-    _note(counts={"errors": report.workbook.error_count, "warnings": len(report.issues) - report.workbook.error_count})
-    if as_json:
-        document = report.to_json()
-        if errors_only:
-            document["issues"] = [i.to_json() for i in report.issues if i.severity is Severity.ERROR]
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-    elif quiet:
-        if report.issues:
-            click.echo(issues_summary(report.report))
-    else:
-        click.echo(render_issues(report.report, backend.describe(), errors_only=errors_only))
-    sys.exit(0 if report.valid else 1)
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_validate(backend, settings, period), as_json=as_json, quiet=quiet, errors_only=errors_only)
 
 
 @click.command(cls=ThaiCommand)
@@ -70,14 +53,8 @@ def init(config_path, workbook, sheet_id, credentials, debug, ministry):
     from ..app.workbook import run_init
 
     settings, path = load_context(config_path)
-    backend = open_backend_from(settings, workbook, sheet_id, credentials, creating=True)
-    outcome = run_init(backend, settings, path, ministry=ministry)
-    if outcome.created_tabs:
-        click.echo(f"สร้างแท็บใน {backend.describe()}: {', '.join(outcome.created_tabs)}")
-    if outcome.existing_tabs:
-        click.echo(f"แท็บที่มีอยู่แล้ว (ไม่ได้แตะ): {', '.join(outcome.existing_tabs)}")
-    if outcome.config_written:
-        click.echo(f"สร้างไฟล์ค่าตั้ง {outcome.config_written} — แก้ชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือก่อนออกรายงาน")
+    backend = open_backend_from(settings, workbook, sheet_id, credentials)
+    show(run_init(backend, settings, path, ministry=ministry))
 
 
 @click.command(cls=ThaiCommand)
@@ -98,17 +75,8 @@ def sync(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year
         sheets-sync sync --sheet-id 1AbC... --credentials key.json --strict --quiet
     """
     from ..app.sync import run_sync
-    from ..present.console import render_sync
 
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    period = _period(settings, as_of, fiscal_year, round_months)
-    outcome = run_sync(backend, settings, period, now=dt.datetime.now(BANGKOK), out_dir=Path(settings.out_dir), force=force)
-    _note_counts(outcome.results)
-    if as_json:
-        from ..app.workbook import results_json
-
-        click.echo(results_json(outcome.document))
-    elif not quiet:
-        click.echo(render_sync(outcome, backend.describe()))
-    sys.exit(1 if strict and not outcome.results.report.valid else 0)
+    period = period_of(settings, as_of, fiscal_year, round_months)
+    show(run_sync(backend, settings, period, now=now_in_bangkok(), force=force, strict=strict), as_json=as_json, quiet=quiet)

@@ -34,14 +34,6 @@ class Results:
     def issues(self) -> list[Issue]:
         return self.report.issues
 
-    @property
-    def error_count(self) -> int:
-        return self.report.errors
-
-    @property
-    def warning_count(self) -> int:
-        return self.report.warnings
-
     def to_json(self) -> dict[str, Any]:
         """The JSON results document of outputs.md (plus a few documented extras)."""
         return {

@@ -4,10 +4,37 @@ Every failure is caught once at the CLI edge and shown as one line with its exit
 """
 
 
+# A message names a setting the user can change by a `{key}` placeholder; the library says it in
+# words, the command line as its option (`cli.edge.OPTION_NAMES`: `{out}` -> `--out`).
+SETTING_WORDS = {
+    "config": "ไฟล์ค่าตั้ง",
+    "workbook": "ไฟล์สมุดงาน .xlsx",
+    "sheet_id": "รหัส Google Sheet",
+    "credentials": "ไฟล์กุญแจ service account",
+    "out": "โฟลเดอร์ผลลัพธ์",
+    "force": "การเขียนทับ",
+    "dry_run": "การทดลองเขียนเป็นไฟล์",
+    "fiscal_year": "ปีงบประมาณ",
+    "as_of": "วันที่ของข้อมูล",
+    "round": "รอบ",
+    "init": "คำสั่งสร้างสมุดงาน",
+}
+
+
 class SheetsSyncError(Exception):
     """Base of every failure the tool reports to the user as one line."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return self.render(SETTING_WORDS)
+
+    def render(self, names: dict[str, str]) -> str:
+        """The message with each `{key}` placeholder named as `names` says (the CLI: its options)."""
+        text = str(self.args[0]) if self.args else ""
+        for key, name in names.items():
+            text = text.replace("{" + key + "}", name)
+        return text
 
 
 class ConfigError(SheetsSyncError):
@@ -36,6 +63,13 @@ class BusyError(WorkbookError):
 
 class OwnershipError(WorkbookError):
     """A tab with a summary name exists that the tool did not create (exit 3, use --force)."""
+
+
+class OutputError(SheetsSyncError):
+    """An output folder or file (results, calendar, .eml, restored .xlsx) cannot be written;
+    nothing that was not finished was changed (exit 3)."""
+
+    exit_code = 3
 
 
 class DocumentError(SheetsSyncError):

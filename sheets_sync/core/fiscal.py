@@ -42,6 +42,9 @@ def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
     return months
 
 
+DEFAULT_ROUNDS = (6, 9, 12)  # the follow-up rounds (months) when the config does not say: written once
+
+
 @dataclass(frozen=True)
 class Period:
     """What a sync is computed for: the as-of date, its fiscal year and round."""
@@ -69,7 +72,7 @@ class Period:
 
 def resolve_period(
     as_of: dt.date,
-    rounds: tuple[int, ...] = (6, 9, 12),
+    rounds: tuple[int, ...] = DEFAULT_ROUNDS,
     fiscal_year: int | None = None,
     round_months: int | None = None,
 ) -> Period:
@@ -78,12 +81,12 @@ def resolve_period(
     year = fiscal_year if fiscal_year is not None else fiscal_year_of(as_of)
     start, end = fiscal_year_span(year)
     if as_of < start:
-        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {as_of.isoformat()} (เริ่ม {start.isoformat()}) — ตรวจ --fiscal-year / --as-of")
+        raise ConfigError(f"ปีงบประมาณ {year} ยังไม่เริ่ม ณ วันที่ {as_of.isoformat()} (เริ่ม {start.isoformat()}) — ตรวจ {{fiscal_year}} / {{as_of}}")
     # A past fiscal year is reported as it stood at its end (30 September), whatever today is.
     as_of = min(as_of, end)
     if round_months is not None:
         if round_months not in rounds:
-            raise ConfigError(f"--round {round_months} ไม่ใช่รอบที่เปิดใช้ในค่าตั้ง (รอบที่ใช้: {', '.join(map(str, rounds))})")
+            raise ConfigError(f"{{round}} {round_months} ไม่ใช่รอบที่เปิดใช้ในค่าตั้ง (รอบที่ใช้: {', '.join(map(str, rounds))})")
         return Period(as_of, year, round_months, round_end(year, round_months) <= as_of, rounds)
     closed = [m for m in rounds if round_end(year, m) <= as_of]
     if closed:

@@ -163,6 +163,27 @@ class Grid:
         return max((len(r) for r in self.rows), default=0)
 
 
+@dataclass(frozen=True)
+class ChartPlacement:
+    """A chart with rows to plot: its place among the tab's charts, its table, its rows."""
+
+    index: int  # the chart's place in `SummaryTab.charts` (both backends stack charts by it)
+    chart: Chart
+    area: TableArea
+    end_row: int  # exclusive: the table's end, or after the chart's first `rows` data rows
+
+
+def chart_placements(grid: Grid, tab: SummaryTab) -> list[ChartPlacement]:
+    """The one rule for which rows a chart plots (both backends): a chart without rows is left out."""
+    placed = []
+    for index, chart in enumerate(tab.charts):
+        area = grid.areas[chart.table]
+        end = area.end_row if chart.rows is None else min(area.end_row, area.first_row + chart.rows)
+        if end > area.first_row:
+            placed.append(ChartPlacement(index, chart, area, end))
+    return placed
+
+
 def lay_out(tab: SummaryTab) -> Grid:
     """Title, as-of line, a blank row, then each table (caption, header, rows) with a blank row between."""
     rows: list[list[GridCell]] = [

@@ -10,6 +10,15 @@ import datetime as dt
 
 from .vocabulary import BE_OFFSET, DURATION_ORDER, MONTHS_LONG, MONTHS_SHORT, THAI_DIGITS, TIME_UNITS, choice_label
 
+TIME_ZONE = "Asia/Bangkok"
+BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)  # Thailand keeps no summer time: one fixed offset
+
+
+def now_in_bangkok() -> dt.datetime:
+    """The time now in Thailand (only the process edge and the run log read the clock)."""
+    return dt.datetime.now(BANGKOK)
+
+
 _TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
 _TO_ASCII = str.maketrans(THAI_DIGITS, "0123456789")
 

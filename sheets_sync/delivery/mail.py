@@ -134,13 +134,13 @@ def _login(client: smtplib.SMTP, username: str, password: str) -> None:
     UTF-8 (RFC 4616) instead of failing before it reaches the server."""
     try:
         client.login(username, password)
-    except UnicodeEncodeError:
+    except UnicodeEncodeError as err:
         if not client.has_extn("auth") or "PLAIN" not in client.esmtp_features["auth"].upper().split():
-            raise smtplib.SMTPNotSupportedError("AUTH PLAIN is needed for a non-ASCII password") from None
+            raise smtplib.SMTPNotSupportedError("AUTH PLAIN is needed for a non-ASCII password") from err
         token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
         code, response = client.docmd("AUTH", f"PLAIN {token}")
         if code != 235:
-            raise smtplib.SMTPAuthenticationError(code, response) from None
+            raise smtplib.SMTPAuthenticationError(code, response) from err
 
 
 def _failure(err: BaseException, server: SmtpServer) -> str:

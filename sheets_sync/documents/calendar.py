@@ -19,12 +19,10 @@ from urllib.parse import quote
 import icalendar
 
 from ..compute.schedule import ACTIVITY, MEMO_DUE, ROUND_END, SOP_REVIEW, CalendarEntry
-from ..core.thai_dates import thai_date
+from ..core.thai_dates import BANGKOK, TIME_ZONE, thai_date
 from ..core.vocabulary import PLAN_STATUSES, choice_label
 from ..storage.atomic import write_atomically
 
-TIME_ZONE = "Asia/Bangkok"
-BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)
 PRODID = "-//sheets-sync//plan calendar//TH"
 KIND_ORDER = (ROUND_END, MEMO_DUE, SOP_REVIEW, ACTIVITY)
 CATEGORY = {

@@ -58,15 +58,15 @@ def load_template(settings: Settings, name: str) -> Template:
     path = templates_dir(settings) / name
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise TemplateError(f"ไม่พบแม่แบบ {path} — {_REBUILD_HINT} หรือตั้ง output.templates ในค่าตั้ง") from None
+    except FileNotFoundError as err:
+        raise TemplateError(f"ไม่พบแม่แบบ {path} — {_REBUILD_HINT} หรือตั้ง output.templates ในค่าตั้ง") from err
     except OSError as err:
-        raise TemplateError(f"อ่านแม่แบบ {path} ไม่ได้: {err.strerror}") from None
+        raise TemplateError(f"อ่านแม่แบบ {path} ไม่ได้: {err.strerror}") from err
     template = DocxTemplate(io.BytesIO(data))
     try:
         template.init_docx()
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as err:
-        raise TemplateError(f"แม่แบบ {path} ไม่ใช่ไฟล์ .docx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Word Document (.docx) หรือ make templates") from None
+        raise TemplateError(f"แม่แบบ {path} ไม่ใช่ไฟล์ .docx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Word Document (.docx) หรือ make templates") from err
     return Template(path, template)
 
 
@@ -87,12 +87,12 @@ def emblem_image(template: Template, path: str, height_mm: float = 15) -> Inline
     emblem = Path(path)
     try:
         data = emblem.read_bytes()
-    except OSError:
-        raise TemplateError(f"ไม่พบไฟล์ตราครุฑ {emblem} (office.emblem ในค่าตั้ง) — ระบุไฟล์ภาพ .png/.jpg ที่มีอยู่ หรือเว้นว่างไว้") from None
+    except OSError as err:
+        raise TemplateError(f"ไม่พบไฟล์ตราครุฑ {emblem} (office.emblem ในค่าตั้ง) — ระบุไฟล์ภาพ .png/.jpg ที่มีอยู่ หรือเว้นว่างไว้") from err
     try:
         DocxImage.from_blob(data)  # Word takes PNG, JPEG, GIF, BMP, TIFF; say so before rendering
-    except Exception:  # noqa: BLE001 - python-docx raises several kinds for a file it cannot read
-        raise TemplateError(f"ไฟล์ตราครุฑ {emblem} (office.emblem) ไม่ใช่ภาพที่ Word ใช้ได้ — ใช้ไฟล์ .png หรือ .jpg") from None
+    except Exception as err:  # noqa: BLE001 - python-docx raises several kinds for a file it cannot read
+        raise TemplateError(f"ไฟล์ตราครุฑ {emblem} (office.emblem) ไม่ใช่ภาพที่ Word ใช้ได้ — ใช้ไฟล์ .png หรือ .jpg") from err
     return InlineImage(template.docx, io.BytesIO(data), height=Mm(height_mm))
 
 
@@ -115,16 +115,16 @@ def render_document(
         template.docx.render(dict(context), jinja_env=_environment(), autoescape=True)
     except jinja2.TemplateSyntaxError as err:
         where = _template_context(err)
-        raise TemplateError(f"แม่แบบ {source} มีแท็ก {{{{ }}}} / {{% %}} ไม่ถูกต้อง: {err.message}{where} — {_REBUILD_HINT}") from None
+        raise TemplateError(f"แม่แบบ {source} มีแท็ก {{{{ }}}} / {{% %}} ไม่ถูกต้อง: {err.message}{where} — {_REBUILD_HINT}") from err
     except jinja2.UndefinedError as err:
-        raise TemplateError(f"แม่แบบ {source} ใช้ตัวแปรที่โปรแกรมไม่รู้จัก ({err.message}) — {_REBUILD_HINT}") from None
+        raise TemplateError(f"แม่แบบ {source} ใช้ตัวแปรที่โปรแกรมไม่รู้จัก ({err.message}) — {_REBUILD_HINT}") from err
     except jinja2.TemplateError as err:
-        raise TemplateError(f"แม่แบบ {source} ใช้ไม่ได้: {err} — {_REBUILD_HINT}") from None
+        raise TemplateError(f"แม่แบบ {source} ใช้ไม่ได้: {err} — {_REBUILD_HINT}") from err
     except (etree.XMLSyntaxError, ValueError) as err:
-        raise TemplateError(f"แม่แบบ {source} ให้ผลเป็นเอกสารที่ไม่สมบูรณ์ ({err}) — {_REBUILD_HINT}") from None
+        raise TemplateError(f"แม่แบบ {source} ให้ผลเป็นเอกสารที่ไม่สมบูรณ์ ({err}) — {_REBUILD_HINT}") from err
     except (ArithmeticError, TypeError, AttributeError, KeyError, IndexError) as err:
         # An expression an office wrote in Word that fails while rendering ({{ 1/0 }}).
-        raise TemplateError(f"แม่แบบ {source} มีนิพจน์ที่คำนวณไม่ได้ ({type(err).__name__}: {err}) — {_REBUILD_HINT}") from None
+        raise TemplateError(f"แม่แบบ {source} มีนิพจน์ที่คำนวณไม่ได้ ({type(err).__name__}: {err}) — {_REBUILD_HINT}") from err
     keep_tables_on_paper(template.docx.docx)
     if title:
         template.docx.core_properties.title = title[:TITLE_LIMIT]
@@ -154,10 +154,10 @@ def _save(template: DocxTemplate, out_path: Path) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
     try:
         write_atomically(out_path, template.save)
-    except PermissionError:
-        raise DocumentError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from None
+    except PermissionError as err:
+        raise DocumentError(f"เขียน {out_path} ไม่ได้: ไฟล์เปิดอยู่ใน Word หรือไม่มีสิทธิ์เขียน — ปิดไฟล์แล้วสั่งใหม่") from err
     except OSError as err:
-        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({err.strerror}) — ตรวจ --out") from None
+        raise DocumentError(f"เขียน {out_path} ไม่ได้ ({err.strerror}) — ตรวจ {{out}}") from err
 
 
 def safe_file_part(text: str) -> str:

@@ -19,7 +19,7 @@ import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..core.fiscal import fiscal_year_of, fiscal_year_span, round_end
+from ..core.fiscal import DEFAULT_ROUNDS, fiscal_year_of, fiscal_year_span, round_end
 from ..core.thai_dates import be_year, thai_digits
 from ..core.vocabulary import (
     CHANNELS,
@@ -38,7 +38,6 @@ from ..core.vocabulary import (
 )
 from ..schema.tabs import Tab, input_tabs
 
-DEFAULT_ROUNDS = (6, 9, 12)
 Row = dict[str, Any]  # one sheet row: column key -> value ("" or absent = an empty cell)
 
 

@@ -38,8 +38,10 @@ TYPES: dict[ColType, dict[str, tuple[str, str, str]]] = {
     ColType.DATE: {
         "th": ("วันที่", "เซลล์วันที่ หรือพิมพ์ `31/03/2569`, `31/3/2026`, `31 มี.ค. 2569`, `31 มีนาคม 2569`, `2026-03-31`, `๓๑/๐๓/๒๕๖๙` (ปีที่เกิน 2400 คือ พ.ศ.)",
                "ปี 2 หลัก (`31/03/69`), วันที่ไม่มีจริง (`31/02/2569`), เดือนก่อนวัน (`03/31/2569`), ตัวเลขเปล่าที่ไม่ใช่เซลล์วันที่ — เซลล์วันที่ที่ปีเป็น พ.ศ. เป็นคำเตือน"),
-        "en": ("date", "a date cell, or `31/03/2569`, `31/3/2026`, `31 มี.ค. 2569`, `31 มีนาคม 2569`, `2026-03-31`, `๓๑/๐๓/๒๕๖๙` (a year above 2400 is Buddhist Era)",
-               "a two-digit year (`31/03/69`), an impossible date (`31/02/2569`), month first (`03/31/2569`), a plain number — a date cell with a BE year is a warning"),
+        "en": ("date", "a date cell, or `31/03/2569`, `31/3/2026`, `31 มี.ค. 2569`, `31 มีนาคม 2569`, `2026-03-31`, `๓๑/๐๓/๒๕๖๙` (a year above 2400 "
+                       "is Buddhist Era)",
+               "a two-digit year (`31/03/69`), an impossible date (`31/02/2569`), month first (`03/31/2569`), a plain number — a date cell with a BE "
+               "year is a warning"),
     },
     ColType.NUMBER: {
         "th": ("ตัวเลข", "`1234.50`, `1,234.50`, `๑,๒๓๔` หรือเซลล์ตัวเลข", "ข้อความที่ไม่ใช่ตัวเลข จุลภาคเป็นทศนิยม (`1234,50`) หรือเกินช่วงที่กำหนด"),
@@ -59,11 +61,13 @@ TYPES: dict[ColType, dict[str, tuple[str, str, str]]] = {
     },
     ColType.LIST: {
         "th": ("รายการรหัส", "หลายรหัสในเซลล์เดียว คั่นด้วย `,` `、` `/` หรือขึ้นบรรทัดใหม่", "รหัสที่ไม่พบเป็นคำเตือน (ไม่นำรหัสนั้นมาใช้ แถวยังใช้ได้)"),
-        "en": ("list of ids", "several ids in one cell separated by `,` `、` `/` or line breaks", "an unknown id is a warning (that item is dropped, the row is kept)"),
+        "en": ("list of ids", "several ids in one cell separated by `,` `、` `/` or line breaks", "an unknown id is a warning (that item is dropped, "
+                                                                                                 "the row is kept)"),
     },
     ColType.RESULT: {
         "th": ("ผลตัวชี้วัด", "ตัวเลข หรือ `-` / `ไม่ประเมิน` เมื่อไม่ประเมินในรอบนั้น เว้นว่าง = ยังไม่รายงาน", "ข้อความอื่น — รอบที่สิ้นสุดแล้วแต่ยังว่างเป็นคำเตือน (คะแนน 0)"),
-        "en": ("KPI result", "a number, or `-` / `ไม่ประเมิน` when not assessed that round; empty = not reported yet", "other text — empty in a round that has ended is a warning (score 0)"),
+        "en": ("KPI result", "a number, or `-` / `ไม่ประเมิน` when not assessed that round; empty = not reported "
+                             "yet", "other text — empty in a round that has ended is a warning (score 0)"),
     },
 }
 
@@ -123,7 +127,8 @@ CODES: dict[str, tuple[str, str]] = {
 TEXT = {
     "th": {
         "title": "คู่มือการกรอกสมุดงาน sheets-sync",
-        "generated": "> ไฟล์นี้สร้างจากตารางโครงสร้างในโปรแกรม (`python -m sheets_sync.present.guide`) อย่าแก้ด้วยมือ — English: [workbook-guide.en.md](workbook-guide.en.md)",
+        "generated": "> ไฟล์นี้สร้างจากตารางโครงสร้างในโปรแกรม (`python -m sheets_sync.present.guide`) อย่าแก้ด้วยมือ — English: "
+                     "[workbook-guide.en.md](workbook-guide.en.md)",
         "intro": (
             "สมุดงานหนึ่งเล่ม (Google Sheets หรือไฟล์ .xlsx) เก็บข้อมูลของฝ่าย เจ้าหน้าที่กรอก **แท็บข้อมูล** ด้านล่าง "
             "ส่วน **แท็บสรุป** (`สรุปภาพรวม` … `ตรวจสอบข้อมูล`) โปรแกรมเขียนใหม่ทุกครั้งที่ sync อย่ากรอกอะไรในแท็บสรุป\n\n"
@@ -177,7 +182,8 @@ TEXT = {
     },
     "en": {
         "title": "sheets-sync workbook guide",
-        "generated": "> Generated from the program's schema table (`python -m sheets_sync.present.guide`); do not edit by hand — ภาษาไทย: [workbook-guide.md](workbook-guide.md)",
+        "generated": "> Generated from the program's schema table (`python -m sheets_sync.present.guide`); do not edit by hand — ภาษาไทย: "
+                     "[workbook-guide.md](workbook-guide.md)",
         "intro": (
             "One workbook (a Google Sheet or an .xlsx file) holds the section's data. Staff fill in the **input tabs** below; "
             "the **summary tabs** (`สรุปภาพรวม` … `ตรวจสอบข้อมูล`) are rewritten by every sync — never type into them.\n\n"
@@ -213,13 +219,16 @@ TEXT = {
         "rounds_note": "There is one result column per round enabled in the config (default 6, 9, 12 months; `ผลรอบ 3 เดือน` when round 3 is enabled).",
         "fix_title": "Common problems and how to fix them",
         "fix": (
-            "- **BE year in a date cell** (`date-be-cell`): the machine's calendar is Gregorian but a BE year was typed; it is read as BE and the message gives "
+            "- **BE year in a date cell** (`date-be-cell`): the machine's calendar is Gregorian but a BE year was typed; it is read as BE and the "
+            "message gives "
             "the date to type instead: a CE year, or the cell formatted as text with `2/7/2569`.\n"
-            "- **Lost leading zero** (`ref-leading-zero`): `001` typed into a number cell becomes `1`; format the id column as text (plain text) and type it again.\n"
+            "- **Lost leading zero** (`ref-leading-zero`): `001` typed into a number cell becomes `1`; format the id column as text (plain text) and "
+            "type it again.\n"
             "- **Value not in the list** (`enum-unknown`): pick from the cell's dropdown; the message lists every accepted value.\n"
             "- **Id not found in the other tab** (`ref-unknown`): check the spelling, or add that id's row to the referenced tab first.\n"
             "- **Repeated id** (`id-duplicate`): the first row keeps the id; change the later row's.\n"
-            "- **Weights not summing to 100** (`weights-sum`): when the message names a row left out for an error, fix that row first, then look at the total again.\n"
+            "- **Weights not summing to 100** (`weights-sum`): when the message names a row left out for an error, fix that row first, then look at "
+            "the total again.\n"
             "- **Not reported** (`kpi-not-reported`): fill in the result of the round that has ended, or `-` when it is not assessed that round."
         ),
         "codes_title": "Every issue code",

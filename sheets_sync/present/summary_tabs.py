@@ -42,7 +42,7 @@ def _status_style(key: str) -> Style | None:
 def _score_style(score: float | None) -> Style | None:
     return style_of(score_tone(score))
 
-T, I, N, M, P, S, D = Fmt.TEXT, Fmt.INT, Fmt.NUMBER, Fmt.MONEY, Fmt.PCT, Fmt.SCORE, Fmt.DATE
+T, INT, N, M, P, S, D = Fmt.TEXT, Fmt.INT, Fmt.NUMBER, Fmt.MONEY, Fmt.PCT, Fmt.SCORE, Fmt.DATE
 
 
 def _unavailable(what: str) -> Table:
@@ -72,23 +72,23 @@ def overview_tab(results: Results, line: str, office_section: str = Office.secti
         formats.append(fmt)
 
     m, p, k, c = results.missions, results.plan, results.kpis, results.complaints
-    add("จำนวนภารกิจ", m.count if m else None, I)
+    add("จำนวนภารกิจ", m.count if m else None, INT)
     add("ร้อยละกระบวนการที่มีคู่มือ", m.sop_coverage_pct if m else None, P)
     add("ร้อยละภารกิจที่มีผู้ปฏิบัติแทน", m.backup_coverage_pct if m else None, P)
-    add("กิจกรรมทั้งหมด", len(p.activities) if p else None, I)
+    add("กิจกรรมทั้งหมด", len(p.activities) if p else None, INT)
     for status in PLAN_STATUSES:
-        add(f"กิจกรรม{status.th}", p.status_counts[status.key] if p else None, I)
+        add(f"กิจกรรม{status.th}", p.status_counts[status.key] if p else None, INT)
     section = k.groups.get(SECTION_GROUP, {}).get(results.period.round, {}) if k else {}
     add("คะแนนตัวชี้วัดระดับฝ่าย", section.get("total"), S)
     add("คะแนนตัวชี้วัดระดับฝ่าย (ร้อยละ)", section.get("total_pct"), P)
     fig = c.figures if c else {}
-    add("เรื่องร้องเรียนรับ", fig.get("received"), I)
-    add(_th(COMPLAINT_STATUSES, "closed"), fig.get("closed"), I)
+    add("เรื่องร้องเรียนรับ", fig.get("received"), INT)
+    add(_th(COMPLAINT_STATUSES, "closed"), fig.get("closed"), INT)
     add("ร้อยละยุติ", fig.get("closed_pct"), P)
-    add("เกินกำหนด", fig.get("overdue"), I)
+    add("เกินกำหนด", fig.get("overdue"), INT)
     add("ความพึงพอใจเฉลี่ย", fig.get("satisfaction_mean"), Fmt.DECIMAL2)
-    add("ข้อผิดพลาดในข้อมูล", results.error_count, I)
-    add(_th(SEVERITIES, "warning"), results.warning_count, I)
+    add("ข้อผิดพลาดในข้อมูล", results.report.errors, INT)
+    add(_th(SEVERITIES, "warning"), results.report.warnings, INT)
     add("ปรับปรุงล่าสุด", results.period.as_of, D)
     table = Table(
         ["ตัวชี้วัดภาพรวม", "ค่า"],
@@ -114,13 +114,13 @@ def plan_tab(results: Results, line: str) -> SummaryTab:
     activities = Table(
         ["รหัสกิจกรรม", "กิจกรรม", "รหัสภารกิจ", "ผู้รับผิดชอบ", "วันเริ่มตามแผน", "วันสิ้นสุดตามแผน",
          "ความก้าวหน้าที่ควรเป็น (%)", "ความก้าวหน้า (%)", "ส่วนต่าง", "สถานะ", "เกินกำหนด (วัน)", "ปัญหา/อุปสรรค"],
-        rows, [T, T, T, T, D, D, N, N, N, T, I, T], styles,
+        rows, [T, T, T, T, D, D, N, N, N, T, INT, T], styles,
     )
     counts = Table(
         ["สถานะ", "จำนวนกิจกรรม", "งบประมาณ (บาท)"],
         [[s.th, p.status_counts[s.key], p.budget_by_status[s.key]] for s in PLAN_STATUSES]
         + [["รวม", len(p.activities), p.budget_total]],
-        [T, I, M],
+        [T, INT, M],
         {(r, 0): _status_style(s.key) for r, s in enumerate(PLAN_STATUSES)},
         caption="จำนวนกิจกรรมตามสถานะ",
     )
@@ -195,19 +195,19 @@ def kpi_tab(results: Results, line: str) -> SummaryTab:
 
 
 COMPLAINT_FIGURES = (
-    ("received", "เรื่องที่รับในปีงบประมาณ", I),
-    ("closed", "ยุติแล้ว", I),
-    ("open", "อยู่ระหว่างดำเนินการ", I),
+    ("received", "เรื่องที่รับในปีงบประมาณ", INT),
+    ("closed", "ยุติแล้ว", INT),
+    ("open", "อยู่ระหว่างดำเนินการ", INT),
     ("closed_pct", "ร้อยละที่ยุติ", P),
-    ("carried_over", "เรื่องยกมาจากปีก่อน", I),
-    ("carried_over_closed", "เรื่องยกมาที่ยุติในปีนี้", I),
-    ("overdue", "เรื่องค้างเกินกำหนด", I),
+    ("carried_over", "เรื่องยกมาจากปีก่อน", INT),
+    ("carried_over_closed", "เรื่องยกมาที่ยุติในปีนี้", INT),
+    ("overdue", "เรื่องค้างเกินกำหนด", INT),
     ("mean_days_to_close", "ระยะเวลาเฉลี่ยจนยุติ (วัน)", N),
     ("median_days_to_close", "มัธยฐานระยะเวลาจนยุติ (วัน)", N),
     ("sla_met_pct", "ร้อยละที่ยุติภายในกำหนด", P),
     ("satisfaction_mean", "ความพึงพอใจเฉลี่ย (1-5)", Fmt.DECIMAL2),
     ("satisfied_pct", "ร้อยละผู้พึงพอใจ (4-5)", P),
-    ("responses", "จำนวนผู้ตอบความพึงพอใจ", I),
+    ("responses", "จำนวนผู้ตอบความพึงพอใจ", INT),
 )
 
 
@@ -225,18 +225,18 @@ def complaints_tab(results: Results, line: str) -> SummaryTab:
     by_category = Table(
         ["ประเภทเรื่อง", *status_header, "รวม"],
         [[cat, *(counts[s.key] for s in COMPLAINT_STATUSES), sum(counts.values())] for cat, counts in c.by_category_status.items()],
-        [T] + [I] * (len(COMPLAINT_STATUSES) + 1),
+        [T] + [INT] * (len(COMPLAINT_STATUSES) + 1),
         caption="จำแนกตามประเภทเรื่องและสถานะ (เรื่องที่รับในปีงบประมาณ)",
     )
-    by_district = Table(["อำเภอ", "จำนวนเรื่อง"], [[d, n] for d, n in c.by_district.items()], [T, I], caption="จำแนกตามอำเภอ")
+    by_district = Table(["อำเภอ", "จำนวนเรื่อง"], [[d, n] for d, n in c.by_district.items()], [T, INT], caption="จำแนกตามอำเภอ")
     by_channel = Table(
-        ["ช่องทาง", "จำนวนเรื่อง"], [[ch.th, c.by_channel[ch.key]] for ch in CHANNELS], [T, I], caption="จำแนกตามช่องทาง"
+        ["ช่องทาง", "จำนวนเรื่อง"], [[ch.th, c.by_channel[ch.key]] for ch in CHANNELS], [T, INT], caption="จำแนกตามช่องทาง"
     )
     months = fiscal_months(results.period.fiscal_year)
     by_month = Table(
         ["เดือน", *(s.th for s in COMPLAINT_SERIES)],
         [[thai_month_year(y, m), *(c.by_month[f"{y:04d}-{m:02d}"][s.key] for s in COMPLAINT_SERIES)] for y, m in months],
-        [T, I, I],
+        [T, INT, INT],
         caption="จำนวนเรื่องรายเดือน (ปีงบประมาณ)",
     )
     overdue = Table(
@@ -245,7 +245,7 @@ def complaints_tab(results: Results, line: str) -> SummaryTab:
             [r["case_id"], r["received"], r["days_open"], r["category"], r["district"] or NO_DISTRICT, r["assigned_to"], _th(COMPLAINT_STATUSES, r["status"])]
             for r in records(c.overdue_cases)
         ],
-        [T, D, I, T, T, T, T],
+        [T, D, INT, T, T, T, T],
         {(r, 2): style_of(Tone.BAD) for r in range(len(c.overdue_cases))},
         caption=f"เรื่องค้างเกินกำหนด (เกิน {c.sla_days} วัน) — ไม่แสดงข้อมูลส่วนบุคคลของผู้ร้อง",
     )
@@ -274,7 +274,7 @@ def missions_tab(results: Results, line: str) -> SummaryTab:
     missions = Table(
         ["รหัสภารกิจ", "ชื่อภารกิจ", "ประเภทภารกิจ", "ผู้รับผิดชอบหลัก", "ผู้ปฏิบัติแทน", "สถานะคู่มือ", "คู่มือพร้อม",
          "ถึงรอบทบทวน", "เวลามาตรฐาน", "ผู้ปฏิบัติได้", "จำนวนผู้ปฏิบัติได้", "ความเสี่ยง"],
-        rows, [T] * 10 + [I, T], styles,
+        rows, [T] * 10 + [INT, T], styles,
     )
     table = m.missions
     coverage_rows: list[list[Value]] = []
@@ -285,7 +285,7 @@ def missions_tab(results: Results, line: str) -> SummaryTab:
             m.sop_coverage_by_category[category],
         ])
     coverage_rows.append(["รวม", m.count, int((table["sop_status"] == "has").sum()) if m.count else 0, m.sop_coverage_pct])
-    coverage = Table(["ประเภทภารกิจ", "จำนวนภารกิจ", "มีคู่มือ", "ร้อยละที่มีคู่มือ"], coverage_rows, [T, I, I, P],
+    coverage = Table(["ประเภทภารกิจ", "จำนวนภารกิจ", "มีคู่มือ", "ร้อยละที่มีคู่มือ"], coverage_rows, [T, INT, INT, P],
                      caption="ความครอบคลุมของคู่มือการปฏิบัติงาน")
     indicators = Table(
         ["รายการ", "ค่า"],

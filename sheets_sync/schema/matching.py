@@ -23,12 +23,6 @@ def matching_tabs(tabs: Mapping[str, TabData], tab: Tab) -> list[TabData]:
     return [data for title, data in tabs.items() if header_key(title) in wanted]
 
 
-def find_tab(tabs: Mapping[str, TabData], tab: Tab) -> TabData | None:
-    """The one tab that matches `tab`; None when none does or when several do."""
-    found = matching_tabs(tabs, tab)
-    return found[0] if len(found) == 1 else None
-
-
 def input_titles(titles: Iterable[str], tabs: Iterable[Tab]) -> list[str]:
     """The titles among `titles` that are input tabs (so only those are read)."""
     wanted = {name for tab in tabs for name in _names(tab)}

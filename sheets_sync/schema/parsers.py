@@ -88,8 +88,8 @@ def _make_date(year_text: str, month: int, day: int) -> dt.date:
     year = _ce_year(int(year_text))
     try:
         return dt.date(year, month, day)
-    except ValueError:
-        raise CellProblem("date-impossible") from None
+    except ValueError as err:
+        raise CellProblem("date-impossible") from err
 
 
 def parse_date(cell: Cell) -> tuple[dt.date, str | None]:
@@ -100,8 +100,8 @@ def parse_date(cell: Cell) -> tuple[dt.date, str | None]:
         if value.year > BE_YEAR_FLOOR:
             try:
                 return dt.date(value.year - BE_OFFSET, value.month, value.day), "date-be-cell"
-            except ValueError:
-                raise CellProblem("date-impossible") from None
+            except ValueError as err:
+                raise CellProblem("date-impossible") from err
         return value.date(), None
     if cell.kind in (CellKind.NUMBER, CellKind.PERCENT, CellKind.BOOL):
         raise CellProblem("date-not-date")
@@ -161,8 +161,8 @@ def parse_number(cell: Cell) -> float:
             value = _number_from_text(str(cell.value))[0]
         else:
             raise CellProblem("number-invalid")
-    except (OverflowError, ValueError, TypeError):
-        raise CellProblem("number-too-large") from None
+    except (OverflowError, ValueError, TypeError) as err:
+        raise CellProblem("number-too-large") from err
     if value != value:  # NaN
         raise CellProblem("number-invalid")
     if abs(value) > NUMBER_LIMIT:
@@ -186,8 +186,8 @@ def parse_result(cell: Cell) -> float | NotAssessed:
             return NOT_ASSESSED
     try:
         return parse_number(cell)
-    except CellProblem:
-        raise CellProblem("result-invalid") from None
+    except CellProblem as err:
+        raise CellProblem("result-invalid") from err
 
 
 # --- lists and national ids -----------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..core.fiscal import DEFAULT_ROUNDS
 from ..core.vocabulary import (  # noqa: F401 - re-exported for the schema's readers
     CHANNELS,
     COMPLAINT_STATUSES,
@@ -166,7 +167,7 @@ KPI_BASE_COLUMNS = (
 )
 
 
-def kpis_tab(rounds: tuple[int, ...] = (6, 9, 12)) -> Tab:
+def kpis_tab(rounds: tuple[int, ...] = DEFAULT_ROUNDS) -> Tab:
     """The KPI tab has one result column per enabled round."""
     return Tab(
         "ตัวชี้วัด",
@@ -257,7 +258,7 @@ STAFF = Tab(
 )
 
 
-def input_tabs(rounds: tuple[int, ...] = (6, 9, 12)) -> tuple[Tab, ...]:
+def input_tabs(rounds: tuple[int, ...] = DEFAULT_ROUNDS) -> tuple[Tab, ...]:
     """Every input tab, in the order staff meet them (and `init` creates them)."""
     return (MISSIONS, STRATEGIES, PLAN, kpis_tab(rounds), COMPLAINTS, SOP_STEPS, SOP_INFO, STAFF)
 

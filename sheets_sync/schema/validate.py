@@ -16,11 +16,11 @@ from typing import Any
 import pandas as pd
 
 from ..core.cells import EMPTY, Cell, CellKind, TabData
-from ..core.fiscal import Period
+from ..core.fiscal import DEFAULT_ROUNDS, Period
 from .addressing import a1, column_letter  # noqa: F401 - column_letter re-exported for callers
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
 from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details
-from .matching import find_tab, header_columns, input_titles, matching_tabs  # noqa: F401 - re-exported
+from .matching import header_columns, input_titles, matching_tabs  # noqa: F401 - input_titles re-exported
 from .parsers import CellProblem, cell_text, header_key
 from .report import ValidationReport
 from .rules import ROW_RULES, RuleContext
@@ -42,11 +42,6 @@ class ValidatedWorkbook:
     schema: dict[str, Tab] = field(default_factory=dict)
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # tab key -> column key -> index
 
-    def cell_of(self, key: str, column: str, row: int) -> str | None:
-        """The A1 address of a column's cell in a sheet row; None when the column is absent."""
-        index = self.positions.get(key, {}).get(column)
-        return None if index is None else a1(index, row)
-
     def table(self, key: str) -> pd.DataFrame:
         """The usable rows of a tab; an empty table with the right columns when absent."""
         if key in self.tables:
@@ -59,14 +54,6 @@ class ValidatedWorkbook:
     @property
     def issues(self) -> list[Issue]:
         return self.report.issues
-
-    @property
-    def error_count(self) -> int:
-        return self.report.errors
-
-    @property
-    def warning_count(self) -> int:
-        return self.report.warnings
 
 
 def empty_table(tab: Tab) -> pd.DataFrame:
@@ -291,23 +278,27 @@ class _TabValidator:
 def validate_workbook(
     tabs: Mapping[str, TabData],
     *,
-    rounds: tuple[int, ...] = (6, 9, 12),
-    fiscal_year: int | None = None,
-    complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
-    as_of: dt.date | None = None,
     period: Period | None = None,
+    rounds: tuple[int, ...] | None = None,
+    fiscal_year: int | None = None,
+    as_of: dt.date | None = None,
+    complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
     schema_tabs: Iterable[Tab] | None = None,
 ) -> ValidatedWorkbook:
     """Validate every input tab found in `tabs` (title -> typed cells).
 
     With an as-of (a `period` is what `validate` and `sync` pass: its rounds, fiscal year and
     as-of), the as-of rules run too: a complaint after the fiscal year, a KPI result missing in a
-    round that has ended. So `validate` and `sync` list exactly the same issues.
+    round that has ended. So `validate` and `sync` list exactly the same issues. Without a
+    period, its parts may be given one by one (a test of one rule, the tabs without an as-of).
     `schema_tabs` validates another workbook's tabs (the ministry's `จังหวัด`) the same way.
     """
     if period is not None:
-        rounds, fiscal_year, as_of = period.rounds, period.fiscal_year, period.as_of
-    ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds)), as_of)
+        if (rounds, fiscal_year, as_of) != (None, None, None):
+            raise TypeError("validate_workbook: a period or its parts (rounds, fiscal_year, as_of), not both")
+        ctx = RuleContext(period.fiscal_year, tuple(complaint_categories), tuple(sorted(period.rounds)), period.as_of)
+    else:
+        ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds or DEFAULT_ROUNDS)), as_of)
     schema = {tab.key: tab for tab in (input_tabs(ctx.rounds) if schema_tabs is None else schema_tabs)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []

@@ -15,9 +15,8 @@ The API (every file the tool writes goes through it: workbooks, results JSON, do
    and is flushed to disk.
 5. Under a lock file beside the target (`.~<name>.sheets-sync-write.lock`), right before the
    rename: the target must still be the file `expect` describes (`FileIdentity`: st_mtime_ns,
-   st_size, st_ino), else `WorkbookChangedError` and nothing is replaced. Without `expect`, an
-   identity registered with `guard(path, identity)` (the backend boundary does this from the read)
-   is used. With `backup=True` the current target is copied to `<path>.bak`, created fresh
+   st_size, st_ino), else `WorkbookChangedError` and nothing is replaced (the xlsx backend passes
+   the identity of the file it read). With `backup=True` the current target is copied to `<path>.bak`, created fresh
    (a planted symlink or file there is removed first, never followed; O_EXCL|O_NOFOLLOW; 0600).
 6. `os.replace(temp, target)`, then the folder is flushed.
 
@@ -51,7 +50,6 @@ NAME_MAX = 255  # bytes, on every file system the office uses (ext4, NTFS via SM
 STALE_AFTER_SECONDS = 24 * 3600  # a temp older than this is stale even if its pid is reused
 
 _live_temps: set[Path] = set()
-_guards: dict[Path, FileIdentity] = {}
 
 
 @dataclass(frozen=True)
@@ -95,24 +93,6 @@ def backup_path(target: str | os.PathLike[str]) -> Path:
 def resolve(target: str | os.PathLike[str]) -> Path:
     """The file a write lands in: a symlink's final target (a dangling link's target too)."""
     return Path(os.path.realpath(target))
-
-
-@contextmanager
-def guard(target: str | os.PathLike[str], identity: FileIdentity | None) -> Iterator[None]:
-    """While inside, a write of `target` without `expect` is checked against `identity`."""
-    key = resolve(target)
-    if identity is None:
-        yield
-        return
-    previous = _guards.get(key)
-    _guards[key] = identity
-    try:
-        yield
-    finally:
-        if previous is None:
-            _guards.pop(key, None)
-        else:
-            _guards[key] = previous
 
 
 @contextmanager
@@ -269,14 +249,13 @@ def write_atomically(
             try:
                 held = held_lock(lock_path(real, "write"), lock_timeout)
                 held.__enter__()
-            except Timeout:
-                raise WorkbookError(f"{path} กำลังถูกเขียนโดย sheets-sync อีกรายการ — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            except Timeout as err:
+                raise WorkbookError(f"{path} กำลังถูกเขียนโดย sheets-sync อีกรายการ — สั่งใหม่ภายหลัง (ไม่ได้เปลี่ยนแปลงอะไร)") from err
             try:
                 if _terminating:  # a stop request whose SystemExit was swallowed: never replace now
                     raise SystemExit(128 + _terminating)
                 now = _stat(real)
-                wanted = expect if expect is not None else _guards.get(real)
-                if wanted is not None and (now is None or FileIdentity(now.st_mtime_ns, now.st_size, now.st_ino) != wanted):
+                if expect is not None and (now is None or FileIdentity(now.st_mtime_ns, now.st_size, now.st_ino) != expect):
                     raise WorkbookChangedError(f"{path} ถูกแก้ไขระหว่างที่กำลังคำนวณ — สั่งใหม่อีกครั้ง (ไม่ได้เปลี่ยนแปลงอะไร)")
                 _copy_access(now, temp)
                 with open(temp, "rb") as written:

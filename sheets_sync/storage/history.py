@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..config import HistoryPolicy
 from ..core.cells import Cell, CellKind, TabData
 from ..core.errors import ConfigError, WorkbookError
+from ..core.fiscal import Period
 from .sqlite_file import open_database
 
 SCHEMA = """
@@ -126,16 +128,9 @@ def _normalized(text: str) -> str:
 class History:
     """The snapshot store at `path` (created on first use)."""
 
-    def __init__(self, path: str | Path, *, keep_personal_data: bool = False, keep_days: int = 400, keep_snapshots: int = 0) -> None:
+    def __init__(self, path: str | Path, policy: HistoryPolicy | None = None) -> None:
         self.path = Path(path)
-        self.keep_personal_data = keep_personal_data
-        self.keep_days = keep_days
-        self.keep_snapshots = keep_snapshots
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> History:
-        return cls(settings.history_file, keep_personal_data=settings.history.keep_personal_data,
-                   keep_days=settings.history.keep_days, keep_snapshots=settings.history.keep_snapshots)
+        self.policy = policy or HistoryPolicy()
 
     @property
     def key_file(self) -> Path:
@@ -152,7 +147,7 @@ class History:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute("ROLLBACK")
-        if not self.keep_personal_data:
+        if not self.policy.keep_personal_data:
             self._key()
 
     def _key(self) -> bytes:
@@ -160,17 +155,9 @@ class History:
         try:
             fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except FileExistsError:
-            try:
-                fd = os.open(self.key_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-                with os.fdopen(fd, "rb") as handle:
-                    key = handle.read()
-            except OSError as err:
-                raise WorkbookError(f"อ่านกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
-            if len(key) < 32:
-                raise WorkbookError(f"กุญแจของประวัติ {self.key_file} เสียหาย — ย้ายไฟล์นั้นออก (ประวัติเดิมจะเทียบค่าไม่ได้)")
-            return key
+            return self._existing_key()
         except OSError as err:
-            raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from None
+            raise WorkbookError(f"สร้างกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from err
         key = secrets.token_bytes(32)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
@@ -178,10 +165,21 @@ class History:
             os.fsync(handle.fileno())
         return key
 
+    def _existing_key(self) -> bytes:
+        try:
+            fd = os.open(self.key_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as handle:
+                key = handle.read()
+        except OSError as err:
+            raise WorkbookError(f"อ่านกุญแจของประวัติ {self.key_file} ไม่ได้ ({err.strerror})") from err
+        if len(key) < 32:
+            raise WorkbookError(f"กุญแจของประวัติ {self.key_file} เสียหาย — ย้ายไฟล์นั้นออก (ประวัติเดิมจะเทียบค่าไม่ได้)")
+        return key
+
     def protect(self, tab: TabData, columns: Sequence[int]) -> TabData:
         """The tab as history keeps it: the cells of the personal-data `columns` (indexes)
         replaced by their keyed hash."""
-        if self.keep_personal_data:
+        if self.policy.keep_personal_data:
             return tab
         if not columns:
             return tab
@@ -201,16 +199,17 @@ class History:
             rows.append(tuple(cells))
         return TabData(tab.title, tuple(rows))
 
-    def prepare(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any],
+    def prepare(self, *, taken_at: dt.datetime, source: str, period: Period, counts: tuple[int, int],
+                tabs: Mapping[str, TabData], results: dict[str, Any],
                 personal: Mapping[str, Sequence[int]] | None = None) -> PendingSnapshot:
         """Everything a record writes, built and checked now (hashing, packing): nothing is stored.
 
-        `personal` names, per tab title, the indexes of its personal-data columns (the app finds
-        them from the schema)."""
-        counts = results.get("counts", {})
+        `counts` is (errors, warnings) of the validation; `results` the results document, kept
+        packed; `personal` names, per tab title, the indexes of its personal-data columns (the app
+        finds them from the schema)."""
         row = (
-            taken_at.isoformat(timespec="seconds"), source, results["as_of"], results["fiscal_year"],
-            results["round"], counts.get("errors", 0), counts.get("warnings", 0), _pack(results),
+            taken_at.isoformat(timespec="seconds"), source, period.as_of.isoformat(), period.fiscal_year,
+            period.round, counts[0], counts[1], _pack(results),
         )
         packed = []
         for position, (title, tab) in enumerate(tabs.items()):
@@ -234,10 +233,11 @@ class History:
                 raise
             db.execute("COMMIT")
 
-    def record(self, *, taken_at: dt.datetime, source: str, tabs: Mapping[str, TabData], results: dict[str, Any],
-               personal: Mapping[str, Sequence[int]] | None = None) -> int:
+    def record(self, *, taken_at: dt.datetime, source: str, period: Period, counts: tuple[int, int],
+               tabs: Mapping[str, TabData], results: dict[str, Any], personal: Mapping[str, Sequence[int]] | None = None) -> int:
         """Store one sync: the input tabs it read and its results document. Returns the id."""
-        with self.recording(self.prepare(taken_at=taken_at, source=source, tabs=tabs, results=results, personal=personal)) as snapshot_id:
+        pending = self.prepare(taken_at=taken_at, source=source, period=period, counts=counts, tabs=tabs, results=results, personal=personal)
+        with self.recording(pending) as snapshot_id:
             return snapshot_id
 
     def prune(self, now: dt.datetime, *, keep_days: int | None = None, keep_snapshots: int | None = None, spare: int | None = None) -> int:
@@ -256,8 +256,8 @@ class History:
 
     def _prune(self, db: sqlite3.Connection, now: dt.datetime, keep_days: int | None = None,
                keep_snapshots: int | None = None, spare: int | None = None) -> int:
-        days = self.keep_days if keep_days is None else keep_days
-        count = self.keep_snapshots if keep_snapshots is None else keep_snapshots
+        days = self.policy.keep_days if keep_days is None else keep_days
+        count = self.policy.keep_snapshots if keep_snapshots is None else keep_snapshots
         doomed: set[int] = set()
         cutoff = now - dt.timedelta(days=days)
         for snapshot_id, taken_at in db.execute("SELECT id, taken_at FROM snapshots").fetchall():
@@ -305,13 +305,6 @@ class History:
             title: TabData(title, tuple(tuple(_decode_cell(c) for c in row) for row in _unpack(blob)))
             for title, blob in rows
         }
-
-    def results(self, snapshot_id: int) -> dict[str, Any]:
-        with self._connect() as db:
-            row = db.execute("SELECT results FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
-        if row is None:
-            raise ConfigError(f"ไม่พบประวัติหมายเลข {snapshot_id}")
-        return _unpack(row[0])
 
 
 @dataclass

@@ -16,13 +16,14 @@ logged (issue values are never written here). A log that cannot be written never
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..core.thai_dates import now_in_bangkok
 
 OUTCOMES = {0: "ok", 1: "data-errors", 2: "usage", 3: "workbook", 130: "interrupted", 143: "interrupted"}
 OUTCOME_TH = {
@@ -53,17 +54,6 @@ class Run:
 
 def outcome_of(exit_code: int) -> str:
     return OUTCOMES.get(exit_code, "failed")
-
-
-def workbook_key(workbook: str | None, sheet_id: str | None) -> str:
-    """How the log names a workbook: the resolved .xlsx path, or `sheet:<id>`."""
-    if workbook:
-        from ..core.errors import printable
-
-        return printable(os.path.realpath(os.path.expanduser(workbook)))
-    if sheet_id:
-        return f"sheet:{sheet_id}"
-    return ""
 
 
 def append(log_file: Path, run: Run) -> bool:
@@ -110,22 +100,4 @@ def last_runs(runs: Iterable[Run], workbook: str = "") -> dict[str, Run]:
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).isoformat(timespec="seconds")
-
-
-def render_status(latest: dict[str, Run], log_file: Path) -> str:
-    if not latest:
-        return f"ยังไม่มีบันทึกการทำงานใน {log_file}"
-    lines = [f"การทำงานครั้งล่าสุดของแต่ละคำสั่ง (จาก {log_file}):"]
-    for run in latest.values():
-        counts = ""
-        if run.errors is not None:
-            counts = f" ข้อผิดพลาด {run.errors} คำเตือน {run.warnings}"
-        where = f" {run.workbook}" if run.workbook else ""
-        lines.append(
-            f"  {run.command}: {run.time}{where} — {OUTCOME_TH.get(run.outcome, run.outcome)} (รหัส {run.exit_code})"
-            f"{counts} ใช้เวลา {run.duration_s:.1f} วินาที"
-        )
-        if run.message:
-            lines.append(f"    {run.message}")
-    return "\n".join(lines)
+    return now_in_bangkok().isoformat(timespec="seconds")

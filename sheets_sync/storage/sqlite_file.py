@@ -44,7 +44,7 @@ def open_database(path: str | Path, schema: str = "", *, timeout: float = 30.0) 
                 os.chmod(extra, 0o600)
         connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except (OSError, sqlite3.Error) as err:
-        raise WorkbookError(f"เปิดฐานข้อมูลประวัติ {path} ไม่ได้: {getattr(err, 'strerror', None) or err} — ตรวจสิทธิ์และพื้นที่ดิสก์ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"เปิดฐานข้อมูลประวัติ {path} ไม่ได้: {getattr(err, 'strerror', None) or err} — ตรวจสิทธิ์และพื้นที่ดิสก์ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA secure_delete = ON")
@@ -52,6 +52,6 @@ def open_database(path: str | Path, schema: str = "", *, timeout: float = 30.0) 
             connection.executescript(schema)
         yield connection
     except sqlite3.Error as err:
-        raise WorkbookError(f"ฐานข้อมูลประวัติ {path} ใช้ไม่ได้: {err} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+        raise WorkbookError(f"ฐานข้อมูลประวัติ {path} ใช้ไม่ได้: {err} (ไม่ได้เปลี่ยนแปลงอะไร)") from err
     finally:
         connection.close()

@@ -29,9 +29,8 @@ from sheets_sync.documents.sop import render_sop_manuals
 from sheets_sync.present.demo import write_demo_workbook
 from sheets_sync.schema.tabs import input_tabs
 from sheets_sync.schema.validate import ValidatedWorkbook
-from tests.conftest import write_xlsx
+from tests.conftest import AS_OF, write_xlsx
 
-AS_OF = dt.date(2026, 3, 31)
 MEMO_DATE = dt.date(2026, 4, 8)  # the memo is written a week after the data date
 NASTY = '<b>&"x"'  # must reach Word as these six characters
 MULTILINE = f"ปัญหา {NASTY}\nบรรทัดที่สอง"
@@ -70,7 +69,7 @@ class Sync:
 def sync_workbook(path: Path, settings: Settings, as_of: dt.date = AS_OF) -> Sync:
     """Read, validate and compute exactly as `sheets-sync sync` does."""
     period = resolve_period(as_of, settings.fiscal.rounds)
-    _tabs, workbook = read_workbook(XlsxBackend(path), settings, period)
+    workbook = read_workbook(XlsxBackend(path), settings, period).workbook
     results = compute_results(workbook, period, settings)
     return Sync(results, results.to_json())
 

@@ -31,7 +31,7 @@ from ...core.errors import AccessError, ConfigError, WorkbookError
 from ...core.grid import SummaryTab
 from ...core.thai_dates import to_ascii_digits
 from ...core.vocabulary import MONTHS_LONG, MONTHS_SHORT
-from ..base import InputTabSpec, check_ownership
+from ..base import InputTabSpec, WorkbookRef, check_ownership
 from .batch import WRITE_BUDGET, encode, input_tab_requests, new_sheet_id, owned_titles, quote_title, write_bodies
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -99,12 +99,12 @@ class _SheetsHTTPClient(gspread.HTTPClient):
                 if status not in RETRYABLE_STATUS:
                     raise
                 if is_write and status not in SAFE_TO_RESEND_WRITE:
-                    raise _Unsure(err) from None
+                    raise _Unsure(err) from err
                 retry_after = _retry_after(err.response)
                 last: Exception = err
             except (requests.Timeout, requests.ConnectionError) as err:
                 if is_write:
-                    raise _Unsure(err) from None
+                    raise _Unsure(err) from err
                 last = err
             finally:
                 if slot is not None:
@@ -112,7 +112,7 @@ class _SheetsHTTPClient(gspread.HTTPClient):
             failures += 1
             delay = self.policy.wait(failures, self.rng, retry_after)
             if failures >= self.policy.attempts or self.clock() - started + delay > self.policy.budget:
-                raise _GaveUp(last, failures, waited) from None
+                raise _GaveUp(last, failures, waited) from last
             self.sleep(delay)
             waited += delay
 
@@ -191,10 +191,14 @@ class GoogleSheetsBackend:
             http = _SheetsHTTPClient(None, requests.Session(), base_url=base, **tools)
         else:
             raise ConfigError(
-                "ต้องระบุไฟล์กุญแจ service account: --credentials key.json หรือ GOOGLE_APPLICATION_CREDENTIALS "
+                "ต้องระบุไฟล์กุญแจ service account: {credentials} หรือ GOOGLE_APPLICATION_CREDENTIALS "
                 "(ดูวิธีสร้างใน README)"
             )
         return cls(sheet_id, http, account, write_budget=write_budget)
+
+    @property
+    def ref(self) -> WorkbookRef:
+        return WorkbookRef(sheet_id=self.sheet_id)
 
     def describe(self) -> str:
         title = (self._metadata or {}).get("properties", {}).get("title")
@@ -211,18 +215,18 @@ class GoogleSheetsBackend:
         except _Unsure:
             raise  # the write loop decides
         except _GaveUp as gave_up:
-            raise WorkbookError(self._gave_up_message(what, gave_up)) from None
+            raise WorkbookError(self._gave_up_message(what, gave_up)) from gave_up
         except APIError as err:
             kind = AccessError if _status(err) in (403, 404) else WorkbookError
-            raise kind(self._api_message(what, err)) from None
-        except (requests.Timeout, requests.ConnectionError):
-            raise WorkbookError(f"เชื่อมต่อ Google Sheets ไม่ได้ขณะ{what} — ตรวจอินเทอร์เน็ตแล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            raise kind(self._api_message(what, err)) from err
+        except (requests.Timeout, requests.ConnectionError) as err:
+            raise WorkbookError(f"เชื่อมต่อ Google Sheets ไม่ได้ขณะ{what} — ตรวจอินเทอร์เน็ตแล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         except Exception as err:  # google.auth errors (RefreshError, TransportError) and bad answers
             name = type(err).__name__
             if name in {"RefreshError", "TransportError", "DefaultCredentialsError"}:
                 raise WorkbookError(
                     f"ขอสิทธิ์จาก Google ไม่ได้ ({name}) — กุญแจ service account อาจถูกลบหรือปิดใช้งาน สร้างกุญแจใหม่ตาม README (ไม่ได้เปลี่ยนแปลงอะไร)"
-                ) from None
+                ) from err
             raise
 
     def _api_message(self, what: str, err: APIError) -> str:
@@ -232,7 +236,7 @@ class GoogleSheetsBackend:
             return (f"ไม่มีสิทธิ์เข้าถึง Google Sheet {self.sheet_id} (403) — เปิด Sheet แล้วกด Share "
                     f"ให้บัญชีบริการ{who} เป็น {self.share_role} (ไม่ได้เปลี่ยนแปลงอะไร)")
         if status == 404:
-            return f"ไม่พบ Google Sheet รหัส {self.sheet_id} (404) — ตรวจรหัส Sheet (คัดลอกจาก URL ระหว่าง /d/ กับ /edit)"
+            return f"ไม่พบ Google Sheet รหัส {self.sheet_id} (404) — ตรวจ {{sheet_id}} (คัดลอกจาก URL ระหว่าง /d/ กับ /edit)"
         if status == 401:
             return "Google ปฏิเสธกุญแจ service account (401) — สร้างกุญแจใหม่ตาม README (ไม่ได้เปลี่ยนแปลงอะไร)"
         message = str(err.error.get("message", ""))[:200]
@@ -347,7 +351,7 @@ class GoogleSheetsBackend:
                     raise WorkbookError(
                         f"Google Sheets ไม่ตอบให้แน่ชัดขณะ{what} ({type(unsure.last).__name__}) — Google บันทึกแบบทั้งหมดหรือไม่มีเลย "
                         "จึงอาจเขียนแล้วหรือยังไม่ได้เขียน สั่งใหม่อีกครั้ง"
-                    ) from None
+                    ) from unsure
                 self.http.sleep(policy.wait(attempt, self.http.rng))
                 continue
             self._metadata = None  # sheet ids, charts and protections changed
@@ -360,16 +364,16 @@ def _load_key(path: str, scopes: Sequence[str] = SCOPES) -> tuple[Any, str | Non
 
     key = Path(path)
     if not key.is_file():
-        raise WorkbookError(f"ไม่พบไฟล์กุญแจ service account: {key} — ตรวจ --credentials หรือ GOOGLE_APPLICATION_CREDENTIALS")
+        raise WorkbookError(f"ไม่พบไฟล์กุญแจ service account: {key} — ตรวจ {{credentials}} หรือ GOOGLE_APPLICATION_CREDENTIALS")
     try:
         info = json.loads(key.read_text(encoding="utf-8"))
         if info.get("type") != "service_account":
             raise ValueError("not a service account key")
         creds = service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as err:
         raise WorkbookError(
             f"ไฟล์ {key} ไม่ใช่กุญแจ service account ที่ถูกต้อง (ต้องเป็นไฟล์ .json ที่ดาวน์โหลดจาก Google Cloud Console ชนิด service account)"
-        ) from None
+        ) from err
     return creds, info.get("client_email")
 
 

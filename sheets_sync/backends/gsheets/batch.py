@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.cells import datetime_to_serial
-from ...core.grid import NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, lay_out, style_fill
+from ...core.grid import NUMBER_PATTERNS, ChartKind, Fmt, Grid, GridCell, Style, SummaryTab, chart_placements, lay_out, style_fill
 from ..base import DATE_HELP, OWNER_KEY, InputTabSpec, dropdown_help
 
 OWNER_VALUE = "summary-tab"
@@ -268,46 +268,45 @@ def _finish(plan: _TabWrite) -> list[dict[str, Any]]:
 
 def chart_requests(tab: SummaryTab, grid: Grid, sheet_id: int) -> list[dict[str, Any]]:
     out = []
-    for n, spec in enumerate(tab.charts):
-        area = grid.areas[spec.table]
-        end = area.end_row if spec.rows is None else min(area.end_row, area.first_row + spec.rows)
-        if end <= area.first_row:
-            continue
-
-        def source(col: int, start: int = area.header_row) -> dict[str, Any]:
-            return {
-                "sourceRange": {
-                    "sources": [
-                        {"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end, "startColumnIndex": col, "endColumnIndex": col + 1}
-                    ]
-                }
-            }
-
+    for placed in chart_placements(grid, tab):
+        spec, area, end = placed.chart, placed.area, placed.end_row
         position = {
             "overlayPosition": {
-                "anchorCell": {"sheetId": sheet_id, "rowIndex": 2 + n * 22, "columnIndex": grid.width + 1},
+                "anchorCell": {"sheetId": sheet_id, "rowIndex": 2 + placed.index * 22, "columnIndex": grid.width + 1},
                 "widthPixels": CHART_WIDTH_PX,
                 "heightPixels": 360,
             }
         }
         if spec.kind is ChartKind.PIE:
-            chart_spec: dict[str, Any] = {
-                "title": spec.title,
-                "pieChart": {"legendPosition": "RIGHT_LEGEND", "domain": source(spec.label_col, area.first_row), "series": source(spec.value_cols[0], area.first_row)},
+            pie = {
+                "legendPosition": "RIGHT_LEGEND",
+                "domain": _chart_source(sheet_id, spec.label_col, area.first_row, end),
+                "series": _chart_source(sheet_id, spec.value_cols[0], area.first_row, end),
             }
+            chart_spec: dict[str, Any] = {"title": spec.title, "pieChart": pie}
         else:
+            axis = "LEFT_AXIS" if spec.kind is not ChartKind.BAR else "BOTTOM_AXIS"
             chart_spec = {
                 "title": spec.title,
                 "basicChart": {
                     "chartType": spec.kind.value.upper(),
                     "legendPosition": "BOTTOM_LEGEND",
                     "headerCount": 1,
-                    "domains": [{"domain": source(spec.label_col)}],
-                    "series": [{"series": source(col), "targetAxis": "LEFT_AXIS" if spec.kind is not ChartKind.BAR else "BOTTOM_AXIS"} for col in spec.value_cols],
+                    "domains": [{"domain": _chart_source(sheet_id, spec.label_col, area.header_row, end)}],
+                    "series": [{"series": _chart_source(sheet_id, col, area.header_row, end), "targetAxis": axis} for col in spec.value_cols],
                 },
             }
         out.append({"addChart": {"chart": {"spec": chart_spec, "position": position}}})
     return out
+
+
+def _chart_source(sheet_id: int, col: int, start: int, end: int) -> dict[str, Any]:
+    """One column of rows [start, end) as a chart's data source."""
+    return {
+        "sourceRange": {
+            "sources": [{"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end, "startColumnIndex": col, "endColumnIndex": col + 1}]
+        }
+    }
 
 
 def input_tab_requests(spec: InputTabSpec, sheet_id: int, index: int) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ overwritten. A chart sheet, dialog sheet or macro sheet is a staff tab like any 
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -19,18 +20,14 @@ from pathlib import Path
 
 import openpyxl
 from lxml import etree
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineError
 
 from ...core.cells import CellKind, TabData
 from ...core.errors import WorkbookError
 from ...core.grid import SummaryTab, lay_out
 from ...core.vocabulary import HEADER_FILL, THAI_FONT
-from ...storage.atomic import write_atomically
-from ..base import DATE_HELP, InputTabSpec, check_ownership, dropdown_help
+from ...storage.atomic import FileIdentity, write_atomically
+from ..base import InputTabSpec, WorkbookRef, check_ownership
 from . import reader as xlsx_reader
 from .package import Package, write_package
 from .sheet import StyleBook, input_sheet, summary_sheet
@@ -45,29 +42,33 @@ class XlsxBackend:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._read_stamp: tuple[float, int] | None = None
+        self._read_as: FileIdentity | None = None  # the file as last read: a write replaces only that
 
     def describe(self) -> str:
         return str(self.path)
+
+    @property
+    def ref(self) -> WorkbookRef:
+        return WorkbookRef(path=self.path)
 
     # --- reading ----------------------------------------------------------------------------
     @contextmanager
     def _open(self, *, stamp: bool = True) -> Iterator[Package]:
         if not self.path.exists():
-            raise WorkbookError(f"ไม่พบไฟล์ {self.path} — ตรวจชื่อไฟล์ หรือสร้างใหม่ด้วย sheets-sync init --workbook {self.path}")
+            raise WorkbookError(f"ไม่พบไฟล์ {self.path} — ตรวจชื่อไฟล์ หรือสร้างใหม่ด้วย {{init}} {{workbook}} {self.path}")
         try:
-            stat = self.path.stat()
+            identity = FileIdentity.of(self.path)
             package = Package(self.path)
-        except PermissionError:
-            raise WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path}") from None
+        except PermissionError as err:
+            raise WorkbookError(f"ไม่มีสิทธิ์อ่านไฟล์ {self.path}") from err
         except _NOT_XLSX as err:
-            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
+            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from err
         if stamp:
-            self._read_stamp = (stat.st_mtime, stat.st_size)
+            self._read_as = identity
         try:
             yield package
         except _NOT_XLSX as err:
-            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from None
+            raise WorkbookError(f"เปิด {self.path} ไม่ได้: ไม่ใช่ไฟล์ .xlsx ที่สมบูรณ์ ({type(err).__name__}) — บันทึกใหม่เป็น Excel Workbook (.xlsx)") from err
         finally:
             package.close()
 
@@ -108,13 +109,20 @@ class XlsxBackend:
             return [s.title for s in sheets]
 
     def _create_workbook(self, specs: Sequence[InputTabSpec]) -> list[str]:
-        """A new file: nothing of the staff's to keep, so openpyxl writes it whole."""
+        """A new file: an empty skeleton holding the tabs' titles, whose sheets the one input-tab
+        writer (`sheet.input_sheet`) then writes, as it does for a workbook that exists."""
+        if not specs:
+            return []
         book = openpyxl.Workbook()
-        for spec in specs:
-            _write_input_tab(book.create_sheet(spec.title), spec)
-        book.remove(book.worksheets[0])  # openpyxl's default empty "Sheet"
-        if specs:
-            self._save(book.save, backup=False)
+        book.active.title = specs[0].title
+        for spec in specs[1:]:
+            book.create_sheet(spec.title)
+        skeleton = io.BytesIO()
+        book.save(skeleton)
+        with Package(skeleton) as package:  # type: ignore[arg-type]
+            styles = self._styles(package)
+            sheets = [input_sheet(styles, spec, HEADER_FILL) for spec in specs]
+            self._save(lambda temp: write_package(package, sheets, styles.to_bytes(), temp), backup=False)
         return [spec.title for spec in specs]
 
     @staticmethod
@@ -132,57 +140,17 @@ class XlsxBackend:
         read_only = not self.path.stat().st_mode & 0o222  # os.access alone is always true for root
         if read_only or not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
             raise WorkbookError(f"{self.path} เป็นไฟล์อ่านอย่างเดียว — เปลี่ยนสิทธิ์ไฟล์หรือคัดลอกไปที่อื่น (ไม่ได้เปลี่ยนแปลงอะไร)")
-        stat = self.path.stat()
-        if self._read_stamp is not None and self._read_stamp != (stat.st_mtime, stat.st_size):
-            raise WorkbookError(f"{self.path} ถูกแก้ไขระหว่างที่กำลังคำนวณ — สั่งใหม่อีกครั้ง (ไม่ได้เปลี่ยนแปลงอะไร)")
 
     def _save(self, build: Callable[[Path], None], *, backup: bool = True) -> None:
-        """Write atomically (temp file beside the workbook, one rename), keeping `<name>.bak`."""
-
-        def write(temp: Path) -> None:
-            build(temp)
-            if backup and self.path.exists():  # the new file is complete: now keep the old one
-                self.path.with_name(self.path.name + ".bak").write_bytes(self.path.read_bytes())
-
+        """Write atomically (temp file beside the workbook, one rename), keeping `<name>.bak`; the
+        one identity check: a file that is no longer the one read is not replaced (atomic.py)."""
         try:
-            write_atomically(self.path, write)
-        except PermissionError:
-            raise WorkbookError(f"เขียน {self.path} ไม่ได้: ไฟล์ถูกล็อกหรือไม่มีสิทธิ์เขียน — ปิดโปรแกรมที่เปิดไฟล์อยู่แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from None
+            write_atomically(self.path, build, expect=self._read_as, backup=backup)
+        except PermissionError as err:
+            raise WorkbookError(f"เขียน {self.path} ไม่ได้: ไฟล์ถูกล็อกหรือไม่มีสิทธิ์เขียน — ปิดโปรแกรมที่เปิดไฟล์อยู่แล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         except OSError as err:
-            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from None
-        stat = self.path.stat()
-        self._read_stamp = (stat.st_mtime, stat.st_size)
-
-
-def _write_input_tab(sheet: Worksheet, spec: InputTabSpec) -> None:
-    header_font = Font(name=THAI_FONT, size=14, bold=True)
-    fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for c, col in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=c, value=col.header)
-        cell.font, cell.fill = header_font, fill
-        letter = get_column_letter(c)
-        sheet.column_dimensions[letter].width = col.width
-        cell_range = f"{letter}2:{letter}1000"
-        if col.is_text:
-            sheet.column_dimensions[letter].number_format = "@"  # text, so a typed 007 stays "007"
-        if col.choices:
-            listed = ",".join(col.choices)
-            # A warning, not a stop: the English key (`legal`) is as valid as the Thai value.
-            rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False, errorStyle="warning")
-            rule.error, rule.errorTitle = "เลือกจากรายการ", col.header
-            rule.prompt, rule.promptTitle = dropdown_help(col.choices), col.header
-            rule.showErrorMessage = rule.showInputMessage = True
-            rule.add(cell_range)
-            sheet.add_data_validation(rule)
-        elif col.is_date:
-            # A warning, not a stop: a BE date typed as text ("31/03/2569") is valid for sheets-sync.
-            rule = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True, errorStyle="warning")
-            rule.error, rule.errorTitle = "พิมพ์เป็นวันที่ เช่น 31/03/2569", col.header
-            rule.prompt, rule.promptTitle = DATE_HELP, col.header
-            rule.showErrorMessage = rule.showInputMessage = True
-            rule.add(cell_range)
-            sheet.add_data_validation(rule)
-    sheet.freeze_panes = "A2"
+            raise WorkbookError(f"เขียน {self.path} ไม่ได้: {err.strerror} (ไม่ได้เปลี่ยนแปลงอะไร)") from err
+        self._read_as = FileIdentity.of(self.path)
 
 
 def write_tabs_to_new_workbook(path: Path, tabs: dict[str, TabData]) -> None:

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
 from ...core.cells import datetime_to_serial
-from ...core.grid import NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab, style_fill
+from ...core.grid import NUMBER_PATTERNS, ChartKind, Grid, Style, SummaryTab, chart_placements, style_fill
 from ...core.vocabulary import THAI_FONT
 from ..base import DATE_HELP, InputTabSpec, dropdown_help
 from .package import MAIN, REL, NewSheet, Package
@@ -269,11 +269,8 @@ def _charts(grid: Grid, tab: SummaryTab) -> list:
     anchor_col = get_column_letter(grid.width + 2)
     sheet = _TitleOnly(tab.title)
     out = []
-    for n, spec in enumerate(tab.charts):
-        area = grid.areas[spec.table]
-        end_row = area.end_row if spec.rows is None else min(area.end_row, area.first_row + spec.rows)
-        if end_row <= area.first_row:
-            continue
+    for placed in chart_placements(grid, tab):
+        spec, area, end_row = placed.chart, placed.area, placed.end_row
         chart = {ChartKind.PIE: PieChart, ChartKind.LINE: LineChart}.get(spec.kind, BarChart)()
         if isinstance(chart, BarChart):
             chart.type = "bar" if spec.kind is ChartKind.BAR else "col"
@@ -284,7 +281,7 @@ def _charts(grid: Grid, tab: SummaryTab) -> list:
         labels = Reference(sheet, min_col=spec.label_col + 1, min_row=area.first_row + 1, max_row=end_row)
         chart.set_categories(labels)
         chart.width, chart.height = 18, 9
-        chart.anchor = f"{anchor_col}{3 + n * 20}"
+        chart.anchor = f"{anchor_col}{3 + placed.index * 20}"
         out.append(chart)
     return out
 
