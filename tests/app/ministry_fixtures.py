@@ -79,7 +79,6 @@ def write_office(path: Path, office: Office) -> Path:
 def _cell(value: Any) -> Any:
     """The demo's cell values as conftest's `put` writes them (dates as dates, percents formatted)."""
     from sheets_sync.present.demo import DateCell, Percent
-
     from tests.conftest import Formatted
 
     if isinstance(value, DateCell):
