@@ -332,6 +332,9 @@ def _memo_body(document: DocumentType) -> None:
     control(document, "{%p for f in facts %}")
     body(document, "{{ f }}")
     control(document, "{%p endfor %}")
+    control(document, "{%p for c in comparison %}")  # closing.md: against the closed rounds before this one
+    body(document, "{{ c }}")
+    control(document, "{%p endfor %}")
     memo_part(document, 3, "ข้อพิจารณา")
     control(document, "{%p for c in considerations %}")
     body(document, "{{ c }}")

@@ -106,6 +106,13 @@ class Remind:
 
 
 @dataclass(frozen=True)
+class Close:
+    """shared/spec/closing.md: who may still edit a closed round's result column (Google Sheets)."""
+
+    editors: tuple[str, ...] = ()  # e-mail addresses, besides the service account
+
+
+@dataclass(frozen=True)
 class Mail:
     host: str = ""
     port: int = 587
@@ -146,6 +153,7 @@ class Settings:
     remind: Remind = field(default_factory=Remind)
     mail: Mail = field(default_factory=Mail)
     rollup: Rollup = field(default_factory=Rollup)
+    close: Close = field(default_factory=Close)
     source: str = ""  # the file the settings came from ("" = defaults)
 
     @property
@@ -170,7 +178,7 @@ class Settings:
 GROUPS: dict[str, type] = {
     "fiscal": Fiscal, "plan": Plan, "kpi": Kpi, "complaints": Complaints, "sop": Sop, "output": Output,
     "workbook": Source, "sync": Sync, "log": Log, "history": HistoryPolicy, "remind": Remind, "mail": Mail,
-    "rollup": Rollup,
+    "rollup": Rollup, "close": Close,
 }
 
 
@@ -186,6 +194,7 @@ _EXPECTED = {
     "complaints.sla_days": "จำนวนเต็มมากกว่า 0 เช่น 15",
     "sop.review_every_days": "จำนวนเต็มมากกว่า 0 เช่น 365",
     "complaints.categories": "รายการข้อความ เช่น [\"ที่ดิน\", \"หนี้สิน\"]",
+    "close.editors": "รายการอีเมล เช่น [\"kpi.head@example.go.th\"]",
     "output.thai_digits": "true หรือ false",
     "output.memo_thai_digits": "true หรือ false",
     "remind.due_within_days": "จำนวนเต็มตั้งแต่ 0 เช่น 14",
@@ -386,6 +395,11 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
             raise _BadValue("complaints.categories", _EXPECTED["complaints.categories"], categories)
         out["complaints.categories"] = tuple(categories)
+    if "close.editors" in out:
+        editors = out["close.editors"]
+        if not isinstance(editors, list) or not all(isinstance(e, str) and is_email_address(e.strip()) for e in editors):
+            raise _BadValue("close.editors", _EXPECTED["close.editors"], editors)
+        out["close.editors"] = tuple(e.strip() for e in editors)
     for key in ("plan.tolerance_points", "kpi.below_level1_score", "sync.wait_seconds", "rollup.quota_window_seconds", "rollup.sop_target_pct"):
         if key in out:
             out[key] = number(key)

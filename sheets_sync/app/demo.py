@@ -10,6 +10,7 @@ from ..backends.xlsx.backend import XlsxBackend
 from ..config import Settings
 from ..core.fiscal import resolve_period
 from ..present.demo import P, write_demo_workbook
+from .closing import close_demo_rounds
 from .documents import run_calendar, run_report, run_sop
 from .outcomes import DemoOutcome
 from .remind import run_remind
@@ -22,9 +23,13 @@ def run_demo(settings: Settings, as_of: dt.date, *, seed: int, now: dt.datetime)
     path = write_demo_workbook(settings.out_dir / "demo-workbook.xlsx", as_of, seed, settings.fiscal.rounds)
     backend = guarded(XlsxBackend(path))
     period = resolve_period(as_of, settings.fiscal.rounds)
+    closed = close_demo_rounds(backend, settings, period, now=now)
+    if closed:  # staff change a reported result afterwards: the sync below warns on that cell
+        write_demo_workbook(path, as_of, seed, settings.fiscal.rounds, late_edit=True)
     validation = run_validate(backend, settings, period)
     outcome = run_sync(backend, settings, period, now=now)
-    memo = run_report(backend, settings, period, memo_date=now.date(), allow_example_office=True)  # the demo's office is the example
+    memo = run_report(backend, settings, period, memo_date=now.date(), today=now.date(),
+                      allow_example_office=True)  # the demo's office is the example
     manuals = run_sop(backend, settings, period)
     # The demo office's complaint follower (the Damrongdhama owner) and a fictional head address.
     demo_remind = replace(settings, remind=replace(
@@ -34,4 +39,5 @@ def run_demo(settings: Settings, as_of: dt.date, *, seed: int, now: dt.datetime)
     ))
     reminders = run_remind(backend, demo_remind, period, now=now, dry_run=True)
     calendar = run_calendar(backend, settings, period)
-    return DemoOutcome(path, validation, outcome, [memo.path, *manuals.paths], reminders=reminders, calendar=calendar)
+    return DemoOutcome(path, validation, outcome, [memo.path, *manuals.paths], reminders=reminders, calendar=calendar,
+                       closed=closed)

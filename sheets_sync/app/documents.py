@@ -9,29 +9,43 @@ from ..compute.schedule import plan_calendar
 from ..config import Settings
 from ..core.errors import ConfigError, OutputError
 from ..core.fiscal import Period
-from .outcomes import CalendarOutcome, ReportOutcome, SopOutcome
+from .outcomes import CalendarOutcome, ClosedReport, ReportOutcome, SopOutcome
+from .rounds import closed_results, closings_of
 from .workbook import compute_from
 
 
-def run_report(
-    backend: Backend, settings: Settings, period: Period, *, memo_date: dt.date, allow_example_office: bool = False
-) -> ReportOutcome:
-    """The follow-up memo to the governor for the period's round (.docx), dated `memo_date`.
+def run_report(backend: Backend, settings: Settings, period: Period, *, memo_date: dt.date | None, today: dt.date,
+               live: bool = False, allow_example_office: bool = False) -> ReportOutcome:
+    """The follow-up memo to the governor for the period's round (.docx).
+
+    A closed round's memo renders the closed figures (the memo that was sent, dated the closing
+    day unless `memo_date` is given); `live`, or a round not closed, renders the workbook as it
+    is now, dated `memo_date` or `today` (closing.md).
 
     Refused (ConfigError, exit 2) while the office, signer or document number are still the
     example config's values: a memo must never go out signed by the example office. The demo,
     which uses the example office on purpose, passes `allow_example_office`.
     """
-    from ..config import example_office_keys
     from ..documents.memo import render_followup_report
+
+    check_office(settings, allow_example_office)
+    closing = None if live else closings_of(settings).active(period.fiscal_year, period.round)
+    if closing is None:
+        results = compute_from(backend, settings, period).results
+        return ReportOutcome(results, render_followup_report(results, settings, settings.out_dir, memo_date=memo_date or today))
+    closed = closed_results(settings, closing)
+    path = render_followup_report(closed.results, settings, settings.out_dir, memo_date=memo_date or closing.closed_on)
+    return ReportOutcome(closed.results, path, ClosedReport(closing, closed.figures_match))
+
+
+def check_office(settings: Settings, allow_example_office: bool) -> None:
+    """Refused (ConfigError) while the office, signer or document number are the example's."""
+    from ..config import example_office_keys
 
     left = [] if allow_example_office else example_office_keys(settings.office)
     if left:
         where = settings.source or "config/office.toml"
         raise ConfigError(f"ยังไม่ได้ตั้งค่าของสำนักงาน: {', '.join(left)} ยังเป็นค่าตัวอย่างหรือว่างอยู่ — แก้ใน {where} ก่อนออกรายงาน")
-
-    results = compute_from(backend, settings, period).results
-    return ReportOutcome(results, render_followup_report(results, settings, settings.out_dir, memo_date=memo_date))
 
 
 def run_sop(backend: Backend, settings: Settings, period: Period, mission_id: str | None = None) -> SopOutcome:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..compute.reminders import ReminderPlan
 from ..compute.results import Results
@@ -19,8 +19,12 @@ from ..core.fiscal import Period
 from ..delivery.mail import Outgoing
 from ..schema.report import ValidationReport
 from ..schema.validate import ValidatedWorkbook
+from ..storage.closings import Closing
 from ..storage.history import SnapshotInfo
 from ..storage.runlog import Run
+
+if TYPE_CHECKING:
+    from ..documents.evidence import EvidenceFile
 
 
 @dataclass
@@ -78,9 +82,19 @@ class SyncOutcome:
 
 
 @dataclass
+class ClosedReport:
+    """Where a closed round's memo came from: its closing, and whether the recomputed figures are
+    the ones the closing keeps (False means the tool's computation changed since)."""
+
+    closing: Closing
+    figures_match: bool
+
+
+@dataclass
 class ReportOutcome:
     results: Results
     path: Path
+    closed: ClosedReport | None = None  # the round is closed and the memo shows its closed figures
 
     @property
     def report(self) -> ValidationReport:
@@ -89,7 +103,8 @@ class ReportOutcome:
     exit_code = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"report": str(self.path), "fiscal_year": self.results.period.fiscal_year, "round": self.results.period.round}
+        return {"report": str(self.path), "fiscal_year": self.results.period.fiscal_year, "round": self.results.period.round,
+                "closed": {**self.closed.closing.to_json(), "figures_match": self.closed.figures_match} if self.closed else None}
 
 
 @dataclass
@@ -162,6 +177,7 @@ class DemoOutcome:
     documents: list[Path]
     reminders: RemindOutcome  # a dry run: the .eml files
     calendar: CalendarOutcome
+    closed: list[Closing] = field(default_factory=list)  # the rounds the demo closed (then staff edit one)
     exit_code: int = 0
 
     @property
@@ -234,6 +250,64 @@ class StatusOutcome:
 
 
 @dataclass
+class CloseOutcome:
+    """`close --round N`: the closing recorded after its sync."""
+
+    closing: Closing
+    sync: SyncOutcome
+    protected: bool = False  # the result column is protected in the Google Sheet
+    exit_code: int = 0
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.sync.report
+
+    def to_json(self) -> dict[str, Any]:
+        return self.closing.to_json()
+
+
+@dataclass
+class ReopenOutcome:
+    """`close --round N --reopen`: the closing marked reopened (nothing deleted)."""
+
+    closing: Closing
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return self.closing.to_json()
+
+
+@dataclass
+class ClosingsOutcome:
+    """`close --list`: every closing, reopened ones too, oldest first."""
+
+    closings: list[Closing]
+    path: Path
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [c.to_json() for c in self.closings]
+
+
+@dataclass
+class EvidenceOutcome:
+    """`evidence`: the PMQA evidence folder of a fiscal year and its .zip."""
+
+    fiscal_year: int
+    folder: Path
+    archive: Path
+    files: list[EvidenceFile]  # the index last
+    closings: list[Closing]
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"folder": str(self.folder), "zip": str(self.archive), "files": [f.name for f in self.files]}
+
+
+@dataclass
 class RollupOutcome:
     """`rollup`: the roll-up, the registry as validated, and what was written.
 
@@ -279,5 +353,5 @@ class RollupReportOutcome:
 
 
 Outcome = (ValidateOutcome | InitOutcome | SyncOutcome | ReportOutcome | SopOutcome | CalendarOutcome | RemindOutcome
-           | DemoOutcome | HistoryOutcome | RestoreOutcome | PruneOutcome | StatusOutcome | RollupOutcome
-           | RollupReportOutcome)
+           | DemoOutcome | HistoryOutcome | RestoreOutcome | PruneOutcome | StatusOutcome
+           | CloseOutcome | ReopenOutcome | ClosingsOutcome | EvidenceOutcome | RollupOutcome | RollupReportOutcome)

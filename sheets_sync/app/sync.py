@@ -8,6 +8,7 @@ from pathlib import Path
 from ..backends.base import Backend
 from ..backends.boundary import guarded
 from ..backends.xlsx.backend import write_tabs_to_new_workbook
+from ..compute.trend import ClosedFigures
 from ..config import Settings
 from ..core.errors import ConfigError, OutputError, SheetsSyncError
 from ..core.fiscal import Period
@@ -26,6 +27,7 @@ def run_sync(
     now: dt.datetime,
     force: bool = False,
     strict: bool = False,
+    closing_by: str | None = None,
 ) -> SyncOutcome:
     """Validate, compute, rewrite the summary tabs in one write, save the JSON and a snapshot.
 
@@ -40,6 +42,9 @@ def run_sync(
     with backend.sync_lock(out_dir, settings.sync.wait_seconds):
         computed = compute_from(backend, settings, period)
         tabs, results = computed.tabs, computed.results
+        if closing_by is not None:  # the sync of `close`: its tabs and JSON already show the round closed
+            results.round_states = {**(results.round_states or {}), period.round: ClosedFigures(
+                period.fiscal_year, period.round, period.as_of, now.date(), closing_by, {})}
         summary = build_summary_tabs(results, thai_digits=settings.output.thai_digits, section=settings.office.section)
         document = results.to_json()
         try:

@@ -23,6 +23,7 @@ from ..schema.parsers import header_key
 from ..schema.tabs import ColType, Tab, input_tabs
 from ..schema.validate import ValidatedWorkbook, input_titles, validate_workbook
 from .outcomes import InitOutcome, ValidateOutcome
+from .rounds import with_closed_rounds, with_late_edits
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def read_workbook(backend: Backend, settings: Settings, period: Period) -> Workb
     """Read every input tab in one go and validate it for the period (`validate` and `sync` both
     come through here, so they list the same issues)."""
     tabs = backend.read_tabs(input_titles(backend.tab_titles(), input_tabs(period.rounds)))
-    return WorkbookRead(tabs, validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories))
+    validated = validate_workbook(tabs, period=period, complaint_categories=settings.complaints.categories)
+    return WorkbookRead(tabs, with_late_edits(validated, tabs, settings, period))
 
 
 def run_validate(backend: Backend, settings: Settings, period: Period) -> ValidateOutcome:
@@ -108,9 +110,10 @@ def results_file(out_dir: Path, period: Period) -> Path:
 
 
 def compute_from(backend: Backend, settings: Settings, period: Period) -> Computed:
-    """Read, validate and compute, writing nothing."""
+    """Read, validate and compute, writing nothing. The results know the closed rounds
+    (closing.md): each round's closing state, the trend, the memo's comparison."""
     read = read_workbook(backend, settings, period)
-    return Computed(read.tabs, compute_results(read.workbook, period, settings))
+    return Computed(read.tabs, with_closed_rounds(compute_results(read.workbook, period, settings), settings))
 
 
 def personal_columns(tabs: Mapping[str, TabData], schema: Mapping[str, Tab]) -> dict[str, list[int]]:

@@ -25,11 +25,14 @@ from .thai import ThaiCommand
 @click.option("--date", "memo_date", callback=parse_date_option, metavar="วันที่",
               help="วันที่ของบันทึกข้อความ (ค่าเริ่มต้น: วันนี้ตามเวลาประเทศไทย) ต่างจากวันที่ของข้อมูล (--as-of); "
                    "พิมพ์ได้แบบเดียวกับ --as-of เช่น 5/10/2569")
-def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date):
+@click.option("--live", is_flag=True, help="รอบที่ปิดแล้ว: ใช้ข้อมูลในสมุดงานตอนนี้แทนตัวเลขที่รายงานเมื่อปิดรอบ")
+def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_year, round_months, as_json, out_dir, quiet, memo_date, live):
     """จัดทำบันทึกข้อความรายงานผลการติดตามถึงผู้ว่าราชการจังหวัด (.docx) ของรอบหนึ่ง
 
     ไฟล์คือ <out>/followup-FY<fy>-R<round>.docx จากแม่แบบ templates/followup_memo.docx
     บันทึกลงวันที่ --date (ค่าเริ่มต้น: วันนี้) ตัวเลขในบันทึกเป็นข้อมูล ณ --as-of
+    รอบที่ปิดแล้ว (sheets-sync close) ใช้ตัวเลขที่รายงานเมื่อปิดรอบและลงวันที่วันปิดรอบ
+    (--live ใช้ข้อมูลตอนนี้)
     ต้องตั้งชื่อสำนักงาน ผู้ลงนาม และเลขที่หนังสือในไฟล์ค่าตั้งก่อน (ไม่ใช้ค่าตัวอย่าง)
 
     \b
@@ -42,7 +45,8 @@ def report(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_ye
     settings, _ = load_context(config_path, out_dir=out_dir)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
     period = period_of(settings, as_of, fiscal_year, round_months)
-    show(run_report(backend, settings, period, memo_date=memo_date or today_in_bangkok()), as_json=as_json, quiet=quiet)
+    outcome = run_report(backend, settings, period, memo_date=memo_date, today=today_in_bangkok(), live=live)
+    show(outcome, as_json=as_json, quiet=quiet)
 
 
 @click.command(cls=ThaiCommand)

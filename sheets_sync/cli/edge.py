@@ -41,6 +41,11 @@ OPTION_NAMES = {
     "as_of": "--as-of",
     "round": "--round",
     "init": "sheets-sync init",
+    "by": "--by",
+    "reopen": "--reopen",
+    "reason": "--reason",
+    "close": "sheets-sync close --round N",
+    "close_list": "sheets-sync close --list",
 }
 
 

@@ -16,12 +16,16 @@ import click
 
 from ..app.outcomes import (
     CalendarOutcome,
+    CloseOutcome,
+    ClosingsOutcome,
     DemoOutcome,
+    EvidenceOutcome,
     HistoryOutcome,
     InitOutcome,
     Outcome,
     PruneOutcome,
     RemindOutcome,
+    ReopenOutcome,
     ReportOutcome,
     RestoreOutcome,
     RollupOutcome,
@@ -32,8 +36,10 @@ from ..app.outcomes import (
     ValidateOutcome,
 )
 from ..core.vocabulary import PLAN_STATUSES, ROLLUP_OUTCOMES, SECTION_GROUP, choice_label, choice_of
+from ..present.demo import LATE_EDIT_KPI
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
+from ..storage.closings import Closing
 from ..storage.history import SnapshotInfo
 from ..storage.runlog import OUTCOME_TH, Run
 from .edge import current_run
@@ -104,10 +110,19 @@ def _(outcome: SyncOutcome, *, quiet: bool = False, **_: Any) -> str:
     return "" if quiet else render_sync(outcome, outcome.source)
 
 
+FIGURES_DIFFER = ("sheets-sync: คำเตือน: ตัวเลขที่คำนวณใหม่จากข้อมูลตอนปิดรอบไม่ตรงกับผลที่บันทึกไว้ตอนปิดรอบ"
+                  " (โปรแกรมรุ่นนี้คำนวณต่างจากเดิม) — เทียบกับไฟล์ผลลัพธ์ของการปิดรอบก่อนส่ง")
+
+
 @render.register
 def _(outcome: ReportOutcome, *, quiet: bool = False, **_: Any) -> str:
-    period = outcome.results.period
-    return "" if quiet else f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}: {outcome.path}"
+    period, closed = outcome.results.period, outcome.closed
+    warning = [FIGURES_DIFFER] if closed is not None and not closed.figures_match else []
+    if quiet:
+        return "\n".join(warning)
+    source = f" (ตัวเลขที่รายงานเมื่อปิดรอบ {closed.closing.closed_on.isoformat()} — ค่าปัจจุบันใช้ --live)" if closed else ""
+    return "\n".join([*warning, f"เขียนบันทึกข้อความรายงานผลการติดตาม รอบ {period.round} เดือน ปีงบประมาณ {period.fiscal_year}:"
+                                 f" {outcome.path}{source}"])
 
 
 @render.register
@@ -154,6 +169,36 @@ def _(outcome: PruneOutcome, **_: Any) -> str:
 @render.register
 def _(outcome: StatusOutcome, **_: Any) -> str:
     return render_status(outcome.latest, outcome.log_file)
+
+
+@render.register
+def _(outcome: CloseOutcome, *, quiet: bool = False, **_: Any) -> str:
+    if quiet:
+        return ""
+    c = outcome.closing
+    lines = [f"ปิดรอบ {c.round} เดือน ปีงบประมาณ {c.fiscal_year} แล้ว (ข้อมูล ณ {c.as_of.isoformat()} โดย {c.closed_by})"
+             f" · ประวัติหมายเลข {c.snapshot_id} · SHA-256 {c.results_sha256}"]
+    if outcome.protected:
+        lines.append(f"  ล็อกคอลัมน์ ผลรอบ {c.round} เดือน ในแท็บ ตัวชี้วัด แล้ว (แก้ได้เฉพาะบัญชีบริการและ close.editors)")
+    return "\n".join(lines)
+
+
+@render.register
+def _(outcome: ReopenOutcome, *, quiet: bool = False, **_: Any) -> str:
+    c = outcome.closing
+    return "" if quiet else (f"เปิดรอบ {c.round} เดือน ปีงบประมาณ {c.fiscal_year} ใหม่แล้ว (การปิดรอบเมื่อ {c.closed_on.isoformat()}"
+                             f" ยังอยู่ในประวัติ) — ปิดรอบอีกครั้งด้วย sheets-sync close --round {c.round}")
+
+
+@render.register
+def _(outcome: ClosingsOutcome, **_: Any) -> str:
+    return render_closings(outcome.closings, outcome.path)
+
+
+@render.register
+def _(outcome: EvidenceOutcome, *, quiet: bool = False, **_: Any) -> str:
+    return "" if quiet else (f"แฟ้มหลักฐาน PMQA ปีงบประมาณ {outcome.fiscal_year}: {outcome.folder} ({len(outcome.files)} ไฟล์)"
+                             f" และ {outcome.archive}")
 
 
 @render.register
@@ -261,6 +306,9 @@ def render_demo(outcome: DemoOutcome, command: str = "sheets-sync", config_path:
         lines.append(f"  เอกสาร: {path}")
     lines.append(render_remind(outcome.reminders))
     lines.append(render_calendar(outcome.calendar))
+    if outcome.closed:
+        lines.append(f"  ปิดรอบแล้ว (ตัวอย่าง): {', '.join(f'รอบ {c.round} เดือน' for c in outcome.closed)} แล้วแก้ผล {LATE_EDIT_KPI}"
+                     f" ของรอบ {outcome.closed[0].round} เดือนหลังปิดรอบ — ดูคำเตือน closed-round-changed แท็บ แนวโน้ม และ close --list")
     lines.append("")
     lines.append("ลองต่อ (พิมพ์ตามนี้ได้เลย):")
     lines.extend(f"  {hint}" for hint in demo_hints(outcome, command, config_path))
@@ -289,6 +337,21 @@ def render_history(snapshots: list[SnapshotInfo], path: Path) -> str:
             f"{s.id:>7}  {s.taken_at:<19}  {s.as_of}  {s.fiscal_year}  {s.round:>3}  {s.errors:>7}  {s.warnings:>5}  {s.source}"
         )
         lines.append("         " + ", ".join(f"{t} {n} แถว" for t, n in s.tabs.items()))
+    return "\n".join(lines)
+
+
+def render_closings(closings: list[Closing], path: Path) -> str:
+    """`close --list`: every closing, reopened ones too (round, as-of, who, when, hash, reopened)."""
+    if not closings:
+        return f"ยังไม่มีการปิดรอบใน {path} (ปิดรอบด้วย sheets-sync close --round N)"
+    lines = [f"การปิดรอบใน {path}", "หมายเลข  ปีงบ  รอบ  ข้อมูล ณ     ปิดเมื่อ              โดย  ประวัติ  SHA-256"]
+    for c in closings:
+        lines.append(
+            f"{c.id:>7}  {c.fiscal_year}  {c.round:>3}  {c.as_of}  {c.closed_at.isoformat(timespec='seconds')}  {c.closed_by}"
+            f"  {c.snapshot_id}  {c.results_sha256}"
+        )
+        if c.reopened_at is not None:
+            lines.append(f"         เปิดรอบใหม่เมื่อ {c.reopened_at.isoformat(timespec='seconds')} โดย {c.reopened_by}: {c.reopen_reason}")
     return "\n".join(lines)
 
 

@@ -84,6 +84,14 @@ def group_of(level: str, owner: str) -> str:
     return SECTION_GROUP if level == "section" else owner
 
 
+def scored_in_round(value: Any, round_ended: bool) -> bool:
+    """Whether a KPI with this round's result gets a score that counts in the group totals (as
+    `score_kpis` scores it): a number, or nothing in a round that has ended (0); not "not assessed"."""
+    if isinstance(value, NotAssessed):
+        return False
+    return value is not None or round_ended
+
+
 def score_kpis(kpis: pd.DataFrame, period: Period, floor: float = 1.0) -> KpiResult:
     """Score every valid KPI in every enabled round, then the groups and perspectives."""
     scores: dict[str, dict[int, RoundScore]] = {}

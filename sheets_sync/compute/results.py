@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
@@ -14,6 +14,7 @@ from .complaints import ComplaintResult, summarize_complaints
 from .kpi import KpiResult, score_kpis
 from .missions import MissionResult, summarize_missions
 from .plan import PlanResult, follow_up_plan
+from .trend import ClosedFigures, trend_rows
 
 
 @dataclass
@@ -24,6 +25,20 @@ class Results:
     kpis: KpiResult | None
     complaints: ComplaintResult | None
     missions: MissionResult | None
+    # Closed rounds (closing.md), given by the app when it knows the history: each enabled round's
+    # closing state (round -> ClosedFigures, None when not closed), and the closed rounds that
+    # the trend and the memo's comparison read.
+    round_states: dict[int, ClosedFigures | None] | None = None
+    closed_rounds: list[ClosedFigures] = field(default_factory=list)
+
+    @property
+    def earlier_closed(self) -> list[ClosedFigures]:
+        """The closed rounds of this fiscal year before this round (the memo compares with them)."""
+        return sorted((c for c in self.closed_rounds if c.fiscal_year == self.period.fiscal_year and c.round < self.period.round),
+                      key=lambda c: c.round)
+
+    def trend(self, current: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return trend_rows(self.closed_rounds, current if current is not None else self.figures_json())
 
     @property
     def report(self) -> ValidationReport:
@@ -35,7 +50,18 @@ class Results:
         return self.report.issues
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON results document of outputs.md (plus a few documented extras)."""
+        """The JSON results document of outputs.md (plus a few documented extras; `trend` and
+        `closings` when the history was consulted, closing.md)."""
+        document = self.figures_json()
+        if self.round_states is not None:
+            document["closings"] = {
+                str(m): ({"closed_on": c.closed_on.isoformat(), "closed_by": c.closed_by, "as_of": c.as_of.isoformat()} if c else None)
+                for m, c in sorted(self.round_states.items())
+            }
+            document["trend"] = self.trend(document)
+        return document
+
+    def figures_json(self) -> dict[str, Any]:
         return {
             "as_of": self.period.as_of.isoformat(),
             "fiscal_year": self.period.fiscal_year,

@@ -27,6 +27,7 @@ from ..compute.results import Results
 from ..config import Settings
 from ..core import vocabulary as v
 from . import charts
+from .comparison import comparison_lines
 from .formatting import MISSING, Formatter, coverage_rows
 from .rendering import Template, clean_text, emblem_image, image, load_template, render_document
 
@@ -122,6 +123,8 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "sop": sop,
         "problems": problems,
         "risks": risks,
+        # closing.md: against the closed rounds before this one, numbered after the facts
+        "comparison": comparison_lines(results, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}"),
     }
     return context
 

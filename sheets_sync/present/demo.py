@@ -462,9 +462,16 @@ def _complaints(rng: random.Random, as_of: dt.date, fy_start: dt.date) -> list[R
     return rows
 
 
-def write_demo_workbook(path: str | Path, as_of: dt.date, seed: int = 2569, rounds: tuple[int, ...] = DEFAULT_ROUNDS) -> Path:
+# The demo's late edit (closing.md): after its first round is closed, staff change one reported
+# KPI result, so a newcomer sees `closed-round-changed` on that cell.
+LATE_EDIT_KPI, LATE_EDIT_VALUE = "K01", 92.4
+
+
+def write_demo_workbook(path: str | Path, as_of: dt.date, seed: int = 2569, rounds: tuple[int, ...] = DEFAULT_ROUNDS,
+                        *, late_edit: bool = False) -> Path:
     """Write the demo workbook to `path` (an .xlsx), replacing any file there; `rounds` are the
-    office's enabled rounds (config `kpi.rounds`), one result column each."""
+    office's enabled rounds (config `kpi.rounds`), one result column each. `late_edit`: the same
+    workbook after staff changed the first round's result of LATE_EDIT_KPI."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = openpyxl.Workbook()
@@ -472,7 +479,14 @@ def write_demo_workbook(path: str | Path, as_of: dt.date, seed: int = 2569, roun
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     titles = {tab.key: tab.th for tab in input_tabs(tuple(sorted(rounds)))}
-    for key, rows in build_demo_rows(as_of, seed, rounds).items():
+    tabs = build_demo_rows(as_of, seed, rounds)
+    if late_edit:
+        header = tabs["kpis"][0]
+        column = header.index(f"ผลรอบ {min(rounds)} เดือน")
+        for row in tabs["kpis"][1:]:
+            if row[0] == LATE_EDIT_KPI:
+                row[column] = LATE_EDIT_VALUE
+    for key, rows in tabs.items():
         sheet = book.create_sheet(titles[key])
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):

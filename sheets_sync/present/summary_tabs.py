@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..compute.kpi import NOT_ASSESSED, NOT_REPORTED
 from ..compute.results import Results
 from ..compute.rounding import records
+from ..compute.trend import FIGURES as TREND_FIGURES
+from ..compute.trend import ClosedFigures
 from ..config import Office
 from ..core.fiscal import fiscal_months
 from ..core.grid import CellLink, Chart, ChartKind, Fmt, Style, SummaryTab, Table, Value, style_of
-from ..core.thai_dates import as_of_line, thai_month_year
+from ..core.thai_dates import as_of_line, thai_date, thai_month_year
 from ..core.vocabulary import (
     CHANNELS,
     COMPLAINT_SERIES,
@@ -59,6 +63,7 @@ def build_summary_tabs(results: Results, thai_digits: bool = False, section: str
         kpi_tab(results, line),
         complaints_tab(results, line),
         missions_tab(results, line),
+        trend_tab(results, line),
         issues_tab(results, line),
     ]
 
@@ -90,6 +95,8 @@ def overview_tab(results: Results, line: str, office_section: str = Office.secti
     add("ข้อผิดพลาดในข้อมูล", results.report.errors, INT)
     add(_th(SEVERITIES, "warning"), results.report.warnings, INT)
     add("ปรับปรุงล่าสุด", results.period.as_of, D)
+    for months, closed in sorted((results.round_states or {}).items()):  # closing.md: each round's closing state
+        add(f"รอบ {months} เดือน", closing_state(closed), T)
     table = Table(
         ["ตัวชี้วัดภาพรวม", "ค่า"],
         rows,
@@ -97,6 +104,43 @@ def overview_tab(results: Results, line: str, office_section: str = Office.secti
         cell_formats={(r, 1): f for r, f in enumerate(formats)},
     )
     return SummaryTab("สรุปภาพรวม", f"สรุปภาพรวมการดำเนินงาน {office_section}", line, [table])
+
+
+def closing_state(closed: ClosedFigures | None) -> str:
+    """`ปิดรอบแล้ว <date> โดย <name>` or `ยังไม่ปิดรอบ` (closing.md)."""
+    if closed is None:
+        return "ยังไม่ปิดรอบ"
+    return f"ปิดรอบแล้ว {thai_date(closed.closed_on)} โดย {closed.closed_by}"
+
+
+TREND_TITLE = "แนวโน้ม"
+
+
+def trend_tab(results: Results, line: str) -> SummaryTab:
+    """`แนวโน้ม`: the key figures of every closed round of this fiscal year and the previous two,
+    oldest first, then the current figures (closing.md "Trends"); a line chart of the key ones."""
+    header = ["รอบ", "ปีงบประมาณ", "รอบ (เดือน)", "ข้อมูล ณ วันที่", "ปิดรอบเมื่อ", *(label for _, label in TREND_FIGURES),
+              *(f"กิจกรรม{s.th}" for s in PLAN_STATUSES)]
+    rows: list[list[Value]] = []
+    for row in results.trend():
+        counts = row["plan_status_counts"] or {}
+        rows.append([
+            "ปัจจุบัน" if row["current"] else f"{row['fiscal_year']} รอบ {row['round']} เดือน",
+            row["fiscal_year"], row["round"], _date(row["as_of"]), _date(row["closed_on"]),
+            *(row[key] for key, _ in TREND_FIGURES),
+            *(counts.get(s.key) if row["plan_status_counts"] is not None else None for s in PLAN_STATUSES),
+        ])
+    formats = [T, INT, INT, D, D, P, P, S, INT, P, INT, N, Fmt.DECIMAL2, *([INT] * len(PLAN_STATUSES))]
+    table = Table(header, rows, formats, caption="ตัวเลขที่รายงานเมื่อปิดรอบ (ไม่คำนวณใหม่) แล้วตามด้วยค่าปัจจุบัน")
+    charts = [
+        Chart(ChartKind.LINE, "ร้อยละที่มีคู่มือ และร้อยละยุติ", table=0, label_col=0, value_cols=[5, 9]),
+        Chart(ChartKind.LINE, "คะแนนตัวชี้วัดระดับฝ่าย", table=0, label_col=0, value_cols=[7]),
+    ]
+    return SummaryTab(TREND_TITLE, "แนวโน้มผลการดำเนินงานตามรอบที่ปิดแล้ว", line, [table], charts)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def plan_tab(results: Results, line: str) -> SummaryTab:

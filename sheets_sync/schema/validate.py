@@ -42,6 +42,12 @@ class ValidatedWorkbook:
     schema: dict[str, Tab] = field(default_factory=dict)
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # tab key -> column key -> index
 
+    def cell_of(self, key: str, column: str, row: int) -> str | None:
+        """The A1 address of a column's cell in a sheet row; None when the column is absent
+        (the late-edit warnings name their cell with it, compute/late_edits.py)."""
+        index = self.positions.get(key, {}).get(column)
+        return None if index is None else a1(index, row)
+
     def table(self, key: str) -> pd.DataFrame:
         """The usable rows of a tab; an empty table with the right columns when absent."""
         if key in self.tables:

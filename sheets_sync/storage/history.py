@@ -38,6 +38,7 @@ from ..config import HistoryPolicy
 from ..core.cells import Cell, CellKind, TabData
 from ..core.errors import ConfigError, WorkbookError
 from ..core.fiscal import Period
+from .closings import closing_snapshots
 from .sqlite_file import open_database
 
 SCHEMA = """
@@ -273,6 +274,7 @@ class History:
             ids = [r[0] for r in db.execute("SELECT id FROM snapshots ORDER BY id DESC")]
             doomed.update(ids[count:])
         doomed.discard(spare)  # the snapshot being recorded always stays
+        doomed -= closing_snapshots(db)  # a closed round's snapshot is its record (closing.md): never pruned
         for snapshot_id in doomed:
             db.execute("DELETE FROM snapshot_tabs WHERE snapshot_id = ?", (snapshot_id,))
             db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))

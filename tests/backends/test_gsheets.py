@@ -149,7 +149,7 @@ def test_validate_and_sync_through_the_cli(demo_sheets, env, key_file, tmp_path)
     assert set(env.token_scopes) == {"https://www.googleapis.com/auth/spreadsheets"}
 
     assert {t: env.get_values(sid, t) for t in sheets} == before  # staff tabs untouched
-    assert env.sheet_titles(sid)[-6:] == list(SUMMARY_TAB_TITLES)
+    assert env.sheet_titles(sid)[-len(SUMMARY_TAB_TITLES):] == list(SUMMARY_TAB_TITLES)
     overview = env.get_values(sid, "สรุปภาพรวม")
     assert overview[1] == ["ข้อมูล ณ วันที่ 31 มีนาคม 2569 · ปีงบประมาณ 2569 · รอบ 6 เดือน"]
     results = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
@@ -334,7 +334,7 @@ def test_a_write_whose_answer_is_lost_is_rebuilt_not_repeated(demo_sheets, emu, 
     methods = [r.method for r in emu.requests]
     assert methods == ["POST", "GET", "POST"]  # the write, a fresh look, the rebuilt write
     state = {s["properties"]["title"]: s for s in emu.spreadsheet(sid)["sheets"]}
-    assert list(state)[-6:] == list(SUMMARY_TAB_TITLES)  # each summary tab once
+    assert list(state)[-len(SUMMARY_TAB_TITLES):] == list(SUMMARY_TAB_TITLES)  # each summary tab once
     assert all(len(state[t]["protectedRanges"]) == 1 for t in SUMMARY_TAB_TITLES)
     assert len(sleeps) == 1
 
@@ -348,7 +348,7 @@ def test_a_server_error_on_the_write_is_retried_from_a_fresh_look(demo_sheets, e
     emu.fail_next(503, count=1, when=lambda r: r.method == "POST")
     outcome = run_sync(backend, settings, resolve_period(AS_OF), now=dt.datetime(2026, 3, 31, 9))
     assert outcome.snapshot_id == 1
-    assert emu.sheet_titles(sid)[-6:] == list(SUMMARY_TAB_TITLES) and len(sleeps) == 1
+    assert emu.sheet_titles(sid)[-len(SUMMARY_TAB_TITLES):] == list(SUMMARY_TAB_TITLES) and len(sleeps) == 1
 
 
 def test_retry_after_is_honoured_within_the_cap():

@@ -115,7 +115,7 @@ def test_quiet_validate_prints_only_the_summary_line(demo_path: Path, tmp_path: 
 # --- 3. Thai help and usage errors -------------------------------------------------------------
 
 # Words allowed in help besides Thai: product and format names, and click's range marker `x`.
-ALLOWED_WORDS = {"Google", "Sheets", "Word", "Excel", "JSON", "SOP", "KPI", "URL", "UUID", "x"}
+ALLOWED_WORDS = {"Google", "Sheets", "Word", "Excel", "JSON", "SOP", "KPI", "URL", "UUID", "PMQA", "SHA", "x"}
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -294,6 +294,11 @@ class ApiError(Exception):
         return {"error": err}
 
 
+PROTECTED_CELL_MESSAGE = (
+    "You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit."
+)
+
+
 def _bad_request(message: str, field_violation: str | None = None) -> ApiError:
     details = None
     if field_violation is not None:
@@ -1832,6 +1837,21 @@ class SheetsEmulator:
             raise _bad_request(self._grid_error(sh, block))
         return sh, block, values
 
+    def _check_protection(self, sh: _Sheet, r0: int, c0: int, values: list[list[Any]], ctx: _Ctx) -> None:
+        """Google refuses a values write that touches a cell of a protected range (not warning-only)
+        by a caller who is not among its editors: 400, nothing written."""
+        guarded_boxes = [
+            _box_of(pr.get("range") or {}) for pr in sh.protected_ranges
+            if not pr.get("warningOnly") and ctx.caller not in (pr.get("editors") or {}).get("users", [])
+            and not (pr.get("editors") or {}).get("domainUsersCanEdit")
+        ]
+        if not guarded_boxes:
+            return
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                if v is not None and any(box.contains(r0 + i, c0 + j) for box in guarded_boxes):
+                    raise _bad_request(PROTECTED_CELL_MESSAGE)
+
     def _write_values(self, ss: _Spreadsheet, sh: _Sheet, r0: int, c0: int, values: list[list[Any]], option: str) -> set:
         """Apply a values write; returns the set of written (row, col)."""
         written: set = set()
@@ -1886,6 +1906,7 @@ class SheetsEmulator:
             if sh_a is not sh_b or box_a != box_b:
                 raise _bad_request(f"Requested range [{rng}] and data range [{body['range']}] do not match.")
         sh, block, values = self._prepare_write(ss, rng, body, "data.values")
+        self._check_protection(sh, block.row0, block.col0, values, ctx)  # type: ignore[arg-type]
         written = self._write_values(ss, sh, block.row0, block.col0, values, option)  # type: ignore[arg-type]
         return self._update_response(ss, sh, block, written, values, query, ctx)
 
@@ -1911,6 +1932,8 @@ class SheetsEmulator:
             "responseValueRenderOption": body.get("responseValueRenderOption"),
             "responseDateTimeRenderOption": body.get("responseDateTimeRenderOption"),
         }
+        for sh, block, values in prepared:
+            self._check_protection(sh, block.row0, block.col0, values, ctx)  # type: ignore[arg-type]
         responses = []
         all_rows: set = set()
         all_cols: set = set()

@@ -38,7 +38,7 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_BASE = "https://sheets.googleapis.com"
 METADATA_FIELDS = (
     "spreadsheetId,properties.title,"
-    "sheets(properties(sheetId,title,index,gridProperties),developerMetadata,protectedRanges(protectedRangeId),charts(chartId))"
+    "sheets(properties(sheetId,title,index,gridProperties),developerMetadata,protectedRanges(protectedRangeId,description),charts(chartId))"
 )
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 # A write answered 408/429 was not applied and may simply be sent again. After any other failure
@@ -330,6 +330,36 @@ class GoogleSheetsBackend:
         self._write("สร้างแท็บ", build)
         return created
 
+    def protect_result_column(self, round_months: int, *, title: str | None = None, column: int | None = None,
+                              editors: Sequence[str] = ()) -> bool:
+        """A closed round (closing.md): protect the round's KPI result column (`column`, 0-based,
+        of the tab `title`) so that only the service account and `editors` may edit it (a real
+        protection, not warning-only); without a column, remove that round's protection (reopen).
+        One batchUpdate; an earlier protection of the same round is replaced, never doubled.
+        True when something was sent."""
+        note = result_protection_note(round_months)
+        sent: list[bool] = [False]
+
+        def build(metadata: dict[str, Any]) -> list[bytes] | None:
+            requests_: list[dict[str, Any]] = [
+                {"deleteProtectedRange": {"protectedRangeId": p["protectedRangeId"]}}
+                for sheet in metadata.get("sheets", []) for p in sheet.get("protectedRanges", []) if p.get("description") == note
+            ]
+            sheet = next((s for s in metadata.get("sheets", []) if s["properties"]["title"] == title), None)
+            if sheet is not None and column is not None:
+                users = list(dict.fromkeys([*([self.account] if self.account else []), *editors]))
+                requests_.append({"addProtectedRange": {"protectedRange": {
+                    "range": {"sheetId": sheet["properties"]["sheetId"], "startColumnIndex": column, "endColumnIndex": column + 1},
+                    "description": note,
+                    "warningOnly": False,
+                    "editors": {"users": users},
+                }}})
+            sent[0] = bool(requests_)
+            return [encode({"requests": requests_})] if requests_ else None
+
+        self._write("ล็อกคอลัมน์ผลของรอบที่ปิดแล้ว" if column is not None else "ปลดล็อกคอลัมน์ผลของรอบที่เปิดใหม่", build)
+        return sent[0]
+
     def _write(self, what: str, build: Callable[[dict[str, Any]], list[bytes] | None]) -> None:
         """Send the batchUpdate bodies built from the sheet as it is (one, atomic, while the
         write fits the budget). When a try fails without telling whether Google applied it, read
@@ -356,6 +386,11 @@ class GoogleSheetsBackend:
                 continue
             self._metadata = None  # sheet ids, charts and protections changed
             return
+
+
+def result_protection_note(round_months: int) -> str:
+    """The description of a closed round's protected range (how a later reopen finds it)."""
+    return f"sheets-sync: ปิดรอบ {round_months} เดือนแล้ว — ผลที่รายงานแล้ว แก้ได้เฉพาะผู้มีสิทธิ์ (close.editors)"
 
 
 def _load_key(path: str, scopes: Sequence[str] = SCOPES) -> tuple[Any, str | None]:

@@ -1,0 +1,105 @@
+"""Trends across closed rounds (shared/spec/closing.md "Trends"): the key figures of what was
+reported, read from the closings' results documents, never recomputed.
+
+The same figures feed the `แนวโน้ม` tab, JSON `trend`, the memo's comparison with the closed
+rounds before it, and the evidence folder's trend table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.vocabulary import PLAN_STATUS_CHART_ORDER, SECTION_GROUP
+
+# The key figures, in the order the tab and the JSON show them (JSON key, Thai label).
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("sop_coverage_pct", "ร้อยละกระบวนการที่มีคู่มือ"),
+    ("backup_coverage_pct", "ร้อยละภารกิจที่มีผู้ปฏิบัติแทน"),
+    ("kpi_section_total", "คะแนนตัวชี้วัดระดับฝ่าย"),
+    ("complaints_received", "เรื่องร้องเรียนรับ"),
+    ("complaints_closed_pct", "ร้อยละยุติ"),
+    ("complaints_overdue", "เกินกำหนด"),
+    ("complaints_median_days_to_close", "มัธยฐานวันที่ใช้ยุติ"),
+    ("satisfaction_mean", "ความพึงพอใจเฉลี่ย"),
+)
+TRENDED_YEARS = 3  # this fiscal year and the previous two
+
+
+@dataclass(frozen=True)
+class ClosedFigures:
+    """One closed round as reported: its closing and the results document it keeps."""
+
+    fiscal_year: int
+    round: int
+    as_of: dt.date
+    closed_on: dt.date
+    closed_by: str
+    document: Mapping[str, Any] = field(repr=False)
+
+
+def key_figures(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The key figures of one results document (None where its part is absent)."""
+    missions = document.get("missions") or {}
+    plan = document.get("plan") or {}
+    kpis = document.get("kpis") or {}
+    complaints = document.get("complaints") or {}
+    section = (kpis.get("groups") or {}).get(SECTION_GROUP, {}).get(str(document.get("round")), {}) or {}
+    counts = plan.get("status_counts") or {}
+    return {
+        "sop_coverage_pct": missions.get("sop_coverage_pct"),
+        "backup_coverage_pct": missions.get("backup_coverage_pct"),
+        "kpi_section_total": section.get("total"),
+        "plan_status_counts": {k: int(counts.get(k, 0)) for k in PLAN_STATUS_CHART_ORDER} if plan else None,
+        "complaints_received": complaints.get("received"),
+        "complaints_closed_pct": complaints.get("closed_pct"),
+        "complaints_overdue": complaints.get("overdue"),
+        "complaints_median_days_to_close": complaints.get("median_days_to_close"),
+        "satisfaction_mean": complaints.get("satisfaction_mean"),
+    }
+
+
+def trend_rows(closed: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """JSON `trend`: every closed round of the current document's fiscal year and the two before,
+    oldest first, then the current figures (`"current": true`, no closing date)."""
+    year = int(current["fiscal_year"])
+    kept = sorted(
+        (c for c in closed if year - TRENDED_YEARS < c.fiscal_year <= year),
+        key=lambda c: (c.fiscal_year, c.round),
+    )
+    rows = [
+        {"fiscal_year": c.fiscal_year, "round": c.round, "as_of": c.as_of.isoformat(), "closed_on": c.closed_on.isoformat(),
+         "closed_by": c.closed_by, "current": False, **key_figures(c.document)}
+        for c in kept
+    ]
+    rows.append({"fiscal_year": year, "round": current["round"], "as_of": current["as_of"], "closed_on": None,
+                 "closed_by": None, "current": True, **key_figures(current)})
+    return rows
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One figure through the closed rounds before this one, then this round's value."""
+
+    key: str  # a FIGURES key, or "plan:<status>"
+    values: list[tuple[int, Any]]  # (round, value), oldest first, this round last
+
+
+def comparisons(earlier: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[Comparison]:
+    """The memo's comparison with the closed rounds of the same fiscal year before this round
+    (closing.md: KPI section total, SOP coverage, complaints closed %, overdue, plan status counts)."""
+    before = sorted((c for c in earlier if c.fiscal_year == current["fiscal_year"] and c.round < current["round"]), key=lambda c: c.round)
+    if not before:
+        return []
+    figures = [(c.round, key_figures(c.document)) for c in before] + [(int(current["round"]), key_figures(current))]
+    out = []
+    for key in ("kpi_section_total", "sop_coverage_pct", "complaints_closed_pct", "complaints_overdue"):
+        values = [(r, f[key]) for r, f in figures]
+        if all(v is not None for _, v in values):
+            out.append(Comparison(key, values))
+    if all(f["plan_status_counts"] is not None for _, f in figures):
+        for status in PLAN_STATUS_CHART_ORDER:
+            out.append(Comparison(f"plan:{status}", [(r, f["plan_status_counts"][status]) for r, f in figures]))
+    return out
