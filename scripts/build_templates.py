@@ -343,7 +343,8 @@ def _memo_body(document: DocumentType) -> None:
     body(document, "ผลการดำเนินงานเป็นไปตามแผน ไม่มีประเด็นที่ต้องเร่งรัดในรอบนี้")
     control(document, "{%p endif %}")
     memo_part(document, 4, "ข้อเสนอ")
-    body(document, "{{ proposal }}")
+    proposal = body(document, "{{ proposal }}")
+    proposal.paragraph_format.keep_with_next = True  # the signer's page never holds only the closing
     closing = body(document, "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", before=6)
     closing.paragraph_format.keep_with_next = True
 
@@ -354,6 +355,22 @@ def _signature(document: DocumentType) -> None:
     name = para(document, "({{ signer_name }})", align=CENTER, left=Cm(7), before=32, keep_next=True)
     name.paragraph_format.keep_together = True
     para(document, "{{ signer_position }}", align=CENTER, left=Cm(7))
+    _endorsements(document)
+
+
+def _endorsements(document: DocumentType) -> None:
+    """A space for each position the memo passes through (config office.via): ความเห็น with
+    two dotted lines to write on, room to sign, (name line), the position and a date line;
+    each block kept on one page."""
+    control(document, "{%p for e in endorsements %}")
+    label = para(document, R("ความเห็น{{ e.position }}"), R("\t"), before=8, keep_next=True)
+    label.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    line = para(document, R("\t"), keep_next=True)
+    line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    para(document, "(" + "." * 50 + ")", align=CENTER, left=Cm(7), before=20, keep_next=True)
+    para(document, "{{ e.position }}", align=CENTER, left=Cm(7), keep_next=True)
+    para(document, "วันที่ ........../........../..........", align=CENTER, left=Cm(7))
+    control(document, "{%p endfor %}")
 
 
 def _attachment_title(document: DocumentType) -> None:
@@ -473,6 +490,9 @@ def _memo_complaints(document: DocumentType) -> None:
     control(document, "{%p endif %}")
     control(document, "{%p if complaints_chart %}")
     chart(document, "{{ complaints_chart }}", "ภาพที่ {{ num(3) }} เรื่องร้องเรียนที่รับและที่ยุติ รายเดือน")
+    control(document, "{%p if complaints.chart_note %}")
+    para(document, R("{{ complaints.chart_note }}", size=14), align=JUSTIFY, after=6)
+    control(document, "{%p endif %}")
     control(document, "{%p endif %}")
 
 
@@ -505,7 +525,7 @@ def coverage_table(document: DocumentType, rows: str, total: str) -> Table:
 
 
 def _memo_problems(document: DocumentType) -> None:
-    heading(document, 5, "ปัญหา อุปสรรค และความเสี่ยง")
+    heading(document, 5, "{{ problems_title }}")
     for title, key in (("ปัญหา/อุปสรรค", "problems"), ("ความเสี่ยง", "risks")):
         control(document, f"{{%p if {key} %}}")
         sub_heading(document, title)
@@ -570,9 +590,11 @@ def _sop_page_furniture(section: Section) -> None:
 
 
 def _sop_cover(document: DocumentType) -> None:
-    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER, before=60)
+    # Spaces sized so a long process name (two lines) and a draft's list of what it needs
+    # (three lines) still leave the cover one page.
+    para(document, R("{{ office_name }}", bold=True, size=20), align=CENTER, before=36)
     para(document, R("{{ section }}", size=18), align=CENTER)
-    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER, before=80)
+    para(document, R("คู่มือการปฏิบัติงาน", bold=True, size=36), align=CENTER, before=48)
     para(document, R("(Standard Operating Procedure: SOP)", size=18), align=CENTER)
     para(document, R("{{ mission_name }}", bold=True, size=26), align=CENTER, before=12)
     para(document, R("รหัสกระบวนการ {{ mission_id }}  ·  {{ category }}", size=18), align=CENTER)
@@ -580,10 +602,10 @@ def _sop_cover(document: DocumentType) -> None:
     para(document, R("ฉบับร่าง", bold=True, size=40, colour="C00000"), align=CENTER, before=18)
     para(document, R("ก่อนประกาศใช้ต้อง", bold=True), align=CENTER)
     control(document, "{%p for m in needs %}")
-    para(document, "{{ m }}", align=CENTER)
+    para(document, R("{{ m }}", size=14), align=CENTER)
     control(document, "{%p endfor %}")
     control(document, "{%p endif %}")
-    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER, before=60)
+    para(document, R("ฉบับที่ {{ version }}", size=18), align=CENTER, before=36, keep_next=True)
     para(document, R("วันที่มีผลบังคับใช้ {{ effective_on }}", size=18), align=CENTER)
 
 
@@ -757,10 +779,11 @@ def build_sop_index() -> DocumentType:
         document,
         [
             Col("รหัส", 1.5, "{{ m.id }}", CENTER),
-            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.2, "{{ m.name }}\n({{ m.category }})"),
-            Col("ผู้รับผิดชอบ", 3.0, "{{ m.owner }}"),
-            Col("สถานะคู่มือ", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
-            Col("สิ่งที่ต้องดำเนินการ", 4.8, "{{ m.action }}"),
+            Col("ภารกิจ\n(ประเภทภารกิจ)", 4.1, "{{ m.name }}\n({{ m.category }})"),
+            Col("ผู้รับผิดชอบ", 2.6, "{{ m.owner }}"),
+            Col("มีคู่มือ", 1.5, "{{ m.has }}", CENTER),
+            Col("คู่มือตาม\nแบบ\nมาตรฐาน", 2.5, "{% cellbg m.fill %}{{ m.status }}", CENTER),
+            Col("สิ่งที่ต้องดำเนินการ", 3.8, "{{ m.action }}"),
         ],
         "m in missions",
     )

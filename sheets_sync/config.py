@@ -31,6 +31,9 @@ class Office:
     signer_position: str = ""
     emblem: str = ""  # path to the Garuda image; the repository does not ship it
     phone: str = ""
+    # the positions the memo passes through on its way up (เรียน ผู้ว่าฯ (ผ่าน …)); each gets a
+    # space for a comment and a signature; [] when the section head writes to the governor direct
+    via: tuple[str, ...] = ("หัวหน้าสำนักงานจังหวัด",)
 
 
 @dataclass(frozen=True)
@@ -350,10 +353,17 @@ def settings_from_dict(data: dict[str, Any], source: str = "", text: str | None 
     if unknown:
         first = _where(source, text, unknown[0])
         raise ConfigError(f"{first}: ค่าตั้งที่ไม่รู้จัก {', '.join(unknown)} — ตรวจการสะกด (ดูรายการที่ใช้ได้ใน office.example.toml)")
+    office_data = dict(office_data)
     for key, value in office_data.items():
+        if key == "via":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"{_where(source, text, 'office.via')}: office.via ต้องเป็นรายการตำแหน่ง เช่น [\"หัวหน้าสำนักงานจังหวัด\"] (พบ {_shown(value)})")
+            continue
         if not isinstance(value, str):
             dotted = f"office.{key}"
             raise ConfigError(f"{_where(source, text, dotted)}: {dotted} ต้องเป็น{_TEXT} (พบ {_shown(value)})")
+    if "via" in office_data:
+        office_data["via"] = tuple(" ".join(v.split()) for v in office_data["via"])
     try:
         coerced = _coerce(values)
     except _BadValue as bad:

@@ -35,7 +35,7 @@ from ..app.outcomes import (
     SyncOutcome,
     ValidateOutcome,
 )
-from ..core.vocabulary import PLAN_STATUSES, ROLLUP_OUTCOMES, SECTION_GROUP, choice_label, choice_of
+from ..core.vocabulary import PLAN_STATUSES, ROLLUP_OUTCOMES, SECTION_GROUP, SOP_STATUSES, choice_label, choice_of
 from ..present.demo import LATE_EDIT_KPI
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
@@ -133,6 +133,11 @@ def _(outcome: SopOutcome, *, quiet: bool = False, **_: Any) -> str:
     coverage = missions.sop_coverage_pct if missions else None
     lines = [f"เขียนคู่มือ {len(outcome.paths)} ไฟล์ใน {outcome.folder} (ร้อยละกระบวนการที่มีคู่มือ {coverage})"]
     lines.extend(f"  {path}" for path in outcome.paths)
+    written = [p.stem.removeprefix("SOP-") for p in outcome.paths if p.name != "index.docx"]
+    drafts = manual_draft_lines(missions, written)
+    if drafts:  # which manuals are drafts, and why
+        lines.append(f"คู่มือฉบับร่าง {len(drafts)} ฉบับ (ยังไม่สมบูรณ์หรือยังไม่ได้ประกาศใช้):")
+        lines.extend(drafts)
     return "\n".join(lines)
 
 
@@ -412,3 +417,22 @@ def render_status(latest: dict[str, Run], log_file: Path) -> str:
         if run.message:
             lines.append(f"    {run.message}")
     return "\n".join(lines)
+
+
+def manual_draft_lines(missions, written: list[str]) -> list[str]:  # missions: compute.missions.MissionResult
+    """One line per manual written as a draft (ฉบับร่าง) and why, in the words of the summary
+    tab (they name the tab to fix); a ready manual registered as not yet in use says so."""
+    if missions is None or not missions.count:
+        return []
+    frame = missions.missions.set_index("mission_id", drop=False)
+    lines = []
+    for mid in written:
+        if mid not in frame.index or frame.loc[mid, "manual_state"] != "draft":
+            continue
+        row = frame.loc[mid]
+        why = list(row["missing"] or [])
+        if not why:
+            status = choice_label(SOP_STATUSES, row["sop_status"]) or "-"
+            why = [f"สถานะคู่มือในแท็บ ภารกิจ เป็น {status} (ยังไม่ได้ประกาศใช้)"]
+        lines.append(f"  ฉบับร่าง {mid} {row['name']}: {'; '.join(why)}")
+    return lines

@@ -21,7 +21,7 @@ CATEGORIES = keys(MISSION_CATEGORIES)
 MIN_STEPS_FOR_READY = 2
 # Why a manual is not ready, as codes (the documents word them for a reader; `missing` words
 # them for staff, naming the tabs to fill in).
-NO_MANUAL_TEXT, TOO_FEW_STEPS = "no_manual_text", "too_few_steps"
+NO_MANUAL_TEXT, TOO_FEW_STEPS, LOST_STEPS = "no_manual_text", "too_few_steps", "lost_steps"
 # The one status a written manual carries: in use (ready and registered as existing), a draft
 # (it has steps, but is not ready or not yet registered as existing), or none (no steps).
 MANUAL_STATES = keys(VOCABULARY_MANUAL_STATES)
@@ -122,8 +122,20 @@ def summarize_missions(
     plan: pd.DataFrame,
     as_of: dt.date,
     review_every_days: int = 365,
+    lost_steps: pd.DataFrame | None = None,
 ) -> MissionResult:
+    """`lost_steps`: the step rows left out for an error (what could be read of them); a
+    mission that lost one is a draft whose manual names the steps missing (workbook.md)."""
     steps_by_mission = {mid: group for mid, group in sop_steps.groupby("mission_id")} if len(sop_steps) else {}
+    lost_by_mission: dict[str, list[dict[str, Any]]] = {}
+    for row in (lost_steps.to_dict("records") if lost_steps is not None and len(lost_steps) else []):
+        mid = normalize_space(row.get("mission_id")) if isinstance(row.get("mission_id"), str) else None
+        if mid:
+            number = row.get("step_no")
+            lost_by_mission.setdefault(mid, []).append(
+                {"step_no": int(number) if isinstance(number, (int, float)) and float(number).is_integer() else None,
+                 "step": normalize_space(row["step"]) if isinstance(row.get("step"), str) else "", "row": int(row["row"])}
+            )  # fmt: skip
     has_info = set(sop_info["mission_id"]) if len(sop_info) else set()
     planned = set(plan["mission_id"]) if len(plan) else set()
     able: dict[str, set[str]] = {}
@@ -148,6 +160,11 @@ def summarize_missions(
         if step_count < MIN_STEPS_FOR_READY:
             missing.append(f"มีขั้นตอนน้อยกว่า {MIN_STEPS_FOR_READY} ขั้นตอนในแท็บ ขั้นตอนงาน")
             missing_codes.append(TOO_FEW_STEPS)
+        lost = sorted(lost_by_mission.get(mid, []), key=lambda r: (r["step_no"] is None, r["step_no"] or 0, r["row"]))
+        if lost:
+            rows_text = ", ".join(str(r["row"]) for r in lost)
+            missing.append(f"ขั้นตอนที่มีข้อผิดพลาดในแท็บ ขั้นตอนงาน (แถว {rows_text}) จึงไม่อยู่ในคู่มือ")
+            missing_codes.append(LOST_STEPS)
         owner, backup = _person(mission["owner"]), _person(mission["backup"])
         capable = sorted({p for p in (owner, backup) if p} | able.get(mid, set()))
         reviewed = mission["sop_reviewed"]
@@ -161,6 +178,7 @@ def summarize_missions(
                 "sop_ready": not missing,
                 "missing": missing,
                 "missing_codes": missing_codes,
+                "lost_steps": lost,
                 "manual_state": manual_state(step_count, not missing, mission["sop_status"]),
                 "sop_review_due": bool(review_due),
                 "standard_time_parts": parts,
@@ -172,7 +190,7 @@ def summarize_missions(
             }
         )
     table = object_frame(rows, list(missions.columns) + [
-        "steps", "sop_ready", "missing", "missing_codes", "manual_state", "sop_review_due", "standard_time_parts", "standard_time",
+        "steps", "sop_ready", "missing", "missing_codes", "lost_steps", "manual_state", "sop_review_due", "standard_time_parts", "standard_time",
         "has_backup", "capable_staff", "single_point_of_failure", "in_plan",
     ])
     count = len(table)

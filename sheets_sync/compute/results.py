@@ -99,6 +99,7 @@ def compute_results(workbook: ValidatedWorkbook, period: Period, settings: Setti
             workbook.table("plan"),
             period.as_of,
             settings.sop.review_every_days,
+            workbook.dropped.get("sop_steps"),
         )
         if has("missions")
         else None

@@ -98,7 +98,7 @@ SINGLE_POINT_OF_FAILURE = "จุดเสี่ยง"
 MANUAL_STATES = (
     Choice("ฉบับใช้งาน", "ready", Tone.GOOD),
     Choice("ฉบับร่าง", "draft", Tone.WARN),
-    Choice("ยังไม่มีคู่มือ", "none", Tone.MUTED),
+    Choice("ยังไม่จัดทำตามแบบ", "none", Tone.MUTED),  # "has a manual" is sop_status มี, never this
 )
 
 

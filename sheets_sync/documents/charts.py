@@ -30,6 +30,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..core import vocabulary as v
 from ..core.thai_dates import digits
+from .thai_text import wrap_thai
 
 matplotlib.use("Agg")
 
@@ -81,6 +82,22 @@ def _number_axis(axis, thai: bool, *, integer: bool) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: digits(f"{value:g}", thai)))
 
 
+LABEL_MAX_IN = 1.9  # a category label wider than this wraps (at a Thai word boundary)
+
+
+def wrapped_label(text: str, max_in: float = LABEL_MAX_IN, size: float = TEXT_PT) -> str:
+    """A tick label on lines no wider than `max_in`, broken only between Thai words."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, prop = TextToPath(), FontProperties(family=register_thai_font(), size=size)
+
+    def fits(line: str) -> bool:
+        return measure.get_text_width_height_descent(line, prop, ismath=False)[0] <= max_in * 72
+
+    return "\n".join(wrap_thai(text, fits))
+
+
 def _plain_frame(ax: Axes) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -100,7 +117,7 @@ def plan_status_figure(status_counts: Mapping[str, int], *, thai_digits: bool = 
         ax = figure.add_subplot()
         positions = range(len(statuses))
         ax.barh(positions, counts, color=[s.chart for s in statuses], height=0.6)
-        ax.set_yticks(list(positions), [s.th for s in statuses])
+        ax.set_yticks(list(positions), [wrapped_label(s.th) for s in statuses])
         ax.invert_yaxis()
         _number_axis(ax.xaxis, thai_digits, integer=True)
         ax.set_xlim(0, max(max(counts), 1) * 1.18)
@@ -135,7 +152,7 @@ def kpi_perspective_figure(scores: Mapping[str, float | None], *, thai_digits: b
     with thai_figure(CHART_WIDTH_IN, 3.5, TEXT_PT) as figure:
         ax = figure.add_subplot()
         positions = list(range(len(perspectives)))
-        ax.set_yticks(positions, [p.th for p in perspectives])
+        ax.set_yticks(positions, [wrapped_label(p.th) for p in perspectives])
         ax.set_ylim(len(positions) - 0.5, -0.5)  # every perspective has its row, with or without a score
         ax.set_xlim(0, 5.75)  # room for a full score's label after its bar
         ax.set_xticks(range(6))

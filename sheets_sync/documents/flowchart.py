@@ -12,14 +12,18 @@ stand beside each shape. A long process is split into pages joined by lettered c
 branch whose target is on another page ends in a circle naming the target step (or a small
 end terminal), and the target shows where it comes from.
 
-Thai has no spaces between words and pythainlp is not a dependency, so text is wrapped by
-measured width at Thai character-cluster boundaries (a vowel or tone mark never leaves its
-consonant; a leading vowel never ends a line), preferring spaces and syllable boundaries.
+A decision without no_next ends the process on "ไม่ใช่" at an end terminal of its own, drawn
+beside the diamond (workbook.md): never the chart's last step, which may be a work step such as
+"pay and close". Sideways branches are given a side and a lane so that no line crosses another
+where that can be avoided (every choice of sides is tried and the one with fewest crossings
+kept); a crossing that remains is drawn with a bridge (the horizontal line hops over the
+vertical one). Text is wrapped by measured width at Thai word boundaries (`thai_text`).
 """
 
 from __future__ import annotations
 
-import re
+import itertools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -33,6 +37,7 @@ from matplotlib.textpath import TextToPath
 from ..core.thai_dates import digits
 from ..core.vocabulary import STEP_TYPES
 from .charts import figure_png, register_thai_font, thai_figure
+from .thai_text import char_budget, thai_clusters, wrap_thai  # noqa: F401 - char_budget, thai_clusters: for tests
 
 SHAPE_KINDS = ("terminal", "process", "decision", "document")
 
@@ -57,6 +62,11 @@ LINE_COLOUR = "#263238"
 FILL = {choice.key: choice.chart for choice in STEP_TYPES}  # the vocabulary's fill of each step type
 YES_COLOUR, NO_COLOUR = "#1B5E20", "#B71C1C"
 CONNECTOR_LABELS = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
+OWN_END = -1  # the target of a decision's "ไม่ใช่" without no_next: an end terminal of its own
+END_TEXT = "สิ้นสุด"
+# A decision's own end terminal: in the side column, level with the diamond's right corner.
+OWN_END_LEFT, OWN_END_WIDTH, OWN_END_HEIGHT = SIDE_LEFT, 0.5, 0.28
+BRIDGE = 0.06  # the radius of a bridge where one line hops over another
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class FlowStep:
     duration: str = ""
     yes_next: int | None = None  # a decision's "ใช่": this step (None: the next one)
     no_next: int | None = None  # a decision's "ไม่ใช่": this step (None: the process ends)
+    missing: bool = False  # a step the manual does not have yet (its row had an error): a dashed box
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ class DrawnEdge:
     terminals included), its label, and its path in inches on its page."""
 
     source: int
-    target: int | None  # None: a marker standing for a target on another page
+    target: int | None  # None: a marker standing for a target on another page; OWN_END: the decision's own end
     label: str  # "ใช่", "ไม่ใช่" or "" (the plain flow)
     points: tuple[tuple[float, float], ...]
     page: int
@@ -89,8 +100,9 @@ class DrawnShape:
     """What was drawn, for the document and for tests: the step, the shape kind, the label."""
 
     step_no: int | None
-    kind: str  # one of SHAPE_KINDS, or "connector"
+    kind: str  # one of SHAPE_KINDS, "connector", or "end" (a decision's own end terminal)
     label: str
+    box: tuple[float, float, float, float] | None = None  # left, top, right, bottom in inches on the page
 
 
 @dataclass(frozen=True)
@@ -100,95 +112,7 @@ class FlowchartPage:
     width_in: float
     height_in: float
     edges: tuple[DrawnEdge, ...] = ()
-
-
-# --- Thai-aware wrapping -----------------------------------------------------------------------
-_ATTACH_BEFORE = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0e30\u0e32\u0e33\u0e45\u0e46\u0e2f]")
-_LEADING_VOWEL = re.compile("[\u0e40-\u0e44]")
-_SYLLABLE_END = re.compile("[\u0e30\u0e33\u0e46\u0e2f]")  # ะ ำ ๆ ฯ end a syllable
-_VOWEL_SIGN = re.compile("[\u0e31\u0e32\u0e34-\u0e39\u0e47]")  # ั า ิ ี ึ ื ุ ู ็ sit on a syllable's first consonant
-# Two consonants that begin one syllable: a true cluster (กร, ปล, คว …) or a leading ห/อ (หน, อย …).
-_CLUSTER_PAIRS = {**{first: "รลว" for first in "กขคตปพผ"}, "ห": "งญนมยรลว", "อ": "ย"}
-
-
-def thai_clusters(text: str) -> list[str]:
-    """Split into units a line may break between: a mark or following vowel stays with the
-    character before it, a leading vowel (เ แ โ ใ ไ) with the character after it."""
-    clusters: list[str] = []
-    pending = ""
-    for char in text:
-        if _ATTACH_BEFORE.match(char) and clusters and not pending:
-            clusters[-1] += char
-        elif _LEADING_VOWEL.match(char):
-            pending += char
-        else:
-            clusters.append(pending + char)
-            pending = ""
-    if pending:
-        clusters.append(pending)
-    return clusters
-
-
-def _syllable_starts(clusters: list[str], index: int) -> bool:
-    """A likely syllable boundary before `clusters[index]` (a guess: there is no dictionary):
-    before a leading vowel; after ะ/ำ; before a consonant carrying a vowel sign, unless it is
-    the second consonant of a cluster such as กร or หน."""
-    if index <= 0 or index >= len(clusters):
-        return index == len(clusters)
-    before, here = clusters[index - 1], clusters[index]
-    if _LEADING_VOWEL.match(here[0]) or _SYLLABLE_END.search(before[-1]):
-        return True
-    if _VOWEL_SIGN.search(here):
-        return not (len(before) == 1 and here[0] in _CLUSTER_PAIRS.get(before, ""))
-    return False
-
-
-def char_budget(limit: int) -> Callable[[str], bool]:
-    """A `fits` test counting spacing characters only (marks take no width)."""
-    return lambda line: sum(1 for c in line if not _ATTACH_BEFORE.match(c) or c in "\u0e30\u0e32\u0e33\u0e45\u0e46\u0e2f") <= limit
-
-
-def wrap_thai(text: str, fits: Callable[[str], bool]) -> list[str]:
-    """Wrap `text` into lines that `fits`, keeping its own line breaks and its spaces' words."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        lines.extend(_wrap_paragraph(paragraph.split(), fits))
-    return lines or [""]
-
-
-def _wrap_paragraph(words: list[str], fits: Callable[[str], bool]) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if fits(candidate):
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        pieces = _split_word(word, fits)
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _split_word(word: str, fits: Callable[[str], bool]) -> list[str]:
-    """Break a word too long for one line, at a syllable boundary when one is near the end."""
-    clusters = thai_clusters(word)
-    pieces: list[str] = []
-    while clusters:
-        count = 1
-        while count < len(clusters) and fits("".join(clusters[: count + 1])):
-            count += 1
-        if count < len(clusters):
-            preferred = [i for i in range(1, count + 1) if _syllable_starts(clusters, i)]
-            if preferred and preferred[-1] >= count / 3:
-                count = preferred[-1]
-        pieces.append("".join(clusters[:count]))
-        clusters = clusters[count:]
-    return pieces or [word]
+    labels: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()  # branch labels and their boxes
 
 
 @lru_cache(maxsize=4)
@@ -216,9 +140,11 @@ class _Box:
     lines: tuple[str, ...]
     side: tuple[str, ...]
     height: float
+    own_end: bool = False  # a decision whose "ไม่ใช่" ends at a terminal of its own
 
 
 TERMINAL_RADIUS = 0.3  # the stadium's round ends; capped so a tall terminal keeps its straight body
+SIDE_LINE_H = LINE_H * SIDE_PT / TEXT_PT
 
 
 def _text_width(kind: str) -> float:
@@ -231,7 +157,7 @@ def _text_width(kind: str) -> float:
     return SHAPE_WIDTH - 0.3
 
 
-def _box(step: FlowStep, thai_digits: bool) -> _Box:
+def _box(step: FlowStep, thai_digits: bool, own_end: bool = False) -> _Box:
     kind = step.kind if step.kind in SHAPE_KINDS else "process"
     lines = tuple(wrap_thai(step.text, width_fits(_text_width(kind))))
     side_fits = width_fits(SIDE_WIDTH, SIDE_PT)
@@ -245,8 +171,10 @@ def _box(step: FlowStep, thai_digits: bool) -> _Box:
         "document": max(0.6, text_h + 0.42),
         "decision": max(0.95, text_h * 2 + 0.35),
     }[kind]
-    height = max(height, len(side) * LINE_H * SIDE_PT / TEXT_PT + 0.1)
-    return _Box(replace(step, kind=kind), lines, side, height)
+    height = max(height, len(side) * SIDE_LINE_H + 0.1)
+    if own_end:  # the side text goes under the own end terminal, which sits level with the corner
+        height = max(height, 2 * (OWN_END_HEIGHT / 2 + 0.04 + len(side) * SIDE_LINE_H) + 0.05)
+    return _Box(replace(step, kind=kind), lines, side, height, own_end)
 
 
 def with_terminals(steps: Sequence[FlowStep]) -> list[FlowStep]:
@@ -255,7 +183,7 @@ def with_terminals(steps: Sequence[FlowStep]) -> list[FlowStep]:
     if not steps or steps[0].kind != "terminal":
         steps.insert(0, FlowStep(None, "เริ่มต้น", "terminal"))
     if steps[-1].kind != "terminal" or len(steps) == 1:
-        steps.append(FlowStep(None, "สิ้นสุด", "terminal"))
+        steps.append(FlowStep(None, END_TEXT, "terminal"))
     return steps
 
 
@@ -287,7 +215,6 @@ def _carried_with(box: _Box, page: list[_Box], room: float) -> list[_Box]:
     return carried
 
 
-
 # --- routing ----------------------------------------------------------------------------------------
 @dataclass
 class _Placed:
@@ -313,27 +240,31 @@ class _Placed:
 @dataclass
 class _Branch:
     source: int
-    target: int  # index of the target shape
+    target: int  # index of the target shape, or OWN_END
     label: str
     down: bool = False  # runs straight down to the next shape (through the page connectors)
     side: str = "left"
     points: list[tuple[float, float]] = field(default_factory=list)
     entry: tuple[float, float] | None = None
 
+    @property
+    def own_end(self) -> bool:
+        return self.target == OWN_END
+
 
 def branches(steps: Sequence[FlowStep]) -> list[tuple[int, int, str]]:
     """Every arrow of the chart as (source index, target index, label), from the step kinds and
     yes_next / no_next: a decision's "ใช่" goes to yes_next or the next step, its "ไม่ใช่" to
-    no_next or the end terminal; any other step goes on to the next one, except a terminal that
-    is not the first (it ends the process)."""
+    no_next or, without one, to an end terminal of its own (OWN_END), never into a step; any
+    other step goes on to the next one, except a terminal that is not the first (it ends the
+    process)."""
     by_number = {s.number: n for n, s in enumerate(steps) if s.number is not None}
-    end = len(steps) - 1
     out = []
     for n, step in enumerate(steps):
         following = n + 1 if n + 1 < len(steps) else None
         if step.kind == "decision":
             yes = by_number.get(step.yes_next, following) if step.yes_next is not None else following
-            no = by_number.get(step.no_next, end) if step.no_next is not None else end
+            no = by_number.get(step.no_next, OWN_END) if step.no_next is not None else OWN_END
             if yes is not None:
                 out.append((n, yes, "ใช่"))
             out.append((n, no, "ไม่ใช่"))
@@ -377,25 +308,127 @@ def _entry_points(targets: dict[tuple[int, str], list[_Branch]], placed: dict[in
             branch.entry = (_edge_x(shape, y, side), y)
 
 
-def _assign_lanes(lateral: list[_Branch], placed: dict[int, _Placed], lanes: Sequence[float]) -> None:
+def _assign_lanes(lateral: list[_Branch], placed: dict[int, _Placed], lanes: Sequence[float]) -> int:
     """Give each sideways branch a vertical lane that no branch overlapping its height uses;
-    the shortest branches take the lanes nearest the shapes."""
+    the shortest branches take the lanes nearest the shapes (so nested branches never cross).
+    Returns how many branches had to share a lane (none when there are lanes enough)."""
     taken: list[list[tuple[float, float]]] = [[] for _ in lanes]
+    shared = 0
     for branch in sorted(lateral, key=lambda b: (abs(placed[b.source].middle - b.entry[1]), b.source)):
         low = min(placed[branch.source].middle, branch.entry[1]) - 0.06
         high = max(placed[branch.source].middle, branch.entry[1]) + 0.06
-        lane = next((k for k, spans in enumerate(taken) if all(high < a or low > b for a, b in spans)), len(lanes) - 1)
+        lane = next((k for k, spans in enumerate(taken) if all(high < a or low > b for a, b in spans)), None)
+        if lane is None:
+            lane, shared = len(lanes) - 1, shared + 1
         taken[lane].append((low, high))
         x = lanes[lane]
         start_x = SHAPE_LEFT if branch.side == "left" else SHAPE_RIGHT
         y0 = placed[branch.source].middle
         branch.points = [(start_x, y0), (x, y0), (x, branch.entry[1]), branch.entry]
+    return shared
+
+
+Segment = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _crossing(h: Segment, v: Segment) -> tuple[float, float] | None:
+    """Where a horizontal segment crosses a vertical one inside both (not at an end)."""
+    (hx0, hy), (hx1, _) = h
+    (vx, vy0), (_, vy1) = v
+    eps = 1e-6
+    if min(hx0, hx1) + eps < vx < max(hx0, hx1) - eps and min(vy0, vy1) + eps < hy < max(vy0, vy1) - eps:
+        return vx, hy
+    return None
+
+
+def _split_segments(points: Sequence[tuple[float, float]]) -> tuple[list[Segment], list[Segment]]:
+    horizontal, vertical = [], []
+    for a, b in zip(points, points[1:]):
+        if abs(a[1] - b[1]) < 1e-9 and abs(a[0] - b[0]) > 1e-9:
+            horizontal.append((a, b))
+        elif abs(a[0] - b[0]) < 1e-9 and abs(a[1] - b[1]) > 1e-9:
+            vertical.append((a, b))
+    return horizontal, vertical
+
+
+def count_crossings(paths: Sequence[Sequence[tuple[float, float]]]) -> int:
+    """How many times a horizontal run of one path crosses a vertical run of another."""
+    split = [_split_segments(p) for p in paths]
+    total = 0
+    for i, (horizontal, _v) in enumerate(split):
+        for j, (_h, vertical) in enumerate(split):
+            if i != j:
+                total += sum(1 for h in horizontal for v in vertical if _crossing(h, v))
+    return total
+
+
+def _route(local: list[_Branch], placed: dict[int, _Placed], fixed: list[list[tuple[float, float]]],
+           blocked: dict[int, set[str]], incoming: list[_Branch]) -> None:  # fmt: skip
+    """Choose each local sideways branch's side and lane: every assignment of sides is tried
+    (a decision's two sideways branches on two sides; a side its own end terminal or its branch
+    to another page already takes is closed to it) and the one with the fewest crossings, then the fewest lanes
+    shared, then the fewest branches on the right, is kept."""
+    by_source: dict[int, list[_Branch]] = {}
+    for b in local:
+        by_source.setdefault(b.source, []).append(b)
+    groups = list(by_source.values())
+    options: list[list[tuple[str, ...]]] = []
+    for group in groups:
+        closed = blocked.get(group[0].source, set())
+        if len(group) >= 2:
+            options.append([("left", "right"), ("right", "left")])
+        else:
+            options.append([(side,) for side in ("left", "right") if side not in closed] or [("left",)])
+    choices = itertools.product(*options) if len(groups) <= 10 else [tuple(o[0] for o in options)]
+    best: tuple[tuple[int, int, int], dict[int, tuple[str, list, tuple]]] | None = None
+    for choice in choices:
+        for group, sides in zip(groups, choice):
+            for b, side in zip(group, sides):
+                b.side = side
+        targets: dict[tuple[int, str], list[_Branch]] = {}
+        for b in local:
+            targets.setdefault((b.target, b.side), []).append(b)
+        for b in incoming:
+            targets.setdefault((b.target, "left"), []).append(b)
+        _entry_points(targets, placed)
+        shared = sum(_assign_lanes([b for b in local if b.side == side], placed, lanes)
+                     for side, lanes in (("left", LEFT_LANES), ("right", RIGHT_LANES)))  # fmt: skip
+        crossings = count_crossings([b.points for b in local] + fixed)
+        score = (crossings, shared, sum(1 for b in local if b.side == "right"))
+        if best is None or score < best[0]:
+            best = (score, {id(b): (b.side, list(b.points), b.entry) for b in local + incoming})
+    if best is not None:
+        for b in local + incoming:
+            b.side, b.points, b.entry = best[1][id(b)]
+
+
+def with_bridges(points: Sequence[tuple[float, float]], others: Sequence[Sequence[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """The path with a bridge (a half circle over the crossing) wherever one of its horizontal
+    runs crosses a vertical run of another path."""
+    verticals = [v for other in others for v in _split_segments(other)[1]]
+    out: list[tuple[float, float]] = [points[0]]
+    for a, b in zip(points, points[1:]):
+        if abs(a[1] - b[1]) < 1e-9 and abs(a[0] - b[0]) > 1e-9:
+            step = 1 if b[0] > a[0] else -1
+            hops = sorted({c[0] for v in verticals if (c := _crossing((a, b), v))}, key=lambda x: x * step)
+            for x in hops:
+                if abs(x - a[0]) < BRIDGE or abs(x - b[0]) < BRIDGE:
+                    continue
+                for k in range(9):  # up and over: y grows downwards on the page
+                    angle = math.pi * k / 8
+                    out.append((x - step * BRIDGE * math.cos(angle), a[1] - BRIDGE * math.sin(angle)))
+        out.append(b)
+    return out
 
 
 # --- drawing ---------------------------------------------------------------------------------------
-def _shape_patch(kind: str, top: float, height: float) -> Patch:
+MISSING_FILL = "#F5F5F5"
+
+
+def _shape_patch(kind: str, top: float, height: float, missing: bool = False) -> Patch:
     left, right, bottom = SHAPE_LEFT, SHAPE_RIGHT, top + height
-    style = {"facecolor": FILL[kind], "edgecolor": LINE_COLOUR, "linewidth": 1.2}
+    style = {"facecolor": MISSING_FILL if missing else FILL[kind], "edgecolor": LINE_COLOUR, "linewidth": 1.2,
+             "linestyle": (0, (4, 3)) if missing else "-"}  # fmt: skip
     if kind == "terminal":
         radius = min(height / 2, TERMINAL_RADIUS)
         return FancyBboxPatch((left + radius, top), SHAPE_WIDTH - 2 * radius, height,
@@ -436,10 +469,20 @@ def _page_height(boxes: Sequence[_Box], connectors: int) -> float:
     return HEADER_H + PAD * 2 + sum(b.height for b in boxes) + GAP * (len(boxes) - 1) + connectors * (0.32 + GAP)
 
 
-def _branch_label(ax, text: str, x: float, y: float, ha: str, va: str) -> None:
+def _label_size(text: str) -> tuple[float, float]:
+    width, height, _descent = TextToPath().get_text_width_height_descent(text, _font(SIDE_PT), ismath=False)
+    return width / 72 + 0.02, 0.17
+
+
+def _branch_label(ax, text: str, x: float, y: float, ha: str, va: str) -> tuple[float, float, float, float]:
+    """Draw a branch label; return its box (left, top, right, bottom)."""
     colour = YES_COLOUR if text == "ใช่" else NO_COLOUR
     ax.text(x, y, text, ha=ha, va=va, fontsize=SIDE_PT, color=colour, zorder=4,
             bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"})  # fmt: skip
+    width, height = _label_size(text)
+    left = x - width if ha == "right" else x
+    top = y - height if va == "bottom" else y
+    return left, top, left + width, top + height
 
 
 OFF_PAGE_X = SHAPE_LEFT - 0.55  # where a branch to another page ends, in a marker
@@ -459,6 +502,16 @@ def _off_page_marker(ax, y: float, text: str, *, end: bool, x: float = OFF_PAGE_
     return _connector(ax, y, text, x=x, radius=0.13)
 
 
+def _own_end(ax, y: float) -> tuple[Patch, tuple[float, float, float, float]]:
+    """A decision's own end terminal, in the side column level with its right corner."""
+    left, top = OWN_END_LEFT, y - OWN_END_HEIGHT / 2
+    patch = FancyBboxPatch((left, top), OWN_END_WIDTH, OWN_END_HEIGHT, boxstyle=f"round,pad=0,rounding_size={OWN_END_HEIGHT / 2}",
+                           facecolor=FILL["terminal"], edgecolor=LINE_COLOUR, linewidth=1.1, zorder=2)  # fmt: skip
+    ax.add_patch(patch)
+    ax.text(left + OWN_END_WIDTH / 2, y, END_TEXT, ha="center", va="center", fontsize=SIDE_PT, zorder=3)
+    return patch, (left, top, left + OWN_END_WIDTH, top + OWN_END_HEIGHT)
+
+
 def _from_marker(ax, y: float, text: str) -> float:
     """A marker naming the steps on other pages that lead here; returns its half width."""
     half = max(0.13, 0.07 + 0.045 * len(text))
@@ -472,25 +525,29 @@ def flowchart_figures(
     steps: Iterable[FlowStep], *, thai_digits: bool = False, max_height: float = MAX_PAGE_HEIGHT
 ) -> list[tuple[Figure, list[tuple[DrawnShape, Patch]]]]:
     """The figures of the chart, one per page, each with the shapes drawn and their artists."""
-    return [(figure, drawn) for figure, drawn, _edges in _figures(steps, thai_digits, max_height)]
+    return [(figure, drawn) for figure, drawn, _edges, _labels in _figures(steps, thai_digits, max_height)]
 
 
 def _figures(steps: Iterable[FlowStep], thai_digits: bool, max_height: float):
     chart_steps = with_terminals(list(steps))
-    boxes = [_box(step, thai_digits) for step in chart_steps]
-    pages = _paginate(boxes, max_height)
     arrows = branches(chart_steps)
+    own_end = {source for source, target, _label in arrows if target == OWN_END}
+    boxes = [_box(step, thai_digits, n in own_end) for n, step in enumerate(chart_steps)]
+    pages = _paginate(boxes, max_height)
     # Which branch runs down, which goes sideways (and on which side).
     all_branches: list[_Branch] = []
     down_taken: set[int] = set()
     lateral_sides: dict[int, int] = {}
     for source, target, label in arrows:
         branch = _Branch(source, target, label)
-        if target == source + 1 and source not in down_taken:
+        if target == OWN_END:
+            branch.side = "right"
+        elif target == source + 1 and source not in down_taken:
             branch.down = True
             down_taken.add(source)
         else:
-            branch.side = "left" if lateral_sides.get(source, 0) == 0 else "right"
+            used = lateral_sides.get(source, 0) + (source in own_end)
+            branch.side = "left" if used == 0 else "right"
             lateral_sides[source] = lateral_sides.get(source, 0) + 1
         all_branches.append(branch)
     # The flow runs on to the next page (lettered connectors) where a straight-down branch
@@ -507,7 +564,10 @@ def _figures(steps: Iterable[FlowStep], thai_digits: bool, max_height: float):
             index += 1
     figures = []
     for page_no, page in enumerate(pages):
-        on_page = [b for b in all_branches if placed[b.source].page == page_no or (not b.down and placed[b.target].page == page_no)]
+        on_page = [
+            b for b in all_branches
+            if placed[b.source].page == page_no or (not b.down and not b.own_end and placed[b.target].page == page_no)
+        ]  # fmt: skip
         enters = page_no > 0 and continues[page_no]
         leaves = page_no < len(pages) - 1 and continues[page_no + 1]
         figures.append(_draw_page(page_no, page, placed, on_page, thai_digits, enters, leaves))
@@ -526,18 +586,20 @@ def _draw_page(page_no: int, page: Sequence[_Box], placed: dict[int, _Placed], b
         ax.axis("off")
         drawn: list[tuple[DrawnShape, Patch]] = []
         edges: list[DrawnEdge] = []
+        labels: list[tuple[str, tuple[float, float, float, float]]] = []
         _header(ax)
         if enters:
             top = HEADER_H + PAD
             label = CONNECTOR_LABELS[page_no - 1]
-            drawn.append((DrawnShape(None, "connector", label), _connector(ax, top + 0.16, label)))
+            drawn.append((DrawnShape(None, "connector", label, (SHAPE_X - 0.16, top, SHAPE_X + 0.16, top + 0.32)),
+                          _connector(ax, top + 0.16, label)))  # fmt: skip
             _arrow(ax, [(SHAPE_X, top + 0.32), (SHAPE_X, here[0].top)])
             edges.append(DrawnEdge(here[0].index - 1, here[0].index, "", ((SHAPE_X, top + 0.32), (SHAPE_X, here[0].top)), page_no))
         for p in here:
-            patch = _shape_patch(p.kind, p.top, p.box.height)
+            patch = _shape_patch(p.kind, p.top, p.box.height, p.box.step.missing)
             ax.add_patch(patch)
             _label_box(ax, p.box, p.top, thai_digits)
-            drawn.append((DrawnShape(p.box.step.number, p.kind, p.box.step.text), patch))
+            drawn.append((DrawnShape(p.box.step.number, p.kind, p.box.step.text, (SHAPE_LEFT, p.top, SHAPE_RIGHT, p.top + p.box.height)), patch))
         # Straight-down branches.
         for b in branches_here:
             if not b.down or placed[b.source].page != page_no:
@@ -551,41 +613,66 @@ def _draw_page(page_no: int, page: Sequence[_Box], placed: dict[int, _Placed], b
                 points = ((SHAPE_X, source.bottom), (SHAPE_X, y))
                 _arrow(ax, points)
                 label = CONNECTOR_LABELS[page_no]
-                drawn.append((DrawnShape(None, "connector", label), _connector(ax, y + 0.16, label)))
+                drawn.append((DrawnShape(None, "connector", label, (SHAPE_X - 0.16, y, SHAPE_X + 0.16, y + 0.32)), _connector(ax, y + 0.16, label)))
             edges.append(DrawnEdge(b.source, b.target, b.label, points, page_no))
             if b.label:
-                _branch_label(ax, b.label, SHAPE_X + 0.08, source.bottom + 0.03, "left", "top")
-        # Sideways branches: on this page, or to / from a marker for another page.
-        local = [b for b in branches_here if not b.down and placed[b.source].page == placed[b.target].page == page_no]
-        targets: dict[tuple[int, str], list[_Branch]] = {}
-        for b in local:
-            targets.setdefault((b.target, b.side), []).append(b)
-        incoming_markers = [b for b in branches_here if not b.down and placed[b.target].page == page_no and placed[b.source].page != page_no]
-        for b in incoming_markers:
-            targets.setdefault((b.target, "left"), []).append(b)
-        _entry_points(targets, placed)
-        for side, lanes in (("left", LEFT_LANES), ("right", RIGHT_LANES)):
-            _assign_lanes([b for b in local if b.side == side], placed, lanes)
-        for b in local:
-            _arrow(ax, b.points)
-            edges.append(DrawnEdge(b.source, b.target, b.label, tuple(b.points), page_no))
-            _lateral_label(ax, b, placed)
+                labels.append((b.label, _branch_label(ax, b.label, SHAPE_X + 0.08, source.bottom + 0.03, "left", "top")))
+        # A decision's own end: a short arrow to its terminal in the side column.
+        fixed: list[list[tuple[float, float]]] = []
+        blocked: dict[int, set[str]] = {}
         for b in branches_here:
-            if b.down or placed[b.source].page != page_no or placed[b.target].page == page_no:
+            if not b.own_end:
                 continue
+            source = placed[b.source]
+            y = source.middle
+            patch, box = _own_end(ax, y)
+            points = ((SHAPE_RIGHT, y), (OWN_END_LEFT, y))
+            _arrow(ax, points)
+            fixed.append(list(points))
+            blocked.setdefault(b.source, set()).add("right")
+            drawn.append((DrawnShape(None, "end", END_TEXT, box), patch))
+            edges.append(DrawnEdge(b.source, OWN_END, b.label, points, page_no))
+            labels.append((b.label, _lateral_label(ax, b, placed)))
+        # Sideways branches: on this page, or to / from a marker for another page.
+        local = [b for b in branches_here if not b.down and not b.own_end and placed[b.source].page == placed[b.target].page == page_no]
+        outgoing = [b for b in branches_here
+                    if not b.down and not b.own_end and placed[b.source].page == page_no and placed[b.target].page != page_no]  # fmt: skip
+        incoming_markers = [b for b in branches_here
+                            if not b.down and not b.own_end and placed[b.target].page == page_no and placed[b.source].page != page_no]  # fmt: skip
+        for b in outgoing:
+            left = b.side == "left"
+            y = placed[b.source].middle
+            fixed.append([(SHAPE_LEFT, y), (OFF_PAGE_X, y)] if left else [(SHAPE_RIGHT, y), (OFF_PAGE_RIGHT_X, y)])
+            blocked.setdefault(b.source, set()).add(b.side)
+        if incoming_markers:
+            targets: dict[tuple[int, str], list[_Branch]] = {}
+            for b in incoming_markers:
+                targets.setdefault((b.target, "left"), []).append(b)
+            _entry_points(targets, placed)
+            for b in incoming_markers:
+                fixed.append([(OFF_PAGE_X, b.entry[1]), b.entry])
+        _route(local, placed, fixed, blocked, incoming_markers)
+        paths = [b.points for b in local]
+        for n, b in enumerate(local):
+            others = paths[:n] + paths[n + 1:] + fixed
+            points = with_bridges(b.points, others)
+            _arrow(ax, points)
+            edges.append(DrawnEdge(b.source, b.target, b.label, tuple(points), page_no))
+            labels.append((b.label, _lateral_label(ax, b, placed)))
+        for b in outgoing:
             source, target = placed[b.source], placed[b.target]
             y = source.middle
             end = target.index == len(placed) - 1 and target.kind == "terminal"
-            text = "สิ้นสุด" if end else digits(str(target.box.step.number or ""), thai_digits)
+            text = END_TEXT if end else digits(str(target.box.step.number or ""), thai_digits)
             left = b.side == "left"
             x_marker = OFF_PAGE_X if left else OFF_PAGE_RIGHT_X
             marker = _off_page_marker(ax, y, text, end=end, x=x_marker)
             reach = 0.2 if end else 0.13
             points = ((SHAPE_LEFT, y), (x_marker + reach, y)) if left else ((SHAPE_RIGHT, y), (x_marker - reach, y))
             _arrow(ax, points)
-            drawn.append((DrawnShape(None, "connector", text), marker))
+            drawn.append((DrawnShape(None, "connector", text, (x_marker - reach, y - 0.13, x_marker + reach, y + 0.13)), marker))
             edges.append(DrawnEdge(b.source, None, b.label, points, page_no))
-            _lateral_label(ax, b, placed)
+            labels.append((b.label, _lateral_label(ax, b, placed)))
         by_target: dict[int, list[_Branch]] = {}
         for b in incoming_markers:
             by_target.setdefault(b.target, []).append(b)
@@ -597,17 +684,20 @@ def _draw_page(page_no: int, page: Sequence[_Box], placed: dict[int, _Placed], b
             marker = _from_marker(ax, y, text)
             points = ((OFF_PAGE_X + marker, y), (entry_x, y))
             _arrow(ax, points)
-            drawn.append((DrawnShape(None, "connector", text), ax.patches[-2]))
+            drawn.append((DrawnShape(None, "connector", text, (OFF_PAGE_X - marker, y - 0.13, OFF_PAGE_X + marker, y + 0.13)), ax.patches[-2]))
             edges.append(DrawnEdge(group[0].source, target, "", points, page_no))  # one arrow for the group
-        return figure, drawn, edges
+        return figure, drawn, edges, labels
 
 
-def _lateral_label(ax, b: _Branch, placed: dict[int, _Placed]) -> None:
-    y = placed[b.source].middle - 0.03
+def _lateral_label(ax, b: _Branch, placed: dict[int, _Placed]) -> tuple[float, float, float, float]:
+    """The label beside the corner a branch leaves from: above its line, or below it when the
+    line turns upwards there (so the line never runs through its own label)."""
+    middle = placed[b.source].middle
+    up = len(b.points) > 2 and b.points[2][1] < middle
+    y, va = (middle + 0.03, "top") if up else (middle - 0.03, "bottom")
     if b.side == "left":
-        _branch_label(ax, b.label, SHAPE_LEFT - 0.04, y, "right", "bottom")
-    else:
-        _branch_label(ax, b.label, SHAPE_RIGHT + 0.04, y, "left", "bottom")
+        return _branch_label(ax, b.label, SHAPE_LEFT - 0.04, y, "right", va)
+    return _branch_label(ax, b.label, SHAPE_RIGHT + 0.04, y, "left", va)
 
 
 def _header(ax) -> None:
@@ -624,7 +714,10 @@ def _label_box(ax, box: _Box, top: float, thai_digits: bool) -> None:
     if box.step.number is not None:
         ax.text(NUMBER_X, middle, digits(str(box.step.number), thai_digits), ha="center", va="center",
                 fontsize=TEXT_PT, fontweight="bold")  # fmt: skip
-    if box.side:
+    if box.side and box.own_end:  # under the decision's own end terminal
+        ax.text(SIDE_LEFT, middle + OWN_END_HEIGHT / 2 + 0.04, "\n".join(box.side), ha="left", va="top", fontsize=SIDE_PT,
+                linespacing=1.3, color="#37474F")  # fmt: skip
+    elif box.side:
         ax.text(SIDE_LEFT, middle, "\n".join(box.side), ha="left", va="center", fontsize=SIDE_PT, linespacing=1.3,
                 color="#37474F")  # fmt: skip
 
@@ -632,7 +725,7 @@ def _label_box(ax, box: _Box, top: float, thai_digits: bool) -> None:
 def draw_flowchart(steps: Iterable[FlowStep], *, thai_digits: bool = False, max_height: float = MAX_PAGE_HEIGHT) -> list[FlowchartPage]:
     """The flowchart of `steps` (in order) as one PNG per page, with what each page shows."""
     result = []
-    for figure, drawn, edges in _figures(steps, thai_digits, max_height):
+    for figure, drawn, edges, labels in _figures(steps, thai_digits, max_height):
         width, height = figure.get_size_inches()
-        result.append(FlowchartPage(figure_png(figure), tuple(d for d, _ in drawn), float(width), float(height), tuple(edges)))
+        result.append(FlowchartPage(figure_png(figure), tuple(d for d, _ in drawn), float(width), float(height), tuple(edges), tuple(labels)))
     return result

@@ -33,8 +33,12 @@ from .rendering import Template, clean_text, emblem_image, image, load_template,
 
 TEMPLATE = "followup_memo.docx"
 LAGGING = ("overdue", "behind", "not_started")  # what the governor should look at, worst first
-NAMED_IN_MEMO = 2  # the memo names at most this many items of a kind; the attachment lists all
+NAMED_IN_MEMO = 5  # every item when there are at most this many; else these first and "และอีก N รายการ"
 PRELIMINARY = "รายงานเบื้องต้น"
+YEAR_END_ROUND = 12  # the 12-month memo is the year-end report
+OTHER_CATEGORIES = ("อื่นๆ", "อื่น ๆ", "อื่น")  # a catch-all category is listed last
+# The attachment's parts (the memo points at them by number).
+PART_PLAN, PART_KPI, PART_COMPLAINTS, PART_SOP, PART_PROBLEMS = 1, 2, 3, 4, 5
 
 
 def report_file_name(results: Results) -> str:
@@ -84,17 +88,21 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
     office = settings.office
     period = results.period
     preliminary = not period.round_closed
+    year_end = period.round == YEAR_END_ROUND
     # The number never breaks across lines: its spaces are non-breaking.
     phone = " โทร.\u00a0" + fmt.text(office.phone).replace(" ", "\u00a0") if office.phone else ""
     round_text = fmt.text(f"รอบ {period.round} เดือน")
     report_name = f"รายงานผลการติดตามการดำเนินงาน {round_text} ปีงบประมาณ พ.ศ. {fmt.text(str(period.fiscal_year))}"
     title = report_name + (f" ({PRELIMINARY})" if preliminary else "")
     plan = plan_section(results.plan, fmt)
-    kpi = kpi_section(results.kpis, period.round, fmt)
+    kpi = kpi_section(results.kpis, period.round, fmt, results.workbook.dropped.get("kpis"))
     complaints = complaints_section(results.complaints, period.start, period.as_of, settings.complaints.sla_days, fmt)
     sop = sop_section(results.missions, office.section, fmt)
     problems, risks = problems_and_risks(results.plan, fmt)
-    considerations = _considerations(results, plan, kpi, problems, settings.complaints.sla_days, fmt)
+    if year_end:  # at the year's end a risk of not finishing in time is no longer a risk
+        risks = []
+    considerations = _considerations(results, plan, kpi, complaints, problems, settings.complaints.sla_days, fmt)
+    governor = office.addressee or f"ผู้ว่าราชการจังหวัด{office.province}"
     context: dict[str, Any] = {
         "num": fmt.number_word,
         "office_name": office.name,
@@ -105,7 +113,9 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "as_of_date": fmt.date(period.as_of),
         "subject": title,
         "preliminary": preliminary,
-        "addressee": office.addressee or f"ผู้ว่าราชการจังหวัด{office.province}",
+        "addressee": governor + via_text(office.via),
+        "endorsements": [{"position": position} for position in office.via],
+        "year_end": year_end,
         "attachment": f"รายละเอียดผลการติดตาม{round_text} จำนวน {fmt.plain(1)} ชุด",
         "attachment_title": title.replace("รายงานผล", "รายละเอียดผล", 1),
         "fiscal_year": fmt.text(str(period.fiscal_year)),
@@ -114,7 +124,7 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "facts_intro": _facts_intro(office.section, round_text, period, preliminary, fmt),
         "facts": _facts(plan, kpi, complaints, sop, fmt),
         "considerations": considerations,
-        "proposal": _proposal(office.section, bool(considerations), fmt),
+        "proposal": _proposal(office.section, bool(considerations), fmt, year_end, period.fiscal_year),
         "signer_name": office.signer_name or "\u00a0" * 40,
         "signer_position": office.signer_position,
         "plan": plan,
@@ -123,10 +133,19 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "sop": sop,
         "problems": problems,
         "risks": risks,
+        "problems_title": "ปัญหาและอุปสรรคที่พบระหว่างปี" if year_end else "ปัญหา อุปสรรค และความเสี่ยง",
         # closing.md: against the closed rounds before this one, numbered after the facts
         "comparison": comparison_lines(results, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}"),
     }
     return context
+
+
+def via_text(via: tuple[str, ...]) -> str:
+    """` (ผ่านหัวหน้าสำนักงานจังหวัด)`, ` (ผ่าน A และ B)`; "" when the memo goes direct."""
+    if not via:
+        return ""
+    listed = via[0] if len(via) == 1 else " ".join(via[:-1]) + " และ" + via[-1]
+    return f" (ผ่าน{listed})"
 
 
 # --- the memo's four parts ------------------------------------------------------------------------
@@ -140,14 +159,12 @@ def _background(section: str, fiscal_year: int, rounds: tuple[int, ...], fmt: Fo
 
 
 def _facts_intro(section: str, round_text: str, period, preliminary: bool, fmt: Formatter) -> str:
-    text = (
-        f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"
-    )
     if preliminary:
-        text += (
-            f" ทั้งนี้ {round_text}จะสิ้นสุดวันที่ {fmt.date(period.round_end(period.round))} ผลที่รายงานจึงเป็นผลเบื้องต้น"
+        return (
+            f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} (ผลเบื้องต้น รอบนี้สิ้นสุด "
+            f"{fmt.date(period.round_end(period.round))}) สรุปได้ดังนี้"
         )
-    return text
+    return f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"
 
 
 def _facts(plan: dict[str, Any], kpi: dict[str, Any], complaints: dict[str, Any], sop: dict[str, Any], fmt: Formatter) -> list[str]:
@@ -155,37 +172,40 @@ def _facts(plan: dict[str, Any], kpi: dict[str, Any], complaints: dict[str, Any]
     return [f"{fmt.text(f'2.{n}')} {text}" for n, text in enumerate(items, start=1)]
 
 
-def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any], problems: list[dict[str, str]], sla_days: int, fmt: Formatter) -> list[str]:
+def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any], complaints: dict[str, Any], problems: list[dict[str, str]],
+                    sla_days: int, fmt: Formatter) -> list[str]:  # fmt: skip
     items = []
     if plan["attention"]:
         items.append(plan["attention"])
     if kpi["attention"]:
         items.append(kpi["attention"])
-    c = results.complaints
-    if c is not None and c.figures["overdue"]:
-        items.append(
-            f"เรื่องร้องเรียนที่ยังไม่ยุติเกิน {fmt.plain(sla_days)} วัน {fmt.count(c.figures['overdue'])} เรื่อง "
-            "ควรติดตามหน่วยงานที่รับผิดชอบให้เร่งแก้ไข"
-        )
+    if complaints.get("attention"):
+        items.append(complaints["attention"])
     m = results.missions
     if m is not None and m.count:
         without = m.count - m.with_sop_count
         single = len(m.single_point_of_failure)
-        parts = []
-        if without:
-            parts.append(f"ภารกิจที่ยังไม่มีคู่มือ {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ")
-        if single:
-            parts.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
-        if parts:
-            items.append(" และ".join(parts))
+        if without and single:
+            items.append(f"ภารกิจที่ยังไม่มีคู่มือ {fmt.count(without)} ภารกิจ และที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ "
+                         "ควรเร่งจัดทำคู่มือและมอบหมายผู้ปฏิบัติแทน")  # fmt: skip
+        elif without:
+            items.append(f"ภารกิจที่ยังไม่มีคู่มือการปฏิบัติงาน {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ")
+        elif single:
+            items.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
     if problems:
-        items.append(
-            f"ปัญหา/อุปสรรคที่กิจกรรมรายงาน {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(5)}) ควรพิจารณาแนวทางแก้ไข"
-        )
+        items.append(f"ปัญหา/อุปสรรคที่รายงาน {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_PROBLEMS)}) ควรพิจารณาแก้ไข")
     return [f"{fmt.text(f'3.{n}')} {text}" for n, text in enumerate(items, start=1)]
 
 
-def _proposal(section: str, has_considerations: bool, fmt: Formatter) -> str:
+def _proposal(section: str, has_considerations: bool, fmt: Formatter, year_end: bool = False, fiscal_year: int = 0) -> str:
+    if year_end:  # the year-end report: what to carry into next year's plan, not "the next round"
+        following = fmt.text(str(fiscal_year + 1))
+        if has_considerations:
+            return (
+                f"เห็นควรมอบหมาย{section}นำประเด็นตามข้อ {fmt.plain(3)} ไปปรับปรุงและบรรจุไว้ในแผนปฏิบัติการ"
+                f"ประจำปีงบประมาณ พ.ศ. {following} และติดตามกิจกรรมที่ยังไม่แล้วเสร็จให้ดำเนินการต่อจนแล้วเสร็จ"
+            )
+        return f"เห็นควรนำผลการดำเนินงานไปใช้ประกอบการจัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {following}"
     if has_considerations:
         return (
             f"เห็นควรมอบหมาย{section}แจ้งผู้รับผิดชอบเร่งรัดดำเนินการตามข้อ {fmt.plain(3)} และรายงานผลในรอบต่อไป"
@@ -193,11 +213,23 @@ def _proposal(section: str, has_considerations: bool, fmt: Formatter) -> str:
     return "เห็นควรให้ดำเนินการตามแผนต่อไป และรายงานผลในรอบต่อไป"
 
 
-def _named(items: list[str], fmt: Formatter) -> str:
-    """`ได้แก่ a b และ c` for at most NAMED_IN_MEMO items, `เป็นต้น` when there are more."""
-    shown = items[:NAMED_IN_MEMO]
-    text = shown[0] if len(shown) == 1 else " ".join(shown[:-1]) + " และ" + shown[-1]
-    return "ได้แก่ " + text + (" เป็นต้น" if len(items) > NAMED_IN_MEMO else "")
+def named(items: list[str], fmt: Formatter, part: int) -> str:
+    """`ได้แก่ a b และ c`: every item when there are at most NAMED_IN_MEMO, else the first
+    NAMED_IN_MEMO (the caller puts those that need action most first) and `และอีก N รายการ
+    (รายละเอียดตามสิ่งที่ส่งมาด้วย ข้อ <part>)` — never `เป็นต้น` over a partial list."""
+    if len(items) <= NAMED_IN_MEMO:
+        text = items[0] if len(items) == 1 else " ".join(items[:-1]) + " และ" + items[-1]
+        return "ได้แก่ " + text
+    rest = len(items) - NAMED_IN_MEMO
+    return (
+        "ได้แก่ " + " ".join(items[:NAMED_IN_MEMO])
+        + f" และอีก {fmt.count(rest)} รายการ (รายละเอียดตามสิ่งที่ส่งมาด้วย ข้อ {fmt.plain(part)})"
+    )
+
+
+def item_name(name: str, item_id: str) -> str:
+    """An item the memo points at: its name with the id in parentheses."""
+    return f"{name} ({item_id})" if name else item_id
 
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -254,8 +286,10 @@ def _plan_attention(plan: PlanResult, fmt: Formatter) -> str:
         return ""
     counts = plan.status_counts
     parts = [f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts[key])} กิจกรรม" for key in LAGGING if counts.get(key)]
-    named = [f"{clean_text(r['activity_id'])} {fmt.sheet(r['activity'])}" for r in late]
-    return f"กิจกรรมที่{' '.join(parts)} {_named(named, fmt)} ควรเร่งรัดให้แล้วเสร็จ"
+    if len(parts) > 1:
+        parts = [*parts[:-2], parts[-2] + " และ" + parts[-1], f"รวม {fmt.count(len(late))} กิจกรรม"]
+    names = [item_name(fmt.sheet(r["activity"]).strip(), clean_text(r["activity_id"])) for r in late]
+    return f"กิจกรรมที่{' '.join(parts)} {named(names, fmt, PART_PLAN)} ควรเร่งรัดให้แล้วเสร็จ"
 
 
 def lagging_activities(plan: PlanResult, fmt: Formatter) -> list[dict[str, str]]:
@@ -279,8 +313,12 @@ def lagging_activities(plan: PlanResult, fmt: Formatter) -> list[dict[str, str]]
 
 
 # --- KPIs ---------------------------------------------------------------------------------------
-def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter) -> dict[str, Any]:
-    """Mean score and weight share per perspective, the section total, the KPIs below target."""
+def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropped: Any = None) -> dict[str, Any]:
+    """Mean score and weight share per perspective, the section total, the KPIs below target.
+
+    The weight shares are those of the KPIs counted this round (not-assessed ones and those not
+    yet due are left out of the total, rules.md), so that Σ share × score is the total as
+    printed; the note names the KPIs left out and the weight the total then stands on."""
     target = fmt.plain(int(v.SCORE_TARGET))
     if kpis is None:
         none = "ไม่มีข้อมูลตัวชี้วัดในรอบนี้"
@@ -288,20 +326,23 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter) -> di
                 "weight_total": MISSING, "below": [], "note": "", "target": target}  # fmt: skip
     section = kpis.groups.get(v.SECTION_GROUP, {}).get(round_months) or {}
     total, total_pct = section.get("total"), section.get("total_pct")
+    counted = counted_weights(kpis, round_months)
+    counted_total = sum(counted.values())
     perspectives = []
     for perspective in v.PERSPECTIVES:
         score = kpis.perspectives.get(perspective.key, {}).get(round_months)
+        weight = counted.get(perspective.key, 0.0)
+        share = weight / counted_total * 100 if counted_total and score is not None else None
         tone = v.score_tone(score)
         perspectives.append(
             {
                 "name": perspective.th,
-                "weight": fmt.pct(kpis.perspective_weights.get(perspective.key)),
+                "weight": fmt.pct(share),
                 "score": fmt.score(score),
                 "verdict": MISSING if score is None else ("ถึงค่าเป้าหมาย" if tone is v.Tone.GOOD else "ต่ำกว่าค่าเป้าหมาย"),
                 "fill": v.NO_FILL if tone is None else v.TONE_FILL[tone],
             }
         )
-    shown_weights = [w for w in kpis.perspective_weights.values() if w is not None]
     below = below_target(kpis, round_months, fmt)
     fact = _kpi_fact(fmt, round_months, total, total_pct, target)
     return {
@@ -311,13 +352,71 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter) -> di
         "perspectives": perspectives,
         "total": fmt.score(total),
         "total_pct": fmt.pct(total_pct),
-        # Shares of the section's weight add up to 100 by definition; adding the rounded shares
+        # Shares of the weight counted add up to 100 by definition; adding the rounded shares
         # could show 100.01.
-        "weight_total": fmt.pct(100.0) if shown_weights else MISSING,
+        "weight_total": fmt.pct(100.0) if counted_total else MISSING,
         "below": below,
-        "note": _kpi_note(section, fmt),
+        "note": kpi_note(kpis, round_months, fmt, dropped),
         "target": target,
     }
+
+
+def _section_rows(kpis: KpiResult) -> list[dict[str, Any]]:
+    return [row for row in kpis.kpis.to_dict("records") if row.get("level") == "section"] if len(kpis.kpis) else []
+
+
+def _state(kpis: KpiResult, kpi_id: str, round_months: int) -> str | None:
+    scored = kpis.scores.get(kpi_id, {}).get(round_months)
+    return scored.state if scored else None
+
+
+def counted_weights(kpis: KpiResult, round_months: int) -> dict[str, float]:
+    """The weight of the section KPIs counted in this round's total, per perspective."""
+    out: dict[str, float] = {}
+    for row in _section_rows(kpis):
+        if _state(kpis, str(row["kpi_id"]), round_months) in ("scored", "not_reported"):
+            out[row["perspective"]] = out.get(row["perspective"], 0.0) + float(row["weight"])
+    return out
+
+
+def kpi_note(kpis: KpiResult, round_months: int, fmt: Formatter, dropped: Any = None) -> str:
+    """หมายเหตุ under the KPI table: which KPIs the total leaves out and why, and the weight it
+    stands on (the shares in the table are of that weight). Empty when every KPI counts."""
+    rows = _section_rows(kpis)
+    groups: dict[str, list[str]] = {"not_assessed": [], "not_due": []}
+    for row in rows:
+        state = _state(kpis, str(row["kpi_id"]), round_months)
+        if state in groups:
+            groups[state].append(item_name(fmt.sheet(row["name"]).strip(), clean_text(row["kpi_id"])))
+    lost, lost_weight = [], 0.0
+    if dropped is not None and len(dropped):
+        for row in dropped.to_dict("records"):
+            if row.get("level") in ("section", None) and row.get("kpi_id"):
+                lost.append(item_name(fmt.sheet(row.get("name")).strip(), clean_text(row["kpi_id"])))
+                weight = row.get("weight")
+                lost_weight += float(weight) if isinstance(weight, (int, float)) and weight == weight else 0.0
+    reasons = []
+    if groups["not_assessed"]:
+        reasons.append(f"ตัวชี้วัดที่ไม่ได้ประเมินในรอบนี้ {_listed(groups['not_assessed'], fmt)}")
+    if groups["not_due"]:
+        reasons.append(f"ตัวชี้วัดที่ยังไม่ถึงกำหนดรายงานผลในรอบนี้ {_listed(groups['not_due'], fmt)}")
+    if lost:
+        reasons.append(f"ตัวชี้วัดที่ข้อมูลยังไม่ครบถ้วน {_listed(lost, fmt)}")
+    if not reasons:
+        return ""
+    counted = sum(counted_weights(kpis, round_months).values())
+    declared = sum(float(r["weight"]) for r in rows) + lost_weight
+    weight = (
+        f"คะแนนรวมจึงคิดจากตัวชี้วัดที่เหลือซึ่งมีน้ำหนักรวมร้อยละ {fmt.pct(counted)} จากทั้งหมดร้อยละ {fmt.pct(declared)} "
+        "และสัดส่วนน้ำหนักในตารางคิดเทียบกับน้ำหนักดังกล่าว"
+        if counted else "จึงยังไม่มีคะแนนรวมในรอบนี้"
+    )
+    return f"หมายเหตุ ไม่นำ{' และ'.join(reasons)} มาคำนวณ {weight}"
+
+
+def _listed(names: list[str], fmt: Formatter) -> str:
+    text = names[0] if len(names) == 1 else " ".join(names[:-1]) + " และ" + names[-1]
+    return f"{fmt.count(len(names))} ตัวชี้วัด ได้แก่ {text}" if len(names) > 1 else text
 
 
 def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct: float | None, target: str) -> str:
@@ -331,29 +430,19 @@ def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct:
     )
 
 
-def _kpi_attention(below: list[dict[str, str]], fmt: Formatter) -> str:
+def _kpi_attention(below: list[dict[str, Any]], fmt: Formatter) -> str:
+    """The KPIs below target, each named once: one not reported says so inside its own
+    parentheses, so it never reads as one more KPI."""
     if not below:
         return ""
-    named = [f"{b['id']} {b['name']}" for b in below]
-    not_reported = sum(1 for b in below if b["not_reported"])
-    text = f"ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย {fmt.count(len(below))} ตัวชี้วัด {_named(named, fmt)}"
-    if not_reported:
-        text += f" (ยังไม่รายงานผล {fmt.count(not_reported)} ตัวชี้วัด)"
+    names = [f"{b['name']} ({b['id']}{', ยังไม่รายงานผล' if b['not_reported'] else ''})" for b in below]
+    text = f"ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย {fmt.count(len(below))} ตัวชี้วัด {named(names, fmt, PART_KPI)}"
     return text + " ควรเร่งรัดการดำเนินงาน"
 
 
-def _kpi_note(section: dict[str, Any], fmt: Formatter) -> str:
-    weight = section.get("weight")
-    if weight and abs(float(weight) - 100) > 1e-9:
-        return (
-            f"หมายเหตุ น้ำหนักของตัวชี้วัดระดับฝ่ายที่นำมาคำนวณในรอบนี้รวมร้อยละ {fmt.pct(float(weight))} "
-            "คะแนนรวมคิดเทียบกับน้ำหนักดังกล่าว"
-        )
-    return ""
-
-
 def below_target(kpis: KpiResult, round_months: int, fmt: Formatter) -> list[dict[str, Any]]:
-    """Section KPIs scoring below 3 this round (a KPI not reported scores 0 and says so)."""
+    """Section KPIs scoring below 3 this round (a KPI not reported scores 0 and says so), the
+    lowest first."""
     out = []
     for row in kpis.kpis.to_dict("records"):
         kid = str(row["kpi_id"])
@@ -362,27 +451,37 @@ def below_target(kpis: KpiResult, round_months: int, fmt: Formatter) -> list[dic
             continue
         not_reported = scored.state == "not_reported"
         shown = fmt.score(scored.score) + (" (ยังไม่รายงาน)" if not_reported else "")
-        out.append({"id": clean_text(kid), "name": fmt.sheet(row["name"]), "perspective": v.choice_label(v.PERSPECTIVES, row["perspective"]),
-                    "score": shown, "fill": v.TONE_FILL[v.score_tone(scored.score)], "not_reported": not_reported})  # fmt: skip
-    return out
+        out.append({"id": clean_text(kid), "name": fmt.sheet(row["name"]).strip(), "perspective": v.choice_label(v.PERSPECTIVES, row["perspective"]),
+                    "score": shown, "fill": v.TONE_FILL[v.score_tone(scored.score)], "not_reported": not_reported,
+                    "value": scored.score})  # fmt: skip
+    return sorted(out, key=lambda b: b["value"])
 
 
 # --- complaints ---------------------------------------------------------------------------------
 def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of: dt.date, sla_days: int, fmt: Formatter) -> dict[str, Any]:
-    """The year's figures, by category, and what the summary sentence says."""
+    """The year's figures, by category, and what the sentences say. Every count says what it
+    counts: the year's cases and the cases carried over from earlier years are named apart
+    wherever a figure includes the latter (the overdue count, the monthly closed bars)."""
     if complaints is None:
         none = "ไม่มีข้อมูลเรื่องร้องเรียนในรอบนี้"
-        return {"summary": none, "fact": none, "rows": [], "categories": [], "received": MISSING, "closed": MISSING, "open": MISSING}
+        return {"summary": none, "fact": none, "attention": "", "rows": [], "categories": [], "received": MISSING, "closed": MISSING,
+                "open": MISSING, "chart_note": ""}  # fmt: skip
     c = complaints.figures
     sla = fmt.plain(sla_days)
+    carried, carried_closed = c.get("carried_over") or 0, c.get("carried_over_closed") or 0
+    carried_open = carried - carried_closed
+    overdue = complaints.overdue_cases
+    overdue_carried = int((overdue["received"] < start).sum()) if len(overdue) else 0
+    overdue_this_year = c["overdue"] - overdue_carried
     rows = [
         ("เรื่องที่รับในปีงบประมาณ (เรื่อง)", fmt.count(c["received"])),
         ("ยุติแล้ว (เรื่อง)", fmt.count(c["closed"])),
         ("อยู่ระหว่างดำเนินการ (เรื่อง)", fmt.count(c["open"])),
         ("ร้อยละของเรื่องที่ยุติ", fmt.pct(c["closed_pct"])),
-        ("เรื่องยกมาจากปีงบประมาณก่อน (เรื่อง)", fmt.count(c["carried_over"])),
-        ("เรื่องยกมาที่ยุติในปีนี้ (เรื่อง)", fmt.count(c["carried_over_closed"])),
-        (f"เรื่องที่ยังไม่ยุติและเกิน {sla} วัน (เรื่อง)", fmt.count(c["overdue"])),
+        ("เรื่องยกมาจากปีงบประมาณก่อน (เรื่อง)", fmt.count(carried)),
+        ("เรื่องยกมาที่ยุติในปีนี้ (เรื่อง)", fmt.count(carried_closed)),
+        ("เรื่องยกมาที่ยังไม่ยุติ (เรื่อง)", fmt.count(carried_open)),
+        (f"เรื่องที่ยังไม่ยุติและเกิน {sla} วัน รวมเรื่องยกมา (เรื่อง)", fmt.count(c["overdue"])),
         ("ระยะเวลาเฉลี่ยในการยุติเรื่อง (วัน)", fmt.days(c["mean_days_to_close"])),
         ("ค่ามัธยฐานของระยะเวลายุติเรื่อง (วัน)", fmt.days(c["median_days_to_close"])),
         (f"ร้อยละของเรื่องที่ยุติภายใน {sla} วัน", fmt.pct(c["sla_met_pct"])),
@@ -390,29 +489,53 @@ def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of
         (f"ร้อยละของผู้ตอบที่พึงพอใจ (ระดับ {fmt.plain(4)}–{fmt.plain(5)})", fmt.pct(c["satisfied_pct"])),
         ("จำนวนผู้ตอบแบบประเมินความพึงพอใจ (ราย)", fmt.count(c["responses"])),
     ]
+    if not carried:
+        rows = [row for row in rows if not row[0].startswith("เรื่องยกมา")]
+        rows = [(label.replace(" รวมเรื่องยกมา", ""), value) for label, value in rows]
     categories = [
         {"name": fmt.sheet(name), "received": fmt.count(f["received"]), "closed": fmt.count(f["closed"]), "open": fmt.count(f["open"])}
-        for name, f in complaints.by_category.items()
-    ]
-    fact = (
-        f"ศูนย์ดำรงธรรมรับเรื่องร้องเรียน/ร้องทุกข์ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง "
+        for name, f in sorted(complaints.by_category.items(), key=lambda kv: " ".join(str(kv[0]).split()) in OTHER_CATEGORIES)
+    ]  # stable: the named categories keep their order, the catch-all goes last
+    year = (
+        f"ศูนย์ดำรงธรรมรับเรื่องร้องเรียน/ร้องทุกข์ในปีงบประมาณนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง "
         f"(ร้อยละ {fmt.pct(c['closed_pct'])}) อยู่ระหว่างดำเนินการ {fmt.count(c['open'])} เรื่อง"
     )
-    summary = (
-        f"ตั้งแต่วันที่ {fmt.date(start)} ถึงวันที่ {fmt.date(as_of)} ศูนย์ดำรงธรรมรับเรื่องร้องเรียน/ร้องทุกข์ "
-        f"{fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง คิดเป็นร้อยละ {fmt.pct(c['closed_pct'])} "
-        f"อยู่ระหว่างดำเนินการ {fmt.count(c['open'])} เรื่อง"
+    carried_text = (
+        f" นอกจากนี้มีเรื่องยกมาจากปีงบประมาณก่อน {fmt.count(carried)} เรื่อง ยุติแล้ว {fmt.count(carried_closed)} เรื่อง "
+        f"ยังไม่ยุติ {fmt.count(carried_open)} เรื่อง"
+        if carried else ""
     )
-    if c.get("carried_over"):
-        summary += f" และมีเรื่องยกมาจากปีก่อน {fmt.count(c['carried_over'])} เรื่อง ยุติแล้ว {fmt.count(c['carried_over_closed'])} เรื่อง"
+    fact = (
+        f"ศูนย์ดำรงธรรมรับเรื่องในปีนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง "
+        f"(ร้อยละ {fmt.pct(c['closed_pct'])}) ยังไม่ยุติ {fmt.count(c['open'])} เรื่อง"
+        + (f" และมีเรื่องยกมาจากปีก่อนที่ยังไม่ยุติอีก {fmt.count(carried_open)} เรื่อง" if carried_open else "")
+    )
+    summary = f"ตั้งแต่วันที่ {fmt.date(start)} ถึงวันที่ {fmt.date(as_of)} " + year + carried_text
+    attention = ""
+    if c["overdue"]:
+        split = (
+            f" (รับในปีนี้ {fmt.count(overdue_this_year)} เรื่อง ยกมาจากปีก่อน {fmt.count(overdue_carried)} เรื่อง)"
+            if overdue_carried else " (ทั้งหมดเป็นเรื่องที่รับในปีนี้)" if carried else ""
+        )
+        attention = (
+            f"เรื่องร้องเรียนที่ยังไม่ยุติและเปิดค้างเกิน {sla} วัน {fmt.count(c['overdue'])} เรื่อง{split} "
+            "ควรติดตามหน่วยงานที่รับผิดชอบให้เร่งแก้ไข"
+        )
+    chart_note = (
+        f"หมายเหตุ เรื่องที่ยุติในแต่ละเดือนรวมเรื่องยกมาจากปีงบประมาณก่อนที่ยุติในเดือนนั้น (รวม {fmt.count(carried_closed)} เรื่อง) "
+        "ส่วนเรื่องที่รับนับเฉพาะเรื่องที่รับในปีงบประมาณนี้"
+        if carried_closed else ""
+    )
     return {
         "summary": summary,
         "fact": fact,
+        "attention": attention,
         "rows": [{"label": label, "value": value} for label, value in rows],
         "categories": categories,
         "received": fmt.count(c["received"]),
         "closed": fmt.count(c["closed"]),
         "open": fmt.count(c["open"]),
+        "chart_note": chart_note,
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..compute.missions import MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
+from ..compute.missions import LOST_STEPS, MIN_STEPS_FOR_READY, NO_MANUAL_TEXT, TOO_FEW_STEPS
 from ..compute.results import Results
 from ..config import Settings
 from ..core import vocabulary as v
@@ -36,9 +36,11 @@ STATE_FILL = {c.key: v.TONE_FILL[c.tone] for c in v.MANUAL_STATES}
 NEEDS = {
     NO_MANUAL_TEXT: "กำหนดวัตถุประสงค์ ขอบเขต และคำจำกัดความของคู่มือ",
     TOO_FEW_STEPS: "กำหนดขั้นตอนการปฏิบัติงานให้ครบถ้วน (อย่างน้อย {min_steps} ขั้นตอน)",
+    LOST_STEPS: "จัดทำ{steps} ให้สมบูรณ์ (คู่มือฉบับนี้ยังไม่ครอบคลุมขั้นตอนดังกล่าว)",
     "not_in_use": "เสนอผู้มีอำนาจอนุมัติและประกาศใช้คู่มือ",
 }
 END_OF_PROCESS = "สิ้นสุดกระบวนการ"
+INCOMPLETE = "(ขั้นตอนนี้อยู่ระหว่างจัดทำ)"
 
 
 def manual_file_name(mission_id: str) -> str:
@@ -55,7 +57,8 @@ def render_sop_manuals(results: Results, settings: Settings, out_dir: Path, miss
     for mid in wanted:
         template = load_template(settings, MANUAL_TEMPLATE)
         context = manual_context(mid, results, settings)
-        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.output.thai_digits)
+        lost = _missions(results).loc[mid].get("lost_steps") or []
+        context["flowcharts"] = _flowchart_images(template, results.workbook.table("sop_steps"), mid, settings.output.thai_digits, lost)
         written.append(
             render_document(template, context, sop_dir / manual_file_name(mid), thai_page_numbers=settings.output.thai_digits,
                             title=f"คู่มือการปฏิบัติงาน {context['mission_name']}")  # fmt: skip
@@ -117,7 +120,7 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
         "references": _text(info.get("references"), fmt),
         "legal_basis": _text(mission.get("legal_basis"), fmt),
         "people": responsibilities(mission, steps, staff, fmt),
-        "steps": [_step_row(step, fmt) for step in steps.to_dict("records")],
+        "steps": step_rows(steps, mission.get("lost_steps") or [], fmt),
         "standard_time": total_time,
         "standards": (
             f"มาตรฐานคุณภาพของงานได้แก่มาตรฐานคุณภาพและจุดควบคุมของแต่ละขั้นตอนตามข้อ {fmt.plain(6)} "
@@ -132,12 +135,30 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
     }
 
 
-def draft_needs(mission: Mapping[str, Any], fmt: Formatter) -> list[str]:
-    """What a draft still needs before it is put in use, in office words."""
+def draft_needs(mission: Mapping[str, Any], fmt: Formatter, *, short: bool = False) -> list[str]:
+    """What a draft still needs before it is put in use, in office words (`short`: the missing
+    steps by number only, for the index's narrow column)."""
     if mission["manual_state"] == "ready":
         return []
-    needs = [NEEDS[code].format(min_steps=fmt.plain(MIN_STEPS_FOR_READY)) for code in mission.get("missing_codes") or []]
+    steps = lost_steps_text(mission.get("lost_steps") or [], fmt, short=short)
+    needs = [NEEDS[code].format(min_steps=fmt.plain(MIN_STEPS_FOR_READY), steps=steps) for code in mission.get("missing_codes") or []]
     return needs or [NEEDS["not_in_use"]]
+
+
+def lost_steps_text(lost: list[Mapping[str, Any]], fmt: Formatter, *, short: bool = False) -> str:
+    """`ขั้นตอนที่ 3 (ตรวจสอบงบประมาณ) และขั้นตอนที่ 4 (…)`: the steps a manual is missing
+    (`short`: `ขั้นตอนที่ 3 และ 4`)."""
+    numbers = [fmt.plain(step["step_no"]) for step in lost if step.get("step_no") is not None]
+    if short and numbers and len(numbers) == len(lost):
+        listed = numbers[0] if len(numbers) == 1 else " ".join(numbers[:-1]) + " และ " + numbers[-1]
+        return f"ขั้นตอนที่ {listed}"
+    names = []
+    for step in lost:
+        number = f"ขั้นตอนที่ {fmt.plain(step['step_no'])}" if step.get("step_no") is not None else "ขั้นตอน"
+        names.append(number + (f" ({fmt.text(step['step'])})" if step.get("step") else ""))
+    if not names:
+        return "ขั้นตอนที่ยังไม่สมบูรณ์"
+    return names[0] if len(names) == 1 else " ".join(names[:-1]) + " และ" + names[-1]
 
 
 def _preface(name: str, section: str, office: str) -> str:
@@ -218,6 +239,19 @@ def _branch_text(step: Mapping[str, Any], fmt: Formatter) -> str:
     yes_text = f"ไปขั้นตอนที่ {fmt.plain(yes)}" if yes is not None else "ไปขั้นตอนถัดไป"
     no_text = f"ไปขั้นตอนที่ {fmt.plain(no)}" if no is not None else END_OF_PROCESS
     return f"ใช่: {yes_text}\nไม่ใช่: {no_text}"
+
+
+def step_rows(steps: pd.DataFrame, lost: list[Mapping[str, Any]], fmt: Formatter) -> list[dict[str, str]]:
+    """The step table: the valid steps and, in their place, a row for each step still missing."""
+    rows = [(int(step["step_no"]), _step_row(step, fmt)) for step in steps.to_dict("records")]
+    valid = {number for number, _row in rows}
+    for step in lost:
+        if step.get("step_no") is None or step["step_no"] in valid:
+            continue
+        text = (fmt.text(step["step"]) + " " if step.get("step") else "") + INCOMPLETE
+        rows.append((int(step["step_no"]), {"number": fmt.plain(int(step["step_no"])), "step": text, "responsible": MISSING,
+                                            "duration": MISSING, "control": MISSING, "forms": MISSING}))  # fmt: skip
+    return [row for _n, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _step_row(step: Mapping[str, Any], fmt: Formatter) -> dict[str, str]:
@@ -311,10 +345,13 @@ def document_control(info: Mapping[str, Any], staff: Mapping[str, str], fmt: For
     return rows
 
 
-def flow_steps(steps: pd.DataFrame) -> list[FlowStep]:
-    """The flowchart's boxes from the step rows (the chart converts digits itself)."""
+def flow_steps(steps: pd.DataFrame, lost: list[Mapping[str, Any]] = ()) -> list[FlowStep]:
+    """The flowchart's boxes from the step rows (the chart converts digits itself); a step still
+    missing stands in its place as a box that says so."""
     plain = Formatter(False)
-    out = []
+    valid = set(steps["step_no"]) if len(steps) else set()
+    out = [FlowStep(int(step["step_no"]), ((step.get("step") or "") + " " + INCOMPLETE).strip(), "process", missing=True)
+           for step in lost if step.get("step_no") is not None and step["step_no"] not in valid]  # fmt: skip
     for step in steps.to_dict("records"):
         kind = step.get("step_type") or "process"
         decision = kind == "decision"
@@ -323,14 +360,14 @@ def flow_steps(steps: pd.DataFrame) -> list[FlowStep]:
                      yes_next=_number(step.get("yes_next")) if decision else None,
                      no_next=_number(step.get("no_next")) if decision else None)  # fmt: skip
         )
-    return out
+    return sorted(out, key=lambda s: s.number or 0)
 
 
-def _flowchart_images(template: Template, table: pd.DataFrame, mission_id: str, thai: bool) -> list[Any]:
+def _flowchart_images(template: Template, table: pd.DataFrame, mission_id: str, thai: bool, lost: list[Mapping[str, Any]] = ()) -> list[Any]:
     steps = mission_steps(table, mission_id)
     if not len(steps):
         return []
-    pages = draw_flowchart(flow_steps(steps), thai_digits=thai)
+    pages = draw_flowchart(flow_steps(steps, lost), thai_digits=thai)
     return [_fitted(template, page) for page in pages]
 
 
@@ -355,7 +392,7 @@ def index_context(results: Results, settings: Settings) -> dict[str, Any]:
         summary = (
             f"{section}มีภารกิจทั้งหมด {fmt.count(missions.count)} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว "
             f"{fmt.count(missions.with_sop_count)} ภารกิจ คิดเป็นร้อยละ {fmt.pct(missions.sop_coverage_pct)} "
-            f"คู่มือที่จัดทำตามแบบมาตรฐานเป็นฉบับใช้งาน {fmt.count(counts['ready'])} ฉบับ และฉบับร่าง {fmt.count(counts['draft'])} ฉบับ"
+            f"ส่วนคู่มือที่จัดทำตามแบบมาตรฐานแล้วเป็นฉบับใช้งาน {fmt.count(counts['ready'])} ฉบับ และฉบับร่าง {fmt.count(counts['draft'])} ฉบับ"
         )
         categories, total = coverage_rows(missions, fmt)
     return {
@@ -378,7 +415,7 @@ def index_action(row: Mapping[str, Any], fmt: Formatter) -> str:
             return "มีคู่มือเดิมแต่ยังไม่ได้กำหนดขั้นตอนการปฏิบัติงานตามแบบมาตรฐาน ควรรวบรวมขั้นตอนจากคู่มือเดิมเพื่อจัดทำฉบับมาตรฐาน"
         return "กำหนดขั้นตอนการปฏิบัติงานและจัดทำคู่มือ"
     if state == "draft":
-        return " และ".join(draft_needs(row, fmt))
+        return " และ".join(draft_needs(row, fmt, short=True))
     if row.get("sop_review_due"):
         return "ทบทวนและปรับปรุงคู่มือ (ครบกำหนดทบทวน)"
     return "ใช้ปฏิบัติงานได้ ทบทวนตามรอบ"
@@ -391,6 +428,7 @@ def _index_row(row: Mapping[str, Any], fmt: Formatter) -> dict[str, str]:
         "name": fmt.sheet(row.get("name")),
         "category": v.choice_label(v.MISSION_CATEGORIES, row.get("category")),
         "owner": _text(row.get("owner"), fmt),
+        "has": v.choice_label(v.SOP_STATUSES, row.get("sop_status")) or MISSING,
         "status": STATE_LABEL[state],
         "action": index_action(row, fmt),
         "fill": STATE_FILL[state],

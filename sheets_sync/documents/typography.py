@@ -254,7 +254,38 @@ def _set_theme_language(document: Document) -> None:
 
 # --- tables on paper ------------------------------------------------------------------------------
 MIN_ROWS_TOGETHER = 3  # a table never leaves its header and fewer rows than this at a page foot
-KEEP_WHOLE_ROWS = 10  # a table of this many rows or fewer is never split
+KEEP_WHOLE_ROWS = 10  # a table of this many rows or fewer is never split …
+# … unless it is taller than this (estimated): kept whole, it would leave its heading alone at
+# the foot of a page and still not fit on the next
+KEEP_WHOLE_MAX_CM = 18.0
+_LINE_CM = 0.62  # one line of 14 pt Thai text in a cell
+_CHARS_PER_CM = 2.3  # spacing characters of 14 pt Thai text per cm of cell width
+_MARKS = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+
+
+def _table_height_cm(document: Document, tbl) -> float:
+    from docx.table import Table
+
+    return estimated_height_cm(Table(tbl, document._body))
+
+
+def estimated_height_cm(table) -> float:
+    """A table's height on paper, estimated from its text and column widths (each paragraph
+    wraps at the cell's width; marks above and below a consonant take no width)."""
+    total = 0.0
+    for row in table.rows:
+        tallest = 1
+        for cell in row.cells:
+            width = (cell.width or 0) / 360000 or 2.0  # EMU per cm
+            per_line = max(1.0, (width - 0.3) * _CHARS_PER_CM)
+            lines = 0
+            for paragraph in cell.paragraphs:
+                for part in paragraph.text.split("\n") or [""]:
+                    spacing = sum(1 for c in part if c not in _MARKS)
+                    lines += max(1, -(-spacing // int(per_line)))
+            tallest = max(tallest, lines)
+        total += tallest * _LINE_CM + 0.1
+    return total
 
 
 def keep_tables_on_paper(document: Document) -> None:
@@ -278,8 +309,10 @@ def keep_tables_on_paper(document: Document) -> None:
             and bool(following.xpath("./w:pPr/w:keepNext"))
             and following.getnext() is not None
             and following.getnext().tag == qn("w:tbl")
+            and _table_height_cm(document, following.getnext()) <= KEEP_WHOLE_MAX_CM  # a block that fits a page
         )
         rows = table.rows
+        fits_a_page = estimated_height_cm(table) <= KEEP_WHOLE_MAX_CM
         headers = sum(1 for row in rows if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None)
         data = len(rows) - headers
         for index, row in enumerate(rows):
@@ -291,7 +324,7 @@ def keep_tables_on_paper(document: Document) -> None:
             keep = (last and bool(chained)) or not last and (
                 position < MIN_ROWS_TOGETHER - 1
                 or position >= data - MIN_ROWS_TOGETHER
-                or data <= KEEP_WHOLE_ROWS
+                or (data <= KEEP_WHOLE_ROWS and fits_a_page)
             )
             for cell in row.cells:
                 for paragraph in cell.paragraphs:

@@ -41,6 +41,9 @@ class ValidatedWorkbook:
     ids: dict[str, set[str]] = field(default_factory=dict)  # every id present, per tab key
     schema: dict[str, Tab] = field(default_factory=dict)
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # tab key -> column key -> index
+    # tab key -> the rows left out for an error, with what could be read of them (a cell that
+    # failed is None): a manual says which of its steps were lost
+    dropped: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def cell_of(self, key: str, column: str, row: int) -> str | None:
         """The A1 address of a column's cell in a sheet row; None when the column is absent
@@ -341,7 +344,8 @@ def validate_workbook(
     tables = {key: _to_frame(v) for key, v in validators.items()}
     positions = {key: dict(v.positions) for key, v in validators.items()}
     report = ValidationReport.of(issues, schema, positions)
-    return ValidatedWorkbook(tables=tables, report=report, titles=titles, ids=ids, schema=schema, positions=positions)
+    dropped = {key: _to_frame(v, errors=True) for key, v in validators.items()}
+    return ValidatedWorkbook(tables=tables, report=report, titles=titles, ids=ids, schema=schema, positions=positions, dropped=dropped)
 
 
 def _ids(v: _TabValidator) -> set[str]:
@@ -378,9 +382,10 @@ def _check_refs(v: _TabValidator, ids: dict[str, set[str]], schema: dict[str, Ta
                 row["_error"] = True
 
 
-def _to_frame(v: _TabValidator) -> pd.DataFrame:
+def _to_frame(v: _TabValidator, *, errors: bool = False) -> pd.DataFrame:
+    """The usable rows (or, with `errors`, the rows left out for an error) as a table."""
     keys = [c.key for c in v.tab.columns] + [ROW]
-    usable = [row for row in v.rows if not row["_error"]]
+    usable = [{**row, **dict.fromkeys(row["_failed"])} if errors else row for row in v.rows if bool(row["_error"]) is errors]
     if not usable:
         return empty_table(v.tab)
     # object dtype keeps None as None (pandas would turn it into NaN in a numeric column); every

@@ -185,10 +185,10 @@ def test_a_decision_is_a_four_vertex_diamond() -> None:
 def test_each_step_type_has_its_shape() -> None:
     [(_figure, drawn)] = flowchart_figures(STEPS)
     kinds = {shape.kind: type(patch) for shape, patch in drawn}
-    assert kinds == {"terminal": FancyBboxPatch, "decision": Polygon, "document": PathPatch, "process": Rectangle}
+    assert kinds == {"terminal": FancyBboxPatch, "decision": Polygon, "document": PathPatch, "process": Rectangle, "end": FancyBboxPatch}
     assert [(shape.step_no, shape.kind) for shape, _ in drawn] == [
-        (1, "terminal"), (2, "decision"), (3, "document"), (4, "process"), (None, "terminal"),
-    ]  # fmt: skip
+        (1, "terminal"), (2, "decision"), (3, "document"), (4, "process"), (None, "terminal"), (None, "end"),
+    ]  # fmt: skip  # the decision's "no" ends at a terminal of its own
 
 
 def test_start_and_end_terminals_are_added_when_missing() -> None:

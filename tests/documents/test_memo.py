@@ -62,7 +62,7 @@ def test_header_fields(memo) -> None:
     # วันที่ is the memo's own date (MEMO_DATE, 8 April), not the data date (31 March)
     assert lines[2] == "ที่  ทส ๐๐๑๗.๑/\tวันที่  ๘ เมษายน ๒๕๖๙\t"
     assert lines[3] == "เรื่อง  รายงานผลการติดตามการดำเนินงาน รอบ ๖ เดือน ปีงบประมาณ พ.ศ. ๒๕๖๙"
-    assert lines[4] == "เรียน  ผู้ว่าราชการจังหวัดทดสอบ"
+    assert lines[4] == "เรียน  ผู้ว่าราชการจังหวัดทดสอบ (ผ่านหัวหน้าสำนักงานจังหวัด)"  # office.via by default
     assert lines[5] == "สิ่งที่ส่งมาด้วย  รายละเอียดผลการติดตามรอบ ๖ เดือน จำนวน ๑ ชุด"
 
 
@@ -117,7 +117,8 @@ def test_complaint_figures_equal_the_sync_results(memo, demo: Sync) -> None:
     assert table["เรื่องที่รับในปีงบประมาณ (เรื่อง)"] == [TH(str(c["received"]))]
     assert table["ยุติแล้ว (เรื่อง)"] == [TH(str(c["closed"]))]
     assert table["ร้อยละของเรื่องที่ยุติ"] == [TH(f"{c['closed_pct']:.2f}")]
-    assert table["เรื่องที่ยังไม่ยุติและเกิน ๑๕ วัน (เรื่อง)"] == [TH(str(c["overdue"]))]
+    overdue_label = "เรื่องที่ยังไม่ยุติและเกิน ๑๕ วัน" + (" รวมเรื่องยกมา" if c["carried_over"] else "") + " (เรื่อง)"
+    assert table[overdue_label] == [TH(str(c["overdue"]))]  # the count says it includes the carried-over cases
     assert table["ระยะเวลาเฉลี่ยในการยุติเรื่อง (วัน)"] == [TH(f"{c['mean_days_to_close']:.1f}")]
     assert table["ความพึงพอใจเฉลี่ย (เต็ม ๕)"] == [TH(f"{c['satisfaction_mean']:.2f}")]
     by_category = keyed(table_starting(memo, "ประเภทเรื่อง"))
@@ -149,6 +150,10 @@ def test_the_memo_reads_in_the_executive_order_and_ends_with_the_signer(memo) ->
     assert parts == sorted(parts)
     signer = lines.index("(นางสาวสมใจ ใจดี)")
     assert lines[signer - 1 : signer + 2] == ["จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "(นางสาวสมใจ ใจดี)", "หัวหน้าฝ่ายอำนวยการ"]
+    # the space for the head of the provincial office (office.via) to comment and sign
+    via = lines.index("ความเห็นหัวหน้าสำนักงานจังหวัด\t")
+    assert via == signer + 2 and lines[via + 4] == "วันที่ ........../........../.........."
+    signer = via + 3
     # then the attachment the memo names, on a new page
     attachment = lines[signer + 2]
     assert attachment == "สิ่งที่ส่งมาด้วย"
@@ -167,7 +172,10 @@ def test_no_tool_words_anywhere(memo) -> None:
 
 
 def test_no_empty_paragraphs(memo) -> None:
-    empty = [p for p in memo.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing")]
+    def a_line_to_write_on(p) -> bool:  # a tab to a dotted leader (ความเห็น …)
+        return p.text == "\t" and bool(p._p.xpath("./w:pPr/w:tabs/w:tab[@w:leader='dot']"))
+
+    empty = [p for p in memo.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing") and not a_line_to_write_on(p)]
     assert empty == []
 
 
