@@ -790,11 +790,72 @@ def build_sop_index() -> DocumentType:
     return document
 
 
+# --- the memo to the Permanent Secretary (the ministry roll-up) ---------------------------------
+def build_rollup_memo() -> DocumentType:
+    """บันทึกข้อความ from the ministry's unit to ปลัดกระทรวงมหาดไทย: the governor memo's heading,
+    four parts and signature (the same builders), then its attachment: the national and regional
+    tables, the rankings with a chart of SOP coverage by province, the provinces not read."""
+    document = new_document("บันทึกข้อความรายงานผลการติดตามการดำเนินงานของสำนักงานจังหวัด")
+    memo_header(document.sections[0])
+    _memo_heading(document)
+    _memo_body(document)
+    _signature(document)
+    _attachment_title(document)
+    heading(document, 1, "ภาพรวมระดับประเทศ")
+    intro(document, "สำนักงานจังหวัดในทะเบียน {{ counts.total }} แห่ง ได้รับข้อมูล {{ counts.ok }} แห่ง ยังไม่ได้รับข้อมูล "
+                    "{{ counts.failed }} แห่ง ยังไม่เข้าร่วม {{ counts.inactive }} แห่ง อัตราส่วนในภาพรวมคิดจากผลรวมของทุกจังหวัด")
+    loop_table(document, [Col("รายการ", 10.0, "{{ g.label }}"), Col("ผล", 6.0, "{{ g.value }}", RIGHT)], "g in national")
+    heading(document, 2, "ผลการดำเนินงานรายภาค")
+    loop_table(
+        document,
+        [
+            Col("ภาค", 3.2, "{{ r.name }}"),
+            Col("จังหวัด\n(แห่ง)", 1.8, "{{ r.provinces }}", RIGHT),
+            Col("มีคู่มือ\n(ร้อยละ)", 2.0, "{{ r.sop }}", RIGHT),
+            Col("ถึงเป้าหมาย\n(แห่ง)", 2.0, "{{ r.met }}", RIGHT),
+            Col("ยุติเรื่อง\n(ร้อยละ)", 2.2, "{{ r.closed }}", RIGHT),
+            Col("ค้างเกินกำหนด\nต่อ {{ num(100) }} เรื่อง", 2.4, "{{ r.overdue }}", RIGHT),
+            Col("คะแนน\nตัวชี้วัดเฉลี่ย", 2.2, "{{ r.kpi }}", RIGHT),
+        ],
+        "r in regions",
+    )
+    heading(document, 3, "อันดับจังหวัด")
+    intro(document, "อันดับแบบมีอันดับร่วม (จังหวัดที่มีค่าเท่ากันได้อันดับเดียวกัน) เรียงตามร้อยละของกระบวนการที่มีคู่มือ "
+                    "เรื่องค้างเกินกำหนดต่อ {{ num(100) }} เรื่อง ยิ่งน้อยยิ่งดี")
+    loop_table(
+        document,
+        [
+            Col("จังหวัด", 2.8, "{{ k.name }}"),
+            Col("ร้อยละ\nมีคู่มือ", 2.4, "{{ k.sop }}", RIGHT),
+            Col("อันดับ", 1.1, "{{ k.sop_rank }}", CENTER),
+            Col("คะแนน\nตัวชี้วัด", 2.2, "{{ k.kpi }}", RIGHT),
+            Col("อันดับ", 1.1, "{{ k.kpi_rank }}", CENTER),
+            Col("ร้อยละ\nยุติเรื่อง", 2.2, "{{ k.closed }}", RIGHT),
+            Col("อันดับ", 1.1, "{{ k.closed_rank }}", CENTER),
+            Col("ค้างต่อ\n{{ num(100) }} เรื่อง", 2.0, "{{ k.overdue }}", RIGHT),
+            Col("อันดับ", 1.1, "{{ k.overdue_rank }}", CENTER),
+        ],
+        "k in rankings",
+    )
+    control(document, "{%p if sop_chart %}")
+    chart(document, "{{ sop_chart }}", "ภาพที่ {{ num(1) }} ร้อยละของกระบวนการที่มีคู่มือการปฏิบัติงาน รายจังหวัด (เส้นประ: เป้าหมายร้อยละ {{ target }})")
+    control(document, "{%p endif %}")
+    heading(document, 4, "จังหวัดที่ยังไม่ได้รับข้อมูล")
+    control(document, "{%p if not_read %}")
+    loop_table(document, [Col("จังหวัด", 5.0, "{{ m.name }}"), Col("สาเหตุ", 11.0, "{{ m.why }}")], "m in not_read")
+    control(document, "{%p endif %}")
+    control(document, "{%p if not not_read %}")
+    body(document, "ได้รับข้อมูลจากสำนักงานจังหวัดที่ติดตามครบทุกแห่ง")
+    control(document, "{%p endif %}")
+    return document
+
+
 # --- writing ------------------------------------------------------------------------------------
 BUILDERS = {
     "followup_memo.docx": build_followup_memo,
     "sop_manual.docx": build_sop_manual,
     "sop_index.docx": build_sop_index,
+    "rollup_memo.docx": build_rollup_memo,
 }
 
 

@@ -128,6 +128,16 @@ class Mail:
 
 
 @dataclass(frozen=True)
+class Rollup:
+    """`[rollup]`: the ministry's roll-up of every provincial office (ministry.md)."""
+
+    workers: int = 4  # provinces read at once (.xlsx: processes; Google Sheets: threads)
+    reads_per_window: int = 50  # Sheets read requests in any window (Google: 60 a minute per user)
+    quota_window_seconds: float = 60.0
+    sop_target_pct: float = 80.0  # the SOP coverage a province should reach
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting, grouped as the TOML file groups them (`[complaints] sla_days` is
     `settings.complaints.sla_days`); a function takes only the group it needs."""
@@ -145,6 +155,7 @@ class Settings:
     history: HistoryPolicy = field(default_factory=HistoryPolicy)
     remind: Remind = field(default_factory=Remind)
     mail: Mail = field(default_factory=Mail)
+    rollup: Rollup = field(default_factory=Rollup)
     close: Close = field(default_factory=Close)
     source: str = ""  # the file the settings came from ("" = defaults)
 
@@ -170,7 +181,7 @@ class Settings:
 GROUPS: dict[str, type] = {
     "fiscal": Fiscal, "plan": Plan, "kpi": Kpi, "complaints": Complaints, "sop": Sop, "output": Output,
     "workbook": Source, "sync": Sync, "log": Log, "history": HistoryPolicy, "remind": Remind, "mail": Mail,
-    "close": Close,
+    "rollup": Rollup, "close": Close,
 }
 
 
@@ -198,14 +209,19 @@ _EXPECTED = {
     "history.keep_personal_data": "true หรือ false",
     "history.keep_days": "จำนวนเต็ม 1–36500 เช่น 400",
     "history.keep_snapshots": "จำนวนเต็มตั้งแต่ 0 (0 = ไม่จำกัด)",
+    "rollup.workers": "จำนวนเต็ม 1–64 เช่น 4",
+    "rollup.reads_per_window": "จำนวนเต็ม 1–300 เช่น 50",
+    "rollup.quota_window_seconds": "จำนวนวินาทีมากกว่า 0 ถึง 3600 เช่น 60",
+    "rollup.sop_target_pct": "ร้อยละ 0–100 เช่น 80",
 }
 _FINITE = "ตัวเลขจริง ไม่ใช่ nan หรือ inf"
 # number keys: (lowest, highest) allowed
-_NUMBER_RANGES = {"plan.tolerance_points": (-1e6, 1e6), "kpi.below_level1_score": (-1e6, 1e6), "sync.wait_seconds": (0, 86400)}
+_NUMBER_RANGES = {"plan.tolerance_points": (-1e6, 1e6), "kpi.below_level1_score": (-1e6, 1e6), "sync.wait_seconds": (0, 86400),
+                  "rollup.quota_window_seconds": (0.001, 3600), "rollup.sop_target_pct": (0, 100)}
 # whole-number keys: (lowest, highest) allowed
 _WHOLE_RANGES = {"remind.due_within_days": (0, None), "remind.memo_due_days": (0, None), "mail.port": (1, 65535),
                  "complaints.sla_days": (1, 3650), "sop.review_every_days": (1, 36500), "history.keep_days": (1, 36500),
-                 "history.keep_snapshots": (0, None)}
+                 "history.keep_snapshots": (0, None), "rollup.workers": (1, 64), "rollup.reads_per_window": (1, 300)}
 _TEXT = "ข้อความในเครื่องหมายคำพูด เช่น \"...\""
 
 
@@ -394,14 +410,14 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(editors, list) or not all(isinstance(e, str) and is_email_address(e.strip()) for e in editors):
             raise _BadValue("close.editors", _EXPECTED["close.editors"], editors)
         out["close.editors"] = tuple(e.strip() for e in editors)
-    for key in ("plan.tolerance_points", "kpi.below_level1_score", "sync.wait_seconds"):
+    for key in ("plan.tolerance_points", "kpi.below_level1_score", "sync.wait_seconds", "rollup.quota_window_seconds", "rollup.sop_target_pct"):
         if key in out:
             out[key] = number(key)
             low, high = _NUMBER_RANGES[key]
             if not low <= out[key] <= high:
                 raise _BadValue(key, _EXPECTED.get(key, f"ตัวเลขระหว่าง {low:g} ถึง {high:g}"), values[key])
     for key in ("complaints.sla_days", "sop.review_every_days", "remind.due_within_days", "remind.memo_due_days", "mail.port",
-                "history.keep_days", "history.keep_snapshots"):
+                "history.keep_days", "history.keep_snapshots", "rollup.workers", "rollup.reads_per_window"):
         if key in out:
             value = number(key)
             low, high = _WHOLE_RANGES.get(key, (1, None))

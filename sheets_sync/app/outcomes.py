@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..compute.reminders import ReminderPlan
 from ..compute.results import Results
+from ..compute.rollup import Rollup
 from ..core.fiscal import Period
 from ..delivery.mail import Outgoing
 from ..schema.report import ValidationReport
@@ -310,6 +311,51 @@ class EvidenceOutcome:
         return {"folder": str(self.folder), "zip": str(self.archive), "files": [f.name for f in self.files]}
 
 
+@dataclass
+class RollupOutcome:
+    """`rollup`: the roll-up, the registry as validated, and what was written.
+
+    `report` is the ministry workbook's own validation (its registry `จังหวัด`): what the run log
+    counts, as for any workbook; each province's counts are in the roll-up itself."""
+
+    rollup: Rollup
+    registry: ValidatedWorkbook
+    json_path: Path | None = None
+    tabs_written: list[str] = field(default_factory=list)
+    source: str = ""
+    strict: bool = False  # provinces not read, data errors or registry errors end the run with exit 1
+
+    @property
+    def report(self) -> ValidationReport:
+        return self.registry.report
+
+    @property
+    def province_errors(self) -> int:
+        return sum(p.errors or 0 for p in self.rollup.provinces)
+
+    @property
+    def exit_code(self) -> int:
+        failed = bool(self.rollup.failed) or self.province_errors > 0 or not self.report.valid
+        return 1 if self.strict and failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return self.rollup.to_json()
+
+
+@dataclass
+class RollupReportOutcome:
+    """`rollup-report`: the memo to the Permanent Secretary and the roll-up it was made from."""
+
+    rollup: Rollup
+    path: Path
+    period: Period
+    report: None = None
+    exit_code: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"report": str(self.path), "fiscal_year": self.period.fiscal_year, "round": self.period.round}
+
+
 Outcome = (ValidateOutcome | InitOutcome | SyncOutcome | ReportOutcome | SopOutcome | CalendarOutcome | RemindOutcome
            | DemoOutcome | HistoryOutcome | RestoreOutcome | PruneOutcome | StatusOutcome
-           | CloseOutcome | ReopenOutcome | ClosingsOutcome | EvidenceOutcome)
+           | CloseOutcome | ReopenOutcome | ClosingsOutcome | EvidenceOutcome | RollupOutcome | RollupReportOutcome)

@@ -79,9 +79,15 @@ def _tab_spec(tab: Tab) -> InputTabSpec:
     return InputTabSpec(tab.th, tuple(columns))
 
 
-def run_init(backend: Backend, settings: Settings, config_path: Path | None) -> InitOutcome:
-    """Create the missing input tabs (never touching an existing one) and the config file."""
-    specs = input_tab_specs(settings)
+def run_init(backend: Backend, settings: Settings, config_path: Path | None, *, ministry: bool = False) -> InitOutcome:
+    """Create the missing input tabs (never touching an existing one) and the config file; with
+    `ministry`, the ministry workbook's registry tab `จังหวัด` instead of an office's tabs."""
+    if ministry:
+        from ..schema.ministry import ministry_tabs
+
+        specs = [_tab_spec(tab) for tab in ministry_tabs()]
+    else:
+        specs = input_tab_specs(settings)
     created = backend.create_input_tabs(specs)
     existing = [s.title for s in specs if s.title not in created]
     written = None

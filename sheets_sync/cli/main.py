@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import closing, demo, documents, history, remind, workbook
+from . import closing, demo, documents, history, remind, rollup, workbook
 from .edge import FriendlyGroup
 
 
@@ -35,7 +35,8 @@ def main() -> None:  # pragma: no cover - the console script entry point
 
 
 for _command in (workbook.validate, workbook.init, workbook.sync, documents.report, documents.sop, demo.demo,
-                 remind.remind, documents.calendar, history.history, history.status, closing.close, closing.evidence):
+                 remind.remind, documents.calendar, history.history, history.status, closing.close, closing.evidence,
+                 rollup.rollup, rollup.rollup_report):
     cli.add_command(_command)
 
 

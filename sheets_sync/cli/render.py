@@ -28,6 +28,8 @@ from ..app.outcomes import (
     ReopenOutcome,
     ReportOutcome,
     RestoreOutcome,
+    RollupOutcome,
+    RollupReportOutcome,
     SopOutcome,
     StatusOutcome,
     SyncOutcome,
@@ -35,7 +37,7 @@ from ..app.outcomes import (
 )
 from ..core.fiscal import other_year_note
 from ..core.thai_dates import as_of_line, thai_date
-from ..core.vocabulary import PLAN_STATUSES, SECTION_GROUP, SOP_STATUSES, choice_label
+from ..core.vocabulary import PLAN_STATUSES, ROLLUP_OUTCOMES, SECTION_GROUP, SOP_STATUSES, choice_label, choice_of
 from ..present.demo import LATE_EDIT_KPI
 from ..schema.issues import Severity
 from ..schema.report import ValidationReport
@@ -44,13 +46,15 @@ from ..storage.history import SnapshotInfo
 from ..storage.runlog import OUTCOME_TH, Run
 from .edge import OPTION_NAMES, current_run
 
-COMPACT_JSON = (ReportOutcome, SopOutcome, CalendarOutcome)  # one line, as these always printed
+COMPACT_JSON = (ReportOutcome, SopOutcome, CalendarOutcome, RollupReportOutcome)  # one line, as these always printed
 
 
 def show(outcome: Outcome, *, as_json: bool = False, quiet: bool = False, **options: Any) -> NoReturn:
     """Print `outcome` (JSON or text; `quiet` prints only what a scheduled job must see) and exit
     with its code. `options` reach the outcome's text renderer (e.g. `errors_only`)."""
     record = current_run()
+    for note in notices(outcome):  # a warning a scheduled job must see: on stderr, even with --quiet or --json
+        click.echo(f"sheets-sync: คำเตือน: {note}", err=True)
     if outcome.report is not None:
         record.errors, record.warnings = outcome.report.errors, outcome.report.warnings
     if as_json:
@@ -93,6 +97,13 @@ def json_text(outcome: Outcome, *, errors_only: bool = False) -> str:
     if isinstance(outcome, COMPACT_JSON):
         return json.dumps(document, ensure_ascii=False, allow_nan=False)
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def notices(outcome: Outcome) -> list[str]:
+    """The warnings of a run that are not in its output (a roll-up without Drive permission)."""
+    if isinstance(outcome, (RollupOutcome, RollupReportOutcome)):
+        return list(outcome.rollup.notes)
+    return []
 
 
 @singledispatch
@@ -220,6 +231,20 @@ def _(outcome: EvidenceOutcome, *, quiet: bool = False, **_: Any) -> str:
                              f" และ {outcome.archive}")
 
 
+@render.register
+def _(outcome: RollupOutcome, *, quiet: bool = False, **_: Any) -> str:
+    return "" if quiet else render_rollup(outcome)
+
+
+@render.register
+def _(outcome: RollupReportOutcome, *, quiet: bool = False, **_: Any) -> str:
+    if quiet:
+        return ""
+    counts = outcome.rollup.counts
+    return (f"เขียนบันทึกข้อความถึงปลัดกระทรวงมหาดไทย รอบ {outcome.period.round} เดือน ปีงบประมาณ {outcome.period.fiscal_year} "
+            f"(ได้รับข้อมูล {counts['ok']} จังหวัด ยังไม่ได้รับ {counts['failed']}): {outcome.path}")
+
+
 def issues_summary(report: ValidationReport, *, errors_only: bool = False) -> str:
     """The one count line of an issues list (all that `validate --quiet` prints)."""
     hidden = " (ไม่ได้แสดงคำเตือน)" if errors_only and report.warnings else ""
@@ -267,6 +292,35 @@ def render_sync(outcome: SyncOutcome, where: str) -> str:
     lines.append(f"  ข้อผิดพลาด {r.report.errors} · คำเตือน {r.report.warnings} (ดูแท็บ ตรวจสอบข้อมูล)")
     lines.append(f"  เขียนแท็บ: {', '.join(outcome.tabs_written)}")
     lines.append(f"  ผลลัพธ์ JSON: {outcome.results_path} · ประวัติหมายเลข {outcome.snapshot_id}")
+    return "\n".join(lines)
+
+
+def render_rollup(outcome: RollupOutcome) -> str:
+    """A few Thai lines: counts, every province not read with why, registry issues, the output."""
+    rollup = outcome.rollup
+    counts = rollup.counts
+    lines = [
+        f"รวมผล {counts['total']} จังหวัดจาก {outcome.source}: อ่านได้ {counts['ok']}, อ่านไม่ได้ {counts['failed']}, "
+        f"ยังไม่ใช้งาน {counts['inactive']} — รอบ {rollup.round} เดือน ปีงบประมาณ {rollup.fiscal_year} ข้อมูล ณ {rollup.as_of.isoformat()}"
+    ]
+    for p in rollup.failed:
+        lines.append(f"  - {p.province}: {choice_of(ROLLUP_OUTCOMES, p.outcome).th} — {p.reason}")
+    national = rollup.national
+    if national["sop_coverage_pct"] is not None:
+        lines.append(f"ร้อยละกระบวนการที่มีคู่มือ (รวมทุกจังหวัดที่อ่านได้): {national['sop_coverage_pct']:.2f} "
+                     f"({national['missions_with_sop']} จาก {national['missions']})")
+    with_errors = [p for p in rollup.provinces if p.errors]
+    if with_errors:
+        lines.append(f"จังหวัดที่มีข้อผิดพลาดในข้อมูล {len(with_errors)} จังหวัด (แถวที่ผิดไม่ถูกนำไปคำนวณ — จำนวนอยู่ในแท็บ สรุปรายจังหวัด "
+                     "แต่ละจังหวัดดูเซลล์ที่ต้องแก้ได้ด้วย validate หรือ sync ของตนเอง)")
+    registry = outcome.registry
+    if registry.issues:
+        lines.append(f"ทะเบียนจังหวัดมีข้อผิดพลาด {registry.report.errors} คำเตือน {registry.report.warnings} รายการ "
+                     "(แถวที่ผิดไม่ถูกอ่าน) — ดูแท็บ ตรวจสอบข้อมูล ของสมุดงานกระทรวง")
+    cached = sum(1 for p in rollup.provinces if p.cached)
+    if cached:
+        lines.append(f"ใช้ผลเดิมของ {cached} จังหวัดที่ไม่มีการเปลี่ยนแปลง (ไม่ได้อ่านซ้ำ)")
+    lines.append(f"เขียนแท็บ {', '.join(outcome.tabs_written)} และ {outcome.json_path}")
     return "\n".join(lines)
 
 

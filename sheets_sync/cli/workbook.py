@@ -36,7 +36,8 @@ def validate(config_path, workbook, sheet_id, credentials, debug, as_of, fiscal_
 
 @click.command(cls=ThaiCommand)
 @workbook_options
-def init(config_path, workbook, sheet_id, credentials, debug):
+@click.option("--ministry", is_flag=True, help="สมุดงานของกระทรวง: สร้างแท็บทะเบียนจังหวัด (จังหวัด) สำหรับคำสั่ง rollup")
+def init(config_path, workbook, sheet_id, credentials, debug, ministry):
     """สร้างสมุดงานใหม่ หรือเพิ่มแท็บข้อมูลที่ยังไม่มีในสมุดงานเดิม
 
     หัวตาราง รายการให้เลือก วันที่ที่ตรวจได้ แถวหัวตารางตรึงไว้ และคอลัมน์รหัส/ข้อความ
@@ -47,12 +48,13 @@ def init(config_path, workbook, sheet_id, credentials, debug):
     ตัวอย่าง:
         sheets-sync init --workbook office.xlsx
         sheets-sync init --sheet-id 1AbC... --credentials key.json
+        sheets-sync init --ministry --workbook ministry.xlsx
     """
     from ..app.workbook import run_init
 
     settings, path = load_context(config_path)
     backend = open_backend_from(settings, workbook, sheet_id, credentials)
-    show(run_init(backend, settings, path))
+    show(run_init(backend, settings, path, ministry=ministry))
 
 
 @click.command(cls=ThaiCommand)

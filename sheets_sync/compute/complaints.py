@@ -95,6 +95,7 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
         "overdue": len(overdue_rows),
         "mean_days_to_close": mean(days, 1),
         "median_days_to_close": half_up(Fraction(statistics.median_low(days) + statistics.median_high(days), 2), 1) if days else None,
+        "sla_met": sum(1 for d in days if d <= sla_days),  # the count behind sla_met_pct (a roll-up pools it)
         "sla_met_pct": pct(sum(1 for d in days if d <= sla_days), len(days)),
         "satisfaction_mean": mean(answers, 2),
         "satisfied_pct": pct(sum(1 for a in answers if a >= 4), len(answers)),

@@ -54,6 +54,10 @@ class WorkbookError(SheetsSyncError):
     exit_code = 3
 
 
+class AccessError(WorkbookError):
+    """The workbook is there but this account may not read it, or no workbook has that id (exit 3)."""
+
+
 class WorkbookChangedError(WorkbookError):
     """The workbook changed on disk after it was read (a staff save): nothing was replaced (exit 3)."""
 

@@ -80,10 +80,13 @@ class CellLink:
 
     xlsx renders it as `<hyperlink ref=… location="'sheet'!C12"/>`; Sheets as a text run whose link
     is `#gid=<sheetId>&range=C12`. Never a formula: the cell's value stays the plain text.
+    With `url` it is a link out of the workbook (a province's Google Sheet, from the ministry's
+    roll-up): Sheets renders the text run's link as that address; xlsx leaves the cell plain.
     """
 
     sheet: str
     cell: str  # A1, no tab
+    url: str = ""
 
 
 @dataclass

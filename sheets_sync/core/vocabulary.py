@@ -189,6 +189,20 @@ DURATION_ORDER = ("days", "hours", "minutes")
 MINUTES_PER_HOUR = 60  # minutes carry into hours; hours never carry into days (rules.md)
 
 
+# --- the ministry roll-up (ministry.md) -------------------------------------------------------
+
+PROVINCE_ACTIVE = (Choice("ใช่", "yes"), Choice("ไม่", "no"))  # `ใช้งาน` in `จังหวัด`
+# What became of one province in a roll-up; only `ok` has figures.
+ROLLUP_OUTCOMES = (
+    Choice("อ่านได้", "ok", Tone.GOOD),
+    Choice("อ่านไม่ได้", "unreadable", Tone.BAD),
+    Choice("ไม่มีสิทธิ์เข้าถึง", "no-access", Tone.BAD),
+    Choice("ติดต่อไม่ได้", "unreachable", Tone.BAD),
+    Choice("ยังไม่ใช้งาน", "inactive", Tone.MUTED),
+)
+NO_REGION = "ไม่ระบุภาค"  # the region of a province whose `ภาค` is empty
+
+
 # --- data issues (workbook.md "Severity") ---------------------------------------------------
 
 SEVERITIES = (Choice("ข้อผิดพลาด", "error", Tone.BAD), Choice("คำเตือน", "warning", Tone.WARN))

@@ -123,6 +123,7 @@ CODES: dict[str, tuple[str, str]] = {
     "decision-no-branch": (WARNING, "a decision without no_next: its \"no\" branch ends the process"),
     "branch-unknown-step": (ERROR, "yes_next / no_next is not a step number of the same mission"),
     "email-invalid": (WARNING, "not an e-mail address: reminders cannot reach this person"),
+    "source-duplicate": (ERROR, "the ministry's registry names the same workbook twice: the later row is not read"),
     "closed-round-changed": (WARNING, "edited after its round was closed, moving a reported figure (value then and now, the closing date)"),
 }
 

@@ -345,14 +345,18 @@ NO_SUCH_TAB = ("tab-missing", "tab-optional-missing", "tab-ambiguous")
 
 
 def issues_tab(results: Results, line: str) -> SummaryTab:
-    schema = results.workbook.schema
+    return issues_summary_tab(results.issues, results.workbook.schema, line)
+
+
+def issues_summary_tab(issues: list, schema: dict, line: str) -> SummaryTab:
+    """`ตรวจสอบข้อมูล`: one row per issue, errors first (an office's workbook, or the ministry's registry)."""
     headers = {}
     for tab in schema.values():
         for col in tab.columns:
             headers[(tab.th, col.key)] = col.th
     rows, styles, links = [], {}, {}
     # Errors first (their rows are left out of every figure), then warnings; each in the report's order.
-    ordered = sorted(results.issues, key=lambda i: i.severity is not Severity.ERROR)
+    ordered = sorted(issues, key=lambda i: i.severity is not Severity.ERROR)
     for r, issue in enumerate(ordered):
         rows.append([
             issue.tab, issue.location, headers.get((issue.tab, issue.column), issue.column), issue.severity.th,

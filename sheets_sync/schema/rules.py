@@ -223,4 +223,5 @@ ROW_RULES: dict[str, tuple[RuleSpec, ...]] = {
         RuleSpec(decision_has_no_branch, ("step_type", "no_next")),
     ),
     "staff": (RuleSpec(email_looks_like_an_address, ("email",)),),
+    "provinces": (RuleSpec(email_looks_like_an_address, ("email",)),),
 }

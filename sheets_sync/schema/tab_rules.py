@@ -13,6 +13,7 @@ from ..core.vocabulary import SECTION_GROUP
 from .addressing import a1
 from .coltypes import display_value
 from .issues import Severity, left_out_note
+from .ministry import parse_source
 from .rules import RuleContext
 from .tabs import Column, Tab
 
@@ -87,8 +88,28 @@ def branches_point_at_steps(v: TabRows, ctx: RuleContext) -> None:
             row["_error"] = True
 
 
+def one_row_per_source(v: TabRows, ctx: RuleContext) -> None:
+    """Two registry rows naming the same workbook (the same Sheet by id or URL, the same path):
+    an error on the second (ministry.md)."""
+    if "source" not in v.positions:
+        return
+    seen: dict[tuple[str, str], int] = {}
+    for row in v.rows:
+        if row["_error"] or not row["source"]:
+            continue
+        key = parse_source(row["source"]).key
+        if key in seen:
+            col = v.tab.column("source")
+            v.issue(col, a1(v.positions["source"], row["row"]), Severity.ERROR, "source-duplicate", typed(row, "source"),
+                    first_row=seen[key])
+            row["_error"] = True
+        else:
+            seen[key] = row["row"]
+
+
 TabRule = Callable[[TabRows, RuleContext], None]
 TAB_RULES: dict[str, tuple[TabRule, ...]] = {
     "kpis": (weights_sum_to_100, results_reported_in_ended_rounds),
     "sop_steps": (branches_point_at_steps,),
+    "provinces": (one_row_per_source,),
 }

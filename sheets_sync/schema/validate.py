@@ -325,6 +325,7 @@ def validate_workbook(
     fiscal_year: int | None = None,
     as_of: dt.date | None = None,
     complaint_categories: Iterable[str] = DEFAULT_COMPLAINT_CATEGORIES,
+    schema_tabs: Iterable[Tab] | None = None,
 ) -> ValidatedWorkbook:
     """Validate every input tab found in `tabs` (title -> typed cells).
 
@@ -332,6 +333,7 @@ def validate_workbook(
     as-of), the as-of rules run too: a complaint after the fiscal year, a KPI result missing in a
     round that has ended. So `validate` and `sync` list exactly the same issues. Without a
     period, its parts may be given one by one (a test of one rule, the tabs without an as-of).
+    `schema_tabs` validates another workbook's tabs (the ministry's `จังหวัด`) the same way.
     """
     if period is not None:
         if (rounds, fiscal_year, as_of) != (None, None, None):
@@ -339,7 +341,7 @@ def validate_workbook(
         ctx = RuleContext(period.fiscal_year, tuple(complaint_categories), tuple(sorted(period.rounds)), period.as_of)
     else:
         ctx = RuleContext(fiscal_year, tuple(complaint_categories), tuple(sorted(rounds or DEFAULT_ROUNDS)), as_of)
-    schema = {tab.key: tab for tab in input_tabs(ctx.rounds)}
+    schema = {tab.key: tab for tab in (input_tabs(ctx.rounds) if schema_tabs is None else schema_tabs)}
     validators: dict[str, _TabValidator] = {}
     issues: list[Issue] = []
     titles: dict[str, str] = {}

@@ -43,7 +43,7 @@ def body_lines(node: ast.FunctionDef) -> int:
 
 def test_the_cli_has_its_commands():
     names = {name.split(":")[1] for name, _ in commands()}
-    assert {"validate", "init", "sync", "report", "sop", "calendar", "remind", "demo", "history", "status"} <= names
+    assert {"validate", "init", "sync", "report", "sop", "calendar", "remind", "demo", "history", "status", "rollup", "rollup_report"} <= names
 
 
 @pytest.mark.parametrize(("name", "node"), commands(), ids=[name for name, _ in commands()])

@@ -40,12 +40,18 @@ What is emulated
   ``POST /{id}/developerMetadata:search``.
 * A request body over 10,485,760 bytes answers 400 ``Request payload size exceeds the limit``.
 * Grid limits (``Range (...) exceeds grid limits``) and the 10,000,000-cell cap.
-* Faults: :meth:`fail_next`, :meth:`fail_always`, :meth:`delay_next`, per-minute quotas
-  (:meth:`set_quota`), access control (:meth:`deny`, :meth:`share_with`), bearer-token checks.
+* Faults: :meth:`fail_next`, :meth:`fail_always`, :meth:`delay_next`, read/write quotas over a
+  sliding window (:meth:`set_quota`, a minute like Google's or shorter for tests; every read served
+  is in :attr:`served_reads`), access control (:meth:`deny`, :meth:`share_with`), bearer-token checks.
+* Drive v3 ``GET /drive/v3/files/{id}`` (metadata only: ``version`` goes up on every change, API
+  request or out-of-band edit; ``modifiedTime``), with the token's scopes checked
+  (``drive.metadata.readonly`` and wider), 404 ``File not found`` for a file not shared, 403
+  ``SERVICE_DISABLED`` when :attr:`drive_enabled` is false.  Logged in :attr:`drive_requests`,
+  not in :attr:`requests` (Drive has its own quota).
 
 What is not emulated (known gaps)
 ---------------------------------
-* Drive API (``Client.open(title)``, ``create``, ``copy``, ``del_spreadsheet``), ``sheets/{id}:copyTo``,
+* The rest of the Drive API (``Client.open(title)``, ``create``, ``copy``, ``del_spreadsheet``), ``sheets/{id}:copyTo``,
   ``*ByDataFilter`` value methods, sortRange, findReplace, cutPaste, pasteData,
   moveDimension, filter views, banding, pivot tables, slicers: a known-but-unsupported
   request kind answers 400 ``... not implemented by the Sheets emulator``.
@@ -130,6 +136,9 @@ __all__ = [
 
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+DRIVE_FILES = "/drive/v3/files/"  # Drive v3 files.get (metadata) — SHEETS_EMULATOR_HOST sends it here too
+# Scopes that let files.get read a file's metadata (https://developers.google.com/drive/api/guides/api-specific-auth)
+DRIVE_METADATA_SCOPES = {f"https://www.googleapis.com/auth/{s}" for s in ("drive", "drive.readonly", "drive.metadata", "drive.metadata.readonly", "drive.file")}
 DEFAULT_CELL_LIMIT = 10_000_000
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 
@@ -458,9 +467,16 @@ class _Spreadsheet:
         self.developer_metadata: list[dict] = []
         self.denied = False
         self.shared_with: set[str] | None = None
+        self.version = 1  # Drive's file version: goes up on every change
+        self.modified = time.time()
+
+    def touch(self) -> None:
+        self.version += 1
+        self.modified = max(time.time(), self.modified + 0.001)
 
     def clone(self) -> _Spreadsheet:
         other = _Spreadsheet(self.id, copy.deepcopy(self.props))
+        other.version, other.modified = self.version, self.modified
         other.sheets = [s.clone() for s in self.sheets]
         other.developer_metadata = copy.deepcopy(self.developer_metadata)
         other.denied, other.shared_with = self.denied, self.shared_with
@@ -634,6 +650,12 @@ class SheetsEmulator:
         self._reply_delays: deque[float] = deque()
         self._quota: dict[str, int | None] = {"read": None, "write": None}
         self._quota_hits: dict[str, deque] = {"read": deque(), "write": deque()}
+        self._quota_window = 60.0
+        self.served_reads: list[float] = []  # :attr:`clock` time of every Sheets read answered 200
+        self.quota_rejections = 0  # 429s answered by the quota
+        self._token_scopes: dict[str, set[str]] = {}
+        self.drive_enabled = True  # False: Drive answers 403 SERVICE_DISABLED (API not enabled in the project)
+        self.drive_requests: list[RequestRecord] = []  # Drive files.get calls (not in `requests`: Drive's own quota)
         self.clock: Callable[[], float] = time.monotonic
 
     # ----------------------------------------------------------------------------------------
@@ -698,8 +720,10 @@ class SheetsEmulator:
             self._delays.clear()
             self._reply_delays.clear()
             self._quota = {"read": None, "write": None}
+            self._quota_window = 60.0
             for hits in self._quota_hits.values():
                 hits.clear()
+            self.drive_enabled = True
             self.reset_counts()
 
     def reset_counts(self) -> None:
@@ -710,6 +734,9 @@ class SheetsEmulator:
             self.body_sizes.clear()
             self.token_requests.clear()
             self.token_scopes.clear()
+            self.served_reads.clear()
+            self.quota_rejections = 0
+            self.drive_requests.clear()
 
     # ----------------------------------------------------------------------------------------
     # Faults, delays, quotas, access control
@@ -743,11 +770,14 @@ class SheetsEmulator:
         with self._lock:
             self._delays.extend([seconds] * count)
 
-    def set_quota(self, reads_per_minute: int | None = None, writes_per_minute: int | None = None) -> None:
-        """Answer 429 RESOURCE_EXHAUSTED once more than N reads (GET) / writes per 60 s of
-        :attr:`clock` were served.  ``None`` disables the limit."""
+    def set_quota(self, reads_per_minute: int | None = None, writes_per_minute: int | None = None,
+                  *, window_seconds: float = 60.0) -> None:
+        """Answer 429 RESOURCE_EXHAUSTED (Google's body, ErrorInfo RATE_LIMIT_EXCEEDED) once N reads
+        (GET) / writes were served in the last ``window_seconds`` of :attr:`clock` (Google's window
+        is a minute; tests shorten it).  ``None`` disables the limit."""
         with self._lock:
             self._quota = {"read": reads_per_minute, "write": writes_per_minute}
+            self._quota_window = float(window_seconds)
             for hits in self._quota_hits.values():
                 hits.clear()
 
@@ -915,7 +945,19 @@ class SheetsEmulator:
         spec = SheetSpec(rows, sheet_id, row_count, column_count, frozen_row_count, 0, hidden)
         with self._lock:
             ss = self._ss(spreadsheet_id)
-            return self._add_sheet_oob(ss, title, spec, sheet_id, index, user_entered).sheet_id
+            added = self._add_sheet_oob(ss, title, spec, sheet_id, index, user_entered).sheet_id
+            ss.touch()
+            return added
+
+    def touch(self, spreadsheet_id: str) -> None:
+        """A change made in the browser that the test does not need to spell out (Drive's
+        ``version`` goes up, like every other change)."""
+        with self._lock:
+            self._ss(spreadsheet_id).touch()
+
+    def drive_version(self, spreadsheet_id: str) -> int:
+        with self._lock:
+            return self._ss(spreadsheet_id).version
 
     def set_values(
         self,
@@ -935,6 +977,7 @@ class SheetsEmulator:
             box = parse_a1(a1)
             r0, c0 = box.row0 or 0, box.col0 or 0
             self._put_python_rows(ss, sh, r0, c0, rows, user_entered, expand)
+            ss.touch()
 
     def get_values(
         self,
@@ -1309,6 +1352,10 @@ class SheetsEmulator:
             except (ValueError, UnicodeDecodeError) as exc:
                 body_error = _bad_request(f"Invalid JSON payload received. {exc}")
         record = RequestRecord(method, path, query, body)
+        if target.startswith(DRIVE_FILES):
+            with self._lock:
+                self.drive_requests.append(record)
+            return self._drive_files_get(method, decode(target[len(DRIVE_FILES):]), query, environ)
         with self._lock:
             self.request_count += 1
             self.requests.append(record)
@@ -1333,6 +1380,9 @@ class SheetsEmulator:
                     raise _bad_request(f"Invalid field selection {fields}", "fields") from None
             if reply_delay:
                 time.sleep(reply_delay)
+            if method == "GET":
+                with self._lock:
+                    self.served_reads.append(self.clock())
             return 200, _dump(result), "application/json; charset=UTF-8"
         except _RawFault as fault:
             return fault.status, fault.payload, fault.content_type
@@ -1431,9 +1481,10 @@ class SheetsEmulator:
                 return
             now = self.clock()
             hits = self._quota_hits[kind]
-            while hits and hits[0] <= now - 60:
+            while hits and hits[0] <= now - self._quota_window:
                 hits.popleft()
             if len(hits) >= limit:
+                self.quota_rejections += 1
                 raise self._error_for_status(429, method)
             hits.append(now)
 
@@ -1497,11 +1548,74 @@ class SheetsEmulator:
             )
         token = self.issue_token(rec.client_email)
         with self._lock:
+            self._token_scopes[token] = set(rec.scopes)
             self.token_requests.append(rec)
             for scope in rec.scopes:
                 if scope not in self.token_scopes:
                     self.token_scopes.append(scope)
         return 200, _dump({"access_token": token, "expires_in": self.token_lifetime, "token_type": "Bearer"}), ctype
+
+    # -- Drive v3 files.get (metadata only) -------------------------------------------------
+    def _drive_files_get(self, method: str, file_id: str, query: dict, environ: dict) -> tuple[int, bytes, str]:
+        """``GET /drive/v3/files/{id}?fields=version,modifiedTime`` as Drive answers it: the file
+        resource (``version`` an int64 *string*, ``modifiedTime`` RFC 3339 UTC with milliseconds),
+        pruned to ``fields``; Drive's error envelope (with its legacy ``errors`` list) otherwise.
+        Drive has its own quota: these calls are not Sheets reads."""
+        ctype = "application/json; charset=UTF-8"
+
+        def error(code: int, message: str, reason: str, status: str | None = None, details: list | None = None,
+                  legacy_message: str | None = None, location: str | None = None) -> tuple[int, bytes, str]:
+            item = {"message": legacy_message or message, "domain": "global", "reason": reason}
+            if location:
+                item.update({"location": location, "locationType": "parameter"})
+            body: dict = {"code": code, "message": message, "errors": [item]}
+            if status:
+                body["status"] = status
+            if details:
+                body["details"] = details
+            return code, _dump({"error": body}), ctype
+
+        header = environ.get("HTTP_AUTHORIZATION") or ""
+        token = header.partition(" ")[2].strip()
+        with self._lock:
+            caller = self._tokens.get(token, self.default_caller if not header else None)
+            scopes = self._token_scopes.get(token)
+            enabled = self.drive_enabled
+            ss = self._spreadsheets.get(file_id.strip("/"))
+        if method != "GET":
+            return error(405, "Method not allowed.", "methodNotAllowed")
+        if header and caller is None:
+            return error(401, "Request had invalid authentication credentials.", "authError", "UNAUTHENTICATED")
+        if not enabled:
+            return error(403, f"Google Drive API has not been used in project {self.project_number} before or it is disabled. "
+                         f"Enable it by visiting https://console.developers.google.com/apis/api/drive.googleapis.com/overview"
+                         f"?project={self.project_number} then retry.", "accessNotConfigured", "PERMISSION_DENIED",
+                         [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", "domain": "googleapis.com",
+                           "metadata": {"service": "drive.googleapis.com", "consumer": f"projects/{self.project_number}"}}])
+        if scopes is not None and not scopes & DRIVE_METADATA_SCOPES:
+            return error(403, "Request had insufficient authentication scopes.", "insufficientPermissions", "PERMISSION_DENIED",
+                         [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                           "domain": "googleapis.com",
+                           "metadata": {"service": "drive.googleapis.com", "method": "google.apps.drive.v3.DriveFiles.Get"}}],
+                         legacy_message="Insufficient Permission")
+        if ss is None or ss.denied or (ss.shared_with is not None and caller not in ss.shared_with):
+            return error(404, f"File not found: {file_id.strip('/')}.", "notFound", location="fileId")
+        with self._lock:
+            stamp = _dt.datetime.fromtimestamp(ss.modified, _dt.UTC)
+            resource = {
+                "kind": "drive#file",
+                "id": ss.id,
+                "name": ss.props.get("title", ""),
+                "mimeType": "application/vnd.google-apps.spreadsheet",
+                "version": str(ss.version),
+                "modifiedTime": stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z",
+            }
+        fields = query.get("fields")
+        if isinstance(fields, str) and fields:
+            resource = {k: v for k, v in resource.items() if k in {f.strip() for f in fields.split(",")}}
+        else:  # Drive v3's default fields
+            resource = {k: resource[k] for k in ("kind", "id", "name", "mimeType")}
+        return 200, _dump(resource), ctype
 
     # -- routing ------------------------------------------------------------------------
     def _route(self, method: str, target: str, decode: Callable[[str], str], query: dict,
@@ -1537,6 +1651,14 @@ class SheetsEmulator:
             ("POST", "/values:batchClear"): lambda: self._api_values_batch_clear(ss, body or {}),
             ("POST", "/developerMetadata:search"): lambda: self._api_metadata_search(ss, body or {}),
         }
+        if method != "GET" and tail != "/developerMetadata:search":  # a change: Drive's version goes up
+            result = self._route_in(ss, method, tail, decode, query, query_lists, body, ctx, routes)
+            self._spreadsheets[sid].touch()
+            return result
+        return self._route_in(ss, method, tail, decode, query, query_lists, body, ctx, routes)
+
+    def _route_in(self, ss: _Spreadsheet, method: str, tail: str, decode: Callable[[str], str], query: dict,
+                  query_lists: dict, body: Any, ctx: _Ctx, routes: dict) -> Any:
         handler = routes.get((method, tail))
         if handler is not None:
             return handler()

@@ -27,7 +27,7 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import rowcol_to_a1
 
 from ...core.cells import EMPTY, Cell, CellKind, TabData, serial_to_datetime
-from ...core.errors import ConfigError, WorkbookError
+from ...core.errors import AccessError, ConfigError, WorkbookError
 from ...core.grid import SummaryTab
 from ...core.thai_dates import to_ascii_digits
 from ...core.vocabulary import MONTHS_LONG, MONTHS_SHORT
@@ -68,8 +68,10 @@ class _SheetsHTTPClient(gspread.HTTPClient):
     """gspread's one HTTP client, pointed at the emulator when asked, with retries and a timeout."""
 
     def __init__(self, auth: Any, session: requests.Session | None, *, base_url: str, policy: RetryPolicy,  # noqa: PLR0913
-                 sleep: Callable[[float], None], rng: random.Random, clock: Callable[[], float]) -> None:
+                 sleep: Callable[[float], None], rng: random.Random, clock: Callable[[], float],
+                 limiter: Any = None) -> None:
         super().__init__(auth, session)
+        self.limiter = limiter  # a SlidingWindowLimiter shared by every province of a roll-up: reads wait their turn
         self.base_url = base_url.rstrip("/")
         self.policy, self.sleep, self.rng, self.clock = policy, sleep, rng, clock
         self.requests_sent = 0
@@ -86,6 +88,7 @@ class _SheetsHTTPClient(gspread.HTTPClient):
             retry_after = None
             sent = kwargs.get("data")
             up = len(sent) if isinstance(sent, (bytes, str)) else len(encode(kwargs["json"])) if kwargs.get("json") else 0
+            slot = self.limiter.acquire() if self.limiter is not None and method.lower() == "get" else None
             try:
                 response = super().request(method, endpoint, *args, **kwargs)
                 self.log.append((method.upper(), endpoint, up, len(response.content)))
@@ -103,6 +106,9 @@ class _SheetsHTTPClient(gspread.HTTPClient):
                 if is_write:
                     raise _Unsure(err) from err
                 last = err
+            finally:
+                if slot is not None:
+                    self.limiter.release(slot)
             failures += 1
             delay = self.policy.wait(failures, self.rng, retry_after)
             if failures >= self.policy.attempts or self.clock() - started + delay > self.policy.budget:
@@ -148,6 +154,7 @@ class GoogleSheetsBackend:
         self.account = account  # the service account's e-mail, to tell the user whom to share with
         self._metadata: dict[str, Any] | None = None
         self.rng = random.Random()
+        self.share_role = "Editor"  # a province read by the ministry's roll-up needs only Viewer
 
     @classmethod
     def connect(
@@ -161,6 +168,8 @@ class GoogleSheetsBackend:
         rng: random.Random | None = None,
         clock: Callable[[], float] | None = None,
         write_budget: int = WRITE_BUDGET,
+        limiter: Any = None,
+        key: tuple[Any, str | None] | None = None,
     ) -> GoogleSheetsBackend:
         """Authenticate with a service-account key (spreadsheets scope only).
 
@@ -170,8 +179,11 @@ class GoogleSheetsBackend:
         base = f"http://{emulator_host}" if emulator_host else GOOGLE_BASE
         rng = rng or random.Random()
         sleep = sleep or time.sleep
-        tools = {"policy": policy, "sleep": sleep, "rng": rng, "clock": clock or time.monotonic}
-        if credentials:
+        tools = {"policy": policy, "sleep": sleep, "rng": rng, "clock": clock or time.monotonic, "limiter": limiter}
+        if key is not None and key[0] is not None:  # credentials loaded once for many sheets (a roll-up): one token
+            creds, account = key
+            http = _SheetsHTTPClient(creds, None, base_url=base, **tools)
+        elif credentials:
             creds, account = _load_key(credentials)
             http = _SheetsHTTPClient(creds, None, base_url=base, **tools)
         elif emulator_host:
@@ -205,7 +217,8 @@ class GoogleSheetsBackend:
         except _GaveUp as gave_up:
             raise WorkbookError(self._gave_up_message(what, gave_up)) from gave_up
         except APIError as err:
-            raise WorkbookError(self._api_message(what, err)) from err
+            kind = AccessError if _status(err) in (403, 404) else WorkbookError
+            raise kind(self._api_message(what, err)) from err
         except (requests.Timeout, requests.ConnectionError) as err:
             raise WorkbookError(f"เชื่อมต่อ Google Sheets ไม่ได้ขณะ{what} — ตรวจอินเทอร์เน็ตแล้วสั่งใหม่ (ไม่ได้เปลี่ยนแปลงอะไร)") from err
         except Exception as err:  # google.auth errors (RefreshError, TransportError) and bad answers
@@ -221,7 +234,7 @@ class GoogleSheetsBackend:
         if status == 403:
             who = f" {self.account}" if self.account else ""
             return (f"ไม่มีสิทธิ์เข้าถึง Google Sheet {self.sheet_id} (403) — เปิด Sheet แล้วกด Share "
-                    f"ให้บัญชีบริการ{who} เป็น Editor (ไม่ได้เปลี่ยนแปลงอะไร)")
+                    f"ให้บัญชีบริการ{who} เป็น {self.share_role} (ไม่ได้เปลี่ยนแปลงอะไร)")
         if status == 404:
             return f"ไม่พบ Google Sheet รหัส {self.sheet_id} (404) — ตรวจ {{sheet_id}} (คัดลอกจาก URL ระหว่าง /d/ กับ /edit)"
         if status == 401:
@@ -395,7 +408,7 @@ def result_protection_note(round_months: int) -> str:
     return f"sheets-sync: ปิดรอบ {round_months} เดือนแล้ว — ผลที่รายงานแล้ว แก้ได้เฉพาะผู้มีสิทธิ์ (close.editors)"
 
 
-def _load_key(path: str) -> tuple[Any, str | None]:
+def _load_key(path: str, scopes: Sequence[str] = SCOPES) -> tuple[Any, str | None]:
     """Service-account credentials from a key file; never echo its content."""
     from google.oauth2 import service_account
 
@@ -406,7 +419,7 @@ def _load_key(path: str) -> tuple[Any, str | None]:
         info = json.loads(key.read_text(encoding="utf-8"))
         if info.get("type") != "service_account":
             raise ValueError("not a service account key")
-        creds = service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+        creds = service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as err:
         raise WorkbookError(
             f"ไฟล์ {key} ไม่ใช่กุญแจ service account ที่ถูกต้อง (ต้องเป็นไฟล์ .json ที่ดาวน์โหลดจาก Google Cloud Console ชนิด service account)"
@@ -484,3 +497,8 @@ def _place_columns(texts: list[list[Any]], first: int, columns: list[list[Any]])
             if len(row) <= first + j:
                 row.extend([None] * (first + j + 1 - len(row)))
             row[first + j] = value
+
+
+def load_key(path: str, scopes: Sequence[str] = SCOPES) -> tuple[Any, str | None]:
+    """Service-account credentials (and the account's e-mail) from a key file, with `scopes`."""
+    return _load_key(path, scopes)

@@ -170,7 +170,9 @@ def _value_rows(grid: Grid, sheet_ids: dict[str, int]) -> list[dict[str, Any]]:
             value = cell_value(cell)
             data: dict[str, Any] = {"userEnteredValue": value} if value is not None else {}
             target = sheet_ids.get(cell.link.sheet) if cell.link is not None else None
-            if target is not None and isinstance(cell.value, str) and cell.value:
+            if cell.link is not None and cell.link.url and isinstance(cell.value, str) and cell.value:
+                data["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": cell.link.url}}}]
+            elif target is not None and isinstance(cell.value, str) and cell.value:
                 # An internal link is a text run pointing at the cell; the value stays plain text.
                 data["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": f"#gid={target}&range={cell.link.cell}"}}}]  # type: ignore[union-attr]
             values.append(data)

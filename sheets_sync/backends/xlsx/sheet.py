@@ -214,7 +214,7 @@ def summary_sheet(package: Package, styles: StyleBook, grid: Grid, tab: SummaryT
         for c, gcell in enumerate(row):
             value = gcell.value
             ref = f"{letters[c]}{r}"
-            if gcell.link is not None:
+            if gcell.link is not None and not gcell.link.url:  # an address outside the workbook stays plain text here
                 links.append((ref, f"'{gcell.link.sheet.replace(chr(39), chr(39) * 2)}'!{gcell.link.cell}"))
             number_format = None
             if gcell.fmt in NUMBER_PATTERNS and value is not None and not isinstance(value, str):
