@@ -242,7 +242,8 @@ def test_the_shipped_config_is_commented_in_thai_and_explains_the_emblem() -> No
     prose = [c for c in comments if not re.match(r"\s*[a-z_]+ = ", c)]  # commented-out keys stay as keys
     assert prose and all(re.search(r"[\u0E00-\u0E7F]", c) for c in prose)
     assert "ตราครุฑ" in text and "ที่อยู่ไฟล์นับจากโฟลเดอร์ที่สั่งคำสั่ง" in text
-    assert (ROOT / "config" / "office.toml").read_text(encoding="utf-8") == text
+    # the office's own copy (written by init from this example) is the office's: git ignores it
+    assert "config/office.toml" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 # --- 4. init formats id / ref / text columns as text; lost leading zeros ------------------------
