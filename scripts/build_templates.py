@@ -701,7 +701,7 @@ def _sop_sections(document: DocumentType) -> None:
             Col("เอกสาร/\nแบบฟอร์ม", 2.2, "{{ s.forms }}"),
         ],
         "s in steps",
-        total=[("รวมระยะเวลามาตรฐาน", 3), ("{{ standard_time }}", 3)],
+        total=[("{{ standard_time_label }}", 3), ("{{ standard_time }}", 3)],
     )
     sop_heading(document, 7)
     body(document, "{{ standards }}")

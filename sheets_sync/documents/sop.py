@@ -129,6 +129,8 @@ def manual_context(mission_id: str, results: Results, settings: Settings) -> dic
         "people": responsibilities(mission, steps, staff, fmt),
         "steps": step_rows(steps, mission.get("lost_steps") or [], fmt),
         "standard_time": total_time,
+        # one path: the steps' sum; branches that differ: the longest path's time, not a sum (rules.md)
+        "standard_time_label": "ระยะเวลามาตรฐาน (เส้นทางที่ยาวที่สุด)" if mission.get("shortest_time_parts") else "รวมระยะเวลามาตรฐาน",
         "standards": (
             f"มาตรฐานคุณภาพของงานได้แก่มาตรฐานคุณภาพและจุดควบคุมของแต่ละขั้นตอนตามข้อ {fmt.plain(6)} "
             f"โดยกระบวนการทั้งหมดใช้ระยะเวลามาตรฐาน {with_shortest}"

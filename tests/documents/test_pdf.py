@@ -223,3 +223,26 @@ def test_flowchart_of_decisions_in_a_row_and_a_forward_jump(manuals) -> None:
     after_contents = next(n for n, body in enumerate(text) if "สารบัญ" in body) + 1
     heading_page = next(n for n in range(after_contents, len(text)) if re.search(r"^\s*5\.\s*ผังกระบวนการ", text[n], re.M)) + 1
     assert heading_page in image_pages
+
+
+@pytest.mark.parametrize("name", ["SOP-M01", "SOP-M04", "SOP-M09"])
+def test_manual_headings_never_end_a_page(manuals, name: str) -> None:
+    """Each section heading keeps with what follows it: on its page, after the heading's own line(s),
+    there is text (part 5's is a flowchart picture, which pdftotext cannot see)."""
+    document, pdf = manuals[1][name]
+    headings = [p.text for p in open_docx(document).paragraphs if p.style.name == "Heading 1"]
+    text = pages(pdf, layout=False)
+    contents = next(n for n, body in enumerate(text) if "สารบัญ" in body)
+    checked = 0
+    for heading in headings:
+        number = heading.split(".")[0]
+        if number == "5":
+            continue
+        found = [(n, m) for n, body in enumerate(text) if n != contents and (m := re.search(rf"^\s*{number}\.\s", body, re.M))]
+        assert len(found) == 1, heading
+        page, match = found[0]
+        rest = [line for line in text[page][match.end() :].splitlines() if line.strip() and not re.fullmatch(r"\s*หน้า\s*\d+\s*", line)]
+        # more text than the rest of the heading itself (its second line, when pdftotext breaks it)
+        assert len("".join("".join(rest).split())) > len("".join(heading.split())), (name, heading, page + 1)
+        checked += 1
+    assert checked == 10

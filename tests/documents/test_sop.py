@@ -110,6 +110,22 @@ def test_manual_step_table_and_total_time(demo: Sync, demo_manuals: list[Path]) 
     assert mid == "M01" and table[-1][-1] == "3 ชั่วโมง"
 
 
+def test_a_manual_with_branches_labels_its_time_the_longest_path(demo: Sync, demo_manuals: list[Path]) -> None:
+    # rules.md: the standard time is the longest path, not the sum of every step: with branches
+    # that differ the total row says so; with one path it is the sum and says "รวม"
+    items = demo.results["missions"]["items"]
+    labels = {}
+    for path in demo_manuals[:-1]:
+        mid = path.stem.removeprefix("SOP-")
+        row = table_starting(open_docx(path), "ลำดับ")[-1]
+        assert row[-1] == items[mid]["standard_time"]
+        labels[mid] = row[0]
+    branched = {mid for mid in labels if items[mid].get("shortest_time_parts")}
+    assert "M04" in branched and "M01" not in branched
+    for mid, label in labels.items():
+        assert label == ("ระยะเวลามาตรฐาน (เส้นทางที่ยาวที่สุด)" if mid in branched else "รวมระยะเวลามาตรฐาน"), mid
+
+
 def test_manual_has_every_section_and_its_flowchart(demo: Sync, demo_manuals: list[Path]) -> None:
     manual = open_docx(demo_manuals[0])
     headings = [p.text for p in manual.paragraphs if p.style.name == "Heading 1"]
