@@ -51,6 +51,12 @@ OUT_DIR = Path(__file__).resolve().parents[1] / "templates"
 FIXED_TIME = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 ZIP_TIME = (2025, 10, 1, 0, 0, 0)
 HEADER_FILL = vocabulary.HEADER_FILL
+MEMO_TOP = Cm(1.5)  # the memo form: the Garuda 1.5 cm from the top edge
+MEMO_PAGE_NUMBER = Cm(1.25)  # `- ๒ -` this far from the top edge; the body follows under it
+SIGNER_INDENT = Cm(8)  # the signer's block: centred on the right half of the text width
+ENDORSE_GAP = 4  # pt between the signer (or the endorsement before) and an endorsement
+ENDORSE_COMMENT_WIDTH = SIGNER_INDENT  # an endorsement's comment side; its signing side lies under the signer
+ENDORSE_DOTS = 52  # a dotted writing line across the comment side (TH Sarabun 16 pt, inside the cell margins)
 TOTAL_FILL = "F2F2F2"  # every total row: bold on this light grey, in every table
 LEFT, CENTER, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 JUSTIFY = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY  # w:jc="thaiDistribute", the Thai way to justify
@@ -174,8 +180,12 @@ def page_number_field(paragraph: Paragraph) -> None:
 
 
 def memo_header(section: Section) -> None:
-    """`- ๒ -` centred at the top of every page but the first (งานสารบรรณ)."""
+    """`- ๒ -` centred at the top of every page but the first (งานสารบรรณ), 1.25 cm from the top
+    edge; the first page has no header, so the Garuda stands 1.5 cm from the top as on the
+    printed form, and the body of the pages after it starts under the page number (the header
+    pushes it down to about 2.2 cm)."""
     section.different_first_page_header_footer = True
+    section.top_margin, section.header_distance = MEMO_TOP, MEMO_PAGE_NUMBER
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = CENTER
     paragraph.add_run("- ")
@@ -293,6 +303,7 @@ def build_followup_memo() -> DocumentType:
     _memo_complaints(document)
     _memo_sop(document)
     _memo_problems(document)
+    _memo_comparison(document)
     return document
 
 
@@ -324,7 +335,8 @@ def memo_part(document: DocumentType, number: int, text: str) -> Paragraph:
     return para(document, R(f"{{{{ num({number}) }}}}. {text}", bold=True), first_line=PARAGRAPH_INDENT, before=3, keep_next=True)
 
 
-def _memo_body(document: DocumentType) -> None:
+def _memo_body(document: DocumentType, *, comparison: bool = True) -> None:
+    """The four parts; `comparison` adds the follow-up memo's item against the closed rounds."""
     memo_part(document, 1, "เรื่องเดิม")
     body(document, "{{ background }}")
     memo_part(document, 2, "ข้อเท็จจริง")
@@ -332,9 +344,10 @@ def _memo_body(document: DocumentType) -> None:
     control(document, "{%p for f in facts %}")
     body(document, "{{ f }}")
     control(document, "{%p endfor %}")
-    control(document, "{%p for c in comparison %}")  # closing.md: against the closed rounds before this one
-    body(document, "{{ c }}")
-    control(document, "{%p endfor %}")
+    if comparison:  # closing.md: against the closed rounds before this one
+        control(document, "{%p for c in comparison %}")
+        body(document, "{{ c }}")
+        control(document, "{%p endfor %}")
     memo_part(document, 3, "ข้อพิจารณา")
     control(document, "{%p for c in considerations %}")
     body(document, "{{ c }}")
@@ -349,28 +362,48 @@ def _memo_body(document: DocumentType) -> None:
     closing.paragraph_format.keep_with_next = True
 
 
-def _signature(document: DocumentType) -> None:
+def _signature(document: DocumentType, *, endorsements: bool = True) -> None:
     """Room to sign (space before the name, not empty lines), then (name) and position,
     centred on the right half of the page, kept with the closing sentence."""
-    name = para(document, "({{ signer_name }})", align=CENTER, left=Cm(7), before=32, keep_next=True)
+    name = para(document, "({{ signer_name }})", align=CENTER, left=SIGNER_INDENT, before=30, keep_next=True)
     name.paragraph_format.keep_together = True
-    para(document, "{{ signer_position }}", align=CENTER, left=Cm(7))
-    _endorsements(document)
+    para(document, "{{ signer_position }}", align=CENTER, left=SIGNER_INDENT)
+    if endorsements:  # the follow-up memo's office.via; the ministry's memo has none
+        _endorsements(document)
 
 
 def _endorsements(document: DocumentType) -> None:
-    """A space for each position the memo passes through (config office.via): ความเห็น with
-    two dotted lines to write on, room to sign, (name line), the position and a date line;
-    each block kept on one page."""
-    control(document, "{%p for e in endorsements %}")
-    label = para(document, R("ความเห็น{{ e.position }}"), R("\t"), before=8, keep_next=True)
-    label.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    line = para(document, R("\t"), keep_next=True)
-    line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    para(document, "(" + "." * 50 + ")", align=CENTER, left=Cm(7), before=20, keep_next=True)
-    para(document, "{{ e.position }}", align=CENTER, left=Cm(7), keep_next=True)
-    para(document, "วันที่ ........../........../..........", align=CENTER, left=Cm(7))
-    control(document, "{%p endfor %}")
+    """A space for each position the memo passes through (config office.via), one borderless
+    row each, never split: on the left ความเห็น<position>, a dotted line to write on and the date
+    line; on the right room to sign, the (name line) and the position, centred under the signer.
+    Side by side an endorsement costs three lines of the page, not six, so the memo and its
+    endorsement stay within two pages. No table at all when the memo goes direct."""
+    control(document, "{%p if endorsements %}")
+    left, right = ENDORSE_COMMENT_WIDTH, TEXT_WIDTH - ENDORSE_COMMENT_WIDTH
+    table = document.add_table(rows=3, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, (left, right)):
+            cell.width = width
+    for index, width in enumerate((left, right)):
+        table.columns[index].width = width
+    cell_text(table.rows[0].cells[0], "{%tr for e in endorsements %}")
+    cell_text(table.rows[2].cells[0], "{%tr endfor %}")
+    block = table.rows[1]
+    block._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # no keep-with-next: a second endorsement may go on alone
+    comment, sign = block.cells
+    label = comment.paragraphs[0]
+    style_run(label.add_run("ความเห็น{{ e.position }}"))
+    label.paragraph_format.space_before = Pt(ENDORSE_GAP)
+    para(comment, "." * ENDORSE_DOTS)  # dots as text: LibreOffice draws no leader for a tab alone in a cell
+    para(comment, "วันที่ ........../........../..........")
+    name = sign.paragraphs[0]  # room to sign above it, beside the comment's first lines
+    style_run(name.add_run("(" + "." * 45 + ")"))
+    name.alignment = CENTER
+    name.paragraph_format.space_before = Pt(ENDORSE_GAP + 24)
+    para(sign, "{{ e.position }}", align=CENTER)
+    control(document, "{%p endif %}")
 
 
 def _attachment_title(document: DocumentType) -> None:
@@ -535,6 +568,19 @@ def _memo_problems(document: DocumentType) -> None:
         control(document, "{%p endif %}")
     control(document, "{%p if not problems and not risks %}")
     body(document, "ไม่มีกิจกรรมใดรายงานปัญหา อุปสรรค หรือความเสี่ยงในรอบนี้")
+    control(document, "{%p endif %}")
+
+
+def _memo_comparison(document: DocumentType) -> None:
+    """Part ๖ (closing.md): every compared figure, a row per closed round and this round."""
+    control(document, "{%p if comparison_rows %}")
+    heading(document, 6, "เทียบกับผลที่รายงานเมื่อปิดรอบก่อนหน้า")
+    intro(document, "ผลที่รายงานเมื่อปิดแต่ละรอบของปีงบประมาณนี้ เรียงตามรอบ เทียบกับรอบนี้ ดังนี้")
+    loop_table(
+        document,
+        [Col("รายการ", 8.0, "{{ r.label }}"), Col("{{ comparison_rounds }}", 8.0, "{{ r.shown }}", CENTER)],
+        "r in comparison_rows",
+    )
     control(document, "{%p endif %}")
 
 
@@ -798,8 +844,8 @@ def build_rollup_memo() -> DocumentType:
     document = new_document("บันทึกข้อความรายงานผลการติดตามการดำเนินงานของสำนักงานจังหวัด")
     memo_header(document.sections[0])
     _memo_heading(document)
-    _memo_body(document)
-    _signature(document)
+    _memo_body(document, comparison=False)
+    _signature(document, endorsements=False)
     _attachment_title(document)
     heading(document, 1, "ภาพรวมระดับประเทศ")
     intro(document, "สำนักงานจังหวัดในทะเบียน {{ counts.total }} แห่ง ได้รับข้อมูล {{ counts.ok }} แห่ง ยังไม่ได้รับข้อมูล "

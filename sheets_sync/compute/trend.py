@@ -87,13 +87,21 @@ class Comparison:
     values: list[tuple[int, Any]]  # (round, value), oldest first, this round last
 
 
-def comparisons(earlier: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[Comparison]:
-    """The memo's comparison with the closed rounds of the same fiscal year before this round
-    (closing.md: KPI section total, SOP coverage, complaints closed %, overdue, plan status counts)."""
+def compared_rounds(earlier: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(round, key figures) of the closed rounds of the same fiscal year before this round, oldest
+    first, then this round's; [] when no earlier round of the year is closed."""
     before = sorted((c for c in earlier if c.fiscal_year == current["fiscal_year"] and c.round < current["round"]), key=lambda c: c.round)
     if not before:
         return []
-    figures = [(c.round, key_figures(c.document)) for c in before] + [(int(current["round"]), key_figures(current))]
+    return [(c.round, key_figures(c.document)) for c in before] + [(int(current["round"]), key_figures(current))]
+
+
+def comparisons(earlier: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[Comparison]:
+    """The memo's comparison with the closed rounds of the same fiscal year before this round
+    (closing.md: KPI section total, SOP coverage, complaints closed %, overdue, plan status counts)."""
+    figures = compared_rounds(earlier, current)
+    if not figures:
+        return []
     out = []
     for key in ("kpi_section_total", "sop_coverage_pct", "complaints_closed_pct", "complaints_overdue"):
         values = [(r, f[key]) for r, f in figures]

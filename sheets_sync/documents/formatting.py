@@ -62,6 +62,12 @@ class Formatter:
         """Baht: `1,250,000.00`."""
         return self.fixed(value, 2)
 
+    def baht(self, value: float | None) -> str:
+        """Baht in running text: whole baht without satang (`3,405,000`), else `1,250.50`."""
+        if value is not None and half_up(float(value), 2) == int(half_up(float(value), 2)):
+            return self.fixed(value, 0)
+        return self.money(value)
+
     def days(self, value: float | None) -> str:
         """Days (and progress points) to 1 decimal: `13.2`."""
         return self.fixed(value, 1)

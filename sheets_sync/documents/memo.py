@@ -27,7 +27,7 @@ from ..compute.results import Results
 from ..config import Settings
 from ..core import vocabulary as v
 from . import charts
-from .comparison import comparison_lines
+from .comparison import comparison_lines, comparison_rounds, comparison_rows
 from .formatting import MISSING, Formatter, coverage_rows
 from .rendering import Template, clean_text, emblem_image, image, load_template, render_document
 
@@ -136,6 +136,8 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "problems_title": "ปัญหาและอุปสรรคที่พบระหว่างปี" if year_end else "ปัญหา อุปสรรค และความเสี่ยง",
         # closing.md: against the closed rounds before this one, numbered after the facts
         "comparison": comparison_lines(results, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}"),
+        "comparison_rows": comparison_rows(results, fmt),
+        "comparison_rounds": comparison_rounds(results, fmt),
     }
     return context
 
@@ -153,8 +155,8 @@ def _background(section: str, fiscal_year: int, rounds: tuple[int, ...], fmt: Fo
     numbers = [fmt.plain(r) for r in rounds]
     listed = numbers[0] if len(numbers) == 1 else " ".join(numbers[:-1]) + " และ " + numbers[-1]
     return (
-        f"ตามที่{section}ได้จัดทำแผนปฏิบัติการและตัวชี้วัดประจำปีงบประมาณ พ.ศ. {fmt.text(str(fiscal_year))} "
-        f"และกำหนดติดตามผลการดำเนินงานรอบ {listed} เดือน นั้น"
+        f"ตามที่{section}ได้จัดทำแผนปฏิบัติการและตัวชี้วัดปีงบประมาณ พ.ศ. {fmt.text(str(fiscal_year))} "
+        f"โดยติดตามผลรอบ {listed} เดือน นั้น"
     )
 
 
@@ -164,7 +166,7 @@ def _facts_intro(section: str, round_text: str, period, preliminary: bool, fmt: 
             f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} (ผลเบื้องต้น รอบนี้สิ้นสุด "
             f"{fmt.date(period.round_end(period.round))}) สรุปได้ดังนี้"
         )
-    return f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"
+    return f"ผลการติดตาม{round_text} ข้อมูล ณ วันที่ {fmt.date(period.as_of)} สรุปได้ดังนี้"
 
 
 def _facts(plan: dict[str, Any], kpi: dict[str, Any], complaints: dict[str, Any], sop: dict[str, Any], fmt: Formatter) -> list[str]:
@@ -193,7 +195,7 @@ def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any],
         elif single:
             items.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
     if problems:
-        items.append(f"ปัญหา/อุปสรรคที่รายงาน {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_PROBLEMS)}) ควรพิจารณาแก้ไข")
+        items.append(f"ปัญหาอุปสรรค {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_PROBLEMS)}) ควรแก้ไข")
     return [f"{fmt.text(f'3.{n}')} {text}" for n, text in enumerate(items, start=1)]
 
 
@@ -202,8 +204,8 @@ def _proposal(section: str, has_considerations: bool, fmt: Formatter, year_end: 
         following = fmt.text(str(fiscal_year + 1))
         if has_considerations:
             return (
-                f"เห็นควรมอบหมาย{section}นำประเด็นตามข้อ {fmt.plain(3)} ไปปรับปรุงและบรรจุไว้ในแผนปฏิบัติการ"
-                f"ประจำปีงบประมาณ พ.ศ. {following} และติดตามกิจกรรมที่ยังไม่แล้วเสร็จให้ดำเนินการต่อจนแล้วเสร็จ"
+                f"เห็นควรมอบหมาย{section}นำประเด็นตามข้อ {fmt.plain(3)} ไปบรรจุในแผนปฏิบัติการ"
+                f"ปีงบประมาณ พ.ศ. {following}"
             )
         return f"เห็นควรนำผลการดำเนินงานไปใช้ประกอบการจัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {following}"
     if has_considerations:
@@ -256,7 +258,7 @@ def plan_section(plan: PlanResult | None, fmt: Formatter) -> dict[str, Any]:
     summary = f"แผนปฏิบัติการมีกิจกรรมทั้งหมด {fmt.count(plan.count)} กิจกรรม งบประมาณรวม {fmt.money(plan.budget_total)} บาท จำแนกเป็น {by_status}"
     shown = [f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts[key])}" for key in v.PLAN_STATUS_CHART_ORDER if counts.get(key)]
     fact = (
-        f"แผนปฏิบัติการ {fmt.count(plan.count)} กิจกรรม งบประมาณรวม {fmt.money(plan.budget_total)} บาท "
+        f"แผนปฏิบัติการ {fmt.count(plan.count)} กิจกรรม งบประมาณ {fmt.baht(plan.budget_total)} บาท "
         f"({' '.join(shown)} กิจกรรม)" if shown else "แผนปฏิบัติการยังไม่มีกิจกรรม"
     )
     if plan.strategy_alignment_pct is not None:
@@ -286,10 +288,11 @@ def _plan_attention(plan: PlanResult, fmt: Formatter) -> str:
         return ""
     counts = plan.status_counts
     parts = [f"{v.choice_label(v.PLAN_STATUSES, key)} {fmt.count(counts[key])} กิจกรรม" for key in LAGGING if counts.get(key)]
-    if len(parts) > 1:
+    if len(parts) > 1:  # `เกินกำหนด ๖ และล่าช้า ๑ รวม ๗ กิจกรรม`: the unit once, after the total
+        parts = [p.removesuffix(" กิจกรรม") for p in parts]
         parts = [*parts[:-2], parts[-2] + " และ" + parts[-1], f"รวม {fmt.count(len(late))} กิจกรรม"]
     names = [item_name(fmt.sheet(r["activity"]).strip(), clean_text(r["activity_id"])) for r in late]
-    return f"กิจกรรมที่{' '.join(parts)} {named(names, fmt, PART_PLAN)} ควรเร่งรัดให้แล้วเสร็จ"
+    return f"กิจกรรมที่{' '.join(parts)} {named(names, fmt, PART_PLAN)} ควรเร่งรัด"
 
 
 def lagging_activities(plan: PlanResult, fmt: Formatter) -> list[dict[str, str]]:
@@ -425,8 +428,8 @@ def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct:
         return f"ตัวชี้วัดระดับฝ่าย{round_text} ยังไม่มีผลการประเมิน"
     verdict = "ไม่ต่ำกว่า" if total >= v.SCORE_TARGET else "ต่ำกว่า"
     return (
-        f"ตัวชี้วัดระดับฝ่าย{round_text} ได้คะแนนรวม {fmt.score(total)} จากคะแนนเต็ม {fmt.plain(5)} "
-        f"(ร้อยละ {fmt.pct(total_pct)}) {verdict}ค่าเป้าหมาย (ระดับ {target})"
+        f"ตัวชี้วัดระดับฝ่ายได้คะแนนรวม {fmt.score(total)} จาก {fmt.plain(5)} คะแนน "
+        f"(ร้อยละ {fmt.pct(total_pct)}) {verdict}ค่าเป้าหมายระดับ {target}"
     )
 
 
@@ -437,7 +440,7 @@ def _kpi_attention(below: list[dict[str, Any]], fmt: Formatter) -> str:
         return ""
     names = [f"{b['name']} ({b['id']}{', ยังไม่รายงานผล' if b['not_reported'] else ''})" for b in below]
     text = f"ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย {fmt.count(len(below))} ตัวชี้วัด {named(names, fmt, PART_KPI)}"
-    return text + " ควรเร่งรัดการดำเนินงาน"
+    return text + " ควรเร่งรัด"
 
 
 def below_target(kpis: KpiResult, round_months: int, fmt: Formatter) -> list[dict[str, Any]]:
@@ -506,20 +509,20 @@ def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of
         if carried else ""
     )
     fact = (
-        f"ศูนย์ดำรงธรรมรับเรื่องในปีนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง "
-        f"(ร้อยละ {fmt.pct(c['closed_pct'])}) ยังไม่ยุติ {fmt.count(c['open'])} เรื่อง"
-        + (f" และมีเรื่องยกมาจากปีก่อนที่ยังไม่ยุติอีก {fmt.count(carried_open)} เรื่อง" if carried_open else "")
+        f"ศูนย์ดำรงธรรมรับเรื่องในปีนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} "
+        f"(ร้อยละ {fmt.pct(c['closed_pct'])}) ค้าง {fmt.count(c['open'])} เรื่อง"
+        + (f" และยกมาจากปีก่อนค้างอีก {fmt.count(carried_open)} เรื่อง" if carried_open else "")
     )
     summary = f"ตั้งแต่วันที่ {fmt.date(start)} ถึงวันที่ {fmt.date(as_of)} " + year + carried_text
     attention = ""
     if c["overdue"]:
         split = (
-            f" (รับในปีนี้ {fmt.count(overdue_this_year)} เรื่อง ยกมาจากปีก่อน {fmt.count(overdue_carried)} เรื่อง)"
+            f" (รับในปีนี้ {fmt.count(overdue_this_year)} ยกมาจากปีก่อน {fmt.count(overdue_carried)} เรื่อง)"
             if overdue_carried else " (ทั้งหมดเป็นเรื่องที่รับในปีนี้)" if carried else ""
         )
         attention = (
-            f"เรื่องร้องเรียนที่ยังไม่ยุติและเปิดค้างเกิน {sla} วัน {fmt.count(c['overdue'])} เรื่อง{split} "
-            "ควรติดตามหน่วยงานที่รับผิดชอบให้เร่งแก้ไข"
+            f"เรื่องร้องเรียนที่ค้างเกิน {sla} วัน {fmt.count(c['overdue'])} เรื่อง{split} "
+            "ควรเร่งรัดหน่วยงานที่รับผิดชอบ"
         )
     chart_note = (
         f"หมายเหตุ เรื่องที่ยุติในแต่ละเดือนรวมเรื่องยกมาจากปีงบประมาณก่อนที่ยุติในเดือนนั้น (รวม {fmt.count(carried_closed)} เรื่อง) "
@@ -545,7 +548,7 @@ def sop_section(missions: MissionResult | None, section: str, fmt: Formatter) ->
         none = "ไม่มีข้อมูลภารกิจในรอบนี้"
         return {"summary": none, "fact": none, "categories": [], "total": None, "single_points": []}
     fact = (
-        f"ภารกิจ {fmt.count(missions.count)} ภารกิจ มีคู่มือการปฏิบัติงานแล้ว {fmt.count(missions.with_sop_count)} ภารกิจ "
+        f"มีคู่มือแล้ว {fmt.count(missions.with_sop_count)} จาก {fmt.count(missions.count)} ภารกิจ "
         f"(ร้อยละ {fmt.pct(missions.sop_coverage_pct)})"
     )
     summary = (

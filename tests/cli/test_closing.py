@@ -317,18 +317,25 @@ def test_the_trend_lists_closed_rounds_then_the_current_figures(closed: Path, tm
 def test_a_later_rounds_memo_compares_with_the_closed_rounds_before_it(closed: Path, tmp_path: Path) -> None:
     first = report(closed, tmp_path, "r6", "--round", 6, "--as-of", CLOSE_AS_OF)
     assert first.exit_code == 0, first.output
-    assert "เทียบกับผลที่รายงานเมื่อปิดรอบก่อนหน้า" not in memo_text(tmp_path / "r6" / "followup-FY2569-R6.docx")
+    assert "เทียบกับรอบที่ปิดแล้ว" not in memo_text(tmp_path / "r6" / "followup-FY2569-R6.docx")
     done = report(closed, tmp_path, "r9", "--round", 9, "--as-of", "2026-07-05")
     assert done.exit_code == 0, done.output
-    text = to_ascii_digits(memo_text(tmp_path / "r9" / "followup-FY2569-R9.docx"))
+    memo = Document(str(tmp_path / "r9" / "followup-FY2569-R9.docx"))
     kept = json.loads((tmp_path / "out" / "results-FY2569-R6.json").read_text(encoding="utf-8"))
     total = kept["kpis"]["groups"]["ฝ่าย"]["6"]["total"]
-    assert "เทียบกับผลที่รายงานเมื่อปิดรอบก่อนหน้า" in text
-    line = next(x for x in text.splitlines() if x.startswith("คะแนนตัวชี้วัดระดับฝ่าย รอบ 6 เดือน"))
-    assert f"รอบ 6 เดือน {total:.2f} → รอบ 9 เดือน " in line
-    assert any(x.startswith("ร้อยละกระบวนการที่มีคู่มือ รอบ 6 เดือน") for x in text.splitlines())
-    counts = kept["plan"]["status_counts"]
-    assert f"สถานะกิจกรรมตามแผน (รอบ 6 เดือน → รอบ 9 เดือน): แล้วเสร็จ {counts['done']} → " in text
+    # the memo itself: one item after the facts, the KPI total round by round as closing.md writes it
+    item = next(to_ascii_digits(p.text) for p in memo.paragraphs if "เทียบกับรอบที่ปิดแล้ว" in p.text)
+    assert item.startswith("2.5 เทียบกับรอบที่ปิดแล้ว คะแนนตัวชี้วัดระดับฝ่าย ")
+    assert f"รอบ 6 เดือน {total:.2f} → รอบ 9 เดือน " in item and item.endswith("(รายละเอียดตามสิ่งที่ส่งมาด้วย ข้อ 6)")
+    # the attachment's part 6: every compared figure, round by round as reported at each closing
+    table = next(t for t in memo.tables if to_ascii_digits(t.rows[0].cells[-1].text) == "รอบ 6 เดือน → รอบ 9 เดือน (รอบนี้)")
+    shown = {row.cells[0].text: to_ascii_digits(row.cells[1].text) for row in table.rows[1:]}
+    current = item.split("รอบ 9 เดือน ")[1].split()[0]
+    assert shown["คะแนนรวมตัวชี้วัดระดับฝ่าย (เต็ม ๕)"] == f"{total:.2f} → {current}"
+    assert shown["ร้อยละของกระบวนการที่มีคู่มือ"].startswith(f"{kept['missions']['sop_coverage_pct']:.2f} → ")
+    assert shown["ร้อยละของเรื่องร้องเรียนที่ยุติ"].startswith(f"{kept['complaints']['closed_pct']:.2f} → ")
+    assert shown["เรื่องร้องเรียนค้างเกินกำหนด (เรื่อง)"].startswith(f"{kept['complaints']['overdue']:,} → ")
+    assert shown["กิจกรรมแล้วเสร็จ (กิจกรรม)"].startswith(f"{kept['plan']['status_counts']['done']} → ")
 
 
 def test_the_demo_closes_its_ended_rounds_and_shows_the_late_edit_and_the_trend(tmp_path: Path) -> None:

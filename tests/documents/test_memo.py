@@ -19,8 +19,10 @@ from tests.documents_fixtures import (
     NASTY,
     Sync,
     all_text,
+    body_index,
     demo_sync,
     demo_sync_at,
+    endorsements,
     images,
     keyed,
     office_settings,
@@ -150,19 +152,20 @@ def test_the_memo_reads_in_the_executive_order_and_ends_with_the_signer(memo) ->
     assert parts == sorted(parts)
     signer = lines.index("(นางสาวสมใจ ใจดี)")
     assert lines[signer - 1 : signer + 2] == ["จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "(นางสาวสมใจ ใจดี)", "หัวหน้าฝ่ายอำนวยการ"]
-    # the space for the head of the provincial office (office.via) to comment and sign
-    via = lines.index("ความเห็นหัวหน้าสำนักงานจังหวัด\t")
-    assert via == signer + 2 and lines[via + 4] == "วันที่ ........../........../.........."
-    signer = via + 3
+    # the space for the head of the provincial office (office.via) to comment and sign: the
+    # comment and its date on the left, room to sign, the name line and the position on the right
+    assert endorsements(memo) == [
+        (["ความเห็นหัวหน้าสำนักงานจังหวัด", "." * 52, "วันที่ ........../........../.........."], ["(" + "." * 45 + ")", "หัวหน้าสำนักงานจังหวัด"])
+    ]
     # then the attachment the memo names, on a new page
-    attachment = lines[signer + 2]
-    assert attachment == "สิ่งที่ส่งมาด้วย"
-    assert memo.paragraphs[signer + 2].paragraph_format.page_break_before
+    assert lines[signer + 2] == "สิ่งที่ส่งมาด้วย"
+    attachment = memo.paragraphs[signer + 2]
+    assert attachment.paragraph_format.page_break_before
     assert lines[signer + 3] == "รายละเอียดผลการติดตามการดำเนินงาน รอบ ๖ เดือน ปีงบประมาณ พ.ศ. ๒๕๖๙"
+    endorsement, *details = memo.tables
+    assert body_index(memo, memo.paragraphs[signer + 1]) < body_index(memo, endorsement) < body_index(memo, attachment)
     # every table and chart is in the attachment
-    body = memo.element.body
-    first_table = body.index(memo.tables[0]._tbl)
-    assert first_table > body.index(memo.paragraphs[signer + 2]._p)
+    assert all(body_index(memo, table) > body_index(memo, attachment) for table in details)
 
 
 def test_no_tool_words_anywhere(memo) -> None:

@@ -14,7 +14,10 @@ import pytest
 
 from sheets_sync.documents.flowchart import branches, draw_flowchart, with_terminals
 from sheets_sync.documents.sop import flow_steps, mission_steps
-from tests.documents_fixtures import demo_sync_at, office_settings, open_docx, render_manuals, render_memo
+from tests.conftest import invoke_cli
+from tests.documents_fixtures import demo_sync_at, office_settings, open_docx, paragraphs, render_manuals, render_memo, sync_workbook
+from tests.documents_fixtures.second_office import AS_OF as SECOND_AS_OF
+from tests.documents_fixtures.second_office import second_office_settings, second_office_workbook
 
 pytestmark = pytest.mark.libreoffice
 
@@ -104,37 +107,68 @@ def assert_tables_behave(document: Path, pdf: Path) -> None:
         assert shown[0] >= min(3, sum(shown)), (document.name, number, counts)
 
 
+TWO_VIA = ["หัวหน้าสำนักงานจังหวัด", "รองผู้ว่าราชการจังหวัด"]
+
+
 @pytest.fixture(scope="module")
-def memos(writer: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+def memos(writer: Path, tmp_path_factory: pytest.TempPathFactory, second_office_xlsx: Path) -> dict[str, tuple[Path, Path]]:
+    """Every memo shape, rendered and converted: the demo in progress and at the year's end with
+    its closed rounds (the comparison item, `sheets-sync demo` as an office runs it), and the
+    second office (no branch columns, a KPI not assessed, carried-over complaints, more than five
+    late activities) at its 6-month round with no, one and two `office.via` positions."""
+    out: dict[str, tuple[Path, Path]] = {}
     settings = office_settings()
-    out = {}
-    for name, as_of in (("year", WHOLE_YEAR), ("early", IN_PROGRESS)):
+    early = tmp_path_factory.mktemp("early")
+    memo = render_memo(demo_sync_at(early, settings, IN_PROGRESS), settings, early, memo_date=IN_PROGRESS + dt.timedelta(days=5))
+    out["early"] = (memo, to_pdf(memo, early, writer))
+    year = tmp_path_factory.mktemp("year")
+    done = invoke_cli("demo", "--out", year, "--as-of", WHOLE_YEAR.isoformat())
+    assert done.exit_code == 0, done.output
+    memo = year / "followup-FY2569-R12.docx"
+    out["year"] = (memo, to_pdf(memo, year, writer))
+    for name, via in (("second-direct", []), ("second", None), ("second-two-via", TWO_VIA)):
         work = tmp_path_factory.mktemp(name)
-        memo = render_memo(demo_sync_at(work, settings, as_of), settings, work, memo_date=as_of + dt.timedelta(days=5))
+        second = second_office_settings(via)
+        memo = render_memo(sync_workbook(second_office_xlsx, second, SECOND_AS_OF), second, work)
         out[name] = (memo, to_pdf(memo, work, writer))
     return out
 
 
-@pytest.mark.parametrize("name", ["year", "early"])
-def test_memo_is_two_pages_then_the_attachment(memos, name: str) -> None:
-    _docx, pdf = memos[name]
+@pytest.fixture(scope="module")
+def second_office_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return second_office_workbook(tmp_path_factory.mktemp("second-office") / "second-office.xlsx")
+
+
+def page_of(text: list[str], needle: str) -> int:
+    return next(n for n, page in enumerate(text) if squeeze(needle) in squeeze(page))
+
+
+@pytest.mark.parametrize("name", ["year", "early", "second-direct", "second", "second-two-via"])
+def test_memo_is_two_pages_ending_with_the_signer_then_the_attachment(memos, name: str) -> None:
+    docx_path, pdf = memos[name]
     text = pages(pdf)
-    assert 8 <= len(text) <= 11  # the demo memo: 2 or 3 pages of memo, 6 to 8 of attachment
-    signer = next(n for n, page in enumerate(text) if "(นางสาวสมใจ ใจดี)" in page)
-    endorsement = next(n for n, page in enumerate(text) if squeeze("ความเห็นหัวหน้าสำนักงานจังหวัด") in squeeze(page))
+    signer_name = "(นางวันเพ็ญ ศรีประเสริฐ)" if name.startswith("second") else "(นางสาวสมใจ ใจดี)"
+    assert signer_name in paragraphs(open_docx(docx_path))
+    signer = page_of(text, signer_name)
     attachment = next(n for n, page in enumerate(text) if "สิ่งที่ส่งมาด้วย" in page and "รายละเอียดผลการติดตามการดำเนินงาน" in page)
-    # The body with every late activity named (up to five) and the space for the head of the
-    # provincial office's comment (office.via) runs to a third page at most; the closing, the
-    # signer and the endorsement space stay together on the memo's last page.
-    assert signer <= 2 and endorsement == signer
-    assert attachment == signer + 1  # the attachment starts on the next page
-    assert "บันทึกข้อความ" in text[0] and "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in text[signer]
-    assert "ภาพที่" not in "".join(text[: signer + 1])  # no table or chart in the memo itself
+    # outputs.md: the memo itself is one to two pages, ending with the signer; the closing
+    # sentence and the signer are never apart
+    assert signer <= 1 and "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in text[signer]
+    assert "บันทึกข้อความ" in text[0] and "ภาพที่" not in "".join(text[:attachment])  # no chart in the memo itself
+    comments = [n for n, page in enumerate(text[:attachment]) for _ in range(squeeze(page).count(squeeze("ความเห็น")))]
+    assert len(comments) == {"second-direct": 0, "second-two-via": 2}.get(name, 1)
+    if name != "second-two-via":  # one endorsement (the default office.via) fits beside nothing else: on the signer's page
+        assert all(n == signer for n in comments)
+        assert attachment == signer + 1  # the attachment starts on the next page
+    else:  # two may continue on the next page, each whole (its comment, date, name line and position together)
+        assert comments == sorted(comments) and comments[0] >= signer and attachment == comments[-1] + 1
+        for n, position in zip(comments, TWO_VIA):
+            assert squeeze(position) in squeeze(text[n].split("ความเห็น" + position)[-1])
 
 
 def test_memo_pdf_has_extractable_thai_text(memos) -> None:
     text = "".join(pages(memos["year"][1]))
-    for expected in ("บันทึกข้อความ", "ส่วนราชการ", "เรียน", "ผู้ว่าราชการจังหวัดทดสอบ", "๓๐ กันยายน ๒๕๖๙",
+    for expected in ("บันทึกข้อความ", "ส่วนราชการ", "เรียน", "ผู้ว่าราชการจังหวัดตัวอย่าง", "๓๐ กันยายน ๒๕๖๙",
                      "จึงเรียนมาเพื่อโปรดทราบ", "(นางสาวสมใจ ใจดี)"):  # fmt: skip
         assert squeeze(expected) in squeeze(text)
 

@@ -24,7 +24,9 @@ from sheets_sync.documents.sop import flow_steps, mission_steps
 from tests.documents.test_flowchart_routing import STEPS
 from tests.documents_fixtures import (
     all_text,
+    body_index,
     demo_sync,
+    endorsements,
     keyed,
     office_settings,
     open_docx,
@@ -180,11 +182,15 @@ def test_the_memo_goes_up_the_offices_line_with_a_space_for_each_endorsement(sec
     lines = paragraphs(document)
     assert addressee in lines
     signer = lines.index("(นางวันเพ็ญ ศรีประเสริฐ)")
-    blocks = [n for n, line in enumerate(lines) if line.startswith("ความเห็น")]
-    assert [lines[n] for n in blocks] == [f"ความเห็น{position}\t" for position in via]
-    for n, position in zip(blocks, via):
-        assert n > signer and lines[n + 3 : n + 5] == [position, "วันที่ ........../........../.........."]
-    assert lines.index("สิ่งที่ส่งมาด้วย") > (blocks[-1] if blocks else signer)
+    blocks = endorsements(document)
+    assert [(comment[0], comment[-1], sign[-1]) for comment, sign in blocks] == [
+        (f"ความเห็น{position}", "วันที่ ........../........../..........", position) for position in via
+    ]
+    assert lines[signer + 1 : signer + 3] == ["หัวหน้ากลุ่มงานบริหารทั่วไป", "สิ่งที่ส่งมาด้วย"]
+    tables = [t for t in document.tables if t.rows[0].cells[0].text.startswith("ความเห็น")]
+    assert len(tables) == (1 if via else 0)  # no empty table when the memo goes direct
+    for table in tables:  # after the signer, before the attachment
+        assert body_index(document, document.paragraphs[signer + 1]) < body_index(document, table) < body_index(document, document.paragraphs[signer + 2])
 
 
 def test_office_via_must_be_a_list_of_positions() -> None:
@@ -200,10 +206,12 @@ def test_office_via_must_be_a_list_of_positions() -> None:
 def test_overdue_complaints_say_how_many_were_carried_over(second_memo, second) -> None:
     c = second.results["complaints"]
     assert c["carried_over"] and c["overdue"]
-    line = next(p for p in paragraphs(second_memo) if "เปิดค้างเกิน" in p)
-    assert f"{TH(str(c['overdue']))} เรื่อง (รับในปีนี้" in line and "ยกมาจากปีก่อน" in line
+    line = next(p for p in paragraphs(second_memo) if "ค้างเกิน" in p)
+    carried = c["overdue"] - int(line.split("รับในปีนี้ ")[1].split()[0].translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    assert f"{TH(str(c['overdue']))} เรื่อง (รับในปีนี้" in line and f"ยกมาจากปีก่อน {TH(str(carried))} เรื่อง)" in line
     fact = next(p for p in paragraphs(second_memo) if p.startswith("๒.๓ "))
-    assert "ยกมาจากปีก่อนที่ยังไม่ยุติ" in fact
+    open_carried = c["carried_over"] - c["carried_over_closed"]
+    assert f"ค้าง {TH(str(c['open']))} เรื่อง และยกมาจากปีก่อนค้างอีก {TH(str(open_carried))} เรื่อง" in fact
     assert any(p.startswith("หมายเหตุ เรื่องที่ยุติในแต่ละเดือนรวมเรื่องยกมา") for p in paragraphs(second_memo))  # the chart's note
 
 
@@ -216,7 +224,7 @@ def test_memo_and_index_share_one_meaning_of_has_a_manual(second_memo, second_ma
     missions = second.results["missions"]
     fact = next(p for p in paragraphs(second_memo) if p.startswith("๒.๔ "))
     has = sum(1 for item in missions["items"].values() if item["sop_status"] == "has")
-    assert f"มีคู่มือการปฏิบัติงานแล้ว {TH(str(has))} ภารกิจ" in fact
+    assert f"มีคู่มือแล้ว {TH(str(has))} จาก {TH(str(len(missions['items'])))} ภารกิจ" in fact
     index = keyed(table_starting(open_docx(second_manuals["index"]), "รหัส"))
     assert sum(1 for row in index.values() if row[2] == "มี") == has
     assert not any("ยังไม่มีคู่มือ" in cell for row in index.values() for cell in row)

@@ -196,6 +196,25 @@ def table_with_header(document: Document, header: list[str]) -> list[list[str]]:
     return found[0]
 
 
+def endorsements(document: Document) -> list[tuple[list[str], list[str]]]:
+    """The memo's endorsement spaces (office.via), in order: (comment side, signing side), each
+    the lines of its cell."""
+    found = []
+    for table in document.tables:
+        for row in table.rows:
+            comment, sign = row.cells[0], row.cells[-1]
+            if comment.text.startswith("ความเห็น"):
+                found.append(([p.text for p in comment.paragraphs], [p.text for p in sign.paragraphs]))
+    return found
+
+
+def body_index(document: Document, item: Any) -> int:
+    """Where a paragraph or a table stands in the body (its position among the body's children)."""
+    element = getattr(item, "_p", None)
+    element = element if element is not None else item._tbl
+    return list(document.element.body).index(element)
+
+
 def keyed(table: list[list[str]]) -> dict[str, list[str]]:
     """Data rows by their first cell."""
     return {row[0]: row[1:] for row in table[1:]}
