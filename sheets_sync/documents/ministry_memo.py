@@ -116,11 +116,11 @@ def rollup_memo_context(rollup: Rollup, office: Office, memo_date: dt.date, *, t
         "as_of_date": fmt.date(rollup.as_of),
         "subject": subject,
         "addressee": office.addressee or DEFAULT_ADDRESSEE,
-        "attachment": f"รายละเอียดผลการดำเนินงานของสำนักงานจังหวัด{round_text} จำนวน {fmt.plain(1)} ชุด",
+        "attachment": f"รายละเอียดผลการดำเนินงาน{round_text} จำนวน {fmt.plain(1)} ชุด",
         "attachment_title": subject.replace("รายงานผล", "รายละเอียดผล", 1),
         "background": _background(rollup, rounds, fmt),
         "facts_intro": (f"{office.section}ได้รวบรวมผลการดำเนินงานของสำนักงานจังหวัด{round_text} ข้อมูล ณ วันที่ "
-                        f"{fmt.date(rollup.as_of)} คำนวณด้วยเกณฑ์เดียวกันทุกจังหวัด สรุปได้ดังนี้ (รายละเอียดตามสิ่งที่ส่งมาด้วย)"),
+                        f"{fmt.date(rollup.as_of)} ด้วยเกณฑ์เดียวกันทุกจังหวัด สรุปได้ดังนี้"),
         "facts": _facts(rollup, sla_days, fmt),
         "considerations": considerations,
         "proposal": _proposal(office.section, rollup, bool(not_read), fmt),
@@ -135,13 +135,24 @@ def rollup_memo_context(rollup: Rollup, office: Office, memo_date: dt.date, *, t
     }
 
 
-def _listed(names: list[str], fmt: Formatter, where: str) -> str:
-    """`ก ข และ ค`; beyond NAMED: the first NAMED and `และอีก N จังหวัด (รายละเอียดตาม…)`."""
+def _listed(names: list[str], fmt: Formatter, where: str = "") -> str:
+    """`ก ข และ ค`; beyond NAMED: the first NAMED and `และอีก N จังหวัด`, then `(รายละเอียดตาม
+    <where>)` when `where` is given (an item of several lists says it once, at its end)."""
     shown = names[:NAMED]
     text = shown[0] if len(shown) == 1 else " ".join(shown[:-1]) + " และ" + shown[-1]
     if len(names) > NAMED:
-        text = " ".join(shown) + f" และอีก {fmt.count(len(names) - NAMED)} จังหวัด (รายละเอียดตาม{where})"
+        text = " ".join(shown) + f" และอีก {fmt.count(len(names) - NAMED)} จังหวัด" + (f" (รายละเอียดตาม{where})" if where else "")
     return text
+
+
+def _lists(label: str, lists: list[tuple[str, list[str]]], fmt: Formatter, where: str) -> str:
+    """`<label> ด้าน A ได้แก่ …; ด้าน B ได้แก่ … (รายละเอียดตาม<where>)`: the pointer at the
+    attachment once, at the end, when a list was cut."""
+    if not lists:
+        return f"{label} ยังไม่มีข้อมูลเพียงพอสำหรับการเปรียบเทียบ"
+    text = "; ".join(f"ด้าน{aspect} ได้แก่ {_listed(names, fmt)}" for aspect, names in lists)
+    cut = any(len(names) > NAMED for _, names in lists)
+    return f"{label} {text}" + (f" (รายละเอียดตาม{where})" if cut else "")
 
 
 def _background(rollup: Rollup, rounds: tuple[int, ...], fmt: Formatter) -> str:
@@ -149,7 +160,7 @@ def _background(rollup: Rollup, rounds: tuple[int, ...], fmt: Formatter) -> str:
     listed = numbers[0] if len(numbers) == 1 else " ".join(numbers[:-1]) + " และ " + numbers[-1]
     return (
         "ตามที่กระทรวงมหาดไทยได้ขับเคลื่อนการพัฒนาคุณภาพการบริหารจัดการภาครัฐ (PMQA) ของสำนักงานจังหวัด "
-        f"และกำหนดให้ติดตามผลการดำเนินงานประจำปีงบประมาณ พ.ศ. {fmt.text(str(rollup.fiscal_year))} รอบ {listed} เดือน นั้น"
+        f"โดยติดตามผลปีงบประมาณ พ.ศ. {fmt.text(str(rollup.fiscal_year))} รอบ {listed} เดือน นั้น"
     )
 
 
@@ -159,7 +170,7 @@ def _facts(rollup: Rollup, sla_days: int, fmt: Formatter) -> list[str]:
     active = counts["total"] - counts["inactive"]
     read = f"ได้รับข้อมูลจากสำนักงานจังหวัด {fmt.count(counts['ok'])} แห่ง จากที่ติดตาม {fmt.count(active)} แห่ง"
     if counts["failed"]:
-        read += f" ยังไม่ได้รับข้อมูล {fmt.count(counts['failed'])} แห่ง (ข้อ {fmt.text('3.3')}) ซึ่งไม่นับรวมในตัวเลขใด"
+        read += f" ยังไม่ได้รับข้อมูล {fmt.count(counts['failed'])} แห่ง (ข้อ {fmt.text('3.3')} ไม่นับรวมในผล)"
     if counts["inactive"]:
         read += f" และยังไม่เข้าร่วมระบบอีก {fmt.count(counts['inactive'])} แห่ง"
     d = n["sop_coverage_dist"]
@@ -167,33 +178,28 @@ def _facts(rollup: Rollup, sla_days: int, fmt: Formatter) -> list[str]:
         sop = "ยังไม่มีข้อมูลทะเบียนภารกิจจากจังหวัดที่ได้รับข้อมูล"
     else:
         sop = (
-            f"ร้อยละของกระบวนการที่มีคู่มือการปฏิบัติงาน (ตัวชี้วัดความสำเร็จของการพัฒนาคุณภาพการบริหารจัดการภาครัฐ) "
-            f"ในภาพรวม ร้อยละ {fmt.pct(n['sop_coverage_pct'])} ({fmt.count(n['missions_with_sop'])} จาก {fmt.count(n['missions'])} กระบวนการ) "
-            f"ค่ากลางรายจังหวัดร้อยละ {fmt.pct(d['median'])} (ครึ่งหนึ่งของจังหวัดอยู่ระหว่างร้อยละ {fmt.pct(d['q1'])} ถึง {fmt.pct(d['q3'])} "
-            f"ต่ำสุดร้อยละ {fmt.pct(d['min'])} สูงสุดร้อยละ {fmt.pct(d['max'])}) "
-            f"จังหวัดที่ถึงเป้าหมายร้อยละ {fmt.plain(float(n['sop_target_pct']))} มี {fmt.count(n['sop_target_met'])} แห่ง"
+            f"กระบวนการที่มีคู่มือการปฏิบัติงาน (ตัวชี้วัดความสำเร็จของ PMQA) {fmt.count(n['missions_with_sop'])} จาก "
+            f"{fmt.count(n['missions'])} กระบวนการ ร้อยละ {fmt.pct(n['sop_coverage_pct'])} รายจังหวัดค่ากลางร้อยละ {fmt.pct(d['median'])} "
+            f"ครึ่งหนึ่งของจังหวัดอยู่ระหว่างร้อยละ {fmt.pct(d['q1'])} ถึง {fmt.pct(d['q3'])} ต่ำสุด {fmt.pct(d['min'])} "
+            f"สูงสุด {fmt.pct(d['max'])} ถึงเป้าหมายร้อยละ {fmt.plain(float(n['sop_target_pct']))} จำนวน {fmt.count(n['sop_target_met'])} แห่ง"
         )
     if c["received"] is None:
         complaints = "ยังไม่มีข้อมูลเรื่องร้องเรียนจากจังหวัดที่ได้รับข้อมูล"
     else:
         complaints = (
-            f"เรื่องร้องเรียนที่ศูนย์ดำรงธรรมจังหวัดรับในปีงบประมาณนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} เรื่อง "
+            f"ศูนย์ดำรงธรรมจังหวัดรับเรื่องร้องเรียนในปีงบประมาณนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} "
             f"(ร้อยละ {fmt.pct(c['closed_pct'])}) ในเรื่องที่ยุติ ร้อยละ {fmt.pct(c['sla_met_pct'])} ยุติภายใน {fmt.plain(sla_days)} วัน "
-            f"เรื่องที่ยังไม่ยุติและเกิน {fmt.plain(sla_days)} วัน (รวมเรื่องที่ยกมาจากปีก่อน) {fmt.count(c['overdue'])} เรื่อง"
+            f"ค้างเกิน {fmt.plain(sla_days)} วัน {fmt.count(c['overdue'])} เรื่อง (รวมเรื่องที่ยกมาจากปีก่อน)"
         )
     if k["provinces"]:
-        bands = " ".join(f"{band} {fmt.count(k['bands'][band])} แห่ง" for _, band in RESULT_BANDS)
+        bands = " ".join(f"{band} {fmt.count(k['bands'][band])}" for _, band in RESULT_BANDS)
         kpi = (
-            f"คะแนนตัวชี้วัดระดับสำนักงาน (เต็ม {fmt.plain(5)}) ของ {fmt.count(k['provinces'])} จังหวัด เฉลี่ย {fmt.score(k['mean_total'])} "
-            f"ค่ากลาง {fmt.score(k['median_total'])} แยกตามระดับผล: {bands}"
+            f"คะแนนตัวชี้วัด (เต็ม {fmt.plain(5)}) ของ {fmt.count(k['provinces'])} จังหวัด เฉลี่ย {fmt.score(k['mean_total'])} "
+            f"ค่ากลาง {fmt.score(k['median_total'])} ระดับผล {bands} แห่ง"
         )
     else:
         kpi = "ยังไม่มีผลคะแนนตัวชี้วัดจากจังหวัดที่ได้รับข้อมูล"
     return [unbroken(f"{fmt.text(f'2.{i}')} {text}") for i, text in enumerate((read, sop, complaints, kpi), start=1)]
-
-
-def _with_values(entries: list[tuple[str, int, float]], fmt: Formatter, show) -> list[str]:
-    return [f"{name} ({show(value)})" for name, _, value in entries]
 
 
 def _names(entries: list[tuple[str, int, float]]) -> list[str]:
@@ -212,26 +218,14 @@ def unbroken(text: str) -> str:
 
 def _considerations(rollup: Rollup, fmt: Formatter) -> list[str]:
     r = rollup.rankings
-    items = []
-    support = []
-    if r["sop_coverage_pct"].entries:
-        support.append("ด้านคู่มือการปฏิบัติงาน ได้แก่ " + _listed(
-            _with_values(r["sop_coverage_pct"].bottom(), fmt, lambda v: "ร้อยละ " + fmt.pct(v)), fmt, f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"))
-    if r["kpi_total"].entries:
-        support.append("ด้านผลตัวชี้วัด ได้แก่ " + _listed(_names(r["kpi_total"].bottom()), fmt, f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"))
-    if r["overdue_per_100"].entries:
-        support.append("ด้านเรื่องร้องเรียนค้างเกินกำหนด ได้แก่ " + _listed(_names(r["overdue_per_100"].bottom()), fmt,
-                                                                             f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"))
-    items.append("จังหวัดที่ควรได้รับการสนับสนุน " + ("; ".join(support) if support else "ยังไม่มีข้อมูลเพียงพอสำหรับการเปรียบเทียบ"))
-    best = []
-    if r["sop_coverage_pct"].entries:
-        best.append("ด้านคู่มือการปฏิบัติงาน ได้แก่ " + _listed(
-            _with_values(r["sop_coverage_pct"].top(), fmt, lambda v: "ร้อยละ " + fmt.pct(v)), fmt, f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"))
-    if r["kpi_total"].entries:
-        best.append("ด้านผลตัวชี้วัด ได้แก่ " + _listed(_names(r["kpi_total"].top()), fmt, f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"))
-    if r["closed_pct"].entries:
-        best.append("ด้านการยุติเรื่องร้องเรียน ได้แก่ " + _listed(_names(r["closed_pct"].top()), fmt, f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"))
-    items.append("จังหวัดที่เป็นต้นแบบ (Best Practice) ได้ " + ("; ".join(best) if best else "ยังไม่มีข้อมูลเพียงพอสำหรับการเปรียบเทียบ"))
+    where = f"สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(3)}"
+    support = [(aspect, _names(r[key].bottom())) for aspect, key in (
+        ("คู่มือการปฏิบัติงาน", "sop_coverage_pct"), ("ผลตัวชี้วัด", "kpi_total"), ("เรื่องร้องเรียนค้าง", "overdue_per_100"))
+        if r[key].entries]  # fmt: skip
+    best = [(aspect, _names(r[key].top())) for aspect, key in (
+        ("คู่มือการปฏิบัติงาน", "sop_coverage_pct"), ("ผลตัวชี้วัด", "kpi_total"), ("การยุติเรื่องร้องเรียน", "closed_pct"))
+        if r[key].entries]  # fmt: skip
+    items = [_lists("จังหวัดที่ควรได้รับการสนับสนุน", support, fmt, where), _lists("จังหวัดที่เป็นต้นแบบ (Best Practice)", best, fmt, where)]
     not_read = [p for p in rollup.provinces if p.outcome in NOT_READ]
     if not_read:
         groups: dict[str, list[str]] = {}
@@ -239,15 +233,14 @@ def _considerations(rollup: Rollup, fmt: Formatter) -> list[str]:
             groups.setdefault(NOT_READ[p.outcome], []).append(p.province)
         parts = [f"{why} {fmt.count(len(names))} แห่ง ได้แก่ {_listed(names, fmt, f'สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(4)}')}"
                  for why, names in groups.items()]
-        items.append("จังหวัดที่ยังไม่ได้รับข้อมูล จึงไม่นับรวมในผลข้างต้น: " + "; ".join(parts))
+        items.append("จังหวัดที่ยังไม่ได้รับข้อมูล (ไม่นับรวมในผล): " + "; ".join(parts))
     return [unbroken(f"{fmt.text(f'3.{i}')} {text}") for i, text in enumerate(items, start=1)]
 
 
 def _proposal(section: str, rollup: Rollup, missing: bool, fmt: Formatter) -> str:
-    text = (f"เห็นควรมอบหมาย{section}ประสานจังหวัดตามข้อ {fmt.text('3.1')} เพื่อให้คำแนะนำและติดตามการดำเนินงาน "
-            f"และเผยแพร่แนวทางของจังหวัดต้นแบบตามข้อ {fmt.text('3.2')} ให้จังหวัดอื่นนำไปปรับใช้")
+    text = f"เห็นควรมอบหมาย{section}ให้คำแนะนำจังหวัดตามข้อ {fmt.text('3.1')} เผยแพร่แนวทางของจังหวัดตามข้อ {fmt.text('3.2')}"
     if missing:
-        text += f" รวมทั้งแจ้งจังหวัดตามข้อ {fmt.text('3.3')} ส่งข้อมูลให้ครบถ้วนก่อนการติดตามรอบต่อไป"
+        text += f" และแจ้งจังหวัดตามข้อ {fmt.text('3.3')} ส่งข้อมูลให้ครบ"
     return text
 
 
