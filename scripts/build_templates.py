@@ -448,7 +448,7 @@ def _memo_plan(document: DocumentType) -> None:
     chart(document, "{{ plan_chart }}", "ภาพที่ {{ num(1) }} จำนวนกิจกรรมตามแผนปฏิบัติการ จำแนกตามสถานะ")
     control(document, "{%p endif %}")
     control(document, "{%p if plan.lagging %}")
-    sub_heading(document, "กิจกรรมที่เกินกำหนดหรือล่าช้ากว่าแผน")
+    sub_heading(document, "กิจกรรมที่เกินกำหนด ล่าช้ากว่าแผน หรือยังไม่เริ่ม")
     loop_table(
         document,
         [

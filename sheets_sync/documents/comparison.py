@@ -1,10 +1,10 @@
 """The memo's comparison with the closed rounds before it (shared/spec/closing.md).
 
 In the memo itself one short item after the facts, so that it stays within two pages: the KPI
-section total and the SOP coverage round by round, as closing.md writes them
-(`คะแนนตัวชี้วัดระดับฝ่าย รอบ ๖ เดือน ๓.๔๐ → รอบ ๙ เดือน ๓.๖๒`), pointing at the attachment's
-part ๖; there a table has a row per round with every compared figure (KPI section total, SOP
-coverage, complaints closed %, overdue, the plan status counts). Both are empty for the first
+section total round by round, as closing.md writes it (`คะแนนตัวชี้วัดระดับฝ่าย รอบ ๖ เดือน ๓.๔๐ →
+รอบ ๙ เดือน ๓.๖๒`), pointing at the attachment's part ๖; there a table has a row per compared
+figure (KPI section total, SOP coverage, complaints closed %, overdue, the plan status counts),
+its values round by round. Both are empty for the first
 closed round of a year. Kept apart from the memo's own wording (memo.py).
 """
 
@@ -19,7 +19,7 @@ from .formatting import MISSING, Formatter
 
 PART = 6  # the attachment's part that holds the table
 HEADING = "เทียบกับรอบที่ปิดแล้ว"
-IN_THE_MEMO = {"kpi_section_total": "คะแนนตัวชี้วัดระดับฝ่าย", "sop_coverage_pct": "ร้อยละกระบวนการที่มีคู่มือ"}
+IN_THE_MEMO = {"kpi_section_total": "คะแนนตัวชี้วัดระดับฝ่าย"}  # the rest, SOP coverage included, in the attachment's table
 ARROW = " → "
 
 
@@ -53,9 +53,9 @@ def comparison_rows(results: Results, fmt: Formatter) -> list[dict[str, str]]:
         {"label": label, "shown": ARROW.join(_or_missing(format_, f.get(key), *extra) for f in figures)}
         for key, label, format_, extra in (
             ("kpi_section_total", fmt.text("คะแนนรวมตัวชี้วัดระดับฝ่าย (เต็ม 5)"), fmt.fixed, (2,)),
-            ("sop_coverage_pct", "ร้อยละของกระบวนการที่มีคู่มือ", fmt.pct, ()),
+            ("sop_coverage_pct", "ร้อยละของภารกิจที่มีคู่มือการปฏิบัติงาน", fmt.pct, ()),
             ("complaints_closed_pct", "ร้อยละของเรื่องร้องเรียนที่ยุติ", fmt.pct, ()),
-            ("complaints_overdue", "เรื่องร้องเรียนค้างเกินกำหนด (เรื่อง)", fmt.count, ()),
+            ("complaints_overdue", "เรื่องร้องเรียนที่ยังไม่ยุติเกินกำหนด รวมเรื่องยกมา (เรื่อง)", fmt.count, ()),
         )
     ]
     for status in PLAN_STATUS_CHART_ORDER:

@@ -124,7 +124,8 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "facts_intro": _facts_intro(office.section, round_text, period, preliminary, fmt),
         "facts": _facts(plan, kpi, complaints, sop, fmt),
         "considerations": considerations,
-        "proposal": _proposal(office.section, bool(considerations), fmt, year_end, period.fiscal_year),
+        "proposal": _proposal(office.section, bool(considerations), fmt, year_end, period.fiscal_year,
+                              next_round=next((r for r in sorted(settings.fiscal.rounds) if r > period.round), None)),
         "signer_name": office.signer_name or "\u00a0" * 40,
         "signer_position": office.signer_position,
         "plan": plan,
@@ -199,7 +200,8 @@ def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any],
     return [f"{fmt.text(f'3.{n}')} {text}" for n, text in enumerate(items, start=1)]
 
 
-def _proposal(section: str, has_considerations: bool, fmt: Formatter, year_end: bool = False, fiscal_year: int = 0) -> str:
+def _proposal(section: str, has_considerations: bool, fmt: Formatter, year_end: bool = False, fiscal_year: int = 0,
+              next_round: int | None = None) -> str:  # fmt: skip
     if year_end:  # the year-end report: what to carry into next year's plan, not "the next round"
         following = fmt.text(str(fiscal_year + 1))
         if has_considerations:
@@ -208,11 +210,10 @@ def _proposal(section: str, has_considerations: bool, fmt: Formatter, year_end: 
                 f"ปีงบประมาณ พ.ศ. {following}"
             )
         return f"เห็นควรนำผลการดำเนินงานไปใช้ประกอบการจัดทำแผนปฏิบัติการประจำปีงบประมาณ พ.ศ. {following}"
+    following = fmt.text(f"รอบ {next_round} เดือน") if next_round else "รอบต่อไป"  # the round it names, when there is one
     if has_considerations:
-        return (
-            f"เห็นควรมอบหมาย{section}แจ้งผู้รับผิดชอบเร่งรัดดำเนินการตามข้อ {fmt.plain(3)} และรายงานผลในรอบต่อไป"
-        )
-    return "เห็นควรให้ดำเนินการตามแผนต่อไป และรายงานผลในรอบต่อไป"
+        return f"เห็นควรมอบหมาย{section}แจ้งผู้รับผิดชอบเร่งรัดดำเนินการตามข้อ {fmt.plain(3)} และรายงานผลใน{following}"
+    return f"เห็นควรให้ดำเนินการตามแผนต่อไป และรายงานผลใน{following}"
 
 
 def named(items: list[str], fmt: Formatter, part: int) -> str:
@@ -261,7 +262,9 @@ def plan_section(plan: PlanResult | None, fmt: Formatter) -> dict[str, Any]:
         f"แผนปฏิบัติการ {fmt.count(plan.count)} กิจกรรม งบประมาณ {fmt.baht(plan.budget_total)} บาท "
         f"({' '.join(shown)} กิจกรรม)" if shown else "แผนปฏิบัติการยังไม่มีกิจกรรม"
     )
-    if plan.strategy_alignment_pct is not None:
+    # An office whose plan names no strategy at all has no alignment to report (0 % would read as a finding).
+    named_strategy = "strategy_id" in plan.activities and plan.activities["strategy_id"].map(bool).any()
+    if plan.strategy_alignment_pct is not None and (plan.strategy_alignment_pct or named_strategy):
         summary += f" กิจกรรมที่สอดคล้องกับประเด็นยุทธศาสตร์จังหวัดคิดเป็นร้อยละ {fmt.pct(plan.strategy_alignment_pct)}"
     lagging = lagging_activities(plan, fmt)
     return {
@@ -277,9 +280,21 @@ def plan_section(plan: PlanResult | None, fmt: Formatter) -> dict[str, Any]:
 
 
 def _lagging_rows(plan: PlanResult) -> list[dict[str, Any]]:
-    """Overdue, behind and not-started activities, worst first, then in plan order."""
+    """Overdue, behind and not-started activities, those that need action most first: overdue by
+    most days overdue, then behind by the widest gap to the expected progress, then not started
+    by the earliest planned start; plan order among equals."""
     rows = [r for r in plan.activities.to_dict("records") if r["status"] in LAGGING]
-    return sorted(rows, key=lambda r: LAGGING.index(r["status"]))  # stable: plan order within a status
+
+    def need(row: dict[str, Any]) -> tuple:
+        if row["status"] == "overdue":
+            return (0, -(row.get("days_overdue") or 0))
+        if row["status"] == "behind":
+            gap = row.get("gap")
+            return (1, gap if isinstance(gap, (int, float)) and gap == gap else 0.0)
+        start = row.get("planned_start")
+        return (2, start.toordinal() if hasattr(start, "toordinal") else 0)
+
+    return sorted(rows, key=need)  # stable: plan order among equals
 
 
 def _plan_attention(plan: PlanResult, fmt: Formatter) -> str:
@@ -331,11 +346,12 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropp
     total, total_pct = section.get("total"), section.get("total_pct")
     counted = counted_weights(kpis, round_months)
     counted_total = sum(counted.values())
+    scores = {p.key: kpis.perspectives.get(p.key, {}).get(round_months) for p in v.PERSPECTIVES}
+    shares = printed_shares({key: counted.get(key, 0.0) for key, score in scores.items() if score is not None}, counted_total)
     perspectives = []
     for perspective in v.PERSPECTIVES:
-        score = kpis.perspectives.get(perspective.key, {}).get(round_months)
-        weight = counted.get(perspective.key, 0.0)
-        share = weight / counted_total * 100 if counted_total and score is not None else None
+        score = scores[perspective.key]
+        share = shares.get(perspective.key)
         tone = v.score_tone(score)
         perspectives.append(
             {
@@ -347,7 +363,11 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropp
             }
         )
     below = below_target(kpis, round_months, fmt)
-    fact = _kpi_fact(fmt, round_months, total, total_pct, target)
+    declared = declared_weight(kpis, dropped)
+    states = [_state(kpis, str(row["kpi_id"]), round_months) for row in _section_rows(kpis)]
+    unreported = states.count("not_reported") if states and set(states) & {"scored", "not_reported"} == {"not_reported"} else 0
+    fact = _kpi_fact(fmt, round_months, total, total_pct, target, unreported=unreported,
+                     partial=counted_total if 0 < counted_total < declared else None)  # fmt: skip
     return {
         "summary": fact + " จำแนกตามมิติ ดังนี้" if total is not None else fact,
         "fact": fact,
@@ -355,13 +375,26 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropp
         "perspectives": perspectives,
         "total": fmt.score(total),
         "total_pct": fmt.pct(total_pct),
-        # Shares of the weight counted add up to 100 by definition; adding the rounded shares
-        # could show 100.01.
+        # The printed shares add up to exactly 100.00 (printed_shares).
         "weight_total": fmt.pct(100.0) if counted_total else MISSING,
         "below": below,
         "note": kpi_note(kpis, round_months, fmt, dropped),
         "target": target,
     }
+
+
+def printed_shares(weights: dict[str, float], total: float) -> dict[str, float]:
+    """Each weight's share of `total` in per cent to 2 decimals, rounded so that the printed
+    shares add up to exactly 100.00 (largest remainder: the hundredths lost to rounding go to
+    the shares that lost most)."""
+    if not total or not weights:
+        return {}
+    exact = {key: weight / total * 10000 for key, weight in weights.items()}  # in hundredths
+    floors = {key: int(value) for key, value in exact.items()}
+    short = round(sum(exact.values())) - sum(floors.values())
+    for key in sorted(exact, key=lambda k: floors[k] - exact[k])[: max(short, 0)]:
+        floors[key] += 1
+    return {key: hundredths / 100 for key, hundredths in floors.items()}
 
 
 def _section_rows(kpis: KpiResult) -> list[dict[str, Any]]:
@@ -391,13 +424,11 @@ def kpi_note(kpis: KpiResult, round_months: int, fmt: Formatter, dropped: Any = 
         state = _state(kpis, str(row["kpi_id"]), round_months)
         if state in groups:
             groups[state].append(item_name(fmt.sheet(row["name"]).strip(), clean_text(row["kpi_id"])))
-    lost, lost_weight = [], 0.0
+    lost = []
     if dropped is not None and len(dropped):
         for row in dropped.to_dict("records"):
             if row.get("level") in ("section", None) and row.get("kpi_id"):
                 lost.append(item_name(fmt.sheet(row.get("name")).strip(), clean_text(row["kpi_id"])))
-                weight = row.get("weight")
-                lost_weight += float(weight) if isinstance(weight, (int, float)) and weight == weight else 0.0
     reasons = []
     if groups["not_assessed"]:
         reasons.append(f"ตัวชี้วัดที่ไม่ได้ประเมินในรอบนี้ {_listed(groups['not_assessed'], fmt)}")
@@ -405,16 +436,30 @@ def kpi_note(kpis: KpiResult, round_months: int, fmt: Formatter, dropped: Any = 
         reasons.append(f"ตัวชี้วัดที่ยังไม่ถึงกำหนดรายงานผลในรอบนี้ {_listed(groups['not_due'], fmt)}")
     if lost:
         reasons.append(f"ตัวชี้วัดที่ข้อมูลยังไม่ครบถ้วน {_listed(lost, fmt)}")
+    unreported = [item_name(fmt.sheet(row["name"]).strip(), clean_text(row["kpi_id"])) for row in rows
+                  if _state(kpis, str(row["kpi_id"]), round_months) == "not_reported"]  # fmt: skip
+    zero = f"ตัวชี้วัดที่ยังไม่รายงานผลคิดคะแนนเป็น {fmt.plain(0)} {_listed(unreported, fmt)}" if unreported else ""
     if not reasons:
-        return ""
+        return f"หมายเหตุ {zero}" if zero else ""
     counted = sum(counted_weights(kpis, round_months).values())
-    declared = sum(float(r["weight"]) for r in rows) + lost_weight
+    declared = declared_weight(kpis, dropped)
     weight = (
         f"คะแนนรวมจึงคิดจากตัวชี้วัดที่เหลือซึ่งมีน้ำหนักรวมร้อยละ {fmt.pct(counted)} จากทั้งหมดร้อยละ {fmt.pct(declared)} "
         "และสัดส่วนน้ำหนักในตารางคิดเทียบกับน้ำหนักดังกล่าว"
         if counted else "จึงยังไม่มีคะแนนรวมในรอบนี้"
     )
-    return f"หมายเหตุ ไม่นำ{' และ'.join(reasons)} มาคำนวณ {weight}"
+    return f"หมายเหตุ ไม่นำ{' และ'.join(reasons)} มาคำนวณ {weight}" + (f" ส่วน{zero}" if zero else "")
+
+
+def declared_weight(kpis: KpiResult, dropped: Any = None) -> float:
+    """The weight of every section KPI the office declared, those left out with data errors included."""
+    declared = sum(float(r["weight"]) for r in _section_rows(kpis))
+    if dropped is not None and len(dropped):
+        for row in dropped.to_dict("records"):
+            weight = row.get("weight")
+            if row.get("level") in ("section", None) and row.get("kpi_id") and isinstance(weight, (int, float)) and weight == weight:
+                declared += float(weight)
+    return declared
 
 
 def _listed(names: list[str], fmt: Formatter) -> str:
@@ -422,25 +467,38 @@ def _listed(names: list[str], fmt: Formatter) -> str:
     return f"{fmt.count(len(names))} ตัวชี้วัด ได้แก่ {text}" if len(names) > 1 else text
 
 
-def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct: float | None, target: str) -> str:
+def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct: float | None, target: str, *,
+              unreported: int = 0, partial: float | None = None) -> str:  # fmt: skip
+    """The section total and whether it meets the target; said plainly when no KPI counted has
+    reported (the total is then 0 by rules.md, not a result), and on how much of the declared
+    weight it stands when KPIs were left out."""
     round_text = fmt.text(f"รอบ {round_months} เดือน")
     if total is None:
         return f"ตัวชี้วัดระดับฝ่าย{round_text} ยังไม่มีผลการประเมิน"
-    verdict = "ไม่ต่ำกว่า" if total >= v.SCORE_TARGET else "ต่ำกว่า"
+    if unreported:
+        return (f"ตัวชี้วัดระดับฝ่ายยังไม่รายงานผลทั้ง {fmt.count(unreported)} ตัวชี้วัด คะแนนรวมจึงเป็น {fmt.score(total)} "
+                f"ต่ำกว่าค่าเป้าหมาย (ระดับ {target})")  # fmt: skip
+    verdict = "ผ่าน" if total >= v.SCORE_TARGET else "ต่ำกว่า"
+    weight = f" คิดจากน้ำหนักร้อยละ {fmt.plain(round(partial, 2))}" if partial is not None else ""
     return (
-        f"ตัวชี้วัดระดับฝ่ายได้คะแนนรวม {fmt.score(total)} จาก {fmt.plain(5)} คะแนน "
-        f"(ร้อยละ {fmt.pct(total_pct)}) {verdict}ค่าเป้าหมายระดับ {target}"
+        f"ตัวชี้วัดระดับฝ่ายได้คะแนนรวม {fmt.score(total)} จาก {fmt.plain(5)} คะแนน {verdict}ค่าเป้าหมาย (ระดับ {target}){weight}"
     )
 
 
 def _kpi_attention(below: list[dict[str, Any]], fmt: Formatter) -> str:
-    """The KPIs below target, each named once: one not reported says so inside its own
-    parentheses, so it never reads as one more KPI."""
+    """The KPIs below target and, apart, those not reported (scored 0 by rules.md, but what they
+    need is a report, not a push on results), each named once."""
     if not below:
         return ""
-    names = [f"{b['name']} ({b['id']}{', ยังไม่รายงานผล' if b['not_reported'] else ''})" for b in below]
-    text = f"ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย {fmt.count(len(below))} ตัวชี้วัด {named(names, fmt, PART_KPI)}"
-    return text + " ควรเร่งรัด"
+    low = [item_name(b["name"], b["id"]) for b in below if not b["not_reported"]]
+    late = [item_name(b["name"], b["id"]) for b in below if b["not_reported"]]
+    parts = []
+    if low:
+        parts.append(f"ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย {fmt.count(len(low))} ตัวชี้วัด {named(low, fmt, PART_KPI)} ควรเร่งรัด")
+    if late:
+        parts.append(f"{'และ' if low else ''}ตัวชี้วัดที่ยังไม่รายงานผล {fmt.count(len(late))} ตัวชี้วัด {named(late, fmt, PART_KPI)} "
+                     "ควรเร่งรัดให้รายงานผล")  # fmt: skip
+    return " ".join(parts)
 
 
 def below_target(kpis: KpiResult, round_months: int, fmt: Formatter) -> list[dict[str, Any]]:
@@ -509,7 +567,7 @@ def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of
         if carried else ""
     )
     fact = (
-        f"ศูนย์ดำรงธรรมรับเรื่องในปีนี้ {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} "
+        f"ศูนย์ดำรงธรรมรับเรื่อง {fmt.count(c['received'])} เรื่อง ยุติแล้ว {fmt.count(c['closed'])} "
         f"(ร้อยละ {fmt.pct(c['closed_pct'])}) ค้าง {fmt.count(c['open'])} เรื่อง"
         + (f" และยกมาจากปีก่อนค้างอีก {fmt.count(carried_open)} เรื่อง" if carried_open else "")
     )

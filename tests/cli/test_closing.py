@@ -332,9 +332,9 @@ def test_a_later_rounds_memo_compares_with_the_closed_rounds_before_it(closed: P
     shown = {row.cells[0].text: to_ascii_digits(row.cells[1].text) for row in table.rows[1:]}
     current = item.split("รอบ 9 เดือน ")[1].split()[0]
     assert shown["คะแนนรวมตัวชี้วัดระดับฝ่าย (เต็ม ๕)"] == f"{total:.2f} → {current}"
-    assert shown["ร้อยละของกระบวนการที่มีคู่มือ"].startswith(f"{kept['missions']['sop_coverage_pct']:.2f} → ")
+    assert shown["ร้อยละของภารกิจที่มีคู่มือการปฏิบัติงาน"].startswith(f"{kept['missions']['sop_coverage_pct']:.2f} → ")
     assert shown["ร้อยละของเรื่องร้องเรียนที่ยุติ"].startswith(f"{kept['complaints']['closed_pct']:.2f} → ")
-    assert shown["เรื่องร้องเรียนค้างเกินกำหนด (เรื่อง)"].startswith(f"{kept['complaints']['overdue']:,} → ")
+    assert shown["เรื่องร้องเรียนที่ยังไม่ยุติเกินกำหนด รวมเรื่องยกมา (เรื่อง)"].startswith(f"{kept['complaints']['overdue']:,} → ")
     assert shown["กิจกรรมแล้วเสร็จ (กิจกรรม)"].startswith(f"{kept['plan']['status_counts']['done']} → ")
 
 

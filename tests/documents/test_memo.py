@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from sheets_sync.core.thai_dates import thai_digits
+from sheets_sync.core.thai_dates import to_ascii_digits as thai_to_ascii
 from sheets_sync.documents import charts
 from sheets_sync.documents.typography import THAI_FONT
 from sheets_sync.schema.tabs import PERSPECTIVES
@@ -75,10 +76,15 @@ def test_as_of_date_line(memo) -> None:
 def test_kpi_table_equals_the_sync_results(memo, demo: Sync) -> None:
     kpis = demo.results["kpis"]
     table = keyed(table_starting(memo, "มิติ"))
+    printed = []
     for perspective in PERSPECTIVES:
         score = kpis["perspectives"][perspective.key]["6"]
         weight = kpis["perspective_weights"][perspective.key]
-        assert table[perspective.th][:2] == [TH(f"{weight:.2f}"), TH(f"{score:.4f}")]
+        shown, shown_score = table[perspective.th][:2]
+        assert shown_score == TH(f"{score:.4f}")
+        printed.append(float(thai_to_ascii(shown)))
+        assert abs(printed[-1] - weight) <= 0.01 + 1e-9  # the share, rounded so the column adds up
+    assert round(sum(printed), 2) == 100.0 and table["คะแนนรวมระดับฝ่าย"][0] == TH("100.00")
     section = kpis["groups"]["ฝ่าย"]["6"]
     total = table["คะแนนรวมระดับฝ่าย"]
     assert total[1:] == [TH(f"{section['total']:.4f}"), "ร้อยละ " + TH(f"{section['total_pct']:.2f}")]

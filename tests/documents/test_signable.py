@@ -108,12 +108,44 @@ def test_second_office_names_five_late_activities_and_counts_the_rest(second_mem
     assert len(late) > 5 and f"และอีก {TH(str(len(late) - 5))} รายการ" in line
 
 
-def test_a_kpi_not_reported_reads_as_one_kpi() -> None:
+def test_a_kpi_not_reported_reads_as_one_kpi_and_is_asked_for_its_report() -> None:
     fmt = Formatter(True)
     below = [{"id": "K08", "name": "ร้อยละการเบิกจ่าย", "not_reported": True}, {"id": "K05", "name": "ความพึงพอใจ", "not_reported": False}]
     text = memo_doc._kpi_attention(below, fmt)
-    assert "๒ ตัวชี้วัด ได้แก่ ร้อยละการเบิกจ่าย (K08, ยังไม่รายงานผล) และความพึงพอใจ (K05)" in text
-    assert "ยังไม่รายงานผล ๑ ตัวชี้วัด" not in text
+    assert text == ("ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย ๑ ตัวชี้วัด ได้แก่ ความพึงพอใจ (K05) ควรเร่งรัด "
+                    "และตัวชี้วัดที่ยังไม่รายงานผล ๑ ตัวชี้วัด ได้แก่ ร้อยละการเบิกจ่าย (K08) ควรเร่งรัดให้รายงานผล")
+    assert "(K08, ยังไม่รายงานผล" not in text  # the reading of it as two KPIs is gone
+
+
+def test_shares_add_up_to_100_as_printed() -> None:
+    assert memo_doc.printed_shares({"a": 30, "b": 20, "c": 30, "d": 10}, 90) == {"a": 33.34, "b": 22.22, "c": 33.33, "d": 11.11}
+    shares = memo_doc.printed_shares({"a": 30, "b": 25, "c": 15, "d": 25}, 95)
+    assert shares == {"a": 31.58, "b": 26.32, "c": 15.79, "d": 26.31} and round(sum(shares.values()), 2) == 100.0
+    assert memo_doc.printed_shares({}, 0) == {}
+
+
+def test_a_round_where_no_kpi_reported_says_so_instead_of_a_zero_score() -> None:
+    fact = memo_doc._kpi_fact(Formatter(True), 12, 0.0, 0.0, "๓", unreported=5)
+    assert fact == "ตัวชี้วัดระดับฝ่ายยังไม่รายงานผลทั้ง ๕ ตัวชี้วัด คะแนนรวมจึงเป็น ๐.๐๐๐๐ ต่ำกว่าค่าเป้าหมาย (ระดับ ๓)"
+
+
+def test_the_five_late_activities_named_are_those_that_need_action_most(tmp_path) -> None:
+    from sheets_sync.compute.plan import PlanResult
+
+    rows = [
+        {"activity_id": "A1", "activity": "หนึ่ง", "status": "not_started", "planned_start": dt.date(2026, 3, 1), "days_overdue": 0, "gap": -10.0},
+        {"activity_id": "A2", "activity": "สอง", "status": "overdue", "planned_start": dt.date(2025, 10, 1), "days_overdue": 10, "gap": -50.0},
+        {"activity_id": "A3", "activity": "สาม", "status": "behind", "planned_start": dt.date(2025, 11, 1), "days_overdue": 0, "gap": -15.0},
+        {"activity_id": "A4", "activity": "สี่", "status": "overdue", "planned_start": dt.date(2025, 10, 1), "days_overdue": 90, "gap": -40.0},
+        {"activity_id": "A5", "activity": "ห้า", "status": "behind", "planned_start": dt.date(2025, 11, 1), "days_overdue": 0, "gap": -35.0},
+        {"activity_id": "A6", "activity": "หก", "status": "not_started", "planned_start": dt.date(2026, 1, 1), "days_overdue": 0, "gap": -20.0},
+    ]
+    import pandas as pd
+
+    plan = PlanResult(pd.DataFrame(rows), {"overdue": 2, "behind": 2, "not_started": 2}, 0.0, {}, None)
+    assert [r["activity_id"] for r in memo_doc._lagging_rows(plan)] == ["A4", "A2", "A5", "A3", "A6", "A1"]
+    text = memo_doc._plan_attention(plan, Formatter(True))
+    assert "ได้แก่ สี่ (A4) สอง (A2) ห้า (A5) สาม (A3) หก (A6) และอีก ๑ รายการ" in text
 
 
 # --- the KPI table adds up as printed ------------------------------------------------------------
@@ -142,7 +174,9 @@ def test_kpi_note_names_the_kpi_left_out_and_the_weight_used(second_memo, second
     assert "ผลการประเมินสำนักงานสีเขียว (K09)" in note and "ไม่ได้ประเมิน" in note
     assert "ร้อยละ ๙๐.๐๐ จากทั้งหมดร้อยละ ๑๐๐.๐๐" in note
     weights = [row[1] for row in table_starting(second_memo, "มิติ")[1:-1]]
-    assert weights == [TH("33.33"), TH("22.22"), TH("33.33"), TH("11.11")]  # 30/20/30/10 of the 90 counted
+    # 30/20/30/10 of the 90 counted: 33.333…, 22.222…, 33.333…, 11.111…, rounded so that the column
+    # adds up to 100.00 as printed (the hundredth lost to rounding goes to the first largest remainder)
+    assert weights == [TH("33.34"), TH("22.22"), TH("33.33"), TH("11.11")]
 
 
 # --- the year-end memo ---------------------------------------------------------------------------
@@ -395,3 +429,9 @@ def test_a_missing_step_is_a_dashed_box_in_its_place(second) -> None:
     [(_figure, drawn)] = flowchart_figures(steps)
     dashed = {shape.step_no for shape, patch in drawn if patch.get_linestyle() not in ("-", "solid")}
     assert dashed == {2, 3}
+
+
+def test_an_office_whose_plan_names_no_strategy_gets_no_zero_alignment(second_memo, second, memo) -> None:
+    assert second.results["plan"]["strategy_alignment_pct"] == 0.0  # rules.md: 0 over all activities
+    assert "สอดคล้องกับประเด็นยุทธศาสตร์" not in all_text(second_memo)  # the memo does not report it as a finding
+    assert "สอดคล้องกับประเด็นยุทธศาสตร์จังหวัดคิดเป็นร้อยละ" in all_text(memo)  # the demo's plan names strategies
