@@ -465,7 +465,7 @@ def _memo_plan(document: DocumentType) -> None:
 
 
 def _memo_kpis(document: DocumentType) -> None:
-    heading(document, 2, "ผลการประเมินตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    heading(document, 2, "ผลการประเมินตัวชี้วัดระดับ{{ unit }} จำแนกตามมิติ")
     intro(document, "{{ kpi.summary }}")
     loop_table(
         document,
@@ -476,10 +476,10 @@ def _memo_kpis(document: DocumentType) -> None:
             Col("เทียบกับ\nค่าเป้าหมาย", 4.2, "{{ p.verdict }}", CENTER),
         ],
         "p in kpi.perspectives",
-        total=["คะแนนรวมระดับฝ่าย", "{{ kpi.weight_total }}", "{{ kpi.total }}", "ร้อยละ {{ kpi.total_pct }}"],
+        total=["คะแนนรวมระดับ{{ unit }}", "{{ kpi.weight_total }}", "{{ kpi.total }}", "ร้อยละ {{ kpi.total_pct }}"],
     )
     control(document, "{%p if kpi_chart %}")
-    chart(document, "{{ kpi_chart }}", "ภาพที่ {{ num(2) }} คะแนนเฉลี่ยตัวชี้วัดระดับฝ่าย จำแนกตามมิติ")
+    chart(document, "{{ kpi_chart }}", "ภาพที่ {{ num(2) }} คะแนนเฉลี่ยตัวชี้วัดระดับ{{ unit }} จำแนกตามมิติ")
     control(document, "{%p endif %}")
     control(document, "{%p if kpi.below %}")
     sub_heading(document, "ตัวชี้วัดที่ยังไม่บรรลุค่าเป้าหมาย (คะแนนต่ำกว่า {{ kpi.target }})")

@@ -19,11 +19,11 @@ from .formatting import MISSING, Formatter
 
 PART = 6  # the attachment's part that holds the table
 HEADING = "เทียบกับรอบที่ปิดแล้ว"
-IN_THE_MEMO = {"kpi_section_total": "คะแนนตัวชี้วัดระดับฝ่าย"}  # the rest, SOP coverage included, in the attachment's table
+IN_THE_MEMO = {"kpi_section_total": "คะแนนตัวชี้วัดระดับ{unit}"}  # the rest, SOP coverage included, in the attachment's table
 ARROW = " → "
 
 
-def comparison_lines(results: Results, fmt: Formatter, number: str = "") -> list[str]:
+def comparison_lines(results: Results, fmt: Formatter, number: str = "", *, unit: str = "ฝ่าย") -> list[str]:
     """The memo's item (a list of one, numbered `number` when given), or [] when no earlier
     round of the year is closed."""
     found = [c for c in comparisons(results.earlier_closed, results.figures_json()) if c.key in IN_THE_MEMO]
@@ -35,12 +35,12 @@ def comparison_lines(results: Results, fmt: Formatter, number: str = "") -> list
         shown = [fmt.fixed(v, 2) if item.key == "kpi_section_total" else fmt.pct(v) for _, v in item.values]
         if not parts:  # the first figure names the rounds; the next follows them in order
             shown = [f"{fmt.text(f'รอบ {r} เดือน')} {s}" for (r, _), s in zip(item.values, shown)]
-        parts.append(f"{IN_THE_MEMO[item.key]} {ARROW.join(shown)}")
+        parts.append(f"{IN_THE_MEMO[item.key].format(unit=unit)} {ARROW.join(shown)}")
     detail = f"(รายละเอียดตามสิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART)})"
     return [" ".join([heading, *parts, detail])]
 
 
-def comparison_rows(results: Results, fmt: Formatter) -> list[dict[str, str]]:
+def comparison_rows(results: Results, fmt: Formatter, *, unit: str = "ฝ่าย") -> list[dict[str, str]]:
     """The attachment's table: a row per compared figure, its values round by round as reported
     at each closing, then this round's (`๓.๖๒ → ๓.๘๕ → ๔.๐๔`); a figure a round did not have is
     `–`; a plan status that is zero in every round is left out. [] when no earlier round of the
@@ -52,7 +52,7 @@ def comparison_rows(results: Results, fmt: Formatter) -> list[dict[str, str]]:
     rows = [
         {"label": label, "shown": ARROW.join(_or_missing(format_, f.get(key), *extra) for f in figures)}
         for key, label, format_, extra in (
-            ("kpi_section_total", fmt.text("คะแนนรวมตัวชี้วัดระดับฝ่าย (เต็ม 5)"), fmt.fixed, (2,)),
+            ("kpi_section_total", fmt.text(f"คะแนนรวมตัวชี้วัดระดับ{unit} (เต็ม 5)"), fmt.fixed, (2,)),
             ("sop_coverage_pct", "ร้อยละของภารกิจที่มีคู่มือการปฏิบัติงาน", fmt.pct, ()),
             ("complaints_closed_pct", "ร้อยละของเรื่องร้องเรียนที่ยุติ", fmt.pct, ()),
             ("complaints_overdue", "เรื่องร้องเรียนที่ยังไม่ยุติเกินกำหนด รวมเรื่องยกมา (เรื่อง)", fmt.count, ()),

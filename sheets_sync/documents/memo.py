@@ -95,7 +95,8 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
     report_name = f"รายงานผลการติดตามการดำเนินงาน {round_text} ปีงบประมาณ พ.ศ. {fmt.text(str(period.fiscal_year))}"
     title = report_name + (f" ({PRELIMINARY})" if preliminary else "")
     plan = plan_section(results.plan, fmt)
-    kpi = kpi_section(results.kpis, period.round, fmt, results.workbook.dropped.get("kpis"))
+    unit = unit_level(office.section)
+    kpi = kpi_section(results.kpis, period.round, fmt, results.workbook.dropped.get("kpis"), unit=unit)
     complaints = complaints_section(results.complaints, period.start, period.as_of, settings.complaints.sla_days, fmt)
     sop = sop_section(results.missions, office.section, fmt)
     problems, risks = problems_and_risks(results.plan, fmt)
@@ -136,11 +137,21 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "risks": risks,
         "problems_title": "ปัญหาและอุปสรรคที่พบระหว่างปี" if year_end else "ปัญหา อุปสรรค และความเสี่ยง",
         # closing.md: against the closed rounds before this one, numbered after the facts
-        "comparison": comparison_lines(results, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}"),
-        "comparison_rows": comparison_rows(results, fmt),
+        "comparison": comparison_lines(results, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}", unit=unit),
+        "comparison_rows": comparison_rows(results, fmt, unit=unit),
+        "unit": unit,
         "comparison_rounds": comparison_rounds(results, fmt),
     }
     return context
+
+
+UNITS = ("กลุ่มงาน", "ฝ่าย", "กลุ่ม", "ส่วน", "งาน")  # what a provincial office's section is called
+
+
+def unit_level(section: str) -> str:
+    """What the section-level KPIs are called in the memo: `ระดับฝ่าย` for ฝ่ายอำนวยการ,
+    `ระดับกลุ่มงาน` for กลุ่มงานบริหารทั่วไป (the workbook's level is `ฝ่าย` either way)."""
+    return next((unit for unit in UNITS if section.strip().startswith(unit)), "ฝ่าย")
 
 
 def via_text(via: tuple[str, ...]) -> str:
@@ -331,7 +342,7 @@ def lagging_activities(plan: PlanResult, fmt: Formatter) -> list[dict[str, str]]
 
 
 # --- KPIs ---------------------------------------------------------------------------------------
-def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropped: Any = None) -> dict[str, Any]:
+def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropped: Any = None, *, unit: str = "ฝ่าย") -> dict[str, Any]:
     """Mean score and weight share per perspective, the section total, the KPIs below target.
 
     The weight shares are those of the KPIs counted this round (not-assessed ones and those not
@@ -366,7 +377,7 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropp
     declared = declared_weight(kpis, dropped)
     states = [_state(kpis, str(row["kpi_id"]), round_months) for row in _section_rows(kpis)]
     unreported = states.count("not_reported") if states and set(states) & {"scored", "not_reported"} == {"not_reported"} else 0
-    fact = _kpi_fact(fmt, round_months, total, total_pct, target, unreported=unreported,
+    fact = _kpi_fact(fmt, round_months, total, total_pct, target, unreported=unreported, unit=unit,
                      partial=counted_total if 0 < counted_total < declared else None)  # fmt: skip
     return {
         "summary": fact + " จำแนกตามมิติ ดังนี้" if total is not None else fact,
@@ -468,20 +479,20 @@ def _listed(names: list[str], fmt: Formatter) -> str:
 
 
 def _kpi_fact(fmt: Formatter, round_months: int, total: float | None, total_pct: float | None, target: str, *,
-              unreported: int = 0, partial: float | None = None) -> str:  # fmt: skip
+              unreported: int = 0, partial: float | None = None, unit: str = "ฝ่าย") -> str:  # fmt: skip
     """The section total and whether it meets the target; said plainly when no KPI counted has
     reported (the total is then 0 by rules.md, not a result), and on how much of the declared
     weight it stands when KPIs were left out."""
     round_text = fmt.text(f"รอบ {round_months} เดือน")
     if total is None:
-        return f"ตัวชี้วัดระดับฝ่าย{round_text} ยังไม่มีผลการประเมิน"
+        return f"ตัวชี้วัดระดับ{unit}{round_text} ยังไม่มีผลการประเมิน"
     if unreported:
-        return (f"ตัวชี้วัดระดับฝ่ายยังไม่รายงานผลทั้ง {fmt.count(unreported)} ตัวชี้วัด คะแนนรวมจึงเป็น {fmt.score(total)} "
+        return (f"ตัวชี้วัดระดับ{unit}ยังไม่รายงานผลทั้ง {fmt.count(unreported)} ตัวชี้วัด คะแนนรวมจึงเป็น {fmt.score(total)} "
                 f"ต่ำกว่าค่าเป้าหมาย (ระดับ {target})")  # fmt: skip
     verdict = "ผ่าน" if total >= v.SCORE_TARGET else "ต่ำกว่า"
     weight = f" คิดจากน้ำหนักร้อยละ {fmt.plain(round(partial, 2))}" if partial is not None else ""
     return (
-        f"ตัวชี้วัดระดับฝ่ายได้คะแนนรวม {fmt.score(total)} จาก {fmt.plain(5)} คะแนน {verdict}ค่าเป้าหมาย (ระดับ {target}){weight}"
+        f"ตัวชี้วัดระดับ{unit}ได้คะแนนรวม {fmt.score(total)} จาก {fmt.plain(5)} คะแนน {verdict}ค่าเป้าหมาย (ระดับ {target}){weight}"
     )
 
 

@@ -435,3 +435,13 @@ def test_an_office_whose_plan_names_no_strategy_gets_no_zero_alignment(second_me
     assert second.results["plan"]["strategy_alignment_pct"] == 0.0  # rules.md: 0 over all activities
     assert "สอดคล้องกับประเด็นยุทธศาสตร์" not in all_text(second_memo)  # the memo does not report it as a finding
     assert "สอดคล้องกับประเด็นยุทธศาสตร์จังหวัดคิดเป็นร้อยละ" in all_text(memo)  # the demo's plan names strategies
+
+
+def test_a_groups_kpis_are_named_for_the_group_not_for_a_section(second_memo, memo) -> None:
+    # กลุ่มงานบริหารทั่วไป: its KPIs are ระดับกลุ่มงาน; the workbook's level name `ฝ่าย` stays internal
+    fact = next(p for p in paragraphs(second_memo) if p.startswith("๒.๒ "))
+    assert fact.startswith("๒.๒ ตัวชี้วัดระดับกลุ่มงานได้คะแนนรวม") and "ระดับฝ่าย" not in all_text(second_memo)
+    assert keyed(table_starting(second_memo, "มิติ"))["คะแนนรวมระดับกลุ่มงาน"]
+    assert "คะแนนรวมระดับฝ่าย" in keyed(table_starting(memo, "มิติ"))  # ฝ่ายอำนวยการ
+    assert memo_doc.unit_level("ฝ่ายอำนวยการ") == "ฝ่าย" and memo_doc.unit_level("งานบริหาร") == "งาน"
+    assert memo_doc.unit_level("สำนักงาน") == "ฝ่าย"  # unknown: the workbook's own level name
