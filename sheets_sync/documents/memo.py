@@ -200,12 +200,12 @@ def _considerations(results: Results, plan: dict[str, Any], kpi: dict[str, Any],
         without = m.count - m.with_sop_count
         single = len(m.single_point_of_failure)
         if without and single:
-            items.append(f"ภารกิจที่ยังไม่มีคู่มือ {fmt.count(without)} ภารกิจ และที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ "
-                         "ควรเร่งจัดทำคู่มือและมอบหมายผู้ปฏิบัติแทน")  # fmt: skip
+            items.append(f"ภารกิจที่ยังไม่มีคู่มือ {fmt.count(without)} และที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ "
+                         f"ควรเร่งจัดทำคู่มือและผู้ปฏิบัติแทน (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_SOP)})")  # fmt: skip
         elif without:
-            items.append(f"ภารกิจที่ยังไม่มีคู่มือการปฏิบัติงาน {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ")
+            items.append(f"ภารกิจที่ยังไม่มีคู่มือการปฏิบัติงาน {fmt.count(without)} ภารกิจ ควรเร่งจัดทำ (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_SOP)})")
         elif single:
-            items.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน")
+            items.append(f"ภารกิจที่มีผู้ปฏิบัติได้คนเดียว {fmt.count(single)} ภารกิจ ควรมอบหมายผู้ปฏิบัติแทน (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_SOP)})")
     if problems:
         items.append(f"ปัญหาอุปสรรค {fmt.count(len(problems))} เรื่อง (สิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART_PROBLEMS)}) ควรแก้ไข")
     return [f"{fmt.text(f'3.{n}')} {text}" for n, text in enumerate(items, start=1)]
@@ -615,7 +615,7 @@ def complaints_section(complaints: ComplaintResult | None, start: dt.date, as_of
 def sop_section(missions: MissionResult | None, section: str, fmt: Formatter) -> dict[str, Any]:
     if missions is None:
         none = "ไม่มีข้อมูลภารกิจในรอบนี้"
-        return {"summary": none, "fact": none, "categories": [], "total": None, "single_points": []}
+        return {"summary": none, "fact": none, "categories": [], "total": None, "single_points": [], "without": []}
     fact = (
         f"มีคู่มือแล้ว {fmt.count(missions.with_sop_count)} จาก {fmt.count(missions.count)} ภารกิจ "
         f"(ร้อยละ {fmt.pct(missions.sop_coverage_pct)})"
@@ -630,8 +630,10 @@ def sop_section(missions: MissionResult | None, section: str, fmt: Formatter) ->
         row = rows.loc[mid]
         staff = ", ".join(fmt.sheet(s) for s in row["capable_staff"] or []) or MISSING
         single.append(f"{clean_text(mid)} {fmt.sheet(row['name'])} (ผู้ปฏิบัติได้: {staff})")
+    without = [f"{clean_text(row['mission_id'])} {fmt.sheet(row['name'])}" for row in missions.missions.to_dict("records")
+               if row["sop_status"] != "has"] if missions.count else []  # fmt: skip
     categories, total = coverage_rows(missions, fmt)
-    return {"summary": summary, "fact": fact, "categories": categories, "total": total, "single_points": single}
+    return {"summary": summary, "fact": fact, "categories": categories, "total": total, "single_points": single, "without": without}
 
 
 # --- problems and risks -------------------------------------------------------------------------

@@ -445,3 +445,14 @@ def test_a_groups_kpis_are_named_for_the_group_not_for_a_section(second_memo, me
     assert "คะแนนรวมระดับฝ่าย" in keyed(table_starting(memo, "มิติ"))  # ฝ่ายอำนวยการ
     assert memo_doc.unit_level("ฝ่ายอำนวยการ") == "ฝ่าย" and memo_doc.unit_level("งานบริหาร") == "งาน"
     assert memo_doc.unit_level("สำนักงาน") == "ฝ่าย"  # unknown: the workbook's own level name
+
+
+def test_the_missions_without_a_manual_are_listed_where_the_memo_points(second_memo, second) -> None:
+    items = second.results["missions"]["items"]
+    without = sorted(mid for mid, item in items.items() if item["sop_status"] != "has")
+    lines = paragraphs(second_memo)
+    start = lines.index("ภารกิจที่ยังไม่มีคู่มือการปฏิบัติงาน")
+    listed = [line.split()[0] for line in lines[start + 1 : start + 1 + len(without)]]
+    assert listed == without
+    item = next(p for p in lines if p.startswith("๓.") and "ยังไม่มีคู่มือ" in p)
+    assert f"ยังไม่มีคู่มือ {TH(str(len(without)))} " in item and item.endswith("(สิ่งที่ส่งมาด้วย ข้อ ๔)")
