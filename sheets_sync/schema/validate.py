@@ -437,6 +437,6 @@ def _to_frame(v: _TabValidator, *, errors: bool = False) -> pd.DataFrame:
     # object dtype keeps None as None (pandas would turn it into NaN in a numeric column); every
     # column on one index, so pandas has nothing to align, and the row numbers made int64 directly
     index = pd.RangeIndex(len(usable))
-    columns = {k: pd.Series([row[k] for row in usable], dtype=object, index=index) for k in keys[:-1]}
-    columns[ROW] = pd.Series([row[ROW] for row in usable], dtype="int64", index=index)
+    columns = {k: pd.Series(list(map(operator.itemgetter(k), usable)), dtype=object, index=index) for k in keys[:-1]}
+    columns[ROW] = pd.Series(list(map(operator.itemgetter(ROW), usable)), dtype="int64", index=index)
     return pd.DataFrame(columns, copy=False)
