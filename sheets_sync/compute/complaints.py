@@ -68,9 +68,13 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
     last = min(as_of, period.end)  # an as-of after the fiscal year (the 12-month report in October) stops at 30 Sep
     this_year: list[dict[str, Any]] = []
     carried: list[dict[str, Any]] = []
+    categories: dict[str, str] = {}  # as typed -> normalised (a log repeats a few categories)
     for row in records(complaints):
         received, closed = row["received"], _effective_closed(row)
-        row["category"] = normalize_space(row["category"])
+        category = categories.get(row["category"])
+        if category is None:
+            category = categories[row["category"]] = normalize_space(row["category"])
+        row["category"] = category
         row["closed_by_as_of"] = closed is not None and closed <= as_of
         row["days_open"] = (as_of - received).days
         row["days_to_close"] = (closed - received).days if row["closed_by_as_of"] else None
@@ -120,12 +124,20 @@ def summarize_complaints(complaints: pd.DataFrame, period: Period, sla_days: int
         by_district[name] = by_district.get(name, 0) + 1
 
     by_month = {f"{y:04d}-{m:02d}": {"received": 0, "closed": 0} for y, m in fiscal_months(period.fiscal_year)}
+    months: dict[dt.date, str] = {}  # a date -> its month's key (a log repeats its dates)
+
+    def month_of(day: dt.date) -> str:
+        key = months.get(day)
+        if key is None:
+            key = months[day] = day.strftime("%Y-%m")
+        return key
+
     for row in this_year:
-        key = row["received"].strftime("%Y-%m")
+        key = month_of(row["received"])
         by_month[key]["received"] += 1
     for row in this_year + carried:
         if row["closed_by_as_of"]:
-            key = _effective_closed(row).strftime("%Y-%m")  # type: ignore[union-attr]
+            key = month_of(_effective_closed(row))  # type: ignore[arg-type]
             if key in by_month:
                 by_month[key]["closed"] += 1
 

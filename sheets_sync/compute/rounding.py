@@ -6,6 +6,7 @@ Ratios are computed as exact fractions and rounded once: 23 closed of 160 receiv
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -50,7 +51,9 @@ def mean(values: list[float] | list[int], places: int) -> float | None:
         return None
     if all(type(v) is int for v in values):  # whole numbers (days) sum exactly as ints
         return half_up(Fraction(sum(values), len(values)), places)
-    return half_up(sum((exact(v) for v in values), Fraction(0)) / len(values), places)
+    # each distinct value (by type and value: equal floats show alike) made exact once
+    counts = Counter(zip(map(type, values), values))
+    return half_up(sum((exact(v) * n for (_, v), n in counts.items()), Fraction(0)) / len(values), places)
 
 
 def object_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..core.cells import Cell, CellKind
@@ -56,6 +57,16 @@ def thai_nfkc(text: str) -> str:
 def normalize_space(text: str) -> str:
     """NFKC; trim the ends and collapse inner whitespace runs (incl. NBSP, zero-width) to one space."""
     return _SPACE_RUN.sub(" ", thai_nfkc(text)).strip()
+
+
+def all_normalized(texts: Iterable[str]) -> bool:
+    """`normalize_space(t) == t` for every one of `texts`, tested on all of them joined as one
+    text (a column of 100,000 unique ids, in C): no white space or zero-width character, no
+    `ํ` + `า`, and NFKC already (a NUL between two texts is a starter that joins nothing, so
+    the whole is NFKC exactly when each text is)."""
+    joined = "\x00".join(texts)
+    return ("\u0e4d\u0e32" not in joined and not _SPACE_RUN.search(joined)
+            and (joined.isascii() or unicodedata.is_normalized("NFKC", joined)))
 
 
 def trim(text: str) -> str:

@@ -106,7 +106,8 @@ def hidden_cells(tabs: Mapping[str, TabData], schema: Iterable[Tab], *, deny_unk
 def _personal_cells(data: TabData, skip: set[int]) -> set[tuple[int, int]]:
     """(row, column) of the body cells outside `skip` that hold a national ID or a phone number.
     Column by column; a reader shares one Cell between equal values, so each distinct cell is
-    looked at once, and a column without a hit costs no more than reading it."""
+    looked at once, and a column whose texts hold no run of 9 digits is searched once, as one
+    text."""
     body = data.rows[1:]
     width = max(map(len, body), default=0)
     verdict: dict[int, bool] = {}
@@ -119,8 +120,15 @@ def _personal_cells(data: TabData, skip: set[int]) -> set[tuple[int, int]]:
         except IndexError:  # some rows end before this column
             column = [row[c] if c < len(row) else EMPTY for row in body]
         ids = list(map(id, column))
+        distinct = dict(zip(ids, column))
+        candidates: Iterable[tuple[int, Cell]] = distinct.items()
+        if not _DIGIT_RUN.search("\n".join([str(c.value) for c in distinct.values() if c.kind is CellKind.TEXT])):
+            # No text of the column holds a run of 9 digits (the test looks_personal makes first;
+            # a run never spans the line breaks between the texts, and Thai digits are digits
+            # before and after to_ascii_digits): only its other cells (numbers) may be personal.
+            candidates = [(k, c) for k, c in candidates if c.kind is not CellKind.TEXT]
         hits = set()
-        for key, cell in dict(zip(ids, column)).items():
+        for key, cell in candidates:
             personal = verdict.get(key)
             if personal is None:
                 personal = verdict[key] = looks_personal(cell)

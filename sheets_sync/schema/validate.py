@@ -21,7 +21,7 @@ from .addressing import a1, column_letter  # noqa: F401 - column_letter re-expor
 from .coltypes import bounds_detail, display_value, parse_typed  # noqa: F401 - parse_typed re-exported for callers
 from .issues import Issue, Severity, leading_zero_match, new_issue, warning_details
 from .matching import header_columns, input_titles, matching_tabs  # noqa: F401 - input_titles re-exported
-from .parsers import CellProblem, cell_text, header_key, parse_number
+from .parsers import CellProblem, all_normalized, cell_text, header_key, parse_number
 from .report import ValidationReport
 from .rules import ROW_RULES, RuleContext
 from .tab_rules import TAB_RULES
@@ -222,8 +222,14 @@ class _TabValidator:
         distinct = dict(zip(ids, cells))
         memo: dict[tuple[Any, ...], _Parsed] | None = {} if col.type is not ColType.ID else None
         value_of: dict[int, Any] = {}
+        if col.type in (ColType.ID, ColType.REF):
+            texts = {k: c.value for k, c in distinct.items() if c.kind is CellKind.TEXT and type(c.value) is str and c.value}
+            if all_normalized(texts.values()):
+                value_of = texts  # their value is their text as it is, with no issue (parse_typed)
         bad: set[int] = set()
         for key, cell in distinct.items():
+            if key in value_of:
+                continue
             value, clean = self._clean(col, cell, memo)
             value_of[key] = value
             if not clean:
@@ -431,6 +437,6 @@ def _to_frame(v: _TabValidator, *, errors: bool = False) -> pd.DataFrame:
     # object dtype keeps None as None (pandas would turn it into NaN in a numeric column); every
     # column on one index, so pandas has nothing to align, and the row numbers made int64 directly
     index = pd.RangeIndex(len(usable))
-    columns = {k: pd.Series([row[k] for row in usable], dtype=object, index=index) for k in keys[:-1]}
-    columns[ROW] = pd.Series([row[ROW] for row in usable], dtype="int64", index=index)
+    columns = {k: pd.Series(list(map(operator.itemgetter(k), usable)), dtype=object, index=index) for k in keys[:-1]}
+    columns[ROW] = pd.Series(list(map(operator.itemgetter(ROW), usable)), dtype="int64", index=index)
     return pd.DataFrame(columns, copy=False)

@@ -33,6 +33,8 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +88,44 @@ def _pack(data: Any) -> bytes:
 _LEVEL = 3  # zlib: 2.5x faster than 6 on a 100,000-complaint log, 1.3x the bytes; any level reads back
 
 
-def _pack_rows(rows: Sequence[Sequence[Cell]]) -> bytes:
+def _pack_rows(rows: Sequence[Sequence[Cell]], distinct: Mapping[int, Cell] | None = None) -> bytes:
     """`_pack` of the rows' encoded cells, each distinct cell encoded once: a reader shares one
     Cell between equal values (and every cell is alive while the tab is), so its id stands for it.
-    The same JSON text as `_pack([[_encode_cell(c) for c in row] for row in rows])`."""
-    distinct = {id(c): c for row in rows for c in row}
-    text = {k: json.dumps(_encode_cell(c), ensure_ascii=False, separators=(",", ":")) for k, c in distinct.items()}
+    The same JSON text as `_pack([[_encode_cell(c) for c in row] for row in rows])`. `distinct`
+    is `_distinct(rows)` when the caller has it already."""
+    if distinct is None:
+        distinct = _distinct(rows)
+    text = {k: _cell_json(c) for k, c in distinct.items()}
     get = text.__getitem__
     body = ",".join(["[" + ",".join(map(get, map(id, row))) + "]" for row in rows])
     return zlib.compress(f"[{body}]".encode(), _LEVEL)
+
+
+def _distinct(rows: Sequence[Sequence[Cell]]) -> dict[int, Cell]:
+    """Every distinct cell of the rows by its id (the iteration in C: a tab has millions of cells)."""
+    return dict(zip(map(id, chain.from_iterable(rows)), chain.from_iterable(rows)))
+
+
+def _data_rows(rows: Sequence[Sequence[Cell]], distinct: Mapping[int, Cell]) -> int:
+    """The non-blank rows below the header: `Cell.is_empty` once per distinct cell."""
+    filled = {k for k, c in distinct.items() if not c.is_empty}
+    return sum(1 for row in rows[1:] if not filled.isdisjoint(map(id, row)))
+
+
+_KIND_JSON = {kind: f'["{kind.value}",' for kind in CellKind}
+
+
+def _cell_json(cell: Cell) -> str:
+    """`json.dumps(_encode_cell(cell), ensure_ascii=False, separators=(",", ":"))`, with text and
+    dates (nearly every distinct cell) encoded by json's own string encoder directly."""
+    if cell.kind is CellKind.EMPTY:
+        return "null"
+    value = cell.value
+    if type(value) is str:
+        return _KIND_JSON[cell.kind] + encode_basestring(value) + "]"
+    if type(value) is dt.datetime:
+        return _KIND_JSON[cell.kind] + encode_basestring(value.isoformat()) + "]"
+    return json.dumps(_encode_cell(cell), ensure_ascii=False, separators=(",", ":"))
 
 
 def _unpack(blob: bytes) -> Any:
@@ -191,6 +222,10 @@ class History:
             return tab
         key = self._key()
         marks: dict[str, Cell] = {}  # normalised text -> its marker cell (a value repeated is hashed once)
+        # a cell read -> what history keeps of it: a reader shares one Cell between equal values
+        # (and every cell is alive while the tab is), so its id stands for it: each distinct cell
+        # is normalised once
+        kept: dict[int, Cell] = {}
 
         def mark_of(cell: Cell) -> Cell:
             text = _normalized(cell.raw_text())
@@ -200,15 +235,24 @@ class History:
                 mark = marks[text] = Cell(CellKind.TEXT, PERSONAL_MARK.format(digest))
             return mark
 
+        def keep(cell: Cell) -> Cell:
+            kept[id(cell)] = found = cell if cell.is_empty else mark_of(cell)
+            return found
+
         by_row: dict[int, list[int]] = {}
         for r, c in cells:
             by_row.setdefault(r, []).append(c)
+        every = tuple(columns)
+        get = kept.get
         rows = [tab.rows[0]]
         for r, row in enumerate(tab.rows[1:], start=1):
             cells_of = list(row)
-            for i in (*columns, *by_row.get(r, ())):
-                if i < len(cells_of) and not cells_of[i].is_empty:
-                    cells_of[i] = mark_of(cells_of[i])
+            width = len(cells_of)
+            extra = by_row.get(r)
+            for i in every if extra is None else (*every, *extra):
+                if i < width:
+                    cell = cells_of[i]
+                    cells_of[i] = get(id(cell)) or keep(cell)
             rows.append(tuple(cells_of))
         return TabData(tab.title, tuple(rows), tab.merged_headers)
 
@@ -227,8 +271,8 @@ class History:
         packed = []
         for position, (title, tab) in enumerate(tabs.items()):
             kept = self.protect(tab, (personal or {}).get(title, ()))
-            data_rows = sum(1 for r in kept.rows[1:] if any(not c.is_empty for c in r))
-            packed.append((position, title, data_rows, _pack_rows(kept.rows)))
+            distinct = _distinct(kept.rows)
+            packed.append((position, title, _data_rows(kept.rows, distinct), _pack_rows(kept.rows, distinct)))
         return PendingSnapshot(self, row, packed, taken_at)
 
     @contextmanager

@@ -118,7 +118,7 @@ def test_the_demo_workbook_reads_as_the_openpyxl_reader_read_it(tmp_path: Path) 
 
 
 # --- bounded work: a stray cell far away never makes a huge grid --------------------------------
-from sheets_sync.backends.xlsx.reader import CELL_BUDGET, bounded_sheet_xml, sheet_extent  # noqa: E402
+from sheets_sync.backends.xlsx.reader import CELL_BUDGET, bounded_sheet_xml, over_budget, sheet_extent  # noqa: E402
 
 # 24 header columns: a million rows of them is over the budget
 _HEADER = b"".join(b'<c r="%s1" t="inlineStr"><is><t>h</t></is></c>' % bytes([65 + n]) for n in range(24))
@@ -148,6 +148,25 @@ def test_a_stray_far_cell_is_trimmed_before_calamine(stray: bytes, kept: tuple[i
     trimmed = bounded_sheet_xml(xml, shared_blank={1})
     assert trimmed is not None and sheet_extent(trimmed) == kept
     assert b'<c r="A2" t="s"><v>0</v></c><c r="B2"><v>5</v></c>' in trimmed  # the data is untouched
+
+
+@pytest.mark.parametrize(
+    "stray",
+    [
+        b"",
+        b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t> </t></is></c></row>',
+        b'<row r="900000"><c r="ZZ900000"><v>7</v></c></row>',
+        b'<row r="1048576"><c r="A1048576"><v>9</v></c></row>',  # 24 columns, a million rows
+        b'<row r="800000"><c r="B800000"><v>9</v></c></row>',  # 24 columns, 800,000 rows
+        b'<row r="700000"><c r="B700000"><v>9</v></c></row>',  # under the budget even at 26 columns
+        b'<row r="1000"><c r="XFD1000"><v>9</v></c></row>',  # far right, few rows
+        b'<row r="2000"><c r="XFD2000"><v>9</v></c></row>',  # far right, enough rows
+        b'<row r="700000"><c r="A700000" t="inlineStr"><is><t>r="AB1"</t></is></c></row>',  # a text that looks like a ref
+    ],
+)
+def test_over_budget_is_the_extent_over_the_budget(stray: bytes) -> None:
+    xml = _SHEET % stray
+    assert over_budget(xml) == (sheet_extent(xml)[0] * sheet_extent(xml)[1] > CELL_BUDGET)
 
 
 def test_real_data_far_down_is_kept() -> None:

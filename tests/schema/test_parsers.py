@@ -10,11 +10,13 @@ from sheets_sync.core.cells import Cell, CellKind, datetime_to_serial, serial_to
 from sheets_sync.schema.parsers import (
     NOT_ASSESSED,
     CellProblem,
+    all_normalized,
     header_key,
     is_valid_national_id,
     mask_name,
     mask_national_id,
     mask_phone,
+    normalize_space,
     parse_date,
     parse_number,
     parse_percent,
@@ -321,6 +323,27 @@ MISSION_ID = MISSIONS.column("mission_id")
 )
 def test_id_is_trimmed_text(cell: Cell, expected: str) -> None:
     assert parse_typed(MISSION_ID, cell) == (expected, None)
+
+
+# texts normalize_space keeps as they are, and texts it changes (each a reason to)
+KEPT = ["M01", "ดธ.69/0001", "ดธ.69/0001-3", "e", "\u0301", "ํ", "า", "café", "x\x01y"]
+CHANGED = [
+    " M01", "M01 ", "M  01", "M\u00a001", "M01\u200b", "\ufeffM01", "M\t01", "M\x1c01",  # white space, zero-width
+    "ก\u0e4d\u0e32",  # ํ + า (written back as ำ)
+    "Ｍ０１", "ｶ", "e\u0301", "①", "\ufb01",  # full width, compatibility forms, a composable pair
+]
+# kept by normalize_space, but not proven so by all_normalized (one space inside; ำ, which NFKC
+# decomposes and thai_nfkc writes back): such a column takes the cell-by-cell path
+NOT_PROVEN = ["M 01", "กำ"]
+
+
+@pytest.mark.parametrize("extra", [[], *([t] for t in CHANGED + NOT_PROVEN)])
+def test_all_normalized_proves_normalize_space_changes_none_of_them(extra: list[str]) -> None:
+    texts = KEPT + extra + KEPT
+    unchanged = all(normalize_space(t) == t for t in texts)
+    assert unchanged == (not extra or extra[0] in NOT_PROVEN)
+    assert all_normalized(texts) == (not extra)
+    assert all_normalized(t for t in KEPT[:2] + extra) == (not extra)  # ASCII and Thai alike
 
 
 CATEGORY = MISSIONS.column("category")

@@ -203,6 +203,20 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     return rows, columns
 
 
+_WIDE_REF = re.compile(rb'r="[A-Z]{2,3}\d')  # every ref of a column past Z matches (and maybe some text)
+
+
+def over_budget(xml: bytes) -> bool:
+    """`sheet_extent`'s grid is over CELL_BUDGET. A sheet that names no column past Z (nearly
+    every sheet) has at most 26 columns: then its rows alone may tell, without reading the
+    column of every cell."""
+    last = xml.rfind(b"<row ")
+    rows = int(m[1]) if last >= 0 and (m := _ROW_REF.match(xml, last)) else 0
+    if rows * 26 <= CELL_BUDGET and not _WIDE_REF.search(xml):
+        return False
+    return _product(sheet_extent(xml)) > CELL_BUDGET
+
+
 def bounded_sheet_xml(xml: bytes, shared_blank: set[int]) -> bytes | None:
     """The sheet without the cells that only make its grid huge, or None when it is small enough.
 
@@ -292,7 +306,7 @@ def read_tabs(package: Package, titles: Iterable[str]) -> dict[str, TabData]:
     replaced: dict[str, bytes] = {}
     blank: set[int] | None = None
     for part, xml in sheets_xml.items():
-        if _product(sheet_extent(xml)) > CELL_BUDGET:
+        if over_budget(xml):
             if blank is None:
                 shared = package.shared_strings_part()
                 blank = blank_shared_strings(package.read(shared) if shared and shared in package.names else None)

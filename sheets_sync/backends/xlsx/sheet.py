@@ -10,6 +10,7 @@ classes, as before, into parts of their own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -144,6 +145,7 @@ _EMPTY_STYLES = f"""<styleSheet xmlns="{MAIN}"><fonts count="1"><font><sz val="1
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>""".encode()
 
 
+@functools.lru_cache(maxsize=16384)  # a long table repeats its texts (categories, districts, statuses)
 def _text(value: str) -> str:
     clean = _ILLEGAL_XML.sub("", value)
     space = ' xml:space="preserve"' if clean != clean.strip() or "\n" in clean else ""
