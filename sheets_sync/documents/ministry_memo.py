@@ -119,8 +119,8 @@ def rollup_memo_context(rollup: Rollup, office: Office, memo_date: dt.date, *, t
         "attachment": f"รายละเอียดผลการดำเนินงาน{round_text} จำนวน {fmt.plain(1)} ชุด",
         "attachment_title": subject.replace("รายงานผล", "รายละเอียดผล", 1),
         "background": _background(rollup, rounds, fmt),
-        "facts_intro": (f"{office.section}ได้รวบรวมผลการดำเนินงานของสำนักงานจังหวัด{round_text} ข้อมูล ณ วันที่ "
-                        f"{fmt.date(rollup.as_of)} ด้วยเกณฑ์เดียวกันทุกจังหวัด สรุปได้ดังนี้"),
+        "facts_intro": (f"ผลการดำเนินงานของสำนักงานจังหวัด{round_text} ข้อมูล ณ วันที่ {fmt.date(rollup.as_of)} "
+                        "คำนวณด้วยเกณฑ์เดียวกันทุกจังหวัด สรุปได้ดังนี้"),
         "facts": _facts(rollup, sla_days, fmt),
         "considerations": considerations,
         "proposal": _proposal(office.section, rollup, bool(not_read), fmt),
@@ -168,9 +168,9 @@ def _facts(rollup: Rollup, sla_days: int, fmt: Formatter) -> list[str]:
     n, c, k = rollup.national, rollup.national["complaints"], rollup.national["kpi"]
     counts = rollup.counts
     active = counts["total"] - counts["inactive"]
-    read = f"ได้รับข้อมูลจากสำนักงานจังหวัด {fmt.count(counts['ok'])} แห่ง จากที่ติดตาม {fmt.count(active)} แห่ง"
+    read = f"ได้รับข้อมูล {fmt.count(counts['ok'])} จาก {fmt.count(active)} จังหวัดที่ติดตาม"
     if counts["failed"]:
-        read += f" ยังไม่ได้รับข้อมูล {fmt.count(counts['failed'])} แห่ง (ข้อ {fmt.text('3.3')} ไม่นับรวมในผล)"
+        read += f" ยังไม่ได้รับ {fmt.count(counts['failed'])} แห่ง (ข้อ {fmt.text('3.3')} ไม่นับรวมในผล)"
     if counts["inactive"]:
         read += f" และยังไม่เข้าร่วมระบบอีก {fmt.count(counts['inactive'])} แห่ง"
     d = n["sop_coverage_dist"]

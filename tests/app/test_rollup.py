@@ -318,3 +318,25 @@ def test_rollup_report_is_a_memo_to_the_permanent_secretary(ministry: Path, roll
     assert worst in text and best in text
     for word in ("sheets-sync", "แท็บ", "เซลล์", "xlsx", "BadZipFile", "Google"):  # nothing about the tool or files
         assert word not in text, word
+
+
+@pytest.mark.libreoffice
+def test_rollup_memo_is_two_pages_ending_with_the_signer(ministry: Path, rolled: dict[str, Any], tmp_path: Path, libreoffice_writer) -> None:
+    """outputs.md, as ministry.md's "in the shape of the governor's memo" reads: one to two pages
+    ending with the signer, then the attachment on a page of its own."""
+    import subprocess
+
+    config = tmp_path / "ministry.toml"
+    config.write_text(
+        '[office]\nname = "สำนักงานปลัดกระทรวงมหาดไทย"\nsection = "กลุ่มพัฒนาระบบบริหาร"\ndocument_no = "มท 0211.4/"\n'
+        'signer_name = "นายสมศักดิ์ ใจดี"\nsigner_position = "ผู้อำนวยการกลุ่มพัฒนาระบบบริหาร"\n'
+        f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\nmemo_thai_digits = false\n[rollup]\nworkers = 2\n', encoding="utf-8")
+    result = invoke_cli("rollup-report", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
+                        "--as-of", AS_OF.isoformat(), "--date", "2026-04-10", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    pdf = libreoffice_writer.convert(tmp_path / "out" / "rollup-FY2569-R6.docx", "pdf", tmp_path)
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
+    squeezed = ["".join(page.split()) for page in pages]
+    closing = next(n for n, page in enumerate(squeezed) if "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in page)
+    assert closing <= 1 and "ผู้อำนวยการกลุ่มพัฒนาระบบบริหาร" in squeezed[closing]  # the signer on the same page
+    assert "ภาพรวมระดับประเทศ" not in squeezed[closing] and "ภาพรวมระดับประเทศ" in squeezed[closing + 1]
