@@ -79,35 +79,11 @@ def trend_rows(closed: Iterable[ClosedFigures], current: Mapping[str, Any]) -> l
     return rows
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """One figure through the closed rounds before this one, then this round's value."""
-
-    key: str  # a FIGURES key, or "plan:<status>"
-    values: list[tuple[int, Any]]  # (round, value), oldest first, this round last
-
-
 def compared_rounds(earlier: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """(round, key figures) of the closed rounds of the same fiscal year before this round, oldest
-    first, then this round's; [] when no earlier round of the year is closed."""
+    """What the memo compares (closing.md: KPI section total, SOP coverage, complaints closed %,
+    overdue, plan status counts): (round, key figures) of the closed rounds of the same fiscal year
+    before this round, oldest first, then this round's; [] when no earlier round of the year is closed."""
     before = sorted((c for c in earlier if c.fiscal_year == current["fiscal_year"] and c.round < current["round"]), key=lambda c: c.round)
     if not before:
         return []
     return [(c.round, key_figures(c.document)) for c in before] + [(int(current["round"]), key_figures(current))]
-
-
-def comparisons(earlier: Iterable[ClosedFigures], current: Mapping[str, Any]) -> list[Comparison]:
-    """The memo's comparison with the closed rounds of the same fiscal year before this round
-    (closing.md: KPI section total, SOP coverage, complaints closed %, overdue, plan status counts)."""
-    figures = compared_rounds(earlier, current)
-    if not figures:
-        return []
-    out = []
-    for key in ("kpi_section_total", "sop_coverage_pct", "complaints_closed_pct", "complaints_overdue"):
-        values = [(r, f[key]) for r, f in figures]
-        if all(v is not None for _, v in values):
-            out.append(Comparison(key, values))
-    if all(f["plan_status_counts"] is not None for _, f in figures):
-        for status in PLAN_STATUS_CHART_ORDER:
-            out.append(Comparison(f"plan:{status}", [(r, f["plan_status_counts"][status]) for r, f in figures]))
-    return out

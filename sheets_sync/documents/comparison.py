@@ -4,8 +4,8 @@ In the memo itself one short item after the facts, so that it stays within two p
 section total round by round, as closing.md writes it (`คะแนนตัวชี้วัดระดับฝ่าย รอบ ๖ เดือน ๓.๔๐ →
 รอบ ๙ เดือน ๓.๖๒`), pointing at the attachment's part ๖; there a table has a row per compared
 figure (KPI section total, SOP coverage, complaints closed %, overdue, the plan status counts),
-its values round by round. Both are empty for the first
-closed round of a year. Kept apart from the memo's own wording (memo.py).
+its values round by round. Both are empty for the first closed round of a year. Kept apart
+from the memo's own wording (memo.py).
 """
 
 from __future__ import annotations
@@ -13,39 +13,40 @@ from __future__ import annotations
 from typing import Any
 
 from ..compute.results import Results
-from ..compute.trend import compared_rounds, comparisons
+from ..compute.trend import compared_rounds
 from ..core.vocabulary import PLAN_STATUS_CHART_ORDER, PLAN_STATUSES, choice_label
 from .formatting import MISSING, Formatter
 
 PART = 6  # the attachment's part that holds the table
 HEADING = "เทียบกับรอบที่ปิดแล้ว"
-IN_THE_MEMO = {"kpi_section_total": "คะแนนตัวชี้วัดระดับ{unit}"}  # the rest, SOP coverage included, in the attachment's table
 ARROW = " → "
+Rounds = list[tuple[int, dict[str, Any]]]  # compute.trend.compared_rounds
 
 
-def comparison_lines(results: Results, fmt: Formatter, number: str = "", *, unit: str = "ฝ่าย") -> list[str]:
-    """The memo's item (a list of one, numbered `number` when given), or [] when no earlier
-    round of the year is closed."""
-    found = [c for c in comparisons(results.earlier_closed, results.figures_json()) if c.key in IN_THE_MEMO]
-    if not compared_rounds(results.earlier_closed, results.figures_json()):
+def rounds_compared(results: Results) -> Rounds:
+    """The closed rounds of the year before this one, then this round, with their key figures."""
+    return compared_rounds(results.earlier_closed, results.figures_json())
+
+
+def comparison_lines(rounds: Rounds, fmt: Formatter, number: str = "", *, unit: str = "ฝ่าย") -> list[str]:
+    """The memo's item (a list of one, numbered `number` when given): the KPI section total round
+    by round, the rest in the attachment's part; [] when no earlier round of the year is closed."""
+    if not rounds:
         return []
     heading = f"{fmt.text(number)} {HEADING}" if number else HEADING
-    parts = []
-    for item in found:
-        shown = [fmt.fixed(v, 2) if item.key == "kpi_section_total" else fmt.pct(v) for _, v in item.values]
-        if not parts:  # the first figure names the rounds; the next follows them in order
-            shown = [f"{fmt.text(f'รอบ {r} เดือน')} {s}" for (r, _), s in zip(item.values, shown)]
-        parts.append(f"{IN_THE_MEMO[item.key].format(unit=unit)} {ARROW.join(shown)}")
-    detail = f"(รายละเอียดตามสิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART)})"
-    return [" ".join([heading, *parts, detail])]
+    totals = [(r, figures["kpi_section_total"]) for r, figures in rounds]
+    kpi = (
+        [f"คะแนนตัวชี้วัดระดับ{unit} " + ARROW.join(f"{fmt.text(f'รอบ {r} เดือน')} {fmt.fixed(total, 2)}" for r, total in totals)]
+        if all(total is not None for _, total in totals) else []
+    )
+    return [" ".join([heading, *kpi, f"(รายละเอียดตามสิ่งที่ส่งมาด้วย ข้อ {fmt.plain(PART)})"])]
 
 
-def comparison_rows(results: Results, fmt: Formatter, *, unit: str = "ฝ่าย") -> list[dict[str, str]]:
+def comparison_rows(rounds: Rounds, fmt: Formatter, *, unit: str = "ฝ่าย") -> list[dict[str, str]]:
     """The attachment's table: a row per compared figure, its values round by round as reported
     at each closing, then this round's (`๓.๖๒ → ๓.๘๕ → ๔.๐๔`); a figure a round did not have is
     `–`; a plan status that is zero in every round is left out. [] when no earlier round of the
     year is closed."""
-    rounds = compared_rounds(results.earlier_closed, results.figures_json())
     if not rounds:
         return []
     figures = [f for _, f in rounds]
@@ -65,10 +66,9 @@ def comparison_rows(results: Results, fmt: Formatter, *, unit: str = "ฝ่า�
     return rows
 
 
-def comparison_rounds(results: Results, fmt: Formatter) -> str:
+def comparison_rounds(rounds: Rounds, fmt: Formatter) -> str:
     """The table's header over the values: `รอบ ๖ เดือน → รอบ ๙ เดือน → รอบ ๑๒ เดือน (รอบนี้)`."""
-    rounds = [r for r, _ in compared_rounds(results.earlier_closed, results.figures_json())]
-    return ARROW.join(fmt.text(f"รอบ {r} เดือน") for r in rounds) + " (รอบนี้)" if rounds else ""
+    return ARROW.join(fmt.text(f"รอบ {r} เดือน") for r, _ in rounds) + " (รอบนี้)" if rounds else ""
 
 
 def _or_missing(format_, value: Any, *args: Any) -> str:

@@ -64,9 +64,8 @@ class Formatter:
 
     def baht(self, value: float | None) -> str:
         """Baht in running text: whole baht without satang (`3,405,000`), else `1,250.50`."""
-        if value is not None and half_up(float(value), 2) == int(half_up(float(value), 2)):
-            return self.fixed(value, 0)
-        return self.money(value)
+        whole = value is not None and half_up(float(value), 2) % 1 == 0
+        return self.fixed(value, 0) if whole else self.money(value)
 
     def days(self, value: float | None) -> str:
         """Days (and progress points) to 1 decimal: `13.2`."""

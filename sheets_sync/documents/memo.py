@@ -27,7 +27,7 @@ from ..compute.results import Results
 from ..config import Settings
 from ..core import vocabulary as v
 from . import charts
-from .comparison import comparison_lines, comparison_rounds, comparison_rows
+from .comparison import comparison_lines, comparison_rounds, comparison_rows, rounds_compared
 from .formatting import MISSING, Formatter, coverage_rows
 from .rendering import Template, clean_text, emblem_image, image, load_template, render_document
 
@@ -96,6 +96,7 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
     title = report_name + (f" ({PRELIMINARY})" if preliminary else "")
     plan = plan_section(results.plan, fmt)
     unit = unit_level(office.section)
+    compared = rounds_compared(results)
     kpi = kpi_section(results.kpis, period.round, fmt, results.workbook.dropped.get("kpis"), unit=unit)
     complaints = complaints_section(results.complaints, period.start, period.as_of, settings.complaints.sla_days, fmt)
     sop = sop_section(results.missions, office.section, fmt)
@@ -137,10 +138,10 @@ def memo_context(results: Results, settings: Settings, memo_date: dt.date) -> di
         "risks": risks,
         "problems_title": "ปัญหาและอุปสรรคที่พบระหว่างปี" if year_end else "ปัญหา อุปสรรค และความเสี่ยง",
         # closing.md: against the closed rounds before this one, numbered after the facts
-        "comparison": comparison_lines(results, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}", unit=unit),
-        "comparison_rows": comparison_rows(results, fmt, unit=unit),
+        "comparison": comparison_lines(compared, fmt, number=f"2.{len(_facts(plan, kpi, complaints, sop, fmt)) + 1}", unit=unit),
+        "comparison_rows": comparison_rows(compared, fmt, unit=unit),
+        "comparison_rounds": comparison_rounds(compared, fmt),
         "unit": unit,
-        "comparison_rounds": comparison_rounds(results, fmt),
     }
     return context
 
@@ -375,8 +376,8 @@ def kpi_section(kpis: KpiResult | None, round_months: int, fmt: Formatter, dropp
         )
     below = below_target(kpis, round_months, fmt)
     declared = declared_weight(kpis, dropped)
-    states = [_state(kpis, str(row["kpi_id"]), round_months) for row in _section_rows(kpis)]
-    unreported = states.count("not_reported") if states and set(states) & {"scored", "not_reported"} == {"not_reported"} else 0
+    counted_states = [s for row in _section_rows(kpis) if (s := _state(kpis, str(row["kpi_id"]), round_months)) in ("scored", "not_reported")]
+    unreported = len(counted_states) if counted_states and "scored" not in counted_states else 0  # no counted KPI has reported
     fact = _kpi_fact(fmt, round_months, total, total_pct, target, unreported=unreported, unit=unit,
                      partial=counted_total if 0 < counted_total < declared else None)  # fmt: skip
     return {

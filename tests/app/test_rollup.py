@@ -293,15 +293,20 @@ def _docx_text(path: Path) -> str:
     return "\n".join(parts).replace("\u2060", "").replace("\u00a0", " ")
 
 
-def test_rollup_report_is_a_memo_to_the_permanent_secretary(ministry: Path, rolled: dict[str, Any], tmp_path: Path) -> None:
+def rollup_report(ministry: Path, tmp_path: Path) -> Any:
+    """`rollup-report` of the ministry fixture, as the ministry's unit configures it (Arabic digits)."""
     config = tmp_path / "ministry.toml"
     config.write_text(
         '[office]\nname = "สำนักงานปลัดกระทรวงมหาดไทย"\nsection = "กลุ่มพัฒนาระบบบริหาร"\ndocument_no = "มท 0211.4/"\n'
         'signer_name = "นายสมศักดิ์ ใจดี"\nsigner_position = "ผู้อำนวยการกลุ่มพัฒนาระบบบริหาร"\n'
         f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\nmemo_thai_digits = false\n[rollup]\nworkers = 2\n', encoding="utf-8")
+    return invoke_cli("rollup-report", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
+                      "--as-of", AS_OF.isoformat(), "--date", "2026-04-10", "--out", str(tmp_path / "out"))  # fmt: skip
+
+
+def test_rollup_report_is_a_memo_to_the_permanent_secretary(ministry: Path, rolled: dict[str, Any], tmp_path: Path) -> None:
     before = _fingerprints(ministry)
-    result = invoke_cli("rollup-report", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
-                        "--as-of", AS_OF.isoformat(), "--date", "2026-04-10", "--out", str(tmp_path / "out"))
+    result = rollup_report(ministry, tmp_path)
     assert result.exit_code == 0, result.output
     assert _fingerprints(ministry) == before
     text = _docx_text(tmp_path / "out" / "rollup-FY2569-R6.docx")
@@ -326,13 +331,7 @@ def test_rollup_memo_is_two_pages_ending_with_the_signer(ministry: Path, rolled:
     ending with the signer, then the attachment on a page of its own."""
     import subprocess
 
-    config = tmp_path / "ministry.toml"
-    config.write_text(
-        '[office]\nname = "สำนักงานปลัดกระทรวงมหาดไทย"\nsection = "กลุ่มพัฒนาระบบบริหาร"\ndocument_no = "มท 0211.4/"\n'
-        'signer_name = "นายสมศักดิ์ ใจดี"\nsigner_position = "ผู้อำนวยการกลุ่มพัฒนาระบบบริหาร"\n'
-        f'[output]\nhistory = "{tmp_path / "h.sqlite"}"\nmemo_thai_digits = false\n[rollup]\nworkers = 2\n', encoding="utf-8")
-    result = invoke_cli("rollup-report", "--workbook", str(ministry / "ministry.xlsx"), "--config", str(config),
-                        "--as-of", AS_OF.isoformat(), "--date", "2026-04-10", "--out", str(tmp_path / "out"))
+    result = rollup_report(ministry, tmp_path)
     assert result.exit_code == 0, result.output
     pdf = libreoffice_writer.convert(tmp_path / "out" / "rollup-FY2569-R6.docx", "pdf", tmp_path)
     pages = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
